@@ -1,0 +1,121 @@
+// Live state of one tenant, as `export` writes it to `<state>/<tenant>.json` and as the simulator keeps it.
+// Property names are spelled as Exchange's Get-* cmdlets print them, so a snapshot reads like the tenant.
+// Every value is plain JSON: GUIDs and enums as strings, multi-valued properties as arrays.
+
+export const SNAPSHOT_VERSION = 1;
+
+/** The all-zero GUID Exchange shows for "no archive" / "not stamped". */
+export const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+
+export interface SnapshotTenant {
+  /** The Tenant resource's metadata.name in the repo. */
+  name: string;
+  tenantId: string;
+  /** The tenant's initial domain, e.g. contoso.onmicrosoft.com (Connect-ExchangeOnline -Organization). */
+  organization: string;
+}
+
+export interface OrganizationConfigEntry {
+  IsDehydrated: boolean;
+}
+
+export interface AcceptedDomainEntry {
+  DomainName: string;
+  /** Authoritative | InternalRelay | ExternalRelay */
+  DomainType: string;
+}
+
+export interface OrganizationRelationshipEntry {
+  Name: string;
+  DomainNames: string[];
+  Enabled: boolean;
+  MailboxMoveEnabled: boolean;
+  /** Exchange prints the flags enum as "Inbound, RemoteOutbound"; "None" when empty. */
+  MailboxMoveCapability: string;
+  OAuthApplicationId: string | null;
+  MailboxMovePublishedScopes: string[];
+}
+
+export interface MigrationEndpointEntry {
+  Identity: string;
+  EndpointType: string;
+  RemoteServer: string | null;
+  RemoteTenant: string | null;
+  ApplicationId: string | null;
+  MaxConcurrentMigrations: number;
+}
+
+export interface DistributionGroupEntry {
+  Name: string;
+  Alias?: string;
+  PrimarySmtpAddress: string;
+  /** MailUniversalSecurityGroup for a scope group; MailUniversalDistributionGroup otherwise. */
+  RecipientTypeDetails: string;
+  IsDirSynced: boolean;
+  /** Primary SMTP addresses of the members. */
+  Members: string[];
+}
+
+export interface MailUserEntry {
+  Name: string;
+  Alias: string;
+  PrimarySmtpAddress: string;
+  /** "SMTP:user@source.onmicrosoft.com" as Exchange prints a ProxyAddress. */
+  ExternalEmailAddress: string | null;
+  MicrosoftOnlineServicesID: string | null;
+  ExchangeGuid: string;
+  ArchiveGuid: string;
+  LegacyExchangeDN: string;
+  EmailAddresses: string[];
+  IsDirSynced: boolean;
+  RecipientTypeDetails: string;
+  /** From Get-User: UserMailbox means the object once had a mailbox (see Set-User -PermanentlyClearPreviousMailboxInfo). */
+  PreviousRecipientTypeDetails: string;
+  /** CustomAttribute1 … CustomAttribute15, "" when empty. */
+  [customAttribute: `CustomAttribute${number}`]: string | undefined;
+}
+
+export interface MailboxEntry {
+  Name: string;
+  Alias: string;
+  PrimarySmtpAddress: string;
+  ExchangeGuid: string;
+  ArchiveGuid: string;
+  LegacyExchangeDN: string;
+  EmailAddresses: string[];
+  RecipientTypeDetails: string;
+  IsDirSynced: boolean;
+  IsExchangeCloudManaged: boolean;
+  LitigationHoldEnabled: boolean;
+  DelayHoldApplied?: boolean;
+  DelayReleaseHoldApplied?: boolean;
+  ComplianceTagHoldApplied?: boolean;
+  InPlaceHolds: string[];
+  GrantSendOnBehalfTo: string[];
+  [customAttribute: `CustomAttribute${number}`]: string | undefined;
+}
+
+/** The kinds of objects a snapshot holds, keyed as the Get-* noun. */
+export const SNAPSHOT_COLLECTIONS = [
+  'AcceptedDomain',
+  'OrganizationRelationship',
+  'MigrationEndpoint',
+  'DistributionGroup',
+  'MailUser',
+  'Mailbox',
+] as const;
+export type SnapshotCollection = (typeof SNAPSHOT_COLLECTIONS)[number];
+
+export interface Snapshot {
+  snapshotVersion: typeof SNAPSHOT_VERSION;
+  tenant: SnapshotTenant;
+  /** ISO 8601 UTC. */
+  exportedAt: string;
+  OrganizationConfig: OrganizationConfigEntry;
+  AcceptedDomain: AcceptedDomainEntry[];
+  OrganizationRelationship: OrganizationRelationshipEntry[];
+  MigrationEndpoint: MigrationEndpointEntry[];
+  DistributionGroup: DistributionGroupEntry[];
+  MailUser: MailUserEntry[];
+  Mailbox: MailboxEntry[];
+}
