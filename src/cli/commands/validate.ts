@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { hasErrors } from '../../model/finding.js';
+import { countFindings, findingToJson, FINDINGS_FORMAT_VERSION, renderFindingText, summarizeFindings } from '../../render/findings.js';
+import { validateDirectory } from '../../validate/validate.js';
+import { formatOption, type CliContext } from '../context.js';
+
+export function registerValidate(program: Command, context: CliContext): void {
+  program
+    .command('validate')
+    .description('Check the YAML desired state: syntax, schema, and the cross-resource and cross-tenant rules that need no live state.')
+    .option('-d, --dir <dir>', 'config directory to read (every *.yaml and *.yml below it)', '.')
+    .addOption(formatOption(['text', 'json']))
+    .addHelpText('after', '\nExit codes: 0 valid (warnings allowed), 1 errors found.')
+    .action((options: { dir: string; format: 'text' | 'json' }) => {
+      const result = validateDirectory(options.dir, { cwd: context.cwd });
+      const resources =
+        result.desired.tenants.length + result.desired.relationships.length + result.desired.endpoints.length +
+        result.desired.scopes.length + result.desired.mailUsers.length + result.desired.cloudManagement.length;
+      if (options.format === 'json') {
+        const counts = countFindings(result.findings);
+        context.stdout(
+          JSON.stringify(
+            {
+              formatVersion: FINDINGS_FORMAT_VERSION,
+              valid: !hasErrors(result.findings),
+              files: result.desired.files.length,
+              resources,
+              rulesRan: result.rulesRan,
+              errors: counts.errors,
+              warnings: counts.warnings,
+              findings: result.findings.map(findingToJson),
+            },
+            null,
+            2,
+          ),
+        );
+      } else {
+        for (const f of result.findings) context.stdout(renderFindingText(f, { color: context.color }));
+        const note = result.rulesRan ? '' : ' (cross-resource rules run once every document loads)';
+        const verdict = hasErrors(result.findings) ? 'invalid' : 'valid';
+        context.stdout(`${verdict}: ${result.desired.files.length} files, ${resources} resources, ${summarizeFindings(result.findings)}${note}`);
+      }
+      context.setExitCode(hasErrors(result.findings) ? 1 : 0);
+    });
+}

@@ -1,0 +1,18 @@
+// What a command may touch of the outside world, passed in so tests can run commands in-process
+// and the core never prints by itself.
+
+import { Option } from 'commander';
+
+export interface CliContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Colour only on a terminal, and never when NO_COLOR is set. */
+  color: boolean;
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  setExitCode: (code: number) => void;
+}
+
+export function formatOption<T extends string>(choices: readonly T[]): Option {
+  return new Option('-f, --format <format>', 'output format').choices(choices).default(choices[0]);
+}

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerSchema } from './commands/schema.js';
+import { registerValidate } from './commands/validate.js';
+import type { CliContext } from './context.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export function buildProgram(context: CliContext): Command {
+  const program = new Command('exo-gitops')
+    .description('GitOps for Exchange Online cross-tenant migration and cloud-managed mailboxes.')
+    .version(pkg.version, '-V, --version')
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (text) => context.stdout(text.replace(/\n$/, '')),
+      writeErr: (text) => context.stderr(text.replace(/\n$/, '')),
+    })
+    .exitOverride();
+  registerValidate(program, context);
+  registerSchema(program, context);
+  return program;
+}
+
+/** Run the CLI; resolves to the exit code instead of exiting, so tests can call it in-process. */
+export async function run(argv: string[], overrides: Partial<CliContext> = {}): Promise<number> {
+  let exitCode = 0;
+  const context: CliContext = {
+    cwd: process.cwd(),
+    env: process.env,
+    color: Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined,
+    stdout: (line) => process.stdout.write(`${line}\n`),
+    stderr: (line) => process.stderr.write(`${line}\n`),
+    ...overrides,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  };
+  const program = buildProgram(context);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors with 1.
+      return error.exitCode === 0 ? 0 : 1;
+    }
+    context.stderr(`exo-gitops: ${(error as Error).message}`);
+    return 1;
+  }
+  return exitCode;
+}

@@ -1,0 +1,193 @@
+// Read every YAML file under the config directory into desired state. All problems are collected
+// and returned together: one run shows the admin every mistake, with its file, line and column.
+
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import {
+  type DesiredState,
+  type Resource,
+  type ResourceKind,
+  type ScopeMember,
+} from '../model/desired.js';
+import { finding, type Finding } from '../model/finding.js';
+import { parseMembersFile } from './members-file.js';
+import { SchemaChecker } from './schema-check.js';
+import { parseYamlFile } from './yaml-source.js';
+
+export interface LoadResult {
+  desired: DesiredState;
+  findings: Finding[];
+}
+
+export interface LoadOptions {
+  /** Base for the paths shown in messages; defaults to the current directory. */
+  cwd?: string;
+}
+
+/** Folders that hold no desired state: VCS data, tool caches, and dot-folders such as .github. */
+function isSkippedDirectory(name: string): boolean {
+  return name.startsWith('.') || name === 'node_modules';
+}
+
+export function listYamlFiles(directory: string): string[] {
+  const files: string[] = [];
+  const visit = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!isSkippedDirectory(entry.name)) visit(full);
+      } else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) {
+        files.push(full);
+      }
+    }
+  };
+  visit(directory);
+  return files;
+}
+
+export function emptyDesiredState(): DesiredState {
+  return {
+    tenants: [],
+    relationships: [],
+    endpoints: [],
+    scopes: [],
+    mailUsers: [],
+    cloudManagement: [],
+    scopeMembers: new Map(),
+    files: [],
+  };
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decode a file as UTF-8 text, or say why it is not text. */
+function decodeText(bytes: Buffer): { text: string } | { problem: string; offset: number } {
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) return { problem: 'binary content (a NUL byte)', offset: nul };
+  try {
+    return { text: UTF8.decode(bytes).replace(/^\uFEFF/, '') };
+  } catch {
+    return { problem: 'not valid UTF-8 text', offset: 0 };
+  }
+}
+
+export function loadDesiredState(directory: string, options: LoadOptions = {}): LoadResult {
+  const cwd = options.cwd ?? process.cwd();
+  const root = resolve(cwd, directory);
+  const display = (absolute: string): string => {
+    const rel = relative(cwd, absolute);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute;
+  };
+  const desired = emptyDesiredState();
+  const findings: Finding[] = [];
+
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    findings.push(finding('FileUnreadable', `config directory ${display(root)} does not exist or is not a directory`));
+    return { desired, findings };
+  }
+
+  const checker = new SchemaChecker();
+  for (const absolute of listYamlFiles(root)) {
+    const file = display(absolute);
+    desired.files.push(file);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(absolute);
+    } catch (error) {
+      findings.push(finding('FileUnreadable', `cannot read file: ${(error as Error).message}`, { location: { file, line: 1, column: 1 } }));
+      continue;
+    }
+    const decoded = decodeText(bytes);
+    if ('problem' in decoded) {
+      findings.push(finding('BinaryFile', `not a YAML text file: ${decoded.problem} at byte ${decoded.offset}`, { location: { file, line: 1, column: 1 } }));
+      continue;
+    }
+    const parsed = parseYamlFile(file, decoded.text);
+    findings.push(...parsed.findings);
+    if (parsed.documents.length === 0 && parsed.findings.length === 0) {
+      findings.push(finding('EmptyFile', 'the file holds no YAML documents', { location: { file, line: 1, column: 1 } }));
+    }
+    for (const doc of parsed.documents) {
+      const problems = checker.check(doc);
+      if (problems.length > 0) {
+        findings.push(...problems);
+        continue;
+      }
+      const value = doc.value as { kind: ResourceKind; metadata: { name: string; tenant?: string }; spec: unknown };
+      const resource = {
+        kind: value.kind,
+        name: value.metadata.name,
+        tenant: value.metadata.tenant ?? null,
+        spec: value.spec,
+        file,
+        documentIndex: doc.index,
+        locate: doc.locate,
+      } as Resource;
+      addResource(desired, resource);
+      if (resource.kind === 'MigrationScope') {
+        const scope = resource as Resource<'MigrationScope'>;
+        const { members, findings: memberFindings } = resolveScopeMembers(scope, root, absolute, display);
+        desired.scopeMembers.set(scope, members);
+        findings.push(...memberFindings);
+      }
+    }
+  }
+  return { desired, findings };
+}
+
+function addResource(desired: DesiredState, resource: Resource): void {
+  switch (resource.kind) {
+    case 'Tenant':
+      desired.tenants.push(resource as Resource<'Tenant'>);
+      break;
+    case 'OrganizationRelationship':
+      desired.relationships.push(resource as Resource<'OrganizationRelationship'>);
+      break;
+    case 'MigrationEndpoint':
+      desired.endpoints.push(resource as Resource<'MigrationEndpoint'>);
+      break;
+    case 'MigrationScope':
+      desired.scopes.push(resource as Resource<'MigrationScope'>);
+      break;
+    case 'MailUser':
+      desired.mailUsers.push(resource as Resource<'MailUser'>);
+      break;
+    case 'CloudManagement':
+      desired.cloudManagement.push(resource as Resource<'CloudManagement'>);
+      break;
+  }
+}
+
+/** `members` from YAML plus the addresses of `membersFile`, each with the place it was written. */
+function resolveScopeMembers(
+  scope: Resource<'MigrationScope'>,
+  root: string,
+  yamlFile: string,
+  display: (absolute: string) => string,
+): { members: ScopeMember[]; findings: Finding[] } {
+  const members: ScopeMember[] = (scope.spec.members ?? []).map((address, i) => ({
+    address,
+    location: scope.locate(['spec', 'members', i]),
+  }));
+  const findings: Finding[] = [];
+  const listed = scope.spec.membersFile;
+  if (listed === undefined) return { members, findings };
+
+  const at = scope.locate(['spec', 'membersFile']);
+  const target = resolve(dirname(yamlFile), listed);
+  // The file's addresses end up in plans and pull-request comments: never read outside the repository.
+  if (isAbsolute(listed) || (target !== root && !target.startsWith(root + sep))) {
+    findings.push(finding('MembersFileUnreadable', `membersFile ${JSON.stringify(listed)} is outside the config directory`, { location: at, kind: 'MigrationScope', object: scope.name }));
+    return { members, findings };
+  }
+  let text: string;
+  try {
+    text = readFileSync(target, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (error as Error).message;
+    findings.push(finding('MembersFileUnreadable', `membersFile ${JSON.stringify(listed)} ${reason}`, { location: at, kind: 'MigrationScope', object: scope.name }));
+    return { members, findings };
+  }
+  const parsed = parseMembersFile(display(target), text);
+  return { members: [...members, ...parsed.members], findings: [...findings, ...parsed.findings] };
+}

@@ -1,0 +1,142 @@
+// Parse one YAML file into documents that remember where each node came from. The `yaml` library
+// gives every node a source range; a LineCounter turns offsets into line and column late, only for
+// the nodes a finding is about.
+
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  type Document,
+  type Node as YamlNode,
+  type ParsedNode,
+} from 'yaml';
+import { finding, type Finding, type SourceLocation } from '../model/finding.js';
+import type { Locator, NodePath } from '../model/desired.js';
+
+/**
+ * How many alias expansions one document may perform. Real configs use a handful; a "billion laughs"
+ * document needs millions, and yaml stops it here with an error instead of exhausting memory.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+export interface SourceDocument {
+  file: string;
+  index: number;
+  /** The document as plain JSON values. */
+  value: unknown;
+  locate: Locator;
+}
+
+export interface ParsedFile {
+  documents: SourceDocument[];
+  findings: Finding[];
+}
+
+export function parseYamlFile(file: string, text: string): ParsedFile {
+  const lineCounter = new LineCounter();
+  const findings: Finding[] = [];
+  const documents: SourceDocument[] = [];
+  const at = (offset: number): SourceLocation => {
+    const { line, col } = lineCounter.linePos(Math.max(0, offset));
+    return { file, line, column: col };
+  };
+
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  if ('empty' in parsed) {
+    // An empty stream carries only stream-level errors (e.g. a stray directive).
+    for (const error of parsed.errors) findings.push(finding('YamlSyntax', cleanYamlMessage(error.message), { location: at(error.pos[0]) }));
+  }
+  const docs: Document.Parsed[] = [...parsed];
+
+  docs.forEach((doc, index) => {
+    const problems = [...doc.errors, ...doc.warnings];
+    if (problems.length > 0) {
+      for (const problem of problems) {
+        findings.push(finding('YamlSyntax', cleanYamlMessage(problem.message), { location: at(problem.pos[0]) }));
+      }
+      return;
+    }
+    if (doc.contents === null) return; // an empty document, e.g. after a trailing '---'
+
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      const firstAlias = findFirstAlias(doc.contents);
+      findings.push(
+        finding('YamlAliasLimit', `aliases expand more than ${MAX_ALIAS_COUNT} times in this document (${(error as Error).message})`, {
+          location: at(firstAlias?.range?.[0] ?? doc.contents.range[0]),
+        }),
+      );
+      return;
+    }
+    if (value === null || value === undefined) return;
+    documents.push({ file, index, value, locate: makeLocator(doc, at) });
+  });
+
+  return { documents, findings };
+}
+
+/** yaml's messages end with a code frame and repeat the position we print ourselves; keep the sentence. */
+function cleanYamlMessage(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+function findFirstAlias(node: unknown): YamlNode | undefined {
+  if (isAlias(node)) return node;
+  if (isMap(node) || isSeq(node)) {
+    for (const item of node.items as unknown[]) {
+      if (item && typeof item === 'object' && 'key' in item) {
+        const pair = item as { key: unknown; value: unknown };
+        const found = findFirstAlias(pair.key) ?? findFirstAlias(pair.value);
+        if (found) return found;
+      } else {
+        const found = findFirstAlias(item);
+        if (found) return found;
+      }
+    }
+  }
+  return undefined;
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return undefined;
+}
+
+/**
+ * Walk the document's AST along a JSON-pointer-like path. Returns the deepest node reached and, when
+ * the last step was a mapping entry, that entry's key node.
+ */
+function walk(doc: Document.Parsed, path: NodePath): { node: ParsedNode; key?: ParsedNode } {
+  let node = doc.contents as ParsedNode;
+  let key: ParsedNode | undefined;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => keyText(p.key) === String(segment));
+      if (!pair) break;
+      key = pair.key as ParsedNode;
+      // `field:` with no value has a null value node; the key is then the best place to point at.
+      node = (pair.value as ParsedNode | null) ?? key;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment] as ParsedNode | undefined;
+      if (!item) break;
+      key = undefined;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return key ? { node, key } : { node };
+}
+
+function makeLocator(doc: Document.Parsed, at: (offset: number) => SourceLocation): Locator {
+  return (path = [], part = 'value') => {
+    const { node, key } = walk(doc, path);
+    const target = part === 'key' && key ? key : node;
+    return at(target.range?.[0] ?? 0);
+  };
+}

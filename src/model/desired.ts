@@ -1,0 +1,146 @@
+// Desired state as loaded from the repository's YAML. Specs are the plain values ajv checked against
+// the CRDs; every resource keeps a way back to its source text so any later stage can point at the
+// exact node a finding is about.
+
+import type { SourceLocation } from './finding.js';
+
+export const API_VERSION = 'exo.gitops/v1alpha1';
+
+export const RESOURCE_KINDS = [
+  'Tenant',
+  'OrganizationRelationship',
+  'MigrationEndpoint',
+  'MigrationScope',
+  'MailUser',
+  'CloudManagement',
+] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+export type MailboxMoveCapability = 'Inbound' | 'Outbound' | 'RemoteInbound' | 'RemoteOutbound';
+export type Ensure = 'Present' | 'Absent';
+
+export interface TenantSpec {
+  tenantId: string;
+  organization: string;
+  environment?: string;
+  entraConnectVersion?: string;
+  acceptedDomains?: string[];
+  connection: {
+    appId?: string;
+    certificateThumbprint?: string;
+    certificatePath?: string;
+    certificatePasswordEnv?: string;
+    accessTokenEnv?: string;
+  };
+}
+
+export interface OrganizationRelationshipSpec {
+  ensure?: Ensure;
+  partner?: string;
+  domainNames?: string[];
+  enabled?: boolean;
+  mailboxMoveEnabled?: boolean;
+  mailboxMoveCapability?: MailboxMoveCapability[];
+  oauthApplicationId?: string;
+  mailboxMovePublishedScopes?: string[];
+}
+
+export interface MigrationEndpointSpec {
+  ensure?: Ensure;
+  partner?: string;
+  remoteTenant?: string;
+  remoteServer?: string;
+  applicationId?: string;
+  maxConcurrentMigrations?: number;
+  credentials?: { secretEnv: string; rotation?: string };
+}
+
+export interface MigrationScopeSpec {
+  group?: string;
+  create?: boolean;
+  members?: string[];
+  membersFile?: string;
+}
+
+export interface MailUserSpec {
+  displayName?: string;
+  externalEmailAddress?: string;
+  primarySmtpAddress?: string;
+  microsoftOnlineServicesId?: string;
+  exchangeGuid?: string;
+  archiveGuid?: string;
+  emailAddresses?: string[];
+  removeEmailAddresses?: string[];
+  customAttributes?: Record<string, string>;
+  source?: { tenant: string; mailbox: string };
+  permanentlyClearPreviousMailboxInfo?: boolean;
+}
+
+export interface CloudManagementSpec {
+  isExchangeCloudManaged: boolean;
+  mailboxes: string[];
+}
+
+export interface SpecByKind {
+  Tenant: TenantSpec;
+  OrganizationRelationship: OrganizationRelationshipSpec;
+  MigrationEndpoint: MigrationEndpointSpec;
+  MigrationScope: MigrationScopeSpec;
+  MailUser: MailUserSpec;
+  CloudManagement: CloudManagementSpec;
+}
+
+/** A path into a document, as JSON Pointer segments: ['spec', 'domainNames', 0]. */
+export type NodePath = ReadonlyArray<string | number>;
+
+/**
+ * Finds the source position of a node of the resource's document. `part: 'key'` points at the key
+ * of a mapping entry (for "unknown field"), 'value' (default) at its value. A path that does not
+ * exist resolves to its nearest existing ancestor, so a finding always has a position.
+ */
+export type Locator = (path?: NodePath, part?: 'key' | 'value') => SourceLocation;
+
+export interface Resource<K extends ResourceKind = ResourceKind> {
+  kind: K;
+  name: string;
+  /** The Tenant this resource lives in; null for Tenant documents themselves. */
+  tenant: string | null;
+  spec: SpecByKind[K];
+  /** File (as displayed) and index of the YAML document within it. */
+  file: string;
+  documentIndex: number;
+  locate: Locator;
+}
+
+/** A scope member with the place it was written: a YAML node or a line of the members file. */
+export interface ScopeMember {
+  address: string;
+  location: SourceLocation;
+}
+
+export interface DesiredState {
+  tenants: Resource<'Tenant'>[];
+  relationships: Resource<'OrganizationRelationship'>[];
+  endpoints: Resource<'MigrationEndpoint'>[];
+  scopes: Resource<'MigrationScope'>[];
+  mailUsers: Resource<'MailUser'>[];
+  cloudManagement: Resource<'CloudManagement'>[];
+  /** Members of each scope, from `members` and `membersFile` together, keyed by the resource. */
+  scopeMembers: Map<Resource<'MigrationScope'>, ScopeMember[]>;
+  /** Every file read, as displayed, for digests and messages. */
+  files: string[];
+}
+
+export function isKind<K extends ResourceKind>(resource: Resource, kind: K): resource is Resource<K> {
+  return resource.kind === kind;
+}
+
+/** The Exchange name of a scope group: spec.group, else metadata.name. */
+export function scopeGroupName(scope: Resource<'MigrationScope'>): string {
+  return scope.spec.group ?? scope.name;
+}
+
+/** One way to name an object in every message: tenant/Kind/name (Flux's ssa/utils/fmt.go idea). */
+export function formatAddress(tenant: string | null, kind: string, name: string): string {
+  return tenant === null ? `${kind}/${name}` : `${tenant}/${kind}/${name}`;
+}

@@ -1,0 +1,134 @@
+// A finding is what validation (and later the cross-tenant preflight) says about desired or live state.
+// Codes are a closed union so tests, JSON consumers and docs can rely on them; each code has one
+// severity and one hint, kept here so every message about the same mistake reads the same.
+
+export type Severity = 'error' | 'warning';
+
+/** A place in a file of the repository: 1-based line and column, as editors count them. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  message: string;
+  hint?: string;
+  /** Where in the repository the finding points, when it comes from a file. */
+  location?: SourceLocation;
+  /** Which tenant and object it concerns, when known. */
+  tenant?: string;
+  kind?: string;
+  object?: string;
+}
+
+interface CodeInfo {
+  severity: Severity;
+  hint?: string;
+}
+
+export const FINDING_CODES = {
+  // Reading files
+  FileUnreadable: { severity: 'error' },
+  BinaryFile: { severity: 'error', hint: 'Only UTF-8 text YAML files belong under the config directory.' },
+  EmptyFile: { severity: 'warning', hint: 'Remove the file, or add resources to it.' },
+  YamlSyntax: { severity: 'error' },
+  YamlAliasLimit: {
+    severity: 'error',
+    hint: 'Write the values out instead of expanding anchors and aliases this many times.',
+  },
+  NotAMapping: { severity: 'error', hint: 'Each document needs apiVersion, kind, metadata and spec.' },
+  UnknownApiVersion: { severity: 'error', hint: 'Use apiVersion: exo.gitops/v1alpha1.' },
+  UnknownKind: {
+    severity: 'error',
+    hint: 'Kinds: Tenant, OrganizationRelationship, MigrationEndpoint, MigrationScope, MailUser, CloudManagement.',
+  },
+  SchemaViolation: { severity: 'error' },
+  MembersFileUnreadable: { severity: 'error', hint: 'membersFile is relative to the YAML file that names it and must stay inside the config directory.' },
+  InvalidMemberAddress: { severity: 'error', hint: 'One SMTP address per line; an EmailAddress header, blank lines and # comments are allowed.' },
+  // Desired state, one resource at a time or across the repository
+  DuplicateResource: { severity: 'error', hint: 'Each (tenant, kind, name) may be declared once; merge the two documents.' },
+  DuplicateTenantId: { severity: 'error', hint: 'Two Tenant documents describe the same tenant.' },
+  UnknownTenant: { severity: 'error', hint: 'Declare a Tenant document with that metadata.name, or fix the spelling.' },
+  UnknownPartner: { severity: 'error', hint: 'partner names a Tenant document by its metadata.name.' },
+  SelfPartner: { severity: 'error', hint: 'A relationship or endpoint points at the other tenant of the migration, never its own.' },
+  PartnerAndDomainNames: { severity: 'error', hint: 'Give partner (resolved to the tenant ID for you) or domainNames, not both.' },
+  MissingPartner: { severity: 'error', hint: 'Give partner (a Tenant name) or domainNames (tenant ID GUIDs).' },
+  DomainNameNotGuid: {
+    severity: 'error',
+    hint: "DomainNames takes the partner's tenant ID, not a domain name. Use partner: <tenant name>, or the GUID shown as the tenant ID in the Entra admin center.",
+  },
+  TooManyPublishedScopes: {
+    severity: 'error',
+    hint: "Exchange accepts one published scope (\"Number of scopes specified '2' exeeds the allowed limit '1'\"). Put all movers in one group.",
+  },
+  RemoteOutboundWithoutApp: { severity: 'error', hint: 'A source relationship with RemoteOutbound needs oauthApplicationId: the migration app the source consented to.' },
+  RemoteOutboundWithoutScope: { severity: 'error', hint: 'A source relationship with RemoteOutbound needs mailboxMovePublishedScopes: the scope group of mailboxes allowed to move.' },
+  PublishedScopeUndeclared: { severity: 'warning', hint: 'Declare the group as a MigrationScope in this tenant so its members are managed too.' },
+  PublishedScopeInOtherTenant: { severity: 'error', hint: 'The published scope must be a group of the tenant the relationship lives in (the source).' },
+  RelationshipPairMismatch: { severity: 'error', hint: "The target's Inbound relationship and the source's RemoteOutbound relationship must name each other's tenant." },
+  RelationshipPairMissing: { severity: 'warning', hint: 'Declare the partner tenant\'s relationship too, so both halves of the move are checked together.' },
+  OAuthAppMismatch: { severity: 'error', hint: "The source relationship's oauthApplicationId must equal the target endpoint's applicationId: both name the one migration app." },
+  EndpointSelfRemote: { severity: 'error', hint: 'RemoteTenant is the source tenant, seen from the target where the endpoint lives.' },
+  EndpointPartnerAndRemoteTenant: { severity: 'error', hint: 'Give partner or remoteTenant, not both.' },
+  EndpointMissingRemote: { severity: 'error', hint: 'Give partner (a Tenant name) or remoteTenant (its .onmicrosoft.com domain).' },
+  EndpointWithoutCredentials: { severity: 'warning', hint: 'Without credentials.secretEnv the endpoint can be checked but not created.' },
+  ConnectionIncomplete: { severity: 'error', hint: 'Give appId with certificateThumbprint or certificatePath, or accessTokenEnv alone.' },
+  AddressInForeignDomain: {
+    severity: 'error',
+    hint: "A domain belongs to one tenant only; Exchange rejects the address (NotAcceptedDomain). Keep source-domain addresses off the target mail user.",
+  },
+  ExternalAddressInOwnDomain: { severity: 'warning', hint: 'externalEmailAddress should point at the source mailbox, in a domain of the source tenant.' },
+  DuplicateExchangeGuid: { severity: 'error', hint: 'Each ExchangeGuid belongs to one mailbox; two mail users cannot both receive it.' },
+  DuplicateAddress: { severity: 'error', hint: 'An SMTP address belongs to one recipient of a tenant.' },
+  SourceInOwnTenant: { severity: 'error', hint: 'source.tenant names the other tenant: the one the mailbox moves from.' },
+  ScopeTooLarge: { severity: 'warning', hint: 'Microsoft advises more than 10,000 users be split across several scope groups.' },
+  DuplicateMember: { severity: 'warning', hint: 'Remove the repeated address.' },
+  UnsupportedEntraConnect: {
+    severity: 'error',
+    hint: 'Entra Connect 2.5.79.0 raises ExchangeManagedAttributesUpdateNotAllowed for cloud-managed users and stops syncing them; upgrade to 2.5.190.0 or later first.',
+  },
+  CloudManagementConflict: { severity: 'error', hint: 'A mailbox can be cloud-managed or not, not both: keep it in one list.' },
+  CloudManagementRepeated: { severity: 'warning', hint: 'The mailbox is listed more than once with the same value.' },
+} as const satisfies Record<string, CodeInfo>;
+
+export type FindingCode = keyof typeof FINDING_CODES;
+
+/** Build a finding with the code's catalogued severity and hint (a caller may sharpen the hint). */
+export function finding(
+  code: FindingCode,
+  message: string,
+  where: Omit<Finding, 'code' | 'severity' | 'message'> = {},
+): Finding {
+  const info: CodeInfo = FINDING_CODES[code];
+  const result: Finding = { code, severity: info.severity, message };
+  const hint = where.hint ?? info.hint;
+  if (hint !== undefined) result.hint = hint;
+  if (where.location) result.location = where.location;
+  if (where.tenant !== undefined) result.tenant = where.tenant;
+  if (where.kind !== undefined) result.kind = where.kind;
+  if (where.object !== undefined) result.object = where.object;
+  return result;
+}
+
+export function hasErrors(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.severity === 'error');
+}
+
+/** Stable order for output: by file, line, column, then code. Findings without a file come last. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort((a, b) => {
+    const fa = a.location?.file ?? '\uffff';
+    const fb = b.location?.file ?? '\uffff';
+    if (fa !== fb) return fa < fb ? -1 : 1;
+    const la = a.location?.line ?? 0;
+    const lb = b.location?.line ?? 0;
+    if (la !== lb) return la - lb;
+    const ca = a.location?.column ?? 0;
+    const cb = b.location?.column ?? 0;
+    if (ca !== cb) return ca - cb;
+    return a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
+  });
+}

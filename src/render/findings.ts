@@ -1,0 +1,51 @@
+// Findings as text for a terminal (file:line:col first, so editors and CI annotate the line) and as
+// versioned JSON for tools.
+
+import type { Finding } from '../model/finding.js';
+
+export const FINDINGS_FORMAT_VERSION = 1;
+
+export interface TextOptions {
+  color: boolean;
+}
+
+const paint = (on: boolean, code: string, text: string): string => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
+
+export function findingPrefix(f: Finding): string {
+  if (f.location) return `${f.location.file}:${f.location.line}:${f.location.column}`;
+  if (f.tenant !== undefined && f.kind !== undefined && f.object !== undefined) return `${f.tenant}/${f.kind}/${f.object}`;
+  if (f.tenant !== undefined) return f.tenant;
+  return 'exo-gitops';
+}
+
+export function renderFindingText(f: Finding, options: TextOptions): string {
+  const severity = f.severity === 'error' ? paint(options.color, '31;1', 'error') : paint(options.color, '33;1', 'warning');
+  const head = `${findingPrefix(f)}: ${severity} ${f.code}: ${f.message}`;
+  return f.hint ? `${head}\n  ${paint(options.color, '2', `hint: ${f.hint}`)}` : head;
+}
+
+export function countFindings(findings: readonly Finding[]): { errors: number; warnings: number } {
+  let errors = 0;
+  for (const f of findings) if (f.severity === 'error') errors++;
+  return { errors, warnings: findings.length - errors };
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function summarizeFindings(findings: readonly Finding[]): string {
+  const { errors, warnings } = countFindings(findings);
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+}
+
+export function findingToJson(f: Finding): Record<string, unknown> {
+  return {
+    code: f.code,
+    severity: f.severity,
+    message: f.message,
+    ...(f.hint !== undefined ? { hint: f.hint } : {}),
+    ...(f.location ? { file: f.location.file, line: f.location.line, column: f.location.column } : {}),
+    ...(f.tenant !== undefined ? { tenant: f.tenant } : {}),
+    ...(f.kind !== undefined ? { kind: f.kind } : {}),
+    ...(f.object !== undefined ? { object: f.object } : {}),
+  };
+}

@@ -1,0 +1,437 @@
+// Domain rules that need only the desired state: the cross-resource and cross-tenant mistakes that
+// Exchange would otherwise report days later, from a failed move request. Each rule is a function
+// from the desired state to findings; none reads files or talks to a tenant.
+
+import {
+  formatAddress,
+  scopeGroupName,
+  type DesiredState,
+  type MailboxMoveCapability,
+  type Resource,
+} from '../model/desired.js';
+import { finding, type Finding, type SourceLocation } from '../model/finding.js';
+import { closestMatch } from '../util/suggest.js';
+
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Microsoft advises splitting scope groups above this many members. */
+export const SCOPE_MEMBER_LIMIT = 10_000;
+
+/** Entra Connect build whose sync breaks for cloud-managed users (fixed in 2.5.190.0). */
+export const BROKEN_ENTRA_CONNECT = '2.5.79.0';
+
+const where = (location: SourceLocation): string => `${location.file}:${location.line}:${location.column}`;
+
+/** Lookups every rule needs, built once. */
+class Index {
+  readonly tenantsByName = new Map<string, Resource<'Tenant'>>();
+  readonly tenantsById = new Map<string, Resource<'Tenant'>>();
+  /** Lower-cased domain → owning tenant name (initial domain and accepted domains). */
+  readonly domainOwner = new Map<string, string>();
+
+  constructor(readonly desired: DesiredState) {
+    for (const tenant of desired.tenants) {
+      if (!this.tenantsByName.has(tenant.name)) this.tenantsByName.set(tenant.name, tenant);
+      const id = tenant.spec.tenantId.toLowerCase();
+      if (!this.tenantsById.has(id)) this.tenantsById.set(id, tenant);
+      for (const domain of [tenant.spec.organization, ...(tenant.spec.acceptedDomains ?? [])]) {
+        if (!this.domainOwner.has(domain.toLowerCase())) this.domainOwner.set(domain.toLowerCase(), tenant.name);
+      }
+    }
+  }
+
+  tenant(name: string | null): Resource<'Tenant'> | undefined {
+    return name === null ? undefined : this.tenantsByName.get(name);
+  }
+
+  /** The tenant that owns a domain or one of its parent domains (a subdomain cannot be verified elsewhere). */
+  ownerOfDomain(domain: string): string | undefined {
+    const labels = domain.toLowerCase().split('.');
+    for (let i = 0; i < labels.length - 1; i++) {
+      const owner = this.domainOwner.get(labels.slice(i).join('.'));
+      if (owner !== undefined) return owner;
+    }
+    return undefined;
+  }
+
+  /** The partner tenant of a relationship: by `partner`, or by a DomainNames GUID that is a known tenant ID. */
+  relationshipPartner(rel: Resource<'OrganizationRelationship'>): Resource<'Tenant'> | undefined {
+    if (rel.spec.partner !== undefined) return this.tenantsByName.get(rel.spec.partner);
+    for (const name of rel.spec.domainNames ?? []) {
+      const tenant = this.tenantsById.get(name.toLowerCase());
+      if (tenant) return tenant;
+    }
+    return undefined;
+  }
+
+  endpointRemote(endpoint: Resource<'MigrationEndpoint'>): Resource<'Tenant'> | undefined {
+    if (endpoint.spec.partner !== undefined) return this.tenantsByName.get(endpoint.spec.partner);
+    const remote = endpoint.spec.remoteTenant?.toLowerCase();
+    return this.desired.tenants.find((t) => t.spec.organization.toLowerCase() === remote);
+  }
+}
+
+function about(resource: Resource, location: SourceLocation): Pick<Finding, 'location' | 'tenant' | 'kind' | 'object'> {
+  return resource.tenant === null
+    ? { location, kind: resource.kind, object: resource.name }
+    : { location, tenant: resource.tenant, kind: resource.kind, object: resource.name };
+}
+
+function hasCapability(rel: Resource<'OrganizationRelationship'>, capability: MailboxMoveCapability): boolean {
+  return rel.spec.ensure !== 'Absent' && (rel.spec.mailboxMoveCapability ?? []).includes(capability);
+}
+
+function allResources(desired: DesiredState): Resource[] {
+  return [
+    ...desired.tenants,
+    ...desired.relationships,
+    ...desired.endpoints,
+    ...desired.scopes,
+    ...desired.mailUsers,
+    ...desired.cloudManagement,
+  ];
+}
+
+function checkDuplicates(desired: DesiredState): Finding[] {
+  const findings: Finding[] = [];
+  const firstSeen = new Map<string, Resource>();
+  const remember = (key: string, resource: Resource, label: string, path: (string | number)[]): void => {
+    const first = firstSeen.get(key);
+    if (!first) {
+      firstSeen.set(key, resource);
+      return;
+    }
+    findings.push(
+      finding('DuplicateResource', `${label} is declared twice; first at ${where(first.locate(path))}`, about(resource, resource.locate(path))),
+    );
+  };
+  for (const resource of allResources(desired)) {
+    remember(`${resource.tenant ?? ''}\0${resource.kind}\0${resource.name.toLowerCase()}`, resource, formatAddress(resource.tenant, resource.kind, resource.name), ['metadata', 'name']);
+  }
+  // Two scope resources may have different metadata names yet manage the same Exchange group.
+  for (const scope of desired.scopes) {
+    if (scope.spec.group === undefined || scope.spec.group.toLowerCase() === scope.name.toLowerCase()) continue;
+    remember(`${scope.tenant ?? ''}\0MigrationScope\0${scope.spec.group.toLowerCase()}`, scope, `scope group ${JSON.stringify(scope.spec.group)} in ${scope.tenant}`, ['spec', 'group']);
+  }
+  const byId = new Map<string, Resource<'Tenant'>>();
+  for (const tenant of desired.tenants) {
+    const id = tenant.spec.tenantId.toLowerCase();
+    const first = byId.get(id);
+    if (first) {
+      findings.push(
+        finding('DuplicateTenantId', `tenant ID ${tenant.spec.tenantId} is also tenant ${first.name}'s (${where(first.locate(['spec', 'tenantId']))})`, about(tenant, tenant.locate(['spec', 'tenantId']))),
+      );
+    } else byId.set(id, tenant);
+  }
+  return findings;
+}
+
+function checkTenantReferences(index: Index): Finding[] {
+  const findings: Finding[] = [];
+  const names = [...index.tenantsByName.keys()];
+  const unknown = (resource: Resource, name: string, path: (string | number)[], code: 'UnknownTenant' | 'UnknownPartner'): void => {
+    const suggestion = closestMatch(name, names);
+    findings.push(
+      finding(code, `${code === 'UnknownTenant' ? 'tenant' : 'partner'} ${JSON.stringify(name)} is not declared by any Tenant document`, {
+        ...about(resource, resource.locate(path)),
+        ...(suggestion ? { hint: `Did you mean ${suggestion}?` } : names.length > 0 ? { hint: `Declared tenants: ${names.join(', ')}.` } : {}),
+      }),
+    );
+  };
+  for (const resource of allResources(index.desired)) {
+    if (resource.kind !== 'Tenant' && resource.tenant !== null && !index.tenantsByName.has(resource.tenant)) {
+      unknown(resource, resource.tenant, ['metadata', 'tenant'], 'UnknownTenant');
+    }
+  }
+  for (const rel of index.desired.relationships) {
+    if (rel.spec.partner !== undefined && !index.tenantsByName.has(rel.spec.partner)) unknown(rel, rel.spec.partner, ['spec', 'partner'], 'UnknownPartner');
+  }
+  for (const endpoint of index.desired.endpoints) {
+    if (endpoint.spec.partner !== undefined && !index.tenantsByName.has(endpoint.spec.partner)) unknown(endpoint, endpoint.spec.partner, ['spec', 'partner'], 'UnknownPartner');
+  }
+  for (const user of index.desired.mailUsers) {
+    const source = user.spec.source;
+    if (source === undefined) continue;
+    if (!index.tenantsByName.has(source.tenant)) unknown(user, source.tenant, ['spec', 'source', 'tenant'], 'UnknownTenant');
+    else if (source.tenant === user.tenant) {
+      findings.push(finding('SourceInOwnTenant', `source.tenant is ${source.tenant}, the tenant this mail user lives in`, about(user, user.locate(['spec', 'source', 'tenant']))));
+    }
+  }
+  return findings;
+}
+
+function checkConnections(desired: DesiredState): Finding[] {
+  const findings: Finding[] = [];
+  for (const tenant of desired.tenants) {
+    const c = tenant.spec.connection;
+    const methods = [c.certificateThumbprint !== undefined, c.certificatePath !== undefined, c.accessTokenEnv !== undefined].filter(Boolean).length;
+    let problem: string | undefined;
+    if (methods === 0) problem = 'connection names no way to sign in';
+    else if (methods > 1) problem = 'connection names more than one way to sign in';
+    else if (c.accessTokenEnv === undefined && c.appId === undefined) problem = 'certificate sign-in needs appId';
+    else if (c.certificatePasswordEnv !== undefined && c.certificatePath === undefined) problem = 'certificatePasswordEnv goes with certificatePath';
+    if (problem) findings.push(finding('ConnectionIncomplete', problem, about(tenant, tenant.locate(['spec', 'connection']))));
+  }
+  return findings;
+}
+
+function checkRelationships(index: Index): Finding[] {
+  const findings: Finding[] = [];
+  const { desired } = index;
+  for (const rel of desired.relationships) {
+    const own = index.tenant(rel.tenant);
+    const spec = rel.spec;
+    if (spec.partner !== undefined && spec.domainNames !== undefined) {
+      findings.push(finding('PartnerAndDomainNames', 'give partner or domainNames, not both', about(rel, rel.locate(['spec', 'domainNames'], 'key'))));
+    } else if (spec.partner === undefined && spec.domainNames === undefined && spec.ensure !== 'Absent') {
+      findings.push(finding('MissingPartner', 'the relationship names no partner tenant', about(rel, rel.locate(['spec']))));
+    }
+    if (spec.partner !== undefined && spec.partner === rel.tenant) {
+      findings.push(finding('SelfPartner', `the relationship's partner is its own tenant ${rel.tenant}`, about(rel, rel.locate(['spec', 'partner']))));
+    }
+    (spec.domainNames ?? []).forEach((name, i) => {
+      const at = rel.locate(['spec', 'domainNames', i]);
+      if (!GUID.test(name)) {
+        const owner = index.ownerOfDomain(name);
+        const ownerTenant = owner === undefined ? undefined : index.tenantsByName.get(owner);
+        findings.push(
+          finding('DomainNameNotGuid', `DomainNames takes the partner's tenant ID, not a domain name: ${JSON.stringify(name)}`, {
+            ...about(rel, at),
+            ...(ownerTenant ? { hint: `${name} belongs to tenant ${ownerTenant.name}: write partner: ${ownerTenant.name} (tenant ID ${ownerTenant.spec.tenantId}).` } : {}),
+          }),
+        );
+      } else if (own && name.toLowerCase() === own.spec.tenantId.toLowerCase()) {
+        findings.push(finding('SelfPartner', `DomainNames holds the relationship's own tenant ID ${name}`, about(rel, at)));
+      }
+    });
+
+    const scopes = spec.mailboxMovePublishedScopes ?? [];
+    if (scopes.length > 1) {
+      findings.push(
+        finding('TooManyPublishedScopes', `${scopes.length} published scopes; Exchange accepts one`, about(rel, rel.locate(['spec', 'mailboxMovePublishedScopes']))),
+      );
+    }
+    if (hasCapability(rel, 'RemoteOutbound')) {
+      const at = rel.locate(['spec', 'mailboxMoveCapability']);
+      if (spec.oauthApplicationId === undefined) {
+        findings.push(finding('RemoteOutboundWithoutApp', 'RemoteOutbound without oauthApplicationId: the target cannot sign in to pull mailboxes', about(rel, at)));
+      }
+      if (scopes.length === 0) {
+        findings.push(finding('RemoteOutboundWithoutScope', 'RemoteOutbound without mailboxMovePublishedScopes: no mailbox is allowed to move', about(rel, at)));
+      }
+    }
+    scopes.forEach((group, i) => {
+      const declaredHere = desired.scopes.some((s) => s.tenant === rel.tenant && scopeGroupName(s).toLowerCase() === group.toLowerCase());
+      if (declaredHere) return;
+      const elsewhere = desired.scopes.find((s) => scopeGroupName(s).toLowerCase() === group.toLowerCase());
+      const at = rel.locate(['spec', 'mailboxMovePublishedScopes', i]);
+      if (elsewhere) {
+        findings.push(
+          finding('PublishedScopeInOtherTenant', `published scope ${JSON.stringify(group)} is declared in tenant ${elsewhere.tenant} (${where(elsewhere.locate(['metadata', 'name']))}), not in ${rel.tenant}`, about(rel, at)),
+        );
+      } else {
+        findings.push(finding('PublishedScopeUndeclared', `published scope ${JSON.stringify(group)} is not declared as a MigrationScope in ${rel.tenant}`, about(rel, at)));
+      }
+    });
+  }
+  return findings.concat(checkRelationshipPairs(index));
+}
+
+/**
+ * The two halves of a cross-tenant move must agree: the target's Inbound relationship names the
+ * source, the source's RemoteOutbound relationship names the target, and the source's
+ * oauthApplicationId is the target endpoint's applicationId.
+ */
+function checkRelationshipPairs(index: Index): Finding[] {
+  const findings: Finding[] = [];
+  const rels = index.desired.relationships;
+  const describe = (rel: Resource<'OrganizationRelationship'>): string =>
+    `${formatAddress(rel.tenant, rel.kind, rel.name)} (${where(rel.locate(['metadata', 'name']))})`;
+
+  const checkSide = (
+    rel: Resource<'OrganizationRelationship'>,
+    mine: MailboxMoveCapability,
+    theirs: MailboxMoveCapability,
+  ): void => {
+    const partner = index.relationshipPartner(rel);
+    if (!partner || partner.name === rel.tenant) return;
+    const candidates = rels.filter((r) => r.tenant === partner.name && hasCapability(r, theirs));
+    const at = rel.locate(rel.spec.partner !== undefined ? ['spec', 'partner'] : ['spec', 'domainNames']);
+    if (candidates.some((r) => index.relationshipPartner(r)?.name === rel.tenant)) return;
+    if (candidates.length > 0) {
+      const pointsAt = candidates.map((r) => `${describe(r)} points at ${index.relationshipPartner(r)?.name ?? (r.spec.domainNames ?? []).join(', ')}`).join('; ');
+      findings.push(
+        finding('RelationshipPairMismatch', `this ${mine} relationship points at ${partner.name}, but ${partner.name}'s ${theirs} relationship does not point back at ${rel.tenant}: ${pointsAt}`, about(rel, at)),
+      );
+    } else {
+      findings.push(finding('RelationshipPairMissing', `${partner.name} declares no ${theirs} relationship pointing back at ${rel.tenant}`, about(rel, at)));
+    }
+  };
+
+  for (const rel of rels) {
+    if (hasCapability(rel, 'Inbound')) checkSide(rel, 'Inbound', 'RemoteOutbound');
+    if (hasCapability(rel, 'RemoteOutbound')) {
+      checkSide(rel, 'RemoteOutbound', 'Inbound');
+      const target = index.relationshipPartner(rel);
+      const appId = rel.spec.oauthApplicationId;
+      if (!target || appId === undefined) continue;
+      for (const endpoint of index.desired.endpoints) {
+        if (endpoint.tenant !== target.name || endpoint.spec.ensure === 'Absent') continue;
+        if (index.endpointRemote(endpoint)?.name !== rel.tenant) continue;
+        const endpointApp = endpoint.spec.applicationId;
+        if (endpointApp !== undefined && endpointApp.toLowerCase() !== appId.toLowerCase()) {
+          findings.push(
+            finding('OAuthAppMismatch', `oauthApplicationId ${appId} differs from the applicationId ${endpointApp} of ${target.name}'s endpoint ${endpoint.name} (${where(endpoint.locate(['spec', 'applicationId']))})`, about(rel, rel.locate(['spec', 'oauthApplicationId']))),
+          );
+        }
+      }
+    }
+  }
+  return findings;
+}
+
+function checkEndpoints(index: Index): Finding[] {
+  const findings: Finding[] = [];
+  for (const endpoint of index.desired.endpoints) {
+    const spec = endpoint.spec;
+    const own = index.tenant(endpoint.tenant);
+    if (spec.partner !== undefined && spec.remoteTenant !== undefined) {
+      findings.push(finding('EndpointPartnerAndRemoteTenant', 'give partner or remoteTenant, not both', about(endpoint, endpoint.locate(['spec', 'remoteTenant'], 'key'))));
+    } else if (spec.partner === undefined && spec.remoteTenant === undefined && spec.ensure !== 'Absent') {
+      findings.push(finding('EndpointMissingRemote', 'the endpoint names no remote tenant', about(endpoint, endpoint.locate(['spec']))));
+    }
+    if (spec.partner !== undefined && spec.partner === endpoint.tenant) {
+      findings.push(finding('EndpointSelfRemote', `the endpoint's remote tenant is its own tenant ${endpoint.tenant}`, about(endpoint, endpoint.locate(['spec', 'partner']))));
+    }
+    if (own && spec.remoteTenant !== undefined && spec.remoteTenant.toLowerCase() === own.spec.organization.toLowerCase()) {
+      findings.push(finding('EndpointSelfRemote', `remoteTenant ${spec.remoteTenant} is the endpoint's own tenant`, about(endpoint, endpoint.locate(['spec', 'remoteTenant']))));
+    }
+    if (spec.credentials === undefined && spec.ensure !== 'Absent') {
+      findings.push(finding('EndpointWithoutCredentials', 'no credentials.secretEnv: the endpoint cannot be created', about(endpoint, endpoint.locate(['spec']))));
+    }
+  }
+  return findings;
+}
+
+function smtpDomain(address: string): string {
+  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/** The address part of an SMTP proxy ("smtp:a@b" → "a@b"), or undefined for X500 and other types. */
+export function smtpOfProxy(proxy: string): string | undefined {
+  return /^smtp:/i.test(proxy) ? proxy.slice(5) : undefined;
+}
+
+function checkMailUsers(index: Index): Finding[] {
+  const findings: Finding[] = [];
+  const guidOwner = new Map<string, Resource<'MailUser'>>();
+  const addressOwner = new Map<string, Resource<'MailUser'>>();
+
+  for (const user of index.desired.mailUsers) {
+    const spec = user.spec;
+    const addresses: { address: string; path: (string | number)[] }[] = [];
+    if (spec.primarySmtpAddress !== undefined) addresses.push({ address: spec.primarySmtpAddress, path: ['spec', 'primarySmtpAddress'] });
+    if (spec.microsoftOnlineServicesId !== undefined) addresses.push({ address: spec.microsoftOnlineServicesId, path: ['spec', 'microsoftOnlineServicesId'] });
+    (spec.emailAddresses ?? []).forEach((proxy, i) => {
+      const address = smtpOfProxy(proxy);
+      if (address !== undefined) addresses.push({ address, path: ['spec', 'emailAddresses', i] });
+    });
+
+    for (const { address, path } of addresses) {
+      const owner = index.ownerOfDomain(smtpDomain(address));
+      if (owner !== undefined && user.tenant !== null && owner !== user.tenant) {
+        findings.push(
+          finding('AddressInForeignDomain', `${address} is in ${smtpDomain(address)}, a domain of tenant ${owner}; this mail user lives in ${user.tenant}`, about(user, user.locate(path))),
+        );
+      }
+      // The sign-in name may equal the primary address; only distinct recipients clash.
+      const key = `${user.tenant}\0${address.toLowerCase()}`;
+      const first = addressOwner.get(key);
+      if (first && first !== user) {
+        findings.push(finding('DuplicateAddress', `${address} is also an address of ${first.name} (${where(first.locate(['metadata', 'name']))})`, about(user, user.locate(path))));
+      } else addressOwner.set(key, user);
+    }
+
+    if (spec.externalEmailAddress !== undefined && user.tenant !== null) {
+      const external = spec.externalEmailAddress.replace(/^smtp:/i, '');
+      if (index.ownerOfDomain(smtpDomain(external)) === user.tenant) {
+        findings.push(
+          finding('ExternalAddressInOwnDomain', `externalEmailAddress ${external} is in a domain of ${user.tenant} itself`, about(user, user.locate(['spec', 'externalEmailAddress']))),
+        );
+      }
+    }
+
+    if (spec.exchangeGuid !== undefined) {
+      const guid = spec.exchangeGuid.toLowerCase();
+      const first = guidOwner.get(guid);
+      if (first) {
+        findings.push(
+          finding('DuplicateExchangeGuid', `exchangeGuid ${spec.exchangeGuid} is also ${formatAddress(first.tenant, 'MailUser', first.name)}'s (${where(first.locate(['spec', 'exchangeGuid']))})`, about(user, user.locate(['spec', 'exchangeGuid']))),
+        );
+      } else guidOwner.set(guid, user);
+    }
+  }
+  return findings;
+}
+
+function checkScopes(desired: DesiredState): Finding[] {
+  const findings: Finding[] = [];
+  for (const scope of desired.scopes) {
+    const members = desired.scopeMembers.get(scope) ?? [];
+    if (members.length > SCOPE_MEMBER_LIMIT) {
+      const at = scope.locate(scope.spec.membersFile !== undefined ? ['spec', 'membersFile'] : ['spec', 'members']);
+      findings.push(finding('ScopeTooLarge', `${members.length} members, above ${SCOPE_MEMBER_LIMIT.toLocaleString('en-US')}: split them across several groups`, about(scope, at)));
+    }
+    const seen = new Map<string, SourceLocation>();
+    for (const member of members) {
+      const key = member.address.toLowerCase();
+      const first = seen.get(key);
+      if (first) {
+        findings.push(finding('DuplicateMember', `${member.address} is listed twice; first at ${where(first)}`, { ...about(scope, member.location) }));
+      } else seen.set(key, member.location);
+    }
+  }
+  return findings;
+}
+
+function checkCloudManagement(index: Index): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Map<string, { value: boolean; location: SourceLocation }>();
+  for (const doc of index.desired.cloudManagement) {
+    const tenant = index.tenant(doc.tenant);
+    if (tenant?.spec.entraConnectVersion === BROKEN_ENTRA_CONNECT && doc.spec.isExchangeCloudManaged) {
+      findings.push(
+        finding('UnsupportedEntraConnect', `tenant ${tenant.name} syncs with Entra Connect ${BROKEN_ENTRA_CONNECT}, which raises ExchangeManagedAttributesUpdateNotAllowed for cloud-managed users and stops syncing them`, about(doc, doc.locate(['spec', 'isExchangeCloudManaged']))),
+      );
+    }
+    doc.spec.mailboxes.forEach((mailbox, i) => {
+      const key = `${doc.tenant}\0${mailbox.toLowerCase()}`;
+      const location = doc.locate(['spec', 'mailboxes', i]);
+      const first = seen.get(key);
+      if (!first) {
+        seen.set(key, { value: doc.spec.isExchangeCloudManaged, location });
+      } else if (first.value !== doc.spec.isExchangeCloudManaged) {
+        findings.push(finding('CloudManagementConflict', `${mailbox} is listed with isExchangeCloudManaged ${doc.spec.isExchangeCloudManaged} here and ${first.value} at ${where(first.location)}`, about(doc, location)));
+      } else {
+        findings.push(finding('CloudManagementRepeated', `${mailbox} is listed twice; first at ${where(first.location)}`, about(doc, location)));
+      }
+    });
+  }
+  return findings;
+}
+
+/** Every desired-state rule, in a fixed order. */
+export function checkDesiredState(desired: DesiredState): Finding[] {
+  const index = new Index(desired);
+  return [
+    ...checkDuplicates(desired),
+    ...checkTenantReferences(index),
+    ...checkConnections(desired),
+    ...checkRelationships(index),
+    ...checkEndpoints(index),
+    ...checkMailUsers(index),
+    ...checkScopes(desired),
+    ...checkCloudManagement(index),
+  ];
+}
+

@@ -1,0 +1,21 @@
+// Validation as one step: load the YAML (syntax, schema, membersFile), then the domain rules. The rules
+// run only on a repository whose every document loaded, so one misspelt Tenant does not cascade into
+// a screen of "unknown tenant" findings; the admin fixes the first layer, then sees the next.
+
+import { loadDesiredState, type LoadOptions } from '../load/load.js';
+import type { DesiredState } from '../model/desired.js';
+import { hasErrors, sortFindings, type Finding } from '../model/finding.js';
+import { checkDesiredState } from './rules.js';
+
+export interface ValidationResult {
+  desired: DesiredState;
+  findings: Finding[];
+  /** False when load errors kept the domain rules from running. */
+  rulesRan: boolean;
+}
+
+export function validateDirectory(directory: string, options: LoadOptions = {}): ValidationResult {
+  const { desired, findings } = loadDesiredState(directory, options);
+  if (hasErrors(findings)) return { desired, findings: sortFindings(findings), rulesRan: false };
+  return { desired, findings: sortFindings([...findings, ...checkDesiredState(desired)]), rulesRan: true };
+}
