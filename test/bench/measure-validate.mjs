@@ -1,0 +1,28 @@
+// Child process for one measurement, so peak RSS belongs to that step alone. Prints one JSON line.
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+
+const [mode, dir] = process.argv.slice(2);
+const started = performance.now();
+let detail = {};
+if (mode === 'parse') {
+  // The physical floor: read and parse the same YAML, nothing else.
+  const { listYamlFiles } = await import('../../dist/load/load.js');
+  let documents = 0;
+  for (const file of listYamlFiles(dir)) {
+    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) { doc.toJS(); documents++; }
+  }
+  detail = { documents };
+} else if (mode === 'validate') {
+  const { validateDirectory } = await import('../../dist/validate/validate.js');
+  const result = validateDirectory(dir, { cwd: dir });
+  detail = { findings: result.findings.length, mailUsers: result.desired.mailUsers.length };
+} else if (mode === 'alias-bomb') {
+  const { parseYamlFile } = await import('../../dist/load/yaml-source.js');
+  const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+  for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+  const result = parseYamlFile('bomb.yaml', levels.join('\n'));
+  detail = { codes: result.findings.map((f) => f.code) };
+}
+const ms = performance.now() - started;
+console.log(JSON.stringify({ mode, ms: Math.round(ms), maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), ...detail }));
