@@ -2,7 +2,7 @@
 // the CRDs; every resource keeps a way back to its source text so any later stage can point at the
 // exact node a finding is about.
 
-import type { SourceLocation } from './finding.js';
+import type { Finding, SourceLocation } from './finding.js';
 
 export const API_VERSION = 'exo.gitops/v1alpha1';
 
@@ -143,4 +143,11 @@ export function scopeGroupName(scope: Resource<'MigrationScope'>): string {
 /** One way to name an object in every message: tenant/Kind/name (Flux's ssa/utils/fmt.go idea). */
 export function formatAddress(tenant: string | null, kind: string, name: string): string {
   return tenant === null ? `${kind}/${name}` : `${tenant}/${kind}/${name}`;
+}
+
+/** The location and identity fields of a finding about a resource. */
+export function about(resource: Resource, location: SourceLocation): Pick<Finding, 'location' | 'tenant' | 'kind' | 'object'> {
+  return resource.tenant === null
+    ? { location, kind: resource.kind, object: resource.name }
+    : { location, tenant: resource.tenant, kind: resource.kind, object: resource.name };
 }

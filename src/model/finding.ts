@@ -92,6 +92,35 @@ export const FINDING_CODES = {
   },
   CloudManagementConflict: { severity: 'error', hint: 'A mailbox can be cloud-managed or not, not both: keep it in one list.' },
   CloudManagementRepeated: { severity: 'warning', hint: 'The mailbox is listed more than once with the same value.' },
+  // Plan: desired state against live snapshots, and the cross-tenant preflight
+  SnapshotMissing: { severity: 'error', hint: 'Export the tenant (exo-gitops export) or plan without --state.' },
+  RelationshipNameConflict: {
+    severity: 'error',
+    hint: 'Exchange keeps one relationship per partner: rename metadata.name to the existing relationship\'s Name to manage it.',
+  },
+  EndpointTypeMismatch: { severity: 'error', hint: 'A cross-tenant endpoint is an ExchangeRemoteMove endpoint; pick another name for this one.' },
+  ScopeGroupMissing: { severity: 'error', hint: 'Set create: true to let exo-gitops create the group, or create it in Exchange.' },
+  ScopeGroupNotSecurity: { severity: 'error', hint: 'The scope group must be a mail-enabled security group (New-DistributionGroup -Type Security).' },
+  ScopeMemberNotFound: { severity: 'error', hint: 'Scope members are mailboxes of the source tenant; check the address.' },
+  SourceMailboxNotFound: { severity: 'error', hint: 'source.mailbox names the mailbox in the source tenant by primary SMTP address or alias.' },
+  ExchangeGuidMismatch: { severity: 'error', hint: "The target mail user's ExchangeGuid must equal the source mailbox's, or the move fails with MissingExchangeGuidException. Remove exchangeGuid to take the source's." },
+  ArchiveGuidMismatch: { severity: 'error', hint: "The target's ArchiveGuid must equal the source mailbox's archive GUID. Remove archiveGuid to take the source's." },
+  ArchiveWithoutSource: { severity: 'error', hint: 'The source mailbox has no archive: the target mail user must not carry an ArchiveGuid.' },
+  ExternalAddressNotSource: { severity: 'error', hint: "externalEmailAddress must be one of the source mailbox's addresses, e.g. alias@source.onmicrosoft.com." },
+  PrimarySmtpMissing: { severity: 'error', hint: 'Set primarySmtpAddress in a domain of the target, or Exchange makes the external address primary.' },
+  SourceMailboxOnHold: { severity: 'error', hint: 'A mailbox on hold cannot move across tenants; release the hold in the source tenant first.' },
+  NotInMigrationScope: {
+    severity: 'error',
+    hint: 'Add the mailbox to the scope group the source relationship publishes, or the move fails with MailboxNotInCrossTenantMigrationScopeException.',
+  },
+  NoPublishedScope: { severity: 'error', hint: 'The source tenant needs a RemoteOutbound relationship to the target that publishes a scope group.' },
+  AddressNotAcceptedDomain: { severity: 'error', hint: "Every SMTP address of the mail user must be in an accepted domain of its tenant (NotAcceptedDomain)." },
+  CloudManagedMailboxNotFound: { severity: 'error', hint: 'CloudManagement lists mailboxes of its tenant by primary SMTP address.' },
+  CloudManagementNoEffect: { severity: 'warning', hint: 'IsExchangeCloudManaged matters only for directory-synced mailboxes.' },
+  LiveRelationshipPairMismatch: { severity: 'error', hint: "After this plan the two tenants' relationships would still not match; fix the side the plan does not manage." },
+  LiveOAuthAppMismatch: { severity: 'error', hint: "The source relationship's OAuthApplicationId must equal the target endpoint's ApplicationId." },
+  TooManyActions: { severity: 'error', hint: 'A guardrail against mass changes: review the plan, then raise --max-actions (0 for no limit).' },
+  MailUserNotCreatable: { severity: 'error', hint: 'Creating a mail user needs externalEmailAddress and microsoftOnlineServicesId.' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type FindingCode = keyof typeof FINDING_CODES;

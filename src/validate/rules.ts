@@ -3,6 +3,7 @@
 // from the desired state to findings; none reads files or talks to a tenant.
 
 import {
+  about,
   formatAddress,
   scopeGroupName,
   type DesiredState,
@@ -11,6 +12,7 @@ import {
 } from '../model/desired.js';
 import { finding, type Finding, type SourceLocation } from '../model/finding.js';
 import { closestMatch } from '../util/suggest.js';
+import { TenantIndex } from '../model/tenant-index.js';
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -21,61 +23,6 @@ export const SCOPE_MEMBER_LIMIT = 10_000;
 export const BROKEN_ENTRA_CONNECT = '2.5.79.0';
 
 const where = (location: SourceLocation): string => `${location.file}:${location.line}:${location.column}`;
-
-/** Lookups every rule needs, built once. */
-class Index {
-  readonly tenantsByName = new Map<string, Resource<'Tenant'>>();
-  readonly tenantsById = new Map<string, Resource<'Tenant'>>();
-  /** Lower-cased domain → owning tenant name (initial domain and accepted domains). */
-  readonly domainOwner = new Map<string, string>();
-
-  constructor(readonly desired: DesiredState) {
-    for (const tenant of desired.tenants) {
-      if (!this.tenantsByName.has(tenant.name)) this.tenantsByName.set(tenant.name, tenant);
-      const id = tenant.spec.tenantId.toLowerCase();
-      if (!this.tenantsById.has(id)) this.tenantsById.set(id, tenant);
-      for (const domain of [tenant.spec.organization, ...(tenant.spec.acceptedDomains ?? [])]) {
-        if (!this.domainOwner.has(domain.toLowerCase())) this.domainOwner.set(domain.toLowerCase(), tenant.name);
-      }
-    }
-  }
-
-  tenant(name: string | null): Resource<'Tenant'> | undefined {
-    return name === null ? undefined : this.tenantsByName.get(name);
-  }
-
-  /** The tenant that owns a domain or one of its parent domains (a subdomain cannot be verified elsewhere). */
-  ownerOfDomain(domain: string): string | undefined {
-    const labels = domain.toLowerCase().split('.');
-    for (let i = 0; i < labels.length - 1; i++) {
-      const owner = this.domainOwner.get(labels.slice(i).join('.'));
-      if (owner !== undefined) return owner;
-    }
-    return undefined;
-  }
-
-  /** The partner tenant of a relationship: by `partner`, or by a DomainNames GUID that is a known tenant ID. */
-  relationshipPartner(rel: Resource<'OrganizationRelationship'>): Resource<'Tenant'> | undefined {
-    if (rel.spec.partner !== undefined) return this.tenantsByName.get(rel.spec.partner);
-    for (const name of rel.spec.domainNames ?? []) {
-      const tenant = this.tenantsById.get(name.toLowerCase());
-      if (tenant) return tenant;
-    }
-    return undefined;
-  }
-
-  endpointRemote(endpoint: Resource<'MigrationEndpoint'>): Resource<'Tenant'> | undefined {
-    if (endpoint.spec.partner !== undefined) return this.tenantsByName.get(endpoint.spec.partner);
-    const remote = endpoint.spec.remoteTenant?.toLowerCase();
-    return this.desired.tenants.find((t) => t.spec.organization.toLowerCase() === remote);
-  }
-}
-
-function about(resource: Resource, location: SourceLocation): Pick<Finding, 'location' | 'tenant' | 'kind' | 'object'> {
-  return resource.tenant === null
-    ? { location, kind: resource.kind, object: resource.name }
-    : { location, tenant: resource.tenant, kind: resource.kind, object: resource.name };
-}
 
 function hasCapability(rel: Resource<'OrganizationRelationship'>, capability: MailboxMoveCapability): boolean {
   return rel.spec.ensure !== 'Absent' && (rel.spec.mailboxMoveCapability ?? []).includes(capability);
@@ -126,7 +73,7 @@ function checkDuplicates(desired: DesiredState): Finding[] {
   return findings;
 }
 
-function checkTenantReferences(index: Index): Finding[] {
+function checkTenantReferences(index: TenantIndex): Finding[] {
   const findings: Finding[] = [];
   const names = [...index.tenantsByName.keys()];
   const unknown = (resource: Resource, name: string, path: (string | number)[], code: 'UnknownTenant' | 'UnknownPartner'): void => {
@@ -175,7 +122,7 @@ function checkConnections(desired: DesiredState): Finding[] {
   return findings;
 }
 
-function checkRelationships(index: Index): Finding[] {
+function checkRelationships(index: TenantIndex): Finding[] {
   const findings: Finding[] = [];
   const { desired } = index;
   for (const rel of desired.relationships) {
@@ -242,7 +189,7 @@ function checkRelationships(index: Index): Finding[] {
  * source, the source's RemoteOutbound relationship names the target, and the source's
  * oauthApplicationId is the target endpoint's applicationId.
  */
-function checkRelationshipPairs(index: Index): Finding[] {
+function checkRelationshipPairs(index: TenantIndex): Finding[] {
   const findings: Finding[] = [];
   const rels = index.desired.relationships;
   const describe = (rel: Resource<'OrganizationRelationship'>): string =>
@@ -290,7 +237,7 @@ function checkRelationshipPairs(index: Index): Finding[] {
   return findings;
 }
 
-function checkEndpoints(index: Index): Finding[] {
+function checkEndpoints(index: TenantIndex): Finding[] {
   const findings: Finding[] = [];
   for (const endpoint of index.desired.endpoints) {
     const spec = endpoint.spec;
@@ -322,7 +269,7 @@ export function smtpOfProxy(proxy: string): string | undefined {
   return /^smtp:/i.test(proxy) ? proxy.slice(5) : undefined;
 }
 
-function checkMailUsers(index: Index): Finding[] {
+function checkMailUsers(index: TenantIndex): Finding[] {
   const findings: Finding[] = [];
   const guidOwner = new Map<string, Resource<'MailUser'>>();
   const addressOwner = new Map<string, Resource<'MailUser'>>();
@@ -394,7 +341,7 @@ function checkScopes(desired: DesiredState): Finding[] {
   return findings;
 }
 
-function checkCloudManagement(index: Index): Finding[] {
+function checkCloudManagement(index: TenantIndex): Finding[] {
   const findings: Finding[] = [];
   const seen = new Map<string, { value: boolean; location: SourceLocation }>();
   for (const doc of index.desired.cloudManagement) {
@@ -422,7 +369,7 @@ function checkCloudManagement(index: Index): Finding[] {
 
 /** Every desired-state rule, in a fixed order. */
 export function checkDesiredState(desired: DesiredState): Finding[] {
-  const index = new Index(desired);
+  const index = new TenantIndex(desired);
   return [
     ...checkDuplicates(desired),
     ...checkTenantReferences(index),
