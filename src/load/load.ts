@@ -1,6 +1,7 @@
 // Read every YAML file under the config directory into desired state. All problems are collected
 // and returned together: one run shows the admin every mistake, with its file, line and column.
 
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
@@ -55,7 +56,12 @@ export function emptyDesiredState(): DesiredState {
     cloudManagement: [],
     scopeMembers: new Map(),
     files: [],
+    contentHashes: new Map(),
   };
+}
+
+function hashOf(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -97,6 +103,7 @@ export function loadDesiredState(directory: string, options: LoadOptions = {}): 
       findings.push(finding('FileUnreadable', `cannot read file: ${(error as Error).message}`, { location: { file, line: 1, column: 1 } }));
       continue;
     }
+    desired.contentHashes.set(relative(root, absolute), hashOf(bytes));
     const decoded = decodeText(bytes);
     if ('problem' in decoded) {
       findings.push(finding('BinaryFile', `not a YAML text file: ${decoded.problem} at byte ${decoded.offset}`, { location: { file, line: 1, column: 1 } }));
@@ -126,7 +133,7 @@ export function loadDesiredState(directory: string, options: LoadOptions = {}): 
       addResource(desired, resource);
       if (resource.kind === 'MigrationScope') {
         const scope = resource as Resource<'MigrationScope'>;
-        const { members, findings: memberFindings } = resolveScopeMembers(scope, root, absolute, display);
+        const { members, findings: memberFindings } = resolveScopeMembers(scope, root, absolute, display, desired.contentHashes);
         desired.scopeMembers.set(scope, members);
         findings.push(...memberFindings);
       }
@@ -164,6 +171,7 @@ function resolveScopeMembers(
   root: string,
   yamlFile: string,
   display: (absolute: string) => string,
+  contentHashes: Map<string, string>,
 ): { members: ScopeMember[]; findings: Finding[] } {
   const members: ScopeMember[] = (scope.spec.members ?? []).map((address, i) => ({
     address,
@@ -182,7 +190,9 @@ function resolveScopeMembers(
   }
   let text: string;
   try {
-    text = readFileSync(target, 'utf8');
+    const bytes = readFileSync(target);
+    contentHashes.set(relative(root, target), hashOf(bytes));
+    text = bytes.toString('utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (error as Error).message;
     findings.push(finding('MembersFileUnreadable', `membersFile ${JSON.stringify(listed)} ${reason}`, { location: at, kind: 'MigrationScope', object: scope.name }));

@@ -127,8 +127,10 @@ export interface DesiredState {
   cloudManagement: Resource<'CloudManagement'>[];
   /** Members of each scope, from `members` and `membersFile` together, keyed by the resource. */
   scopeMembers: Map<Resource<'MigrationScope'>, ScopeMember[]>;
-  /** Every file read, as displayed, for digests and messages. */
+  /** Every file read, as displayed, for messages. */
   files: string[];
+  /** sha256 of every file read (YAML and membersFile), keyed by its path relative to the config directory. */
+  contentHashes: Map<string, string>;
 }
 
 export function isKind<K extends ResourceKind>(resource: Resource, kind: K): resource is Resource<K> {

@@ -1,0 +1,43 @@
+// IsExchangeCloudManaged per mailbox (Set-Mailbox -IsExchangeCloudManaged).
+
+import { about, type Resource } from '../model/desired.js';
+import { finding } from '../model/finding.js';
+import { actionId, type DiffOutput, type PlanContext } from './context.js';
+
+export function cloudManagedActionId(tenant: string, primarySmtpAddress: string): string {
+  return actionId(tenant, 'Mailbox', primarySmtpAddress, 'cloud-managed');
+}
+
+export function diffCloudManagement(context: PlanContext, doc: Resource<'CloudManagement'>): DiffOutput {
+  const tenant = doc.tenant!;
+  const live = context.live.get(tenant);
+  const out: DiffOutput = { actions: [], findings: [] };
+  if (!live) return out;
+  const wanted = doc.spec.isExchangeCloudManaged;
+  doc.spec.mailboxes.forEach((address, i) => {
+    const location = doc.locate(['spec', 'mailboxes', i]);
+    const mailbox = live.mailbox(address);
+    if (!mailbox) {
+      out.findings.push(finding('CloudManagedMailboxNotFound', `${address} is not a mailbox of ${tenant}`, about(doc, location)));
+      return;
+    }
+    if (!mailbox.IsDirSynced) {
+      out.findings.push(finding('CloudManagementNoEffect', `${address} is not directory-synced: its Exchange attributes are managed in the cloud already`, about(doc, location)));
+      return;
+    }
+    if (mailbox.IsExchangeCloudManaged === wanted) return;
+    out.actions.push({
+      id: cloudManagedActionId(tenant, mailbox.PrimarySmtpAddress),
+      tenant,
+      kind: 'Mailbox',
+      identity: mailbox.PrimarySmtpAddress,
+      action: 'update',
+      changes: [{ field: 'IsExchangeCloudManaged', before: mailbox.IsExchangeCloudManaged, after: wanted }],
+      destructive: [],
+      dependsOn: [],
+      source: location,
+      resourceKind: doc.kind,
+    });
+  });
+  return out;
+}

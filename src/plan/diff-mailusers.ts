@@ -1,0 +1,340 @@
+// Target mail users (MEUs) and the cross-tenant preflight that makes a move request succeed the first
+// time: the source mailbox's ExchangeGuid, ArchiveGuid and X500 addresses are stamped on the MEU,
+// its addresses are in accepted domains, its external address points at the source mailbox, and the
+// source mailbox is in the published scope and holds no hold.
+//
+// With a `source` link, the values that must equal the source's are derived from the source mailbox
+// when the YAML omits them; a value the YAML writes must agree with the source, or it is an error.
+
+import { about, formatAddress, scopeGroupName, type Resource } from '../model/desired.js';
+import { finding, type Finding } from '../model/finding.js';
+import type { Action, FieldChange } from '../model/plan.js';
+import type { MailboxEntry, MailUserEntry } from '../model/snapshot.js';
+import { bareAddress, isUnsetGuid, lower, missingFrom, parseCapability, proxyKey, sameGuid, sameText, smtpDomainOf } from './compare.js';
+import { cloudManagedActionId } from './diff-cloud.js';
+import { ON_PREMISES_REASON } from './diff-scopes.js';
+import { actionId, mailboxKey, type DiffOutput, type PlanContext } from './context.js';
+import type { LiveTenant } from './live.js';
+
+const X500 = /^x500:/i;
+const SMTP = /^smtp:/i;
+
+/** Holds that stop a cross-tenant move, as Get-Mailbox shows them. */
+function holdsOf(mailbox: MailboxEntry): string[] {
+  const holds: string[] = [];
+  if (mailbox.LitigationHoldEnabled) holds.push('LitigationHoldEnabled');
+  if (mailbox.DelayHoldApplied) holds.push('DelayHoldApplied');
+  if (mailbox.DelayReleaseHoldApplied) holds.push('DelayReleaseHoldApplied');
+  if (mailbox.ComplianceTagHoldApplied) holds.push('ComplianceTagHoldApplied');
+  if (mailbox.InPlaceHolds.length > 0) holds.push(`InPlaceHolds (${mailbox.InPlaceHolds.join(', ')})`);
+  return holds;
+}
+
+/** The X500 addresses a target MEU needs: the source LegacyExchangeDN and every X500 of the source. */
+export function requiredX500s(source: MailboxEntry): string[] {
+  const fromDn = source.LegacyExchangeDN ? [`X500:${source.LegacyExchangeDN}`] : [];
+  const proxies = source.EmailAddresses.filter((a) => X500.test(a)).map((a) => `X500:${a.slice(5)}`);
+  return missingFrom([...fromDn, ...proxies], []);
+}
+
+/**
+ * The scope group a source tenant publishes to a target, and its members after this plan: the
+ * desired members when the repository declares the group, else the live ones. Memoized per pair, so
+ * 50,000 mail users cost one lookup each.
+ */
+type ScopeView = { group: string; members: Set<string> } | null;
+const scopeCache = new WeakMap<PlanContext, Map<string, ScopeView>>();
+
+export function publishedScope(context: PlanContext, sourceTenant: string, targetTenant: string): ScopeView {
+  let cache = scopeCache.get(context);
+  if (!cache) scopeCache.set(context, (cache = new Map()));
+  const key = `${sourceTenant}\0${targetTenant}`;
+  if (cache.has(key)) return cache.get(key)!;
+
+  const target = context.index.tenantsByName.get(targetTenant);
+  const sourceLive = context.live.get(sourceTenant);
+  let group: string | undefined;
+  const declared = context.desired.relationships.find(
+    (r) => r.tenant === sourceTenant && r.spec.ensure !== 'Absent' && (r.spec.mailboxMoveCapability ?? []).includes('RemoteOutbound') && context.index.relationshipPartner(r)?.name === targetTenant,
+  );
+  if (declared) group = declared.spec.mailboxMovePublishedScopes?.[0];
+  else if (target && sourceLive) {
+    const live = sourceLive.snapshot.OrganizationRelationship.find(
+      (r) => r.DomainNames.some((d) => sameText(d, target.spec.tenantId)) && parseCapability(r.MailboxMoveCapability).includes('RemoteOutbound'),
+    );
+    group = live?.MailboxMovePublishedScopes[0];
+  }
+  let view: ScopeView = null;
+  if (group !== undefined) {
+    const scope = context.desired.scopes.find((s) => s.tenant === sourceTenant && sameText(scopeGroupName(s), group) && (s.spec.members !== undefined || s.spec.membersFile !== undefined));
+    const members = new Set<string>();
+    if (scope) {
+      for (const m of context.desired.scopeMembers.get(scope) ?? []) {
+        members.add(lower(sourceLive?.mailbox(m.address)?.PrimarySmtpAddress ?? m.address));
+      }
+    } else {
+      for (const m of sourceLive?.groups.get(lower(group))?.Members ?? []) members.add(lower(m));
+    }
+    view = { group, members };
+  }
+  cache.set(key, view);
+  return view;
+}
+
+interface Source {
+  tenant: LiveTenant;
+  mailbox: MailboxEntry;
+}
+
+/** Cross-tenant checks for one MEU; returns the source mailbox when it was found. */
+function preflight(context: PlanContext, user: Resource<'MailUser'>, current: MailUserEntry | undefined, findings: Finding[]): Source | undefined {
+  const link = user.spec.source;
+  if (!link) return undefined;
+  const sourceLive = context.live.get(link.tenant);
+  if (!sourceLive) return undefined;
+  const at = (path: (string | number)[]) => about(user, user.locate(path));
+  const mailbox = sourceLive.mailbox(link.mailbox);
+  if (!mailbox) {
+    // After a completed move the source mailbox is a mail user pointing at the target: nothing to check.
+    if (sourceLive.mailUser(link.mailbox)) return undefined;
+    findings.push(finding('SourceMailboxNotFound', `no mailbox ${link.mailbox} in ${link.tenant}`, at(['spec', 'source', 'mailbox'])));
+    return undefined;
+  }
+  const spec = user.spec;
+  if (spec.exchangeGuid !== undefined && !sameGuid(spec.exchangeGuid, mailbox.ExchangeGuid)) {
+    findings.push(finding('ExchangeGuidMismatch', `exchangeGuid ${spec.exchangeGuid} is not the ExchangeGuid ${mailbox.ExchangeGuid} of ${link.tenant} mailbox ${mailbox.PrimarySmtpAddress}`, at(['spec', 'exchangeGuid'])));
+  }
+  const sourceHasArchive = !isUnsetGuid(mailbox.ArchiveGuid);
+  if (sourceHasArchive && spec.archiveGuid !== undefined && !sameGuid(spec.archiveGuid, mailbox.ArchiveGuid)) {
+    findings.push(finding('ArchiveGuidMismatch', `archiveGuid ${spec.archiveGuid} is not the ArchiveGuid ${mailbox.ArchiveGuid} of ${link.tenant} mailbox ${mailbox.PrimarySmtpAddress}`, at(['spec', 'archiveGuid'])));
+  }
+  if (!sourceHasArchive && spec.archiveGuid !== undefined) {
+    findings.push(finding('ArchiveWithoutSource', `archiveGuid is set, but ${link.tenant} mailbox ${mailbox.PrimarySmtpAddress} has no archive`, at(['spec', 'archiveGuid'])));
+  } else if (!sourceHasArchive && current && !isUnsetGuid(current.ArchiveGuid)) {
+    findings.push(finding('ArchiveWithoutSource', `the mail user carries ArchiveGuid ${current.ArchiveGuid}, but ${link.tenant} mailbox ${mailbox.PrimarySmtpAddress} has no archive`, at(['metadata', 'name'])));
+  }
+
+  const external = spec.externalEmailAddress ?? current?.ExternalEmailAddress ?? undefined;
+  if (external) {
+    const sourceAddresses = new Set([lower(mailbox.PrimarySmtpAddress), ...mailbox.EmailAddresses.filter((a) => SMTP.test(a)).map((a) => lower(a.slice(5)))]);
+    if (!sourceAddresses.has(lower(bareAddress(external)))) {
+      findings.push(
+        finding('ExternalAddressNotSource', `externalEmailAddress ${bareAddress(external)} is not an address of ${link.tenant} mailbox ${mailbox.PrimarySmtpAddress}`, at(spec.externalEmailAddress !== undefined ? ['spec', 'externalEmailAddress'] : ['metadata', 'name'])),
+      );
+    }
+  }
+  const primary = spec.primarySmtpAddress ?? current?.PrimarySmtpAddress;
+  if (!primary || (external !== undefined && sameText(primary, bareAddress(external)))) {
+    findings.push(finding('PrimarySmtpMissing', 'no primarySmtpAddress in the target: Exchange would make the external address primary', at(['spec'])));
+  }
+  const holds = holdsOf(mailbox);
+  if (holds.length > 0) {
+    findings.push(finding('SourceMailboxOnHold', `${link.tenant} mailbox ${mailbox.PrimarySmtpAddress} is on hold: ${holds.join(', ')}`, at(['spec', 'source', 'mailbox'])));
+  }
+  const scope = publishedScope(context, link.tenant, user.tenant!);
+  if (scope && !scope.members.has(lower(mailbox.PrimarySmtpAddress))) {
+    findings.push(finding('NotInMigrationScope', `${link.tenant} mailbox ${mailbox.PrimarySmtpAddress} is not a member of the published scope group ${scope.group}`, at(['spec', 'source', 'mailbox'])));
+  }
+  return { tenant: sourceLive, mailbox };
+}
+
+function customAttributeChanges(spec: Resource<'MailUser'>['spec'], current: MailUserEntry | MailboxEntry | undefined): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const [number, value] of Object.entries(spec.customAttributes ?? {})) {
+    const field = `CustomAttribute${number}`;
+    const before = ((current as Record<string, unknown> | undefined)?.[field] as string | null | undefined) ?? '';
+    if (before !== value) changes.push({ field, before: current ? before : undefined, after: value });
+  }
+  return changes;
+}
+
+/** EmailAddresses changes: the YAML's additions and removals, then the X500s derived from the source. */
+function addressChanges(user: Resource<'MailUser'>, have: readonly string[], derived: readonly string[], derivedFrom: string | undefined): FieldChange[] {
+  const spec = user.spec;
+  const wanted = (spec.emailAddresses ?? []).filter((a) => spec.primarySmtpAddress === undefined || !sameText(bareAddressOfProxy(a), spec.primarySmtpAddress) || !SMTP.test(a));
+  const add = missingFrom(wanted, have, proxyKey);
+  const haveKeys = new Set(have.map(proxyKey));
+  const remove = (spec.removeEmailAddresses ?? []).filter((a) => haveKeys.has(proxyKey(a)));
+  const changes: FieldChange[] = [];
+  if (add.length > 0 || remove.length > 0) changes.push({ field: 'EmailAddresses', ...(add.length ? { add } : {}), ...(remove.length ? { remove } : {}) });
+  const derivedAdd = missingFrom(derived, [...have, ...add], proxyKey);
+  if (derivedAdd.length > 0) changes.push({ field: 'EmailAddresses', add: derivedAdd, ...(derivedFrom ? { derivedFrom } : {}) });
+  return changes;
+}
+
+function bareAddressOfProxy(proxy: string): string {
+  return proxy.replace(/^[a-z0-9]+:/i, '');
+}
+
+function checkAcceptedDomains(user: Resource<'MailUser'>, live: LiveTenant, addresses: readonly { address: string; path: (string | number)[] }[], findings: Finding[]): void {
+  for (const { address, path } of addresses) {
+    const domain = smtpDomainOf(address);
+    if (!live.accepts(domain)) {
+      findings.push(finding('AddressNotAcceptedDomain', `${address} is in ${domain}, which is not an accepted domain of ${user.tenant}`, about(user, user.locate(path))));
+    }
+  }
+}
+
+export function diffMailUser(context: PlanContext, user: Resource<'MailUser'>): DiffOutput {
+  const tenant = user.tenant!;
+  const live = context.live.get(tenant);
+  const findings: Finding[] = [];
+  const actions: Action[] = [];
+  if (!live) return { actions, findings };
+  const spec = user.spec;
+  const source = user.locate(['metadata', 'name']);
+  const recipient = live.recipient(user.name) ?? (spec.primarySmtpAddress ? live.recipient(spec.primarySmtpAddress) : undefined);
+
+  if (recipient?.type === 'Mailbox') return diffMovedMailbox(context, user, recipient.entry, live);
+  const current = recipient?.entry;
+  const src = preflight(context, user, current, findings);
+
+  const derivedFrom = src ? `${src.tenant.name} mailbox ${src.mailbox.PrimarySmtpAddress}` : undefined;
+  const exchangeGuid = spec.exchangeGuid ?? src?.mailbox.ExchangeGuid;
+  const archiveGuid = spec.archiveGuid ?? (src && !isUnsetGuid(src.mailbox.ArchiveGuid) ? src.mailbox.ArchiveGuid : undefined);
+  const x500s = src ? requiredX500s(src.mailbox) : [];
+
+  // Addresses as they will be after this plan, for the accepted-domain check.
+  const finalSmtp: { address: string; path: (string | number)[] }[] = [];
+  const removed = new Set((spec.removeEmailAddresses ?? []).map(proxyKey));
+  for (const proxy of current?.EmailAddresses ?? []) {
+    if (SMTP.test(proxy) && !removed.has(proxyKey(proxy))) finalSmtp.push({ address: proxy.slice(5), path: ['metadata', 'name'] });
+  }
+  (spec.emailAddresses ?? []).forEach((proxy, i) => {
+    if (SMTP.test(proxy)) finalSmtp.push({ address: proxy.slice(5), path: ['spec', 'emailAddresses', i] });
+  });
+  if (spec.primarySmtpAddress !== undefined) finalSmtp.push({ address: spec.primarySmtpAddress, path: ['spec', 'primarySmtpAddress'] });
+  checkAcceptedDomains(user, live, dedupeByAddress(finalSmtp), findings);
+
+  if (!current) {
+    if (spec.externalEmailAddress === undefined || spec.microsoftOnlineServicesId === undefined) {
+      findings.push(finding('MailUserNotCreatable', `${formatAddress(tenant, 'MailUser', user.name)} does not exist and cannot be created without externalEmailAddress and microsoftOnlineServicesId`, about(user, source)));
+      return { actions, findings };
+    }
+    const changes: FieldChange[] = [
+      { field: 'Name', after: user.name },
+      ...(user.name.includes('@') ? [] : [{ field: 'Alias', after: user.name }]),
+      { field: 'DisplayName', after: spec.displayName ?? user.name },
+      { field: 'ExternalEmailAddress', after: `SMTP:${bareAddress(spec.externalEmailAddress)}` },
+      { field: 'MicrosoftOnlineServicesID', after: spec.microsoftOnlineServicesId },
+      ...(spec.primarySmtpAddress !== undefined ? [{ field: 'PrimarySmtpAddress', after: spec.primarySmtpAddress }] : []),
+      ...(exchangeGuid !== undefined ? [{ field: 'ExchangeGuid', after: exchangeGuid, ...(spec.exchangeGuid === undefined && derivedFrom ? { derivedFrom } : {}) }] : []),
+      ...(archiveGuid !== undefined ? [{ field: 'ArchiveGuid', after: archiveGuid, ...(spec.archiveGuid === undefined && derivedFrom ? { derivedFrom } : {}) }] : []),
+      ...addressChanges(user, spec.primarySmtpAddress ? [`SMTP:${spec.primarySmtpAddress}`] : [], x500s, derivedFrom),
+      ...customAttributeChanges(spec, undefined),
+    ];
+    actions.push({ id: actionId(tenant, 'MailUser', user.name), tenant, kind: 'MailUser', identity: user.name, action: 'create', changes, destructive: [], dependsOn: [], source, resourceKind: user.kind });
+    return { actions, findings };
+  }
+
+  const identity = current.Alias || current.PrimarySmtpAddress;
+  const changes: FieldChange[] = [];
+  const destructive = new Set<Action['destructive'][number]>();
+  if (spec.externalEmailAddress !== undefined && !sameText(bareAddress(current.ExternalEmailAddress), bareAddress(spec.externalEmailAddress))) {
+    changes.push({ field: 'ExternalEmailAddress', before: current.ExternalEmailAddress, after: `SMTP:${bareAddress(spec.externalEmailAddress)}` });
+  }
+  if (spec.primarySmtpAddress !== undefined && !sameText(current.PrimarySmtpAddress, spec.primarySmtpAddress)) {
+    changes.push({ field: 'PrimarySmtpAddress', before: current.PrimarySmtpAddress, after: spec.primarySmtpAddress });
+  }
+  if (spec.microsoftOnlineServicesId !== undefined && !sameText(current.MicrosoftOnlineServicesID, spec.microsoftOnlineServicesId)) {
+    changes.push({ field: 'MicrosoftOnlineServicesID', before: current.MicrosoftOnlineServicesID, after: spec.microsoftOnlineServicesId });
+  }
+  for (const [field, wanted, written] of [
+    ['ExchangeGuid', exchangeGuid, spec.exchangeGuid],
+    ['ArchiveGuid', archiveGuid, spec.archiveGuid],
+  ] as const) {
+    const before = current[field];
+    if (wanted === undefined || sameGuid(before, wanted)) continue;
+    // Stamping an unset GUID is routine; replacing one already stamped detaches the user from a mailbox.
+    if (!isUnsetGuid(before)) destructive.add('change-guid');
+    changes.push({ field, before, after: wanted, ...(written === undefined && derivedFrom ? { derivedFrom } : {}) });
+  }
+  const addresses = addressChanges(user, current.EmailAddresses, x500s, derivedFrom);
+  if (addresses.some((c) => c.remove && c.remove.length > 0)) destructive.add('remove-address');
+  changes.push(...addresses, ...customAttributeChanges(spec, current));
+
+  const dependsOn: string[] = [];
+  if (current.PreviousRecipientTypeDetails.toLowerCase() === 'usermailbox') {
+    // The guide: clear the previous mailbox's data before stamping, or MRS attaches the wrong mailbox.
+    const clearId = actionId(tenant, 'User', identity, 'clear-previous-mailbox');
+    const allowed = spec.permanentlyClearPreviousMailboxInfo === true;
+    actions.push({
+      id: clearId,
+      tenant,
+      kind: 'User',
+      identity,
+      action: allowed && !current.IsDirSynced ? 'update' : 'blocked',
+      changes: [{ field: 'PreviousRecipientTypeDetails', before: current.PreviousRecipientTypeDetails, after: 'None' }],
+      destructive: ['clear-previous-mailbox-info'],
+      dependsOn: [],
+      source,
+      resourceKind: user.kind,
+      ...(allowed
+        ? current.IsDirSynced ? { reason: ON_PREMISES_REASON } : {}
+        : { reason: 'the mail user once had a mailbox: Set-User -PermanentlyClearPreviousMailboxInfo is needed and irreversible; set spec.permanentlyClearPreviousMailboxInfo: true to plan it' }),
+    });
+    dependsOn.push(clearId);
+  }
+  if (changes.length === 0) return { actions, findings };
+  const action: Action = { id: actionId(tenant, 'MailUser', identity), tenant, kind: 'MailUser', identity, action: 'update', changes, destructive: [...destructive], dependsOn, source, resourceKind: user.kind };
+  if (current.IsDirSynced) {
+    action.action = 'blocked';
+    action.reason = ON_PREMISES_REASON;
+  }
+  actions.push(action);
+  return { actions, findings };
+}
+
+function dedupeByAddress<T extends { address: string }>(items: T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((i) => {
+    const k = lower(i.address);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/**
+ * After its move the MEU is a mailbox. The guid, external address and X500 checks are history; its
+ * Exchange attributes are still managed, through Set-Mailbox. A directory-synced mailbox takes them
+ * only when it is cloud-managed (or this plan makes it so, first).
+ */
+function diffMovedMailbox(context: PlanContext, user: Resource<'MailUser'>, mailbox: MailboxEntry, live: LiveTenant): DiffOutput {
+  const tenant = user.tenant!;
+  const spec = user.spec;
+  const findings: Finding[] = [];
+  const changes: FieldChange[] = [];
+  if (spec.primarySmtpAddress !== undefined && !sameText(mailbox.PrimarySmtpAddress, spec.primarySmtpAddress)) {
+    changes.push({ field: 'PrimarySmtpAddress', before: mailbox.PrimarySmtpAddress, after: spec.primarySmtpAddress });
+  }
+  const addresses = addressChanges(user, mailbox.EmailAddresses, [], undefined);
+  changes.push(...addresses, ...customAttributeChanges(spec, mailbox));
+  const smtp = [
+    ...(spec.emailAddresses ?? []).map((proxy, i) => ({ proxy, path: ['spec', 'emailAddresses', i] as (string | number)[] })).filter((p) => SMTP.test(p.proxy)).map((p) => ({ address: p.proxy.slice(5), path: p.path })),
+    ...(spec.primarySmtpAddress !== undefined ? [{ address: spec.primarySmtpAddress, path: ['spec', 'primarySmtpAddress'] as (string | number)[] }] : []),
+  ];
+  checkAcceptedDomains(user, live, smtp, findings);
+  if (changes.length === 0) return { actions: [], findings };
+
+  const intent = context.cloudManagedIntent.get(mailboxKey(tenant, mailbox.PrimarySmtpAddress));
+  const cloudManaged = intent ?? mailbox.IsExchangeCloudManaged;
+  const dependsOn = intent !== undefined && intent !== mailbox.IsExchangeCloudManaged ? [cloudManagedActionId(tenant, mailbox.PrimarySmtpAddress)] : [];
+  const action: Action = {
+    id: actionId(tenant, 'Mailbox', mailbox.PrimarySmtpAddress),
+    tenant,
+    kind: 'Mailbox',
+    identity: mailbox.PrimarySmtpAddress,
+    action: 'update',
+    changes,
+    destructive: addresses.some((c) => c.remove && c.remove.length > 0) ? ['remove-address'] : [],
+    dependsOn,
+    source: user.locate(['metadata', 'name']),
+    resourceKind: user.kind,
+  };
+  if (mailbox.IsDirSynced && !cloudManaged) {
+    action.action = 'blocked';
+    action.reason = `${ON_PREMISES_REASON}, or declare the mailbox in a CloudManagement with isExchangeCloudManaged: true`;
+  }
+  return { actions: [action], findings };
+}

@@ -1,0 +1,149 @@
+// Organization relationships and migration endpoints: create what is missing, update the fields the
+// YAML writes, remove what is marked Absent.
+
+import { about, type Resource } from '../model/desired.js';
+import { finding } from '../model/finding.js';
+import type { Action, FieldChange } from '../model/plan.js';
+import type { OrganizationRelationshipEntry } from '../model/snapshot.js';
+import { formatCapability, lower, parseCapability, sameGuid, sameSet, sameText } from './compare.js';
+import { actionId, desiredDomainNames, desiredRemoteTenant, endpointKey, type DiffOutput, type PlanContext } from './context.js';
+
+export const DEFAULT_REMOTE_SERVER = 'outlook.office.com';
+
+export function diffRelationship(context: PlanContext, rel: Resource<'OrganizationRelationship'>): DiffOutput {
+  const tenant = rel.tenant!;
+  const live = context.live.get(tenant);
+  if (!live) return { actions: [], findings: [] };
+  const current = live.relationships.get(lower(rel.name));
+  const spec = rel.spec;
+  const source = rel.locate(['metadata', 'name']);
+  const base = { tenant, kind: 'OrganizationRelationship' as const, resourceKind: rel.kind, source, dependsOn: [] as string[] };
+
+  if (spec.ensure === 'Absent') {
+    if (!current) return { actions: [], findings: [] };
+    return {
+      actions: [{ ...base, id: actionId(tenant, 'OrganizationRelationship', current.Name), identity: current.Name, action: 'delete', changes: [], destructive: ['delete'] }],
+      findings: [],
+    };
+  }
+
+  const domainNames = desiredDomainNames(context, rel);
+  if (!current) {
+    // Exchange keeps one relationship per partner domain: creating a second one for the same tenant ID fails.
+    const clash = domainNames && live.snapshot.OrganizationRelationship.find((r) => r.DomainNames.some((d) => domainNames.some((n) => sameText(d, n))));
+    if (clash) {
+      return {
+        actions: [],
+        findings: [finding('RelationshipNameConflict', `${tenant} already has relationship ${JSON.stringify(clash.Name)} for ${domainNames!.join(', ')}`, about(rel, source))],
+      };
+    }
+    const changes = relationshipChanges(rel, domainNames, undefined);
+    return { actions: [{ ...base, id: actionId(tenant, 'OrganizationRelationship', rel.name), identity: rel.name, action: 'create', changes, destructive: [] }], findings: [] };
+  }
+
+  const changes = relationshipChanges(rel, domainNames, current);
+  if (changes.length === 0) return { actions: [], findings: [] };
+  return { actions: [{ ...base, id: actionId(tenant, 'OrganizationRelationship', current.Name), identity: current.Name, action: 'update', changes, destructive: [] }], findings: [] };
+}
+
+function relationshipChanges(rel: Resource<'OrganizationRelationship'>, domainNames: string[] | undefined, current: OrganizationRelationshipEntry | undefined): FieldChange[] {
+  const spec = rel.spec;
+  const changes: FieldChange[] = [];
+  if (domainNames !== undefined && !(current && sameSet(current.DomainNames, domainNames))) {
+    changes.push({ field: 'DomainNames', before: current?.DomainNames, after: domainNames });
+  }
+  if (spec.enabled !== undefined && current?.Enabled !== spec.enabled) changes.push({ field: 'Enabled', before: current?.Enabled, after: spec.enabled });
+  if (spec.mailboxMoveEnabled !== undefined && current?.MailboxMoveEnabled !== spec.mailboxMoveEnabled) {
+    changes.push({ field: 'MailboxMoveEnabled', before: current?.MailboxMoveEnabled, after: spec.mailboxMoveEnabled });
+  }
+  if (spec.mailboxMoveCapability !== undefined) {
+    const wanted = formatCapability(spec.mailboxMoveCapability);
+    const have = current ? formatCapability(parseCapability(current.MailboxMoveCapability)) : undefined;
+    if (have !== wanted) changes.push({ field: 'MailboxMoveCapability', before: current?.MailboxMoveCapability, after: wanted });
+  }
+  if (spec.oauthApplicationId !== undefined && !(current && sameGuid(current.OAuthApplicationId, spec.oauthApplicationId))) {
+    changes.push({ field: 'OAuthApplicationId', before: current?.OAuthApplicationId ?? null, after: spec.oauthApplicationId });
+  }
+  if (spec.mailboxMovePublishedScopes !== undefined && !(current && sameSet(current.MailboxMovePublishedScopes, spec.mailboxMovePublishedScopes))) {
+    changes.push({ field: 'MailboxMovePublishedScopes', before: current?.MailboxMovePublishedScopes, after: spec.mailboxMovePublishedScopes });
+  }
+  return changes;
+}
+
+export function diffEndpoint(context: PlanContext, endpoint: Resource<'MigrationEndpoint'>): DiffOutput {
+  const tenant = endpoint.tenant!;
+  const live = context.live.get(tenant);
+  if (!live) return { actions: [], findings: [] };
+  const current = live.endpoints.get(lower(endpoint.name));
+  const spec = endpoint.spec;
+  const source = endpoint.locate(['metadata', 'name']);
+  const base = { tenant, kind: 'MigrationEndpoint' as const, resourceKind: endpoint.kind, source, dependsOn: [] as string[] };
+  const secretParameters: Record<string, string> = spec.credentials ? { secretEnv: spec.credentials.secretEnv } : {};
+
+  if (spec.ensure === 'Absent') {
+    if (!current) return { actions: [], findings: [] };
+    return { actions: [{ ...base, id: actionId(tenant, 'MigrationEndpoint', current.Identity), identity: current.Identity, action: 'delete', changes: [], destructive: ['delete'] }], findings: [] };
+  }
+
+  const remoteTenant = desiredRemoteTenant(context, endpoint);
+  const credentialChange: FieldChange = { field: 'Credentials', sensitive: true };
+
+  if (!current) {
+    const changes: FieldChange[] = [
+      { field: 'RemoteServer', after: spec.remoteServer ?? DEFAULT_REMOTE_SERVER },
+      ...(remoteTenant !== undefined ? [{ field: 'RemoteTenant', after: remoteTenant }] : []),
+      ...(spec.applicationId !== undefined ? [{ field: 'ApplicationId', after: spec.applicationId }] : []),
+      ...(spec.maxConcurrentMigrations !== undefined ? [{ field: 'MaxConcurrentMigrations', after: spec.maxConcurrentMigrations }] : []),
+      credentialChange,
+    ];
+    const missing = [spec.credentials ? undefined : 'credentials.secretEnv', spec.applicationId ? undefined : 'applicationId', remoteTenant ? undefined : 'partner or remoteTenant'].filter(Boolean);
+    const action: Action = { ...base, id: actionId(tenant, 'MigrationEndpoint', endpoint.name), identity: endpoint.name, action: 'create', changes, destructive: [], parameters: secretParameters };
+    if (missing.length > 0) {
+      action.action = 'blocked';
+      action.reason = `creating the endpoint needs ${missing.join(', ')}`;
+    }
+    return { actions: [action], findings: [] };
+  }
+
+  if (current.EndpointType.toLowerCase() !== 'exchangeremotemove') {
+    return {
+      actions: [],
+      findings: [finding('EndpointTypeMismatch', `endpoint ${current.Identity} in ${tenant} is of type ${current.EndpointType}, not ExchangeRemoteMove`, about(endpoint, source))],
+    };
+  }
+
+  // Set-MigrationEndpoint cannot change RemoteTenant: a different source tenant means a new endpoint.
+  if (remoteTenant !== undefined && !sameText(current.RemoteTenant, remoteTenant)) {
+    const changes: FieldChange[] = [
+      { field: 'RemoteTenant', before: current.RemoteTenant, after: remoteTenant },
+      { field: 'RemoteServer', before: current.RemoteServer, after: spec.remoteServer ?? current.RemoteServer ?? DEFAULT_REMOTE_SERVER },
+      { field: 'ApplicationId', before: current.ApplicationId, after: spec.applicationId ?? current.ApplicationId },
+      ...(spec.maxConcurrentMigrations !== undefined || current.MaxConcurrentMigrations !== null
+        ? [{ field: 'MaxConcurrentMigrations', before: current.MaxConcurrentMigrations, after: spec.maxConcurrentMigrations ?? current.MaxConcurrentMigrations }]
+        : []),
+      credentialChange,
+    ];
+    const action: Action = { ...base, id: actionId(tenant, 'MigrationEndpoint', current.Identity), identity: current.Identity, action: 'replace', changes, destructive: ['delete'], parameters: secretParameters };
+    if (!spec.credentials) {
+      action.action = 'blocked';
+      action.reason = 'RemoteTenant can change only by re-creating the endpoint, which needs credentials.secretEnv';
+    }
+    return { actions: [action], findings: [] };
+  }
+
+  const changes: FieldChange[] = [];
+  if (spec.remoteServer !== undefined && !sameText(current.RemoteServer, spec.remoteServer)) changes.push({ field: 'RemoteServer', before: current.RemoteServer, after: spec.remoteServer });
+  const appChanges = spec.applicationId !== undefined && !sameGuid(current.ApplicationId, spec.applicationId);
+  if (appChanges) changes.push({ field: 'ApplicationId', before: current.ApplicationId, after: spec.applicationId });
+  if (spec.maxConcurrentMigrations !== undefined && current.MaxConcurrentMigrations !== spec.maxConcurrentMigrations) {
+    changes.push({ field: 'MaxConcurrentMigrations', before: current.MaxConcurrentMigrations, after: spec.maxConcurrentMigrations });
+  }
+  // Exchange never returns the secret: a rotation is known only from the YAML's history.
+  const key = endpointKey(tenant, endpoint.name);
+  const rotated = context.rotationBaseline?.has(key) === true && context.rotationBaseline.get(key) !== spec.credentials?.rotation;
+  if (spec.credentials && (appChanges || rotated)) {
+    changes.push({ ...credentialChange, derivedFrom: rotated ? `rotation ${JSON.stringify(context.rotationBaseline!.get(key) ?? '')} → ${JSON.stringify(spec.credentials.rotation ?? '')}` : 'a new application needs its secret' });
+  }
+  if (changes.length === 0) return { actions: [], findings: [] };
+  return { actions: [{ ...base, id: actionId(tenant, 'MigrationEndpoint', current.Identity), identity: current.Identity, action: 'update', changes, destructive: [], parameters: secretParameters }], findings: [] };
+}

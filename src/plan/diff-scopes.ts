@@ -1,0 +1,84 @@
+// Scope groups: the group exists (created when `create: true`), is a mail-enabled security group, and
+// has exactly the declared members. Additions and removals are separate actions, because removing a
+// member is destructive and apply may refuse it while still making the additions.
+
+import { about, scopeGroupName, type Resource } from '../model/desired.js';
+import { finding, type Finding } from '../model/finding.js';
+import type { Action } from '../model/plan.js';
+import { lower, missingFrom } from './compare.js';
+import { actionId, type DiffOutput, type PlanContext } from './context.js';
+
+const SECURITY_GROUP = 'mailuniversalsecuritygroup';
+export const ON_PREMISES_REASON = 'the object is synchronized from your on-premises organization: make this change in on-premises AD';
+
+export function diffScope(context: PlanContext, scope: Resource<'MigrationScope'>): DiffOutput {
+  const tenant = scope.tenant!;
+  const live = context.live.get(tenant);
+  if (!live) return { actions: [], findings: [] };
+  const groupName = scopeGroupName(scope);
+  const current = live.groups.get(lower(groupName));
+  const source = scope.locate(['metadata', 'name']);
+  const findings: Finding[] = [];
+  const actions: Action[] = [];
+  const base = { tenant, kind: 'DistributionGroup' as const, resourceKind: scope.kind, source };
+
+  // Members are managed only when the YAML lists them; each must be a mailbox of this tenant, and is
+  // compared by its primary address, as Get-DistributionGroupMember reports members.
+  const declared = scope.spec.members !== undefined || scope.spec.membersFile !== undefined;
+  const wanted: string[] = [];
+  for (const member of context.desired.scopeMembers.get(scope) ?? []) {
+    const mailbox = live.mailbox(member.address);
+    if (!mailbox) {
+      findings.push(finding('ScopeMemberNotFound', `${member.address} is not a mailbox of ${tenant}`, { ...about(scope, member.location) }));
+      continue;
+    }
+    wanted.push(mailbox.PrimarySmtpAddress);
+  }
+
+  let createId: string | undefined;
+  if (!current) {
+    if (!scope.spec.create) {
+      findings.push(finding('ScopeGroupMissing', `group ${JSON.stringify(groupName)} does not exist in ${tenant}`, about(scope, source)));
+      return { actions, findings };
+    }
+    createId = actionId(tenant, 'DistributionGroup', groupName);
+    actions.push({ ...base, id: createId, identity: groupName, action: 'create', changes: [{ field: 'Type', after: 'Security' }], destructive: [], dependsOn: [] });
+  } else if (current.RecipientTypeDetails.toLowerCase() !== SECURITY_GROUP) {
+    findings.push(
+      finding('ScopeGroupNotSecurity', `group ${JSON.stringify(current.Name)} in ${tenant} is a ${current.RecipientTypeDetails}, not a mail-enabled security group`, about(scope, source)),
+    );
+    return { actions, findings };
+  }
+  if (!declared) return { actions, findings };
+
+  const have = current?.Members ?? [];
+  const identity = current?.Name ?? groupName;
+  const add = missingFrom(wanted, have);
+  const remove = missingFrom(have, wanted);
+  const blocked = current?.IsDirSynced === true;
+  if (add.length > 0) {
+    actions.push({
+      ...base,
+      id: actionId(tenant, 'DistributionGroup', identity, 'add-members'),
+      identity,
+      action: blocked ? 'blocked' : 'update',
+      changes: [{ field: 'Members', add }],
+      destructive: [],
+      dependsOn: createId ? [createId] : [],
+      ...(blocked ? { reason: ON_PREMISES_REASON } : {}),
+    });
+  }
+  if (remove.length > 0) {
+    actions.push({
+      ...base,
+      id: actionId(tenant, 'DistributionGroup', identity, 'remove-members'),
+      identity,
+      action: blocked ? 'blocked' : 'update',
+      changes: [{ field: 'Members', remove }],
+      destructive: ['remove-member'],
+      dependsOn: [],
+      ...(blocked ? { reason: ON_PREMISES_REASON } : {}),
+    });
+  }
+  return { actions, findings };
+}

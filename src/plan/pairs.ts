@@ -1,0 +1,120 @@
+// The two halves of each migration pair, as they will be after this plan (desired state laid over
+// live state): the target's Inbound relationship names the source's tenant ID, the source's
+// RemoteOutbound relationship names the target's and publishes a scope, and the source's
+// OAuthApplicationId is the target endpoint's ApplicationId.
+
+import { about, type Resource } from '../model/desired.js';
+import { finding, type Finding } from '../model/finding.js';
+import { lower, parseCapability, sameGuid, sameText } from './compare.js';
+import { desiredDomainNames, desiredRemoteTenant, type PlanContext } from './context.js';
+
+interface EffectiveRelationship {
+  name: string;
+  domainNames: string[];
+  capabilities: string[];
+  oauthApplicationId: string | null;
+  scopes: string[];
+  declared?: Resource<'OrganizationRelationship'>;
+}
+
+interface EffectiveEndpoint {
+  name: string;
+  remoteTenant: string | null;
+  applicationId: string | null;
+  declared?: Resource<'MigrationEndpoint'>;
+}
+
+function effectiveRelationships(context: PlanContext, tenant: string): EffectiveRelationship[] {
+  const byName = new Map<string, EffectiveRelationship>();
+  for (const r of context.live.get(tenant)?.snapshot.OrganizationRelationship ?? []) {
+    byName.set(lower(r.Name), { name: r.Name, domainNames: r.DomainNames, capabilities: parseCapability(r.MailboxMoveCapability), oauthApplicationId: r.OAuthApplicationId, scopes: r.MailboxMovePublishedScopes });
+  }
+  for (const rel of context.desired.relationships) {
+    if (rel.tenant !== tenant) continue;
+    if (rel.spec.ensure === 'Absent') {
+      byName.delete(lower(rel.name));
+      continue;
+    }
+    const base = byName.get(lower(rel.name)) ?? { name: rel.name, domainNames: [], capabilities: [], oauthApplicationId: null, scopes: [] };
+    byName.set(lower(rel.name), {
+      name: base.name,
+      domainNames: desiredDomainNames(context, rel) ?? base.domainNames,
+      capabilities: rel.spec.mailboxMoveCapability ?? base.capabilities,
+      oauthApplicationId: rel.spec.oauthApplicationId ?? base.oauthApplicationId,
+      scopes: rel.spec.mailboxMovePublishedScopes ?? base.scopes,
+      declared: rel,
+    });
+  }
+  return [...byName.values()];
+}
+
+function effectiveEndpoints(context: PlanContext, tenant: string): EffectiveEndpoint[] {
+  const byName = new Map<string, EffectiveEndpoint>();
+  for (const e of context.live.get(tenant)?.snapshot.MigrationEndpoint ?? []) {
+    if (lower(e.EndpointType) === 'exchangeremotemove') byName.set(lower(e.Identity), { name: e.Identity, remoteTenant: e.RemoteTenant, applicationId: e.ApplicationId });
+  }
+  for (const endpoint of context.desired.endpoints) {
+    if (endpoint.tenant !== tenant) continue;
+    if (endpoint.spec.ensure === 'Absent') {
+      byName.delete(lower(endpoint.name));
+      continue;
+    }
+    const base = byName.get(lower(endpoint.name));
+    byName.set(lower(endpoint.name), {
+      name: endpoint.name,
+      remoteTenant: desiredRemoteTenant(context, endpoint) ?? base?.remoteTenant ?? null,
+      applicationId: endpoint.spec.applicationId ?? base?.applicationId ?? null,
+      declared: endpoint,
+    });
+  }
+  return [...byName.values()];
+}
+
+/** (target, source) pairs the repository sets up a migration for. */
+function migrationPairs(context: PlanContext): [string, string][] {
+  const pairs = new Map<string, [string, string]>();
+  const add = (target: string | null | undefined, source: string | null | undefined): void => {
+    if (!target || !source || target === source || !context.live.has(target) || !context.live.has(source)) return;
+    pairs.set(`${target}\0${source}`, [target, source]);
+  };
+  for (const e of context.desired.endpoints) if (e.spec.ensure !== 'Absent') add(e.tenant, context.index.endpointRemote(e)?.name);
+  for (const u of context.desired.mailUsers) add(u.tenant, u.spec.source?.tenant);
+  for (const r of context.desired.relationships) {
+    if (r.spec.ensure === 'Absent') continue;
+    const partner = context.index.relationshipPartner(r)?.name;
+    if ((r.spec.mailboxMoveCapability ?? []).includes('Inbound')) add(r.tenant, partner);
+    if ((r.spec.mailboxMoveCapability ?? []).includes('RemoteOutbound')) add(partner, r.tenant);
+  }
+  return [...pairs.values()].sort();
+}
+
+export function checkMigrationPairs(context: PlanContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const [target, source] of migrationPairs(context)) {
+    const targetTenant = context.index.tenantsByName.get(target)!;
+    const sourceTenant = context.index.tenantsByName.get(source)!;
+    const where = (declared: Resource | undefined, tenant: string, object: string) =>
+      declared ? about(declared, declared.locate(['metadata', 'name'])) : { tenant, kind: 'OrganizationRelationship', object };
+    const inbound = effectiveRelationships(context, target).find((r) => r.capabilities.includes('Inbound') && r.domainNames.some((d) => sameText(d, sourceTenant.spec.tenantId)));
+    const outbound = effectiveRelationships(context, source).find((r) => r.capabilities.includes('RemoteOutbound') && r.domainNames.some((d) => sameText(d, targetTenant.spec.tenantId)));
+    if (!inbound) {
+      findings.push(finding('LiveRelationshipPairMismatch', `after this plan ${target} would have no relationship with capability Inbound for ${source} (tenant ID ${sourceTenant.spec.tenantId})`, { tenant: target, kind: 'OrganizationRelationship', object: source }));
+    }
+    if (!outbound) {
+      findings.push(finding('LiveRelationshipPairMismatch', `after this plan ${source} would have no relationship with capability RemoteOutbound for ${target} (tenant ID ${targetTenant.spec.tenantId})`, { tenant: source, kind: 'OrganizationRelationship', object: target }));
+      continue;
+    }
+    if (outbound.scopes.length === 0) {
+      findings.push(finding('NoPublishedScope', `${source}'s relationship ${outbound.name} publishes no scope group: no mailbox may move to ${target}`, where(outbound.declared, source, outbound.name)));
+    }
+    for (const endpoint of effectiveEndpoints(context, target)) {
+      if (!sameText(endpoint.remoteTenant, sourceTenant.spec.organization)) continue;
+      if (outbound.oauthApplicationId !== null && endpoint.applicationId !== null && !sameGuid(outbound.oauthApplicationId, endpoint.applicationId)) {
+        findings.push(
+          finding('LiveOAuthAppMismatch', `${source}'s relationship ${outbound.name} names app ${outbound.oauthApplicationId}, but ${target}'s endpoint ${endpoint.name} signs in as ${endpoint.applicationId}`, where(outbound.declared, source, outbound.name)),
+        );
+      }
+    }
+  }
+  return findings;
+}

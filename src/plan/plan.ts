@@ -1,0 +1,135 @@
+// Desired state + live snapshots → plan. Pure: the caller loads YAML, reads or exports snapshots and
+// finds the git commit; this function only compares and orders.
+
+import type { DesiredState } from '../model/desired.js';
+import { finding, sortFindings, type Finding } from '../model/finding.js';
+import { PLAN_FORMAT_VERSION, summarize, type Action, type Plan, type TenantPlan, type TenantRole } from '../model/plan.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { lower } from './compare.js';
+import { actionId, buildContext, type DiffOutput, type PlanContext } from './context.js';
+import { diffCloudManagement } from './diff-cloud.js';
+import { diffMailUser } from './diff-mailusers.js';
+import { diffEndpoint, diffRelationship } from './diff-relationships.js';
+import { diffScope } from './diff-scopes.js';
+import { snapshotDigest } from './digest.js';
+import { orderTenants } from './order.js';
+import { checkMigrationPairs } from './pairs.js';
+
+/** Default per-tenant guardrail: more actions than this in one tenant is an error until raised. */
+export const DEFAULT_MAX_ACTIONS_PER_TENANT = 1000;
+
+export interface PlanInput {
+  desired: DesiredState;
+  snapshots: Map<string, Snapshot>;
+  /** Findings of desired-state validation, carried into the plan so apply can refuse on errors. */
+  validationFindings?: Finding[];
+  commit?: Plan['commit'];
+  desiredDigest: string;
+  rotationBaseline?: Map<string, string | undefined>;
+  /** 0: no limit. */
+  maxActionsPerTenant?: number;
+}
+
+function roleOf(context: PlanContext, tenant: string): TenantRole {
+  const { desired, index } = context;
+  const isTarget =
+    desired.endpoints.some((e) => e.tenant === tenant && e.spec.ensure !== 'Absent') ||
+    desired.mailUsers.some((u) => u.tenant === tenant && u.spec.source !== undefined) ||
+    desired.relationships.some((r) => r.tenant === tenant && (r.spec.mailboxMoveCapability ?? []).includes('Inbound'));
+  if (isTarget) return 'target';
+  const isSource =
+    desired.scopes.some((s) => s.tenant === tenant) ||
+    desired.mailUsers.some((u) => u.spec.source?.tenant === tenant) ||
+    desired.relationships.some((r) => r.tenant === tenant && (r.spec.mailboxMoveCapability ?? []).includes('RemoteOutbound')) ||
+    desired.endpoints.some((e) => index.endpointRemote(e)?.name === tenant);
+  return isSource ? 'source' : 'other';
+}
+
+/** A group created in this plan must exist before a relationship publishes it. */
+function linkPublishedGroups(actions: Action[]): void {
+  const groupCreates = new Map(actions.filter((a) => a.kind === 'DistributionGroup' && a.action === 'create').map((a) => [lower(a.identity), a.id]));
+  for (const action of actions) {
+    if (action.kind !== 'OrganizationRelationship') continue;
+    for (const change of action.changes) {
+      if (change.field !== 'MailboxMovePublishedScopes' || !Array.isArray(change.after)) continue;
+      for (const group of change.after as string[]) {
+        const create = groupCreates.get(lower(group));
+        if (create && !action.dependsOn.includes(create)) action.dependsOn.push(create);
+      }
+    }
+  }
+}
+
+export function buildPlan(input: PlanInput): Plan {
+  const { desired, snapshots } = input;
+  const maxActions = input.maxActionsPerTenant ?? DEFAULT_MAX_ACTIONS_PER_TENANT;
+  const context = buildContext(desired, snapshots, input.rotationBaseline);
+  const findings: Finding[] = [...(input.validationFindings ?? [])];
+  const outputs: DiffOutput[] = [];
+
+  for (const tenant of desired.tenants) {
+    if (!snapshots.has(tenant.name)) {
+      findings.push(finding('SnapshotMissing', `no live snapshot of tenant ${tenant.name}`, { tenant: tenant.name, location: tenant.locate(['metadata', 'name']) }));
+    }
+  }
+  for (const rel of desired.relationships) outputs.push(diffRelationship(context, rel));
+  for (const endpoint of desired.endpoints) outputs.push(diffEndpoint(context, endpoint));
+  for (const scope of desired.scopes) outputs.push(diffScope(context, scope));
+  for (const doc of desired.cloudManagement) outputs.push(diffCloudManagement(context, doc));
+  for (const user of desired.mailUsers) outputs.push(diffMailUser(context, user));
+  findings.push(...checkMigrationPairs(context));
+
+  const byTenant = new Map<string, Action[]>();
+  for (const output of outputs) {
+    findings.push(...output.findings);
+    for (const action of output.actions) {
+      const list = byTenant.get(action.tenant) ?? [];
+      list.push(action);
+      byTenant.set(action.tenant, list);
+    }
+  }
+
+  const tenants: TenantPlan[] = [];
+  for (const tenant of desired.tenants) {
+    const snapshot = snapshots.get(tenant.name);
+    if (!snapshot) continue;
+    const actions = byTenant.get(tenant.name) ?? [];
+    linkPublishedGroups(actions);
+    const runnable = actions.filter((a) => a.action !== 'blocked');
+    // A dehydrated tenant refuses most changes until its organization is customized.
+    if (snapshot.OrganizationConfig.IsDehydrated && runnable.length > 0) {
+      const id = actionId(tenant.name, 'OrganizationConfig', tenant.spec.organization, 'customize');
+      for (const action of actions) action.dependsOn.unshift(id);
+      actions.unshift({
+        id,
+        tenant: tenant.name,
+        kind: 'OrganizationConfig',
+        identity: tenant.spec.organization,
+        action: 'update',
+        changes: [{ field: 'IsDehydrated', before: true, after: false }],
+        destructive: [],
+        dependsOn: [],
+        source: tenant.locate(['metadata', 'name']),
+        resourceKind: 'Tenant',
+      });
+    }
+    if (maxActions > 0 && runnable.length > maxActions) {
+      findings.push(finding('TooManyActions', `${runnable.length} actions planned for ${tenant.name}, above the limit of ${maxActions}`, { tenant: tenant.name }));
+    }
+    tenants.push({ tenant: tenant.name, organization: tenant.spec.organization, role: roleOf(context, tenant.name), actions });
+  }
+
+  const ordered = orderTenants(tenants);
+  const snapshotDigests: Record<string, string> = {};
+  for (const [name, snapshot] of [...snapshots.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) snapshotDigests[name] = snapshotDigest(snapshot);
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    commit: input.commit ?? null,
+    desiredDigest: input.desiredDigest,
+    snapshotDigests,
+    tenants: ordered,
+    findings: sortFindings(findings),
+    summary: summarize(ordered),
+    maxActionsPerTenant: maxActions,
+  };
+}
