@@ -1,0 +1,134 @@
+// Migration endpoints. The credentials' secret is never stored or printed: Exchange never returns
+// it either. The metrics file only records that credentials were sent (count and time).
+import type { MigrationEndpointEntry } from '../../model/snapshot.js';
+import { exchangeError, NotSupportedError } from '../errors.js';
+import { PSObject } from '../values.js';
+import {
+  ambiguous,
+  type ExchangeCall,
+  type ExchangeCmdlet,
+  emitList,
+  has,
+  notFound,
+  requireIdentity,
+  requireNoPrompt,
+  stringValue,
+  supportOnly,
+  toObject,
+  value,
+} from './common.js';
+
+function endpointObject(entry: MigrationEndpointEntry): PSObject {
+  return toObject(entry, 'Microsoft.Exchange.Migration.MigrationEndpoint', [['Name', entry.Identity]]);
+}
+
+function findEndpoint(call: ExchangeCall, identity: string): MigrationEndpointEntry {
+  const lower = identity.toLowerCase();
+  const matches = call.state.snapshot.MigrationEndpoint.filter((entry) => entry.Identity.toLowerCase() === lower);
+  if (matches.length === 0) throw notFound(call.state, identity);
+  if (matches.length > 1) throw ambiguous(identity);
+  return matches[0]!;
+}
+
+function recordCredentials(call: ExchangeCall, endpoint: string): void {
+  if (has(call, 'Credentials')) call.session.faults.recordCredentials(`${call.state.snapshot.tenant.name}/${endpoint}`);
+}
+
+const getMigrationEndpoint: ExchangeCmdlet = (call) => {
+  supportOnly(call, ['Identity', 'Type']);
+  const identity = stringValue(call, 'Identity');
+  if (identity !== null) {
+    call.emit(endpointObject(findEndpoint(call, identity)));
+    return;
+  }
+  const type = stringValue(call, 'Type');
+  emitList(call, call.state.snapshot.MigrationEndpoint.filter((entry) => type === null || entry.EndpointType.toLowerCase() === type.toLowerCase()).map(endpointObject));
+};
+
+const newMigrationEndpoint: ExchangeCmdlet = (call) => {
+  if (call.bound.parameterSet !== 'ExchangeRemoteMove') {
+    throw new NotSupportedError(`New-MigrationEndpoint in the parameter set '${call.bound.parameterSet}' is not supported by the simulator (only ExchangeRemoteMove is).`);
+  }
+  supportOnly(call, ['Name', 'ExchangeRemoteMove', 'RemoteServer', 'RemoteTenant', 'ApplicationId', 'Credentials', 'MaxConcurrentMigrations', 'SkipVerifyingCredentials', 'SkipVerification', 'AppSecretKeyVaultUrl']);
+  if (value(call, 'ExchangeRemoteMove') !== true) {
+    throw exchangeError('The ExchangeRemoteMove switch must be set to create an Exchange remote move endpoint.', 'MigrationEndpointInvalidTypeException', 'InvalidArgument');
+  }
+  const name = stringValue(call, 'Name') ?? '';
+  if (call.state.snapshot.MigrationEndpoint.some((entry) => entry.Identity.toLowerCase() === name.toLowerCase())) {
+    throw exchangeError(`A migration endpoint with the name "${name}" already exists. Please try another name.`, 'MigrationEndpointDuplicateException', 'ResourceExists', name);
+  }
+  const remoteTenant = stringValue(call, 'RemoteTenant');
+  if (remoteTenant && remoteTenant.toLowerCase() === call.state.organization.toLowerCase()) {
+    throw exchangeError(
+      `The remote tenant '${remoteTenant}' is this organization. A cross-tenant migration endpoint must point at the other tenant (the source of the mailboxes).`,
+      'MigrationEndpointInvalidRemoteTenantException',
+      'InvalidArgument',
+      remoteTenant,
+    );
+  }
+  if (remoteTenant && !has(call, 'Credentials') && !has(call, 'AppSecretKeyVaultUrl')) {
+    throw exchangeError('A cross-tenant migration endpoint needs the application secret: pass -Credentials (application ID and secret).', 'MigrationPermanentException', 'InvalidArgument');
+  }
+  const entry: MigrationEndpointEntry = {
+    Identity: name,
+    EndpointType: 'ExchangeRemoteMove',
+    RemoteServer: stringValue(call, 'RemoteServer'),
+    RemoteTenant: remoteTenant,
+    ApplicationId: stringValue(call, 'ApplicationId'),
+    MaxConcurrentMigrations: has(call, 'MaxConcurrentMigrations') ? (value(call, 'MaxConcurrentMigrations') as number) : 20,
+  };
+  call.state.snapshot.MigrationEndpoint.push(entry);
+  call.state.markDirty();
+  recordCredentials(call, name);
+  call.emit(endpointObject(entry));
+};
+
+const setMigrationEndpoint: ExchangeCmdlet = (call) => {
+  supportOnly(call, ['Identity', 'RemoteServer', 'ApplicationId', 'Credentials', 'MaxConcurrentMigrations', 'SkipVerifyingCredentials', 'SkipVerification', 'AppSecretKeyVaultUrl']);
+  const entry = findEndpoint(call, requireIdentity(call));
+  if (has(call, 'RemoteServer')) entry.RemoteServer = stringValue(call, 'RemoteServer');
+  if (has(call, 'ApplicationId')) entry.ApplicationId = stringValue(call, 'ApplicationId');
+  if (has(call, 'MaxConcurrentMigrations')) entry.MaxConcurrentMigrations = value(call, 'MaxConcurrentMigrations') as number;
+  call.state.markDirty();
+  recordCredentials(call, entry.Identity);
+};
+
+const removeMigrationEndpoint: ExchangeCmdlet = (call) => {
+  supportOnly(call, ['Identity']);
+  const entry = findEndpoint(call, requireIdentity(call));
+  requireNoPrompt(call);
+  call.state.snapshot.MigrationEndpoint = call.state.snapshot.MigrationEndpoint.filter((candidate) => candidate !== entry);
+  call.state.markDirty();
+};
+
+const testMigrationServerAvailability: ExchangeCmdlet = (call) => {
+  const set = call.bound.parameterSet;
+  if (set !== 'TestEndpoint' && set !== 'ExchangeRemoteMove') {
+    throw new NotSupportedError(`Test-MigrationServerAvailability in the parameter set '${set}' is not supported by the simulator.`);
+  }
+  supportOnly(call, ['Endpoint', 'ExchangeRemoteMove', 'RemoteServer', 'Credentials', 'TestMailbox']);
+  if (set === 'TestEndpoint') findEndpoint(call, stringValue(call, 'Endpoint') ?? '');
+  const testMailbox = stringValue(call, 'TestMailbox');
+  if (testMailbox !== null && call.state.findRecipients(testMailbox).length === 0) throw notFound(call.state, testMailbox);
+  call.emit(
+    new PSObject(
+      [
+        ['Result', 'Success'],
+        ['Message', ''],
+        ['ConnectionSettings', null],
+        ['SupportsCutover', false],
+        ['ErrorDetail', ''],
+        ['TestedEndpoint', stringValue(call, 'Endpoint') ?? stringValue(call, 'RemoteServer')],
+      ],
+      'Microsoft.Exchange.Migration.TestMigrationServerAvailabilityOutcome',
+    ),
+  );
+};
+
+export const migrationCmdlets: Record<string, ExchangeCmdlet> = {
+  'Get-MigrationEndpoint': getMigrationEndpoint,
+  'New-MigrationEndpoint': newMigrationEndpoint,
+  'Set-MigrationEndpoint': setMigrationEndpoint,
+  'Remove-MigrationEndpoint': removeMigrationEndpoint,
+  'Test-MigrationServerAvailability': testMigrationServerAvailability,
+};

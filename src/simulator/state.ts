@@ -1,0 +1,163 @@
+// A tenant's state: the snapshot file loaded once per Connect, indexed by every identity Exchange
+// resolves (case-insensitive), and flushed atomically (old or new file, never half of one).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DistributionGroupEntry, MailboxEntry, MailUserEntry, Snapshot } from '../model/snapshot.js';
+import { EMPTY_GUID } from '../model/snapshot.js';
+import { writeFileAtomicSync } from '../util/atomic-write.js';
+
+export type RecipientKind = 'MailUser' | 'Mailbox' | 'DistributionGroup';
+export type RecipientEntry = MailUserEntry | MailboxEntry | DistributionGroupEntry;
+
+export interface RecipientRef {
+  kind: RecipientKind;
+  entry: RecipientEntry;
+}
+
+/** The address part of a proxy address ("smtp:a@b" → "a@b"); null for non-SMTP proxies. */
+export function smtpOf(proxy: string): string | null {
+  const colon = proxy.indexOf(':');
+  if (colon < 0) return proxy.includes('@') ? proxy : null;
+  return proxy.slice(0, colon).toLowerCase() === 'smtp' ? proxy.slice(colon + 1) : null;
+}
+
+function identityKeys(ref: RecipientRef): string[] {
+  const entry = ref.entry;
+  const keys = [entry.Name, entry.PrimarySmtpAddress];
+  if ('Alias' in entry && entry.Alias) keys.push(entry.Alias);
+  if ('EmailAddresses' in entry) {
+    for (const proxy of entry.EmailAddresses) {
+      const smtp = smtpOf(proxy);
+      if (smtp) keys.push(smtp);
+    }
+    if (entry.ExchangeGuid && entry.ExchangeGuid !== EMPTY_GUID) keys.push(entry.ExchangeGuid);
+    if (entry.LegacyExchangeDN) keys.push(entry.LegacyExchangeDN);
+  }
+  if ('MicrosoftOnlineServicesID' in entry && entry.MicrosoftOnlineServicesID) keys.push(entry.MicrosoftOnlineServicesID);
+  return [...new Set(keys.filter((key): key is string => typeof key === 'string' && key !== '').map((key) => key.toLowerCase()))];
+}
+
+export class TenantState {
+  private readonly recipientIndex = new Map<string, RecipientRef[]>();
+  private readonly keysByEntry = new Map<RecipientEntry, string[]>();
+  private readonly refByEntry = new Map<RecipientEntry, RecipientRef>();
+  dirty = false;
+
+  constructor(
+    readonly file: string,
+    readonly snapshot: Snapshot,
+  ) {
+    snapshot.AcceptedDomain ??= [];
+    snapshot.OrganizationRelationship ??= [];
+    snapshot.MigrationEndpoint ??= [];
+    snapshot.DistributionGroup ??= [];
+    snapshot.MailUser ??= [];
+    snapshot.Mailbox ??= [];
+    snapshot.OrganizationConfig ??= { IsDehydrated: false };
+    for (const entry of snapshot.MailUser) this.index({ kind: 'MailUser', entry });
+    for (const entry of snapshot.Mailbox) this.index({ kind: 'Mailbox', entry });
+    for (const entry of snapshot.DistributionGroup) this.index({ kind: 'DistributionGroup', entry });
+  }
+
+  get organization(): string {
+    return this.snapshot.tenant.organization;
+  }
+
+  private index(ref: RecipientRef): void {
+    const keys = identityKeys(ref);
+    this.keysByEntry.set(ref.entry, keys);
+    this.refByEntry.set(ref.entry, ref);
+    for (const key of keys) {
+      const list = this.recipientIndex.get(key);
+      if (list) list.push(ref);
+      else this.recipientIndex.set(key, [ref]);
+    }
+  }
+
+  private unindex(entry: RecipientEntry): void {
+    for (const key of this.keysByEntry.get(entry) ?? []) {
+      const list = this.recipientIndex.get(key);
+      if (!list) continue;
+      const remaining = list.filter((ref) => ref.entry !== entry);
+      if (remaining.length) this.recipientIndex.set(key, remaining);
+      else this.recipientIndex.delete(key);
+    }
+    this.keysByEntry.delete(entry);
+    this.refByEntry.delete(entry);
+  }
+
+  /** Recipients an identity resolves to (Name, Alias, any SMTP address, ExchangeGuid...), optionally of some kinds. */
+  findRecipients(identity: string, kinds?: RecipientKind[]): RecipientRef[] {
+    const found = this.recipientIndex.get(identity.trim().toLowerCase()) ?? [];
+    const filtered = kinds ? found.filter((ref) => kinds.includes(ref.kind)) : found;
+    return [...new Set(filtered)];
+  }
+
+  /** Who already holds an SMTP address, if anyone. */
+  addressOwner(address: string): RecipientRef | undefined {
+    return (this.recipientIndex.get(address.toLowerCase()) ?? []).find((ref) => {
+      const entry = ref.entry;
+      if (entry.PrimarySmtpAddress.toLowerCase() === address.toLowerCase()) return true;
+      return 'EmailAddresses' in entry && entry.EmailAddresses.some((proxy) => smtpOf(proxy)?.toLowerCase() === address.toLowerCase());
+    });
+  }
+
+  addRecipient(ref: RecipientRef): void {
+    if (ref.kind === 'MailUser') this.snapshot.MailUser.push(ref.entry as MailUserEntry);
+    else if (ref.kind === 'Mailbox') this.snapshot.Mailbox.push(ref.entry as MailboxEntry);
+    else this.snapshot.DistributionGroup.push(ref.entry as DistributionGroupEntry);
+    this.index(ref);
+    this.dirty = true;
+  }
+
+  /** Applies a change to a recipient and re-indexes it (its addresses or names may have changed). */
+  updateRecipient(entry: RecipientEntry, change: () => void): void {
+    const ref = this.refByEntry.get(entry);
+    this.unindex(entry);
+    change();
+    if (ref) this.index(ref);
+    this.dirty = true;
+  }
+
+  isAcceptedDomain(domain: string): boolean {
+    const lower = domain.toLowerCase();
+    if (lower === this.organization.toLowerCase()) return true;
+    return this.snapshot.AcceptedDomain.some((accepted) => accepted.DomainName.toLowerCase() === lower);
+  }
+
+  markDirty(): void {
+    this.dirty = true;
+  }
+
+  flush(): void {
+    if (!this.dirty) return;
+    writeFileAtomicSync(this.file, `${JSON.stringify(this.snapshot, null, 2)}\n`);
+    this.dirty = false;
+  }
+}
+
+/** Finds the snapshot in the state directory whose tenant.organization matches, case-insensitively. */
+export function loadTenant(stateDirectory: string, organization: string): TenantState | null {
+  const wanted = organization.trim().toLowerCase();
+  let files: string[];
+  try {
+    files = readdirSync(stateDirectory).filter((file) => file.endsWith('.json') && !file.startsWith('.')).sort();
+  } catch {
+    return null;
+  }
+  for (const file of files) {
+    const path = join(stateDirectory, file);
+    const text = readFileSync(path, 'utf8');
+    // A cheap look at the organization first, so other tenants' large files are not parsed.
+    const quick = /"organization"\s*:\s*"([^"]*)"/.exec(text);
+    if (quick && quick[1]!.toLowerCase() !== wanted) continue;
+    let snapshot: Snapshot;
+    try {
+      snapshot = JSON.parse(text) as Snapshot;
+    } catch {
+      continue;
+    }
+    if (snapshot.tenant?.organization?.toLowerCase() === wanted) return new TenantState(path, snapshot);
+  }
+  return null;
+}
