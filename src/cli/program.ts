@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerExport } from './commands/export.js';
+import { registerPlan } from './commands/plan.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
 import type { CliContext } from './context.js';
@@ -17,6 +19,8 @@ export function buildProgram(context: CliContext): Command {
     })
     .exitOverride();
   registerValidate(program, context);
+  registerExport(program, context);
+  registerPlan(program, context);
   registerSchema(program, context);
   return program;
 }
@@ -43,7 +47,8 @@ export async function run(argv: string[], overrides: Partial<CliContext> = {}): 
       // --help and --version end here with code 0; usage errors with 1.
       return error.exitCode === 0 ? 0 : 1;
     }
-    context.stderr(`exo-gitops: ${(error as Error).message}`);
+    const errors = error instanceof AggregateError ? (error.errors as Error[]) : [error as Error];
+    for (const e of errors) context.stderr(`exo-gitops: ${e.message}`);
     return 1;
   }
   return exitCode;

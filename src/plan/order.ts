@@ -28,8 +28,11 @@ function rank(action: Action): number {
 
 const collator = new Intl.Collator('en', { sensitivity: 'base' });
 
+/** Within one kind of object: creates, then updates (and what is blocked among them), then removals. */
+const TYPE_ORDER = { create: 0, update: 1, blocked: 1, replace: 2, delete: 3 } as const;
+
 export function compareActions(a: Action, b: Action): number {
-  return rank(a) - rank(b) || collator.compare(a.identity, b.identity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return rank(a) - rank(b) || TYPE_ORDER[a.action] - TYPE_ORDER[b.action] || collator.compare(a.identity, b.identity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 const ROLE_ORDER = { target: 0, other: 1, source: 2 } as const;

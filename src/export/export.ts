@@ -1,0 +1,89 @@
+// export: run the read script for each tenant and write `<state>/<tenant>.json` atomically. Any
+// problem (pwsh missing or failing, output cut short, not JSON, a kind missing) is an error naming
+// the tenant, and no file of that tenant is written.
+
+import type { DesiredState, Resource } from '../model/desired.js';
+import { scopeGroupName } from '../model/desired.js';
+import { SNAPSHOT_VERSION, type Snapshot } from '../model/snapshot.js';
+import { checkSnapshot, SnapshotError, snapshotPath } from '../load/snapshot.js';
+import { connectionSecretNames } from '../render/ps-session.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { redact, secretValues } from '../util/redact.js';
+import { exportScript, SNAPSHOT_BEGIN, SNAPSHOT_END } from './script.js';
+import { runPwsh, stderrTail } from './pwsh.js';
+
+export interface ExportOptions {
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  timeoutMs?: number;
+  now?: () => Date;
+}
+
+/** Group names the repository manages or publishes in a tenant: the only groups whose members are read. */
+export function groupsToRead(desired: DesiredState, tenant: string): string[] {
+  const names = new Map<string, string>();
+  for (const scope of desired.scopes) if (scope.tenant === tenant) names.set(scopeGroupName(scope).toLowerCase(), scopeGroupName(scope));
+  for (const rel of desired.relationships) {
+    if (rel.tenant !== tenant) continue;
+    for (const group of rel.spec.mailboxMovePublishedScopes ?? []) names.set(group.toLowerCase(), group);
+  }
+  return [...names.values()].sort();
+}
+
+export async function exportTenant(desired: DesiredState, tenant: Resource<'Tenant'>, options: ExportOptions): Promise<Snapshot> {
+  const script = exportScript(tenant, { groups: groupsToRead(desired, tenant.name) });
+  const result = await runPwsh(script, options);
+  const secrets = secretValues(options.env, connectionSecretNames(tenant));
+  const fail = (message: string): never => {
+    throw new SnapshotError(tenant.name, redact(message, secrets));
+  };
+  if (result.failure === 'not-found') {
+    fail(`PowerShell was not found (${result.command}): install PowerShell 7 and the ExchangeOnlineManagement module, or set EXO_GITOPS_PWSH`);
+  }
+  if (result.failure === 'timed-out') fail(`export did not finish within ${options.timeoutMs} ms`);
+  if (result.failure === 'killed') fail('export was stopped before it finished');
+  if (result.failure === 'exited') fail(`export failed (exit code ${result.exitCode}):\n${stderrTail(result.stderr) || '(no error output)'}`);
+
+  const begin = result.stdout.indexOf(SNAPSHOT_BEGIN);
+  const end = result.stdout.indexOf(SNAPSHOT_END, begin + 1);
+  if (begin === -1) fail('export printed no snapshot: is this the Exchange Online PowerShell the tool expects?');
+  if (end === -1) fail('the export output was cut short (no end marker): the snapshot is incomplete');
+  const body = result.stdout.slice(begin + SNAPSHOT_BEGIN.length, end).trim();
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(body) as Record<string, unknown>;
+  } catch (error) {
+    return fail(`the export output is not valid JSON (${(error as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) fail('the export output is not a JSON object');
+  const snapshot = {
+    snapshotVersion: SNAPSHOT_VERSION,
+    tenant: { name: tenant.name, tenantId: tenant.spec.tenantId, organization: tenant.spec.organization },
+    exportedAt: (options.now?.() ?? new Date()).toISOString(),
+    ...parsed,
+  };
+  return checkSnapshot(snapshot, tenant.name);
+}
+
+export interface ExportedTenant {
+  tenant: string;
+  file: string;
+  snapshot: Snapshot;
+  durationMs: number;
+}
+
+/** Export several tenants in parallel (each in its own pwsh); write only when every one succeeded. */
+export async function exportTenants(desired: DesiredState, tenants: readonly Resource<'Tenant'>[], stateDirectory: string, options: ExportOptions): Promise<ExportedTenant[]> {
+  const results = await Promise.allSettled(
+    tenants.map(async (tenant) => {
+      const started = performance.now();
+      const snapshot = await exportTenant(desired, tenant, options);
+      return { tenant: tenant.name, file: snapshotPath(stateDirectory, tenant.name), snapshot, durationMs: Math.round(performance.now() - started) };
+    }),
+  );
+  const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as Error);
+  if (failures.length > 0) throw new AggregateError(failures, failures.map((f) => f.message).join('\n'));
+  const exported = results.map((r) => (r as PromiseFulfilledResult<ExportedTenant>).value);
+  for (const e of exported) await writeFileAtomic(e.file, `${JSON.stringify(e.snapshot, null, 2)}\n`);
+  return exported;
+}

@@ -1,0 +1,87 @@
+// The plan as a pull-request comment or job summary: a summary table, findings, destructive changes
+// first, each tenant's actions in a collapsible section. GitHub refuses a comment over 65,536
+// characters, so the rendering stops adding lines before that and says where the full plan is.
+
+import type { Plan } from '../model/plan.js';
+import { actionCount, summarize } from '../model/plan.js';
+import { findingPrefix } from './findings.js';
+import { actionTitle, describeChange, destructiveFirst } from './values.js';
+import { summaryLine } from './plan-text.js';
+
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+export interface MarkdownOptions {
+  /** Characters the result may take, at most (default: GitHub's comment limit). */
+  limit?: number;
+  /** A heading above everything, e.g. "Changes this pull request introduces". */
+  title?: string;
+  /** Where the complete plan can be found when this one is cut short. */
+  fullPlanHint?: string;
+}
+
+const escapeCell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** Text inside a fenced block must not close the fence. */
+const fenceSafe = (text: string): string => text.replace(/```/g, '`\u200b``');
+
+export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
+  const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
+  const title = options.title ?? 'exo-gitops plan';
+  const head: string[] = [`### ${title}`, ''];
+
+  if (actionCount(plan.summary) === 0) head.push('**No changes.** Live state matches the desired state in every tenant.', '');
+  else head.push(`**Plan:** ${summaryLine(plan.summary)}.`, '');
+  head.push('| Tenant | Role | Create | Update | Replace | Delete | Blocked | Destructive |', '|---|---|--:|--:|--:|--:|--:|--:|');
+  for (const tenant of plan.tenants) {
+    const s = summarize([tenant]);
+    head.push(`| ${escapeCell(tenant.tenant)} | ${tenant.role} | ${s.create} | ${s.update} | ${s.replace} | ${s.delete} | ${s.blocked} | ${s.destructive} |`);
+  }
+  head.push('');
+  if (plan.summary.destructive > 0) {
+    head.push(`> [!WARNING]`, `> ${plan.summary.destructive} destructive change(s), listed first below. Apply refuses them unless their class is allowed (\`--allow delete\`, \`--allow remove-member\`, …).`, '');
+  }
+
+  const body: string[] = [];
+  if (plan.findings.length > 0) {
+    const errors = plan.findings.filter((f) => f.severity === 'error').length;
+    body.push(`#### Findings: ${errors} error(s), ${plan.findings.length - errors} warning(s)`, '');
+    for (const f of plan.findings) {
+      body.push(`- ${f.severity === 'error' ? '❌ **error**' : '⚠️ warning'} \`${f.code}\` \`${findingPrefix(f)}\`: ${escapeCell(f.message)}${f.hint ? ` <br>_${escapeCell(f.hint)}_` : ''}`);
+    }
+    body.push('');
+  }
+  for (const tenant of plan.tenants) {
+    if (tenant.actions.length === 0) continue;
+    body.push(`<details${tenant.actions.length <= 20 ? ' open' : ''}><summary><b>${tenant.tenant}</b> (${tenant.role}): ${summaryLine(summarize([tenant]))}</summary>`, '', '```diff');
+    for (const action of destructiveFirst(tenant.actions)) {
+      // diff colouring: + green, - red, ! orange; updates read best as "!"-lines in GitHub's diff highlighting.
+      const marker = action.action === 'create' ? '+' : action.action === 'delete' || action.action === 'replace' ? '-' : '!';
+      body.push(fenceSafe(`${marker} ${action.action === 'blocked' ? 'blocked: ' : ''}${actionTitle(action)}`));
+      if (action.reason) body.push(fenceSafe(`#     blocked: ${action.reason}`));
+      for (const change of action.changes) for (const line of describeChange(change)) body.push(fenceSafe(`      ${line}`));
+    }
+    body.push('```', '', '</details>', '');
+  }
+
+  const footer = plan.commit ? [`<sub>commit ${plan.commit.sha.slice(0, 12)}${plan.commit.dirty ? ' (with uncommitted changes)' : ''} · desired ${plan.desiredDigest.slice(7, 19)}</sub>`] : [];
+  const full = [...head, ...body, ...footer].join('\n');
+  if (full.length <= limit) return full;
+
+  // Too long: keep whole lines while they fit, close any open fence and section, and say so.
+  const note = (hidden: number) =>
+    `\n\n> [!NOTE]\n> The plan is too long for one comment: ${hidden} more line(s) are not shown. ${options.fullPlanHint ?? 'The complete plan is in the workflow run\'s plan artifact.'}`;
+  const kept: string[] = [...head];
+  let length = kept.join('\n').length;
+  let inFence = false;
+  const reserve = 200 + (options.fullPlanHint?.length ?? 80);
+  let index = 0;
+  for (; index < body.length; index++) {
+    const line = body[index]!;
+    if (length + line.length + 1 + reserve > limit) break;
+    kept.push(line);
+    length += line.length + 1;
+    if (line.startsWith('```')) inFence = !inFence;
+  }
+  if (inFence) kept.push('```', '', '</details>');
+  else if (kept.some((l) => l.startsWith('<details')) && kept.lastIndexOf('</details>') < kept.findLastIndex((l) => l.startsWith('<details'))) kept.push('</details>');
+  return `${kept.join('\n')}${note(body.length - index)}`.slice(0, limit);
+}

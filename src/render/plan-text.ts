@@ -1,0 +1,44 @@
+// The plan for a terminal, as terraform shows one: + create, ~ update, - delete, -/+ replace,
+// ! blocked, each field before → after; colour only when asked (on a TTY).
+
+import type { Plan, PlanSummary, TenantPlan } from '../model/plan.js';
+import { summarize, actionCount } from '../model/plan.js';
+import { renderFindingText } from './findings.js';
+import { ACTION_SYMBOL, actionHeadline, describeChange } from './values.js';
+
+const COLOURS: Record<string, string> = { '+': '32', '~': '33', '-': '31', '-/+': '35', '!': '35;1' };
+
+export function summaryLine(summary: PlanSummary): string {
+  return `${summary.create} to create, ${summary.update} to update, ${summary.replace} to replace, ${summary.delete} to delete, ${summary.blocked} blocked; ${summary.destructive} destructive`;
+}
+
+function tenantHeading(tenant: TenantPlan): string {
+  return `Tenant ${tenant.tenant} (${tenant.role}, ${tenant.organization}): ${tenant.actions.length === 0 ? 'no changes' : summaryLine(summarize([tenant]))}`;
+}
+
+export function renderPlanText(plan: Plan, options: { color: boolean }): string {
+  const paint = (code: string, text: string): string => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const lines: string[] = [];
+  for (const tenant of plan.tenants) {
+    lines.push(paint('1', tenantHeading(tenant)));
+    for (const action of tenant.actions) {
+      const symbol = ACTION_SYMBOL[action.action];
+      const where = action.source ? `  ${paint('2', `${action.source.file}:${action.source.line}:${action.source.column}`)}` : '';
+      lines.push(`  ${paint(COLOURS[symbol] ?? '0', actionHeadline(action))}${where}`);
+      if (action.reason) lines.push(`      ${paint('35', `blocked: ${action.reason}`)}`);
+      for (const change of action.changes) for (const line of describeChange(change)) lines.push(`      ${line}`);
+    }
+    lines.push('');
+  }
+  if (plan.findings.length > 0) {
+    lines.push(paint('1', 'Findings:'));
+    for (const f of plan.findings) lines.push(...renderFindingText(f, options).split('\n').map((l) => `  ${l}`));
+    lines.push('');
+  }
+  lines.push(
+    actionCount(plan.summary) === 0
+      ? 'No changes: live state matches the desired state in every tenant.'
+      : `Plan: ${summaryLine(plan.summary)}.`,
+  );
+  return lines.join('\n');
+}

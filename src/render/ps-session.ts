@@ -1,0 +1,33 @@
+// Opening and closing an Exchange Online session, shared by the export and apply scripts. Sign-in is
+// app-only, as the Tenant's connection says; secrets are read from the environment inside
+// PowerShell and never appear in the script text.
+
+import type { Resource } from '../model/desired.js';
+import { psEnv, psString } from './ps-literal.js';
+
+export function connectCommand(tenant: Resource<'Tenant'>): string {
+  const { connection, organization, environment } = tenant.spec;
+  const args: string[] = [];
+  if (connection.accessTokenEnv !== undefined) {
+    args.push(`-AccessToken ${psEnv(connection.accessTokenEnv)}`);
+  } else {
+    args.push(`-AppId ${psString(connection.appId ?? '')}`);
+    if (connection.certificateThumbprint !== undefined) args.push(`-CertificateThumbprint ${psString(connection.certificateThumbprint)}`);
+    if (connection.certificatePath !== undefined) args.push(`-CertificateFilePath ${psString(connection.certificatePath)}`);
+    if (connection.certificatePasswordEnv !== undefined) {
+      args.push(`-CertificatePassword (ConvertTo-SecureString -String ${psEnv(connection.certificatePasswordEnv)} -AsPlainText -Force)`);
+    }
+  }
+  args.push(`-Organization ${psString(organization)}`);
+  if (environment !== undefined) args.push(`-ExchangeEnvironmentName ${psString(environment)}`);
+  args.push('-ShowBanner:$false');
+  return `Connect-ExchangeOnline ${args.join(' ')}`;
+}
+
+export const DISCONNECT_COMMAND = 'Disconnect-ExchangeOnline -Confirm:$false';
+
+/** Environment variables a tenant's sign-in reads: redacted from any output we show. */
+export function connectionSecretNames(tenant: Resource<'Tenant'>): string[] {
+  const c = tenant.spec.connection;
+  return [c.accessTokenEnv, c.certificatePasswordEnv].filter((n): n is string => n !== undefined);
+}
