@@ -1,6 +1,7 @@
 // Parsing: the tree-sitter PowerShell grammar (WebAssembly) turns the script into a concrete tree,
 // which is converted once into the simulator's own AST (ast.ts). Syntax errors are reported the
 // way PowerShell reports them, and nothing runs.
+import v8 from 'node:v8';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
@@ -47,6 +48,9 @@ function loadParser(): Promise<Parser> {
   parserPromise ??= (async () => {
     const require = createRequire(import.meta.url);
     const packageJson = require.resolve('tree-sitter-powershell/package.json');
+    // V8's optimizing tier spends ~8 s of background CPU on the grammar's one huge parse function and
+    // holds the process open until it is done; the baseline compiler parses our scripts just as fast.
+    v8.setFlagsFromString('--liftoff-only');
     await Parser.init();
     const language = await Language.load(join(dirname(packageJson), 'tree-sitter-powershell.wasm'));
     const parser = new Parser();
