@@ -8,6 +8,10 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   /** Colour only on a terminal, and never when NO_COLOR is set. */
   color: boolean;
+  /** On a terminal: progress bars and confirmation prompts. */
+  interactive: boolean;
+  /** Throttling retry settings for generated scripts (tests shorten them; default: the script's own). */
+  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   stdout: (line: string) => void;
   stderr: (line: string) => void;
   setExitCode: (code: number) => void;

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerApply } from './commands/apply.js';
 import { registerExport } from './commands/export.js';
+import { registerRender } from './commands/render.js';
 import { registerPlan } from './commands/plan.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
@@ -21,6 +23,8 @@ export function buildProgram(context: CliContext): Command {
   registerValidate(program, context);
   registerExport(program, context);
   registerPlan(program, context);
+  registerApply(program, context);
+  registerRender(program, context);
   registerSchema(program, context);
   return program;
 }
@@ -32,6 +36,8 @@ export async function run(argv: string[], overrides: Partial<CliContext> = {}): 
     cwd: process.cwd(),
     env: process.env,
     color: Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined,
+    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY) && process.env.CI === undefined,
+    ...retryFromEnvironment(process.env),
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),
     ...overrides,
@@ -52,4 +58,12 @@ export async function run(argv: string[], overrides: Partial<CliContext> = {}): 
     return 1;
   }
   return exitCode;
+}
+
+/** EXO_GITOPS_RETRY_BASE_MS / _MAX_MS / _ATTEMPTS: tune throttling backoff (tests and impatient demos). */
+function retryFromEnvironment(env: NodeJS.ProcessEnv): Partial<CliContext> {
+  const read = (name: string): number | undefined => (env[name] !== undefined && /^\d+$/.test(env[name]!) ? Number(env[name]) : undefined);
+  const retry = { maxAttempts: read('EXO_GITOPS_RETRY_ATTEMPTS'), baseDelayMs: read('EXO_GITOPS_RETRY_BASE_MS'), maxDelayMs: read('EXO_GITOPS_RETRY_MAX_MS') };
+  const set = Object.fromEntries(Object.entries(retry).filter(([, v]) => v !== undefined));
+  return Object.keys(set).length > 0 ? { retry: set } : {};
 }

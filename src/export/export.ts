@@ -33,7 +33,7 @@ export function groupsToRead(desired: DesiredState, tenant: string): string[] {
 export async function exportTenant(desired: DesiredState, tenant: Resource<'Tenant'>, options: ExportOptions): Promise<Snapshot> {
   const script = exportScript(tenant, { groups: groupsToRead(desired, tenant.name) });
   const result = await runPwsh(script, options);
-  const secrets = secretValues(options.env, connectionSecretNames(tenant));
+  const secrets = secretValues(options.env, connectionSecretNames(tenant.spec));
   const fail = (message: string): never => {
     throw new SnapshotError(tenant.name, redact(message, secrets));
   };

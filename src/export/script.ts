@@ -65,7 +65,7 @@ export function exportScript(tenant: Resource<'Tenant'>, options: ExportScriptOp
   return `# exo-gitops export: read-only. Tenant ${tenant.name} (${tenant.spec.organization}).
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
-${connectCommand(tenant)}
+${connectCommand(tenant.spec)}
 try {
   $state = [ordered]@{}
   $organization = Get-OrganizationConfig

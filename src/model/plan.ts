@@ -2,6 +2,7 @@
 // validation and preflight, and what the plan was made from (commit, digests). No I/O, no methods;
 // every rendering (text, markdown, JSON, PowerShell) reads this shape.
 
+import type { TenantSpec } from './desired.js';
 import type { Finding, SourceLocation } from './finding.js';
 
 export const PLAN_FORMAT_VERSION = 1;
@@ -62,9 +63,15 @@ export interface Action {
 
 export type TenantRole = 'target' | 'source' | 'other';
 
-export interface TenantPlan {
-  tenant: string;
+/** How to sign in to a tenant: names and identifiers only, never a secret (those stay in the environment). */
+export interface TenantConnection {
   organization: string;
+  environment?: string;
+  connection: TenantSpec['connection'];
+}
+
+export interface TenantPlan extends TenantConnection {
+  tenant: string;
   role: TenantRole;
   actions: Action[];
 }

@@ -116,7 +116,14 @@ export function buildPlan(input: PlanInput): Plan {
     if (maxActions > 0 && runnable.length > maxActions) {
       findings.push(finding('TooManyActions', `${runnable.length} actions planned for ${tenant.name}, above the limit of ${maxActions}`, { tenant: tenant.name }));
     }
-    tenants.push({ tenant: tenant.name, organization: tenant.spec.organization, role: roleOf(context, tenant.name), actions });
+    tenants.push({
+      tenant: tenant.name,
+      organization: tenant.spec.organization,
+      ...(tenant.spec.environment !== undefined ? { environment: tenant.spec.environment } : {}),
+      connection: tenant.spec.connection,
+      role: roleOf(context, tenant.name),
+      actions,
+    });
   }
 
   const ordered = orderTenants(tenants);

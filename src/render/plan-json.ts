@@ -39,7 +39,14 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     snapshotDigests: plan.snapshotDigests,
     maxActionsPerTenant: plan.maxActionsPerTenant,
     summary: plan.summary,
-    tenants: plan.tenants.map((t) => ({ tenant: t.tenant, organization: t.organization, role: t.role, actions: t.actions.map(actionToJson) })),
+    tenants: plan.tenants.map((t) => ({
+      tenant: t.tenant,
+      organization: t.organization,
+      ...(t.environment !== undefined ? { environment: t.environment } : {}),
+      connection: t.connection,
+      role: t.role,
+      actions: t.actions.map(actionToJson),
+    })),
     findings: plan.findings.map(findingToJson),
   };
 }

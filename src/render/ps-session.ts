@@ -2,11 +2,11 @@
 // app-only, as the Tenant's connection says; secrets are read from the environment inside
 // PowerShell and never appear in the script text.
 
-import type { Resource } from '../model/desired.js';
+import type { TenantConnection } from '../model/plan.js';
 import { psEnv, psString } from './ps-literal.js';
 
-export function connectCommand(tenant: Resource<'Tenant'>): string {
-  const { connection, organization, environment } = tenant.spec;
+export function connectCommand(tenant: TenantConnection): string {
+  const { connection, organization, environment } = tenant;
   const args: string[] = [];
   if (connection.accessTokenEnv !== undefined) {
     args.push(`-AccessToken ${psEnv(connection.accessTokenEnv)}`);
@@ -27,7 +27,7 @@ export function connectCommand(tenant: Resource<'Tenant'>): string {
 export const DISCONNECT_COMMAND = 'Disconnect-ExchangeOnline -Confirm:$false';
 
 /** Environment variables a tenant's sign-in reads: redacted from any output we show. */
-export function connectionSecretNames(tenant: Resource<'Tenant'>): string[] {
-  const c = tenant.spec.connection;
+export function connectionSecretNames(tenant: TenantConnection): string[] {
+  const c = tenant.connection;
   return [c.accessTokenEnv, c.certificatePasswordEnv].filter((n): n is string => n !== undefined);
 }

@@ -1,0 +1,170 @@
+// apply: run a plan, one PowerShell session per tenant, target tenants first, and report each
+// action's result as it finishes.
+//
+// Policy, in one place:
+//   - Before anything runs, the plan is refused as a whole when it has error findings, destructive
+//     actions whose class is not allowed, or a secret it needs that is not in the environment.
+//   - Blocked actions never run; they and the actions that depend on them are reported skipped.
+//   - Within a tenant, a failed action skips the actions that depend on it; the others still run.
+//   - A tenant with a failed action stops the tenants after it (sources come after targets: the
+//     source side must not publish to a target that is not ready); their actions are skipped.
+//   - Exchange's throttling errors are retried inside PowerShell with backoff; nothing else is.
+
+import { execa } from 'execa';
+import { hasErrors } from '../model/finding.js';
+import type { Action, DestructiveClass, Plan, TenantPlan } from '../model/plan.js';
+import { PWSH_ARGUMENTS, pwshCommand, stderrTail } from '../export/pwsh.js';
+import { renderApplyScript, STEP_MARKER, type ApplyScriptOptions } from '../render/ps-apply.js';
+import { connectionSecretNames } from '../render/ps-session.js';
+import { redact, secretValues } from '../util/redact.js';
+
+export type Outcome = 'created' | 'updated' | 'deleted' | 'replaced' | 'failed' | 'skipped';
+
+export interface StepResult {
+  id: string;
+  tenant: string;
+  kind: Action['kind'];
+  identity: string;
+  action: Action['action'];
+  outcome: Outcome;
+  reason?: string;
+  error?: string;
+  durationMs: number;
+}
+
+export interface ApplyOptions {
+  env: NodeJS.ProcessEnv;
+  allow: ReadonlySet<DestructiveClass>;
+  cwd?: string;
+  /** Retry settings passed to the generated script (tests shorten them). */
+  retry?: Pick<ApplyScriptOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>;
+  onResult?: (result: StepResult, progress: { done: number; total: number }) => void;
+  header?: string;
+}
+
+const PAST_TENSE: Record<Exclude<Action['action'], 'blocked'>, Outcome> = { create: 'created', update: 'updated', delete: 'deleted', replace: 'replaced' };
+
+/** Why a plan may not be applied at all; empty when it may. Nothing has run when this says no. */
+export function refusals(plan: Plan, allow: ReadonlySet<DestructiveClass>, env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  if (hasErrors(plan.findings)) {
+    const errors = plan.findings.filter((f) => f.severity === 'error');
+    problems.push(`the plan has ${errors.length} error finding(s); fix them and re-plan:\n${errors.map((f) => `  ${f.code}: ${f.message}`).join('\n')}`);
+  }
+  const refused = new Map<DestructiveClass, string[]>();
+  for (const tenant of plan.tenants) {
+    for (const action of tenant.actions) {
+      if (action.action === 'blocked') continue;
+      for (const cls of action.destructive) if (!allow.has(cls)) refused.set(cls, [...(refused.get(cls) ?? []), action.id]);
+    }
+  }
+  for (const [cls, ids] of refused) problems.push(`refused: ${ids.length} destructive action(s) of class ${cls} need --allow ${cls}:\n${ids.map((id) => `  ${id}`).join('\n')}`);
+  for (const tenant of plan.tenants) {
+    const runnable = tenant.actions.filter((a) => a.action !== 'blocked');
+    if (runnable.length === 0) continue;
+    for (const name of connectionSecretNames(tenant)) {
+      if (!env[name]) problems.push(`environment variable ${name} (sign-in to ${tenant.tenant}) is not set`);
+    }
+    for (const action of runnable) {
+      const secretEnv = action.parameters?.secretEnv;
+      if (action.changes.some((c) => c.sensitive) && typeof secretEnv === 'string' && !env[secretEnv]) {
+        problems.push(`environment variable ${secretEnv} (credentials.secretEnv of ${action.id}) is not set`);
+      }
+    }
+  }
+  return problems;
+}
+
+function resultOf(action: Action, outcome: Outcome, durationMs: number, detail: { reason?: string; error?: string } = {}): StepResult {
+  return { id: action.id, tenant: action.tenant, kind: action.kind, identity: action.identity, action: action.action, outcome, durationMs, ...detail };
+}
+
+async function runTenant(tenant: TenantPlan, options: ApplyOptions, report: (r: StepResult) => void): Promise<{ exitCode: number | undefined; durationMs: number }> {
+  const byId = new Map(tenant.actions.map((a) => [a.id, a]));
+  const reported = new Set<string>();
+  const secrets = secretValues(options.env, [
+    ...connectionSecretNames(tenant),
+    ...tenant.actions.map((a) => a.parameters?.secretEnv).filter((n): n is string => typeof n === 'string'),
+  ]);
+  const script = renderApplyScript(tenant, { ...options.retry, ...(options.header ? { header: options.header } : {}) });
+  const started = performance.now();
+  let last = started;
+
+  const subprocess = execa(pwshCommand(options.env), [...PWSH_ARGUMENTS], {
+    input: script,
+    env: options.env,
+    extendEnv: false,
+    reject: false,
+    maxBuffer: 2 ** 30,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
+  try {
+    for await (const line of subprocess.iterable({ from: 'stdout' })) {
+      const text = String(line);
+      if (!text.includes(STEP_MARKER)) continue;
+      let parsed: { [STEP_MARKER]?: string; status?: string; reason?: string; error?: string };
+      try {
+        parsed = JSON.parse(text) as typeof parsed;
+      } catch {
+        continue;
+      }
+      const action = parsed[STEP_MARKER] !== undefined ? byId.get(parsed[STEP_MARKER]) : undefined;
+      if (!action || reported.has(action.id)) continue;
+      const now = performance.now();
+      const duration = Math.round(now - last);
+      last = now;
+      reported.add(action.id);
+      if (parsed.status === 'succeeded' && action.action !== 'blocked') report(resultOf(action, PAST_TENSE[action.action], duration));
+      else if (parsed.status === 'skipped') report(resultOf(action, 'skipped', duration, { reason: redact(parsed.reason ?? '', secrets) }));
+      else report(resultOf(action, 'failed', duration, { error: redact(parsed.error ?? 'unknown error', secrets) }));
+    }
+  } catch {
+    // The process could not be started or its output ended abruptly: handled below from its result.
+  }
+  const result = await subprocess;
+  const notFound = (result.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+  // Actions that never reported: the session failed before them (sign-in, a parse error, a crash).
+  const why = notFound
+    ? `PowerShell was not found (${pwshCommand(options.env)})`
+    : `the PowerShell session ended before this action reported (exit code ${result.exitCode ?? 'none'})${result.stderr ? `: ${stderrTail(String(result.stderr), 6)}` : ''}`;
+  for (const action of tenant.actions) {
+    if (!reported.has(action.id)) report(resultOf(action, 'failed', 0, { error: redact(why, secrets) }));
+  }
+  return { exitCode: result.exitCode, durationMs: Math.round(performance.now() - started) };
+}
+
+export interface ApplyRun {
+  results: StepResult[];
+  tenants: { tenant: string; exitCode: number | undefined | null; durationMs: number }[];
+}
+
+/** Run every tenant's actions in plan order. Call refusals() first: this assumes the plan may run. */
+export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyRun> {
+  const results: StepResult[] = [];
+  const tenants: ApplyRun['tenants'] = [];
+  const total = plan.tenants.reduce((n, t) => n + t.actions.length, 0);
+  const report = (r: StepResult): void => {
+    results.push(r);
+    options.onResult?.(r, { done: results.length, total });
+  };
+  let failedTenant: string | undefined;
+  for (const tenant of plan.tenants) {
+    if (tenant.actions.length === 0) continue;
+    if (failedTenant !== undefined) {
+      for (const action of tenant.actions) report(resultOf(action, 'skipped', 0, { reason: `tenant ${failedTenant} had a failed action; later tenants wait for it` }));
+      tenants.push({ tenant: tenant.tenant, exitCode: null, durationMs: 0 });
+      continue;
+    }
+    if (tenant.actions.every((a) => a.action === 'blocked')) {
+      // Nothing to run: no session is opened just to report what is blocked.
+      for (const action of tenant.actions) report(resultOf(action, 'skipped', 0, { reason: `blocked: ${action.reason ?? ''}` }));
+      tenants.push({ tenant: tenant.tenant, exitCode: null, durationMs: 0 });
+      continue;
+    }
+    const before = results.length;
+    const run = await runTenant(tenant, options, report);
+    tenants.push({ tenant: tenant.tenant, ...run });
+    if (results.slice(before).some((r) => r.outcome === 'failed')) failedTenant = tenant.tenant;
+  }
+  return { results, tenants };
+}

@@ -1,0 +1,146 @@
+import { Option, type Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { applyPlan, refusals, type StepResult } from '../../apply/apply.js';
+import { runRecord, summarizeResults } from '../../apply/record.js';
+import { DESTRUCTIVE_CLASSES, actionCount, type DestructiveClass, type Plan } from '../../model/plan.js';
+import { desiredDigest, snapshotDigest } from '../../plan/digest.js';
+import { renderFindingText } from '../../render/findings.js';
+import { parsePlanJson } from '../../render/plan-json.js';
+import { renderPlanText } from '../../render/plan-text.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { validateDirectory } from '../../validate/validate.js';
+import type { CliContext } from '../context.js';
+import { loadLiveState, preparePlan } from '../prepare.js';
+import { parseCount } from './plan.js';
+import { DEFAULT_MAX_ACTIONS_PER_TENANT } from '../../plan/plan.js';
+
+interface ApplyCliOptions {
+  dir: string;
+  plan?: string;
+  state?: string;
+  allow: DestructiveClass[];
+  yes?: boolean;
+  record?: string;
+  maxActions: number;
+}
+
+/** A saved plan is applied only while the desired and live state are still the ones it was made from. */
+async function staleness(plan: Plan, options: ApplyCliOptions, context: CliContext): Promise<string[]> {
+  const validation = validateDirectory(options.dir, { cwd: context.cwd });
+  if (!validation.rulesRan) return ['the desired state no longer loads: re-plan'];
+  const reasons: string[] = [];
+  if (desiredDigest(validation.desired.contentHashes) !== plan.desiredDigest) reasons.push('the desired state changed since the plan was made');
+  const live = await loadLiveState(validation.desired, { dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}) }, context);
+  for (const [tenant, digest] of Object.entries(plan.snapshotDigests)) {
+    const snapshot = live.get(tenant);
+    if (!snapshot) reasons.push(`tenant ${tenant} is no longer in the desired state`);
+    else if (snapshotDigest(snapshot) !== digest) reasons.push(`live state of tenant ${tenant} changed since the plan was made`);
+  }
+  return reasons;
+}
+
+async function confirm(context: CliContext): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question('Apply these changes? Only "yes" is accepted: ');
+    return answer.trim() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+function progressLine(result: StepResult): string {
+  const detail = result.error ? `: ${result.error}` : result.reason ? ` (${result.reason})` : '';
+  const symbol = result.outcome === 'failed' ? '✗' : result.outcome === 'skipped' ? '-' : '✓';
+  return `${symbol} ${result.outcome} ${result.tenant}/${result.kind}/${result.identity}${result.durationMs ? ` in ${result.durationMs} ms` : ''}${detail}`;
+}
+
+function progressBar(done: number, total: number, width = 30): string {
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`;
+}
+
+export function registerApply(program: Command, context: CliContext): void {
+  program
+    .command('apply')
+    .description('Make the planned changes: one PowerShell session per tenant, target tenants first, each action reported as it finishes.')
+    .option('-d, --dir <dir>', 'config directory', '.')
+    .option('-p, --plan <file>', 'apply this saved plan (plan --out); refused when desired or live state changed since')
+    .option('-s, --state <dir>', 'read live snapshots from <dir> instead of exporting')
+    .addOption(new Option('--allow <class...>', 'allow destructive actions of these classes').choices([...DESTRUCTIVE_CLASSES]).default([]))
+    .option('-y, --yes', 'do not ask for confirmation (required when not on a terminal)')
+    .option('--record <file>', 'write the run record (JSON) to <file>')
+    .addOption(new Option('--max-actions <n>', 'per-tenant action limit when planning (0: none)').argParser(parseCount).default(DEFAULT_MAX_ACTIONS_PER_TENANT))
+    .addHelpText('after', '\nExit codes: 0 every action succeeded (or there was nothing to do), 1 refused, stale, or an action failed.')
+    .action(async (options: ApplyCliOptions) => {
+      const startedAt = new Date();
+      let plan: Plan;
+      if (options.plan !== undefined) {
+        const file = resolve(context.cwd, options.plan);
+        plan = parsePlanJson(await readFile(file, 'utf8'), options.plan);
+        const stale = await staleness(plan, options, context);
+        if (stale.length > 0) {
+          context.stderr(`apply: plan is stale: re-plan (${stale.join('; ')})`);
+          context.setExitCode(1);
+          return;
+        }
+      } else {
+        const prepared = await preparePlan({ dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}), maxActions: options.maxActions }, context);
+        if (!prepared.ok) {
+          for (const f of prepared.findings) context.stderr(renderFindingText(f, { color: context.color }));
+          context.stderr('apply: the desired state is invalid; nothing was changed');
+          context.setExitCode(1);
+          return;
+        }
+        plan = prepared.plan;
+      }
+      context.stdout(renderPlanText(plan, { color: context.color }));
+      if (actionCount(plan.summary) === 0) {
+        context.setExitCode(0);
+        return;
+      }
+      const allow = new Set(options.allow);
+      const refused = refusals(plan, allow, context.env);
+      const writeRecord = async (run: Parameters<typeof runRecord>[1], refusalList: string[] = []) => {
+        if (options.record === undefined) return;
+        const record = runRecord(plan, run, { startedAt, finishedAt: new Date(), env: context.env, refusals: refusalList });
+        await writeFileAtomic(resolve(context.cwd, options.record), `${JSON.stringify(record, null, 2)}\n`);
+      };
+      if (refused.length > 0) {
+        for (const r of refused) context.stderr(`apply: ${r}`);
+        context.stderr('apply: nothing was changed');
+        await writeRecord(undefined, refused);
+        context.setExitCode(1);
+        return;
+      }
+      if (!options.yes) {
+        if (!context.interactive) {
+          context.stderr('apply: not on a terminal: pass --yes to apply without confirmation; nothing was changed');
+          context.setExitCode(1);
+          return;
+        }
+        if (!(await confirm(context))) {
+          context.stderr('apply: cancelled; nothing was changed');
+          context.setExitCode(1);
+          return;
+        }
+      }
+      const run = await applyPlan(plan, {
+        env: context.env,
+        allow,
+        cwd: resolve(context.cwd, options.dir),
+        header: `plan ${plan.desiredDigest}${plan.commit ? ` commit ${plan.commit.sha}` : ''}`,
+        ...(context.retry ? { retry: context.retry } : {}),
+        onResult: (result, progress) => {
+          if (context.interactive) context.stderr(`\u001b[2K\r${progressBar(progress.done, progress.total)}`);
+          context.stdout(progressLine(result));
+        },
+      });
+      const summary = summarizeResults(run.results);
+      context.stdout(`Apply: ${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.skipped} skipped.`);
+      await writeRecord(run);
+      context.setExitCode(summary.failed > 0 ? 1 : 0);
+    });
+}

@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parsePlanJson } from '../../render/plan-json.js';
+import { renderApplyScript } from '../../render/ps-apply.js';
+import type { CliContext } from '../context.js';
+
+export function registerRender(program: Command, context: CliContext): void {
+  program
+    .command('render')
+    .description('Print the PowerShell that apply would run for a saved plan: one commented block per action, for review or to run by hand.')
+    .requiredOption('-p, --plan <file>', 'a saved plan (plan --out)')
+    .option('-t, --tenant <name>', 'only this tenant')
+    .action(async (options: { plan: string; tenant?: string }) => {
+      const plan = parsePlanJson(await readFile(resolve(context.cwd, options.plan), 'utf8'), options.plan);
+      const tenants = plan.tenants.filter((t) => options.tenant === undefined || t.tenant === options.tenant);
+      if (tenants.length === 0) {
+        context.stderr(`render: no tenant ${JSON.stringify(options.tenant)} in the plan (tenants: ${plan.tenants.map((t) => t.tenant).join(', ')})`);
+        context.setExitCode(1);
+        return;
+      }
+      const header = `plan ${plan.desiredDigest}${plan.commit ? ` commit ${plan.commit.sha}` : ''}`;
+      context.stdout(tenants.map((t) => renderApplyScript(t, { header })).join('\n'));
+    });
+}

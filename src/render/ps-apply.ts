@@ -1,0 +1,237 @@
+// The PowerShell that apply runs for one tenant: readable, one commented block per action, fit for a
+// change board and runnable by hand. Every value is a single-quoted literal (ps-literal.ts) or read
+// from the environment; secrets never appear in the text.
+//
+// Shape of the script:
+//   - Invoke-ExoCall runs one cmdlet call, retrying Exchange's throttling errors with bounded
+//     exponential backoff and jitter; any other error is not retried.
+//   - Invoke-ExoStep runs one action, unless an action it depends on did not succeed, and prints one
+//     JSON line with its result ({"exoGitopsStep": id, "status": …}), so the caller sees each result
+//     as it finishes.
+
+import type { Action, FieldChange, TenantPlan } from '../model/plan.js';
+import { DISCONNECT_COMMAND, connectCommand } from './ps-session.js';
+import { psArray, psBool, psEnv, psString } from './ps-literal.js';
+
+export const STEP_MARKER = 'exoGitopsStep';
+
+/** Substrings of Exchange Online's throttling errors (and the simulator's, which copies them). */
+export const THROTTLING_PATTERNS = ['*throttl*', '*Micro delay applied*', '*exceeded the maximum number of requests*', '*too many requests*', '*Server Busy*'];
+
+export interface ApplyScriptOptions {
+  /** Attempts per cmdlet call, the first included. */
+  maxAttempts?: number;
+  /** Backoff before attempt n+1: min(maxDelay, base·2^(n-1)), with full jitter. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** A header line naming the plan (digest, commit). */
+  header?: string;
+  /** Action ids to run; the others are reported as skipped with this reason. */
+  skip?: Map<string, string>;
+}
+
+function literal(value: unknown): string {
+  if (typeof value === 'boolean') return psBool(value);
+  if (typeof value === 'number' && Number.isInteger(value)) return String(value);
+  if (Array.isArray(value)) return psArray(value.map(String));
+  if (value === null || value === undefined) return '$null';
+  return psString(String(value));
+}
+
+/** EmailAddresses changes of an action merged into one @{Add=…; Remove=…} (PrimarySmtpAddress joins as SMTP:). */
+function addressParameter(changes: readonly FieldChange[], options: { primaryAsProxy: boolean }): string | undefined {
+  const add: string[] = [];
+  const remove: string[] = [];
+  for (const change of changes) {
+    if (change.field === 'EmailAddresses') {
+      add.push(...(change.add ?? []));
+      remove.push(...(change.remove ?? []));
+    }
+    // In Exchange Online a new primary address is an SMTP: proxy (PrimarySmtpAddress and EmailAddresses cannot share a command).
+    if (change.field === 'PrimarySmtpAddress' && options.primaryAsProxy) add.push(`SMTP:${String(change.after)}`);
+  }
+  if (add.length === 0 && remove.length === 0) return undefined;
+  const parts = [...(add.length ? [`Add=${psArray(add)}`] : []), ...(remove.length ? [`Remove=${psArray(remove)}`] : [])];
+  return `-EmailAddresses @{${parts.join('; ')}}`;
+}
+
+/** Plain field changes as -Field value parameters, skipping the ones handled elsewhere. */
+function fieldParameters(changes: readonly FieldChange[], skip: readonly string[]): string[] {
+  return changes.filter((c) => !skip.includes(c.field) && !c.sensitive && c.field !== 'EmailAddresses').map((c) => `-${c.field} ${literal(c.after)}`);
+}
+
+function credentialLines(action: Action): string[] {
+  const secretEnv = action.parameters?.secretEnv;
+  const applicationId = action.changes.find((c) => c.field === 'ApplicationId')?.after ?? action.parameters?.applicationId;
+  if (typeof secretEnv !== 'string') throw new Error(`${action.id}: no secretEnv to send credentials with`);
+  return [
+    `$secret = ConvertTo-SecureString -String ${psEnv(secretEnv)} -AsPlainText -Force`,
+    `$credential = New-Object System.Management.Automation.PSCredential -ArgumentList ${psString(String(applicationId ?? ''))}, $secret`,
+  ];
+}
+
+/** The cmdlet calls of one action, each wrapped for retry. */
+export function actionCommands(action: Action): string[] {
+  const id = psString(action.identity);
+  const call = (command: string): string => `Invoke-ExoCall { ${command} }`;
+  const has = (field: string): boolean => action.changes.some((c) => c.field === field);
+  switch (action.kind) {
+    case 'OrganizationConfig':
+      return [call('Enable-OrganizationCustomization -Confirm:$false')];
+    case 'OrganizationRelationship':
+      if (action.action === 'delete') return [call(`Remove-OrganizationRelationship -Identity ${id} -Confirm:$false`)];
+      if (action.action === 'create') return [call(['New-OrganizationRelationship', `-Name ${id}`, ...fieldParameters(action.changes, [])].join(' '))];
+      return [call(['Set-OrganizationRelationship', `-Identity ${id}`, ...fieldParameters(action.changes, [])].join(' '))];
+    case 'MigrationEndpoint': {
+      const remove = call(`Remove-MigrationEndpoint -Identity ${id} -Confirm:$false`);
+      if (action.action === 'delete') return [remove];
+      const sendsSecret = has('Credentials');
+      const credentials = sendsSecret ? credentialLines(action) : [];
+      const withCredentials = sendsSecret ? ['-Credentials $credential'] : [];
+      if (action.action === 'create' || action.action === 'replace') {
+        const create = call(['New-MigrationEndpoint', `-Name ${id}`, '-ExchangeRemoteMove', ...fieldParameters(action.changes, []), ...withCredentials].join(' '));
+        return action.action === 'replace' ? [remove, ...credentials, create] : [...credentials, create];
+      }
+      return [...credentials, call(['Set-MigrationEndpoint', `-Identity ${id}`, ...fieldParameters(action.changes, []), ...withCredentials].join(' '))];
+    }
+    case 'DistributionGroup': {
+      if (action.action === 'create') return [call(`New-DistributionGroup -Name ${id} -Type 'Security'`)];
+      const members = action.changes.find((c) => c.field === 'Members');
+      const lines: string[] = [];
+      // One call per member (Exchange has no bulk add); a member already there (or already gone, on
+      // removal) counts as done, so re-running the step after a partial failure has no side effect twice.
+      if (members?.add?.length) {
+        lines.push(
+          `foreach ($member in ${psArray(members.add)}) {`,
+          `  Invoke-ExoCall { Add-DistributionGroupMember -Identity ${id} -Member $member -BypassSecurityGroupManagerCheck -Confirm:$false } -DoneWhen '*already a member*'`,
+          '}',
+        );
+      }
+      if (members?.remove?.length) {
+        lines.push(
+          `foreach ($member in ${psArray(members.remove)}) {`,
+          `  Invoke-ExoCall { Remove-DistributionGroupMember -Identity ${id} -Member $member -BypassSecurityGroupManagerCheck -Confirm:$false } -DoneWhen '*isn''t a member*'`,
+          '}',
+        );
+      }
+      return lines;
+    }
+    case 'User':
+      return [call(`Set-User -Identity ${id} -PermanentlyClearPreviousMailboxInfo -Confirm:$false`)];
+    case 'Mailbox': {
+      if (has('IsExchangeCloudManaged')) {
+        // IsExchangeCloudManaged is a parameter set of its own: it cannot share a call with other fields.
+        return [call(`Set-Mailbox -Identity ${id} -IsExchangeCloudManaged ${literal(action.changes.find((c) => c.field === 'IsExchangeCloudManaged')!.after)}`)];
+      }
+      const addresses = addressParameter(action.changes, { primaryAsProxy: true });
+      return [call(['Set-Mailbox', `-Identity ${id}`, ...fieldParameters(action.changes, ['PrimarySmtpAddress']), ...(addresses ? [addresses] : [])].join(' '))];
+    }
+    case 'MailUser': {
+      if (action.action === 'create') {
+        const creation = ['Name', 'Alias', 'DisplayName', 'ExternalEmailAddress', 'MicrosoftOnlineServicesID', 'PrimarySmtpAddress'];
+        const created = action.changes.filter((c) => creation.includes(c.field));
+        const rest = action.changes.filter((c) => !creation.includes(c.field));
+        const addresses = addressParameter(rest, { primaryAsProxy: false });
+        const setParameters = [...fieldParameters(rest, []), ...(addresses ? [addresses] : [])];
+        return [
+          // The mail user never signs in with this password: it is random, made inside PowerShell, and discarded.
+          `$password = ConvertTo-SecureString -String ('Aa1!' + [guid]::NewGuid().ToString() + [guid]::NewGuid().ToString()) -AsPlainText -Force`,
+          call(['New-MailUser', ...fieldParameters(created, []), '-Password $password'].join(' ')),
+          ...(setParameters.length > 0 ? [call(['Set-MailUser', `-Identity ${psString(String(created.find((c) => c.field === 'Name')!.after))}`, ...setParameters].join(' '))] : []),
+        ];
+      }
+      const addresses = addressParameter(action.changes, { primaryAsProxy: true });
+      return [call(['Set-MailUser', `-Identity ${id}`, ...fieldParameters(action.changes, ['PrimarySmtpAddress']), ...(addresses ? [addresses] : [])].join(' '))];
+    }
+  }
+}
+
+const PRELUDE = (options: Required<Pick<ApplyScriptOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>>): string => `$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$ExoMaxAttempts = ${options.maxAttempts}
+$ExoBaseDelayMs = ${options.baseDelayMs}
+$ExoMaxDelayMs = ${options.maxDelayMs}
+$ExoThrottled = ${psArray(THROTTLING_PATTERNS)}
+$ExoSucceeded = @{}
+
+# One cmdlet call. Throttling is retried with exponential backoff and full jitter; a message matching
+# -DoneWhen means the change is already made; any other error ends the step.
+function Invoke-ExoCall {
+  param([scriptblock]$Call, [string]$DoneWhen = '')
+  $attempt = 0
+  while ($true) {
+    $attempt++
+    try {
+      & $Call | Out-Null
+      return
+    } catch {
+      $message = $_.Exception.Message
+      if ($DoneWhen -ne '' -and $message -like $DoneWhen) { return }
+      $throttled = $false
+      foreach ($pattern in $ExoThrottled) { if ($message -like $pattern) { $throttled = $true } }
+      if (-not $throttled -or $attempt -ge $ExoMaxAttempts) { throw }
+      $ceiling = [Math]::Min($ExoMaxDelayMs, $ExoBaseDelayMs * [Math]::Pow(2, $attempt - 1))
+      Start-Sleep -Milliseconds (Get-Random -Minimum 0 -Maximum ([int]$ceiling + 1))
+    }
+  }
+}
+
+# One action: skipped when an action it depends on did not succeed; one JSON result line either way.
+function Invoke-ExoStep {
+  param([string]$Id, [string[]]$DependsOn, [scriptblock]$Body)
+  foreach ($dependency in $DependsOn) {
+    if (-not $ExoSucceeded[$dependency]) {
+      Write-Output ([ordered]@{ ${STEP_MARKER} = $Id; status = 'skipped'; reason = "depends on $dependency, which did not succeed" } | ConvertTo-Json -Compress)
+      return
+    }
+  }
+  try {
+    & $Body
+    $ExoSucceeded[$Id] = $true
+    Write-Output ([ordered]@{ ${STEP_MARKER} = $Id; status = 'succeeded' } | ConvertTo-Json -Compress)
+  } catch {
+    Write-Output ([ordered]@{ ${STEP_MARKER} = $Id; status = 'failed'; error = $_.Exception.Message } | ConvertTo-Json -Compress)
+  }
+}`;
+
+function describeAction(action: Action): string[] {
+  const lines = [`# ${action.action} ${action.kind} ${action.identity}${action.destructive.length ? `  [destructive: ${action.destructive.join(', ')}]` : ''}`];
+  if (action.source) lines.push(`#   from ${action.source.file}:${action.source.line}:${action.source.column}`);
+  for (const change of action.changes) {
+    if (change.sensitive) lines.push(`#   ${change.field}: (sent from the environment)`);
+    else if (change.add || change.remove) {
+      for (const v of change.add ?? []) lines.push(`#   ${change.field}: + ${v}`);
+      for (const v of change.remove ?? []) lines.push(`#   ${change.field}: - ${v}`);
+    } else lines.push(`#   ${change.field}: ${change.before === undefined ? '' : `${JSON.stringify(change.before)} -> `}${JSON.stringify(change.after)}`);
+  }
+  // A comment ends at the line's end: keep values with line breaks from running into code.
+  return lines.map((l) => l.replace(/[\r\n\u2028\u2029\u0085]/g, ' '));
+}
+
+/** The apply script for one tenant's actions. Blocked and skipped actions are reported, never run. */
+export function renderApplyScript(tenant: TenantPlan, options: ApplyScriptOptions = {}): string {
+  const settings = { maxAttempts: options.maxAttempts ?? 6, baseDelayMs: options.baseDelayMs ?? 2000, maxDelayMs: options.maxDelayMs ?? 60_000 };
+  const blocks: string[] = [];
+  for (const action of tenant.actions) {
+    const comment = describeAction(action);
+    const skipReason = action.action === 'blocked' ? `blocked: ${action.reason ?? 'not applicable'}` : options.skip?.get(action.id);
+    if (skipReason !== undefined) {
+      blocks.push(
+        [...comment, `# not run: ${skipReason.replace(/[\r\n]/g, ' ')}`, `Write-Output ([ordered]@{ ${STEP_MARKER} = ${psString(action.id)}; status = 'skipped'; reason = ${psString(skipReason)} } | ConvertTo-Json -Compress)`].join('\n'),
+      );
+      continue;
+    }
+    const body = actionCommands(action).map((l) => `  ${l}`);
+    blocks.push([...comment, `Invoke-ExoStep -Id ${psString(action.id)} -DependsOn ${psArray(action.dependsOn)} -Body {`, ...body, '}'].join('\n'));
+  }
+  return `# exo-gitops apply: tenant ${tenant.tenant} (${tenant.organization}), ${tenant.actions.length} action(s)
+${options.header ? `# ${options.header.replace(/[\r\n]/g, ' ')}\n` : ''}${PRELUDE(settings)}
+
+${connectCommand(tenant)}
+try {
+${blocks.join('\n\n').split('\n').map((l) => (l === '' ? '' : `  ${l}`)).join('\n')}
+} finally {
+  ${DISCONNECT_COMMAND}
+}
+`;
+}
