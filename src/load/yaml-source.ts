@@ -11,6 +11,7 @@ import {
   parseAllDocuments,
   type Document,
   type Node as YamlNode,
+  type Pair,
   type ParsedNode,
 } from 'yaml';
 import { finding, type Finding, type SourceLocation } from '../model/finding.js';
@@ -44,7 +45,9 @@ export function parseYamlFile(file: string, text: string): ParsedFile {
     return { file, line, column: col };
   };
 
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  // yaml's own uniqueKeys check compares each key with every earlier key of its mapping: quadratic, so a
+  // file of a million keys would hang. Duplicate keys are found below in linear time instead.
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
   if ('empty' in parsed) {
     // An empty stream carries only stream-level errors (e.g. a stray directive).
     for (const error of parsed.errors) findings.push(finding('YamlSyntax', cleanYamlMessage(error.message), { location: at(error.pos[0]) }));
@@ -52,10 +55,16 @@ export function parseYamlFile(file: string, text: string): ParsedFile {
   const docs: Document.Parsed[] = [...parsed];
 
   docs.forEach((doc, index) => {
-    const problems = [...doc.errors, ...doc.warnings];
+    const problems = [...doc.errors, ...doc.warnings, ...findDuplicateKeys(doc.contents)];
     if (problems.length > 0) {
+      // Some inputs (thousands of unclosed '[') make yaml repeat one error per level: report each once.
+      const reported = new Set<string>();
       for (const problem of problems) {
-        findings.push(finding('YamlSyntax', cleanYamlMessage(problem.message), { location: at(problem.pos[0]) }));
+        const message = cleanYamlMessage(problem.message);
+        const key = `${problem.pos[0]}\0${message}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        findings.push(finding('YamlSyntax', message, { location: at(problem.pos[0]) }));
       }
       return;
     }
@@ -85,6 +94,34 @@ function cleanYamlMessage(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
 }
 
+/**
+ * The "Map keys must be unique" errors yaml's uniqueKeys option would give (equal scalar values), found
+ * with one set per mapping and an explicit stack, so neither size nor depth costs more than linear work.
+ */
+function findDuplicateKeys(contents: unknown): { message: string; pos: [number, number] }[] {
+  const problems: { message: string; pos: [number, number] }[] = [];
+  const stack: unknown[] = [contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = pair.key as ParsedNode | null;
+        if (isScalar(key)) {
+          if (seen.has(key.value)) {
+            const start = key.range?.[0] ?? 0;
+            problems.push({ message: 'Map keys must be unique', pos: [start, start + 1] });
+          } else seen.add(key.value);
+        } else if (key) stack.push(key);
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    }
+  }
+  return problems;
+}
+
 function findFirstAlias(node: unknown): YamlNode | undefined {
   if (isAlias(node)) return node;
   if (isMap(node) || isSeq(node)) {
@@ -111,12 +148,23 @@ function keyText(key: unknown): string | undefined {
  * Walk the document's AST along a JSON-pointer-like path. Returns the deepest node reached and, when
  * the last step was a mapping entry, that entry's key node.
  */
-function walk(doc: Document.Parsed, path: NodePath): { node: ParsedNode; key?: ParsedNode } {
+function walk(doc: Document.Parsed, path: NodePath, keyIndex: WeakMap<object, Map<string, Pair>>): { node: ParsedNode; key?: ParsedNode } {
   let node = doc.contents as ParsedNode;
   let key: ParsedNode | undefined;
   for (const segment of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => keyText(p.key) === String(segment));
+      // One lookup table per mapping, built on first use: a document with 100,000 unknown keys is
+      // located 100,000 times, and a linear search each time would be quadratic.
+      let byKey = keyIndex.get(node);
+      if (!byKey) {
+        byKey = new Map();
+        for (const p of node.items) {
+          const text = keyText(p.key);
+          if (text !== undefined && !byKey.has(text)) byKey.set(text, p as Pair);
+        }
+        keyIndex.set(node, byKey);
+      }
+      const pair = byKey.get(String(segment));
       if (!pair) break;
       key = pair.key as ParsedNode;
       // `field:` with no value has a null value node; the key is then the best place to point at.
@@ -134,8 +182,9 @@ function walk(doc: Document.Parsed, path: NodePath): { node: ParsedNode; key?: P
 }
 
 function makeLocator(doc: Document.Parsed, at: (offset: number) => SourceLocation): Locator {
+  const keyIndex = new WeakMap<object, Map<string, Pair>>();
   return (path = [], part = 'value') => {
-    const { node, key } = walk(doc, path);
+    const { node, key } = walk(doc, path, keyIndex);
     const target = part === 'key' && key ? key : node;
     return at(target.range?.[0] ?? 0);
   };
