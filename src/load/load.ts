@@ -13,7 +13,7 @@ import {
 import { finding, type Finding } from '../model/finding.js';
 import { parseMembersFile } from './members-file.js';
 import { SchemaChecker } from './schema-check.js';
-import { parseYamlFile } from './yaml-source.js';
+import { parseYamlFile, type SourceDocument } from './yaml-source.js';
 
 export interface LoadResult {
   desired: DesiredState;
@@ -115,7 +115,7 @@ export function loadDesiredState(directory: string, options: LoadOptions = {}): 
       findings.push(finding('EmptyFile', 'the file holds no YAML documents', { location: { file, line: 1, column: 1 } }));
     }
     for (const doc of parsed.documents) {
-      const problems = checker.check(doc);
+      const problems = [...checker.check(doc), ...controlCharacters(doc)];
       if (problems.length > 0) {
         findings.push(...problems);
         continue;
@@ -200,4 +200,23 @@ function resolveScopeMembers(
   }
   const parsed = parseMembersFile(display(target), text);
   return { members: [...members, ...parsed.members], findings: [...findings, ...parsed.findings] };
+}
+
+/** C0 controls other than tab, line feed and carriage return, and DEL: no Exchange attribute holds them. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+function controlCharacters(doc: SourceDocument): Finding[] {
+  const findings: Finding[] = [];
+  const visit = (value: unknown, path: (string | number)[]): void => {
+    if (typeof value === 'string') {
+      const match = CONTROL.exec(value);
+      if (match) {
+        const code = match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+        findings.push(finding('ControlCharacter', `${path.join('.') || 'value'} contains the control character U+${code}`, { location: doc.locate(path) }));
+      }
+    } else if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...path, i]));
+    else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) visit(item, [...path, key]);
+  };
+  visit(doc.value, []);
+  return findings;
 }

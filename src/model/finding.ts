@@ -46,6 +46,7 @@ export const FINDING_CODES = {
     hint: 'Kinds: Tenant, OrganizationRelationship, MigrationEndpoint, MigrationScope, MailUser, CloudManagement.',
   },
   SchemaViolation: { severity: 'error' },
+  ControlCharacter: { severity: 'error', hint: 'Exchange attributes hold text: remove the control character (tabs and line breaks are allowed).' },
   MembersFileUnreadable: { severity: 'error', hint: 'membersFile is relative to the YAML file that names it and must stay inside the config directory.' },
   InvalidMemberAddress: { severity: 'error', hint: 'One SMTP address per line; an EmailAddress header, blank lines and # comments are allowed.' },
   // Desired state, one resource at a time or across the repository

@@ -38,8 +38,21 @@ function literal(value: unknown): string {
   return psString(String(value));
 }
 
+/**
+ * One cmdlet call with its parameters as PowerShell expressions. Calls are written with splatting
+ * (`$parameters = [ordered]@{…}; Set-MailUser @parameters`): standard PowerShell, one parameter a
+ * line for review, and the one form the PowerShell grammar reads right for names ending in a digit
+ * (tree-sitter takes `-CustomAttribute1 'x'` for `-CustomAttribute` and a `1>` redirection).
+ */
+interface Call {
+  cmdlet: string;
+  parameters: [string, string][];
+  /** A message pattern meaning the change is already made (idempotent re-runs). */
+  doneWhen?: string;
+}
+
 /** EmailAddresses changes of an action merged into one @{Add=…; Remove=…} (PrimarySmtpAddress joins as SMTP:). */
-function addressParameter(changes: readonly FieldChange[], options: { primaryAsProxy: boolean }): string | undefined {
+function addressParameter(changes: readonly FieldChange[], options: { primaryAsProxy: boolean }): [string, string][] {
   const add: string[] = [];
   const remove: string[] = [];
   for (const change of changes) {
@@ -50,14 +63,14 @@ function addressParameter(changes: readonly FieldChange[], options: { primaryAsP
     // In Exchange Online a new primary address is an SMTP: proxy (PrimarySmtpAddress and EmailAddresses cannot share a command).
     if (change.field === 'PrimarySmtpAddress' && options.primaryAsProxy) add.push(`SMTP:${String(change.after)}`);
   }
-  if (add.length === 0 && remove.length === 0) return undefined;
-  const parts = [...(add.length ? [`Add=${psArray(add)}`] : []), ...(remove.length ? [`Remove=${psArray(remove)}`] : [])];
-  return `-EmailAddresses @{${parts.join('; ')}}`;
+  if (add.length === 0 && remove.length === 0) return [];
+  const parts = [...(add.length ? [`Add = ${psArray(add)}`] : []), ...(remove.length ? [`Remove = ${psArray(remove)}`] : [])];
+  return [['EmailAddresses', `@{ ${parts.join('; ')} }`]];
 }
 
-/** Plain field changes as -Field value parameters, skipping the ones handled elsewhere. */
-function fieldParameters(changes: readonly FieldChange[], skip: readonly string[]): string[] {
-  return changes.filter((c) => !skip.includes(c.field) && !c.sensitive && c.field !== 'EmailAddresses').map((c) => `-${c.field} ${literal(c.after)}`);
+/** Plain field changes as parameters, skipping the ones handled elsewhere. */
+function fieldParameters(changes: readonly FieldChange[], skip: readonly string[] = []): [string, string][] {
+  return changes.filter((c) => !skip.includes(c.field) && !c.sensitive && c.field !== 'EmailAddresses').map((c) => [c.field, literal(c.after)]);
 }
 
 function credentialLines(action: Action): string[] {
@@ -70,78 +83,84 @@ function credentialLines(action: Action): string[] {
   ];
 }
 
-/** The cmdlet calls of one action, each wrapped for retry. */
+function renderCall(call: Call): string[] {
+  const done = call.doneWhen !== undefined ? ` -DoneWhen ${psString(call.doneWhen)}` : '';
+  if (call.parameters.length === 0) return [`Invoke-ExoCall { ${call.cmdlet} }${done}`];
+  return [
+    'Invoke-ExoCall {',
+    '  $parameters = [ordered]@{',
+    ...call.parameters.map(([name, value]) => `    ${name} = ${value}`),
+    '  }',
+    `  ${call.cmdlet} @parameters`,
+    `}${done}`,
+  ];
+}
+
+const CONFIRM_OFF: [string, string] = ['Confirm', '$false'];
+
+/** The PowerShell lines of one action: its cmdlet calls, each retried on throttling. */
 export function actionCommands(action: Action): string[] {
-  const id = psString(action.identity);
-  const call = (command: string): string => `Invoke-ExoCall { ${command} }`;
+  const identity: [string, string] = ['Identity', psString(action.identity)];
   const has = (field: string): boolean => action.changes.some((c) => c.field === field);
+  const calls = (...list: Call[]): string[] => list.flatMap(renderCall);
   switch (action.kind) {
     case 'OrganizationConfig':
-      return [call('Enable-OrganizationCustomization -Confirm:$false')];
+      return calls({ cmdlet: 'Enable-OrganizationCustomization', parameters: [CONFIRM_OFF] });
     case 'OrganizationRelationship':
-      if (action.action === 'delete') return [call(`Remove-OrganizationRelationship -Identity ${id} -Confirm:$false`)];
-      if (action.action === 'create') return [call(['New-OrganizationRelationship', `-Name ${id}`, ...fieldParameters(action.changes, [])].join(' '))];
-      return [call(['Set-OrganizationRelationship', `-Identity ${id}`, ...fieldParameters(action.changes, [])].join(' '))];
+      if (action.action === 'delete') return calls({ cmdlet: 'Remove-OrganizationRelationship', parameters: [identity, CONFIRM_OFF] });
+      if (action.action === 'create') return calls({ cmdlet: 'New-OrganizationRelationship', parameters: [['Name', psString(action.identity)], ...fieldParameters(action.changes)] });
+      return calls({ cmdlet: 'Set-OrganizationRelationship', parameters: [identity, ...fieldParameters(action.changes)] });
     case 'MigrationEndpoint': {
-      const remove = call(`Remove-MigrationEndpoint -Identity ${id} -Confirm:$false`);
-      if (action.action === 'delete') return [remove];
+      const remove: Call = { cmdlet: 'Remove-MigrationEndpoint', parameters: [identity, CONFIRM_OFF] };
+      if (action.action === 'delete') return calls(remove);
       const sendsSecret = has('Credentials');
       const credentials = sendsSecret ? credentialLines(action) : [];
-      const withCredentials = sendsSecret ? ['-Credentials $credential'] : [];
+      const withCredentials: [string, string][] = sendsSecret ? [['Credentials', '$credential']] : [];
       if (action.action === 'create' || action.action === 'replace') {
-        const create = call(['New-MigrationEndpoint', `-Name ${id}`, '-ExchangeRemoteMove', ...fieldParameters(action.changes, []), ...withCredentials].join(' '));
-        return action.action === 'replace' ? [remove, ...credentials, create] : [...credentials, create];
+        const create: Call = { cmdlet: 'New-MigrationEndpoint', parameters: [['Name', psString(action.identity)], ['ExchangeRemoteMove', '$true'], ...fieldParameters(action.changes), ...withCredentials] };
+        return action.action === 'replace' ? [...calls(remove), ...credentials, ...calls(create)] : [...credentials, ...calls(create)];
       }
-      return [...credentials, call(['Set-MigrationEndpoint', `-Identity ${id}`, ...fieldParameters(action.changes, []), ...withCredentials].join(' '))];
+      return [...credentials, ...calls({ cmdlet: 'Set-MigrationEndpoint', parameters: [identity, ...fieldParameters(action.changes), ...withCredentials] })];
     }
     case 'DistributionGroup': {
-      if (action.action === 'create') return [call(`New-DistributionGroup -Name ${id} -Type 'Security'`)];
+      if (action.action === 'create') return calls({ cmdlet: 'New-DistributionGroup', parameters: [['Name', psString(action.identity)], ['Type', "'Security'"]] });
       const members = action.changes.find((c) => c.field === 'Members');
-      const lines: string[] = [];
       // One call per member (Exchange has no bulk add); a member already there (or already gone, on
-      // removal) counts as done, so re-running the step after a partial failure has no side effect twice.
-      if (members?.add?.length) {
-        lines.push(
-          `foreach ($member in ${psArray(members.add)}) {`,
-          `  Invoke-ExoCall { Add-DistributionGroupMember -Identity ${id} -Member $member -BypassSecurityGroupManagerCheck -Confirm:$false } -DoneWhen '*already a member*'`,
-          '}',
-        );
-      }
-      if (members?.remove?.length) {
-        lines.push(
-          `foreach ($member in ${psArray(members.remove)}) {`,
-          `  Invoke-ExoCall { Remove-DistributionGroupMember -Identity ${id} -Member $member -BypassSecurityGroupManagerCheck -Confirm:$false } -DoneWhen '*isn''t a member*'`,
-          '}',
-        );
-      }
-      return lines;
+      // removal) counts as done, so re-running the step after a partial failure changes nothing twice.
+      const perMember = (cmdlet: string, list: string[], doneWhen: string): string[] => [
+        `foreach ($member in ${psArray(list)}) {`,
+        ...renderCall({ cmdlet, parameters: [identity, ['Member', '$member'], ['BypassSecurityGroupManagerCheck', '$true'], CONFIRM_OFF], doneWhen }).map((l) => `  ${l}`),
+        '}',
+      ];
+      return [
+        ...(members?.add?.length ? perMember('Add-DistributionGroupMember', members.add, '*already a member*') : []),
+        ...(members?.remove?.length ? perMember('Remove-DistributionGroupMember', members.remove, "*isn't a member*") : []),
+      ];
     }
     case 'User':
-      return [call(`Set-User -Identity ${id} -PermanentlyClearPreviousMailboxInfo -Confirm:$false`)];
+      return calls({ cmdlet: 'Set-User', parameters: [identity, ['PermanentlyClearPreviousMailboxInfo', '$true'], CONFIRM_OFF] });
     case 'Mailbox': {
       if (has('IsExchangeCloudManaged')) {
         // IsExchangeCloudManaged is a parameter set of its own: it cannot share a call with other fields.
-        return [call(`Set-Mailbox -Identity ${id} -IsExchangeCloudManaged ${literal(action.changes.find((c) => c.field === 'IsExchangeCloudManaged')!.after)}`)];
+        return calls({ cmdlet: 'Set-Mailbox', parameters: [identity, ['IsExchangeCloudManaged', literal(action.changes.find((c) => c.field === 'IsExchangeCloudManaged')!.after)]] });
       }
-      const addresses = addressParameter(action.changes, { primaryAsProxy: true });
-      return [call(['Set-Mailbox', `-Identity ${id}`, ...fieldParameters(action.changes, ['PrimarySmtpAddress']), ...(addresses ? [addresses] : [])].join(' '))];
+      return calls({ cmdlet: 'Set-Mailbox', parameters: [identity, ...fieldParameters(action.changes, ['PrimarySmtpAddress']), ...addressParameter(action.changes, { primaryAsProxy: true })] });
     }
     case 'MailUser': {
       if (action.action === 'create') {
         const creation = ['Name', 'Alias', 'DisplayName', 'ExternalEmailAddress', 'MicrosoftOnlineServicesID', 'PrimarySmtpAddress'];
         const created = action.changes.filter((c) => creation.includes(c.field));
         const rest = action.changes.filter((c) => !creation.includes(c.field));
-        const addresses = addressParameter(rest, { primaryAsProxy: false });
-        const setParameters = [...fieldParameters(rest, []), ...(addresses ? [addresses] : [])];
+        const setParameters = [...fieldParameters(rest), ...addressParameter(rest, { primaryAsProxy: false })];
+        const name = psString(String(created.find((c) => c.field === 'Name')!.after));
         return [
           // The mail user never signs in with this password: it is random, made inside PowerShell, and discarded.
           `$password = ConvertTo-SecureString -String ('Aa1!' + [guid]::NewGuid().ToString() + [guid]::NewGuid().ToString()) -AsPlainText -Force`,
-          call(['New-MailUser', ...fieldParameters(created, []), '-Password $password'].join(' ')),
-          ...(setParameters.length > 0 ? [call(['Set-MailUser', `-Identity ${psString(String(created.find((c) => c.field === 'Name')!.after))}`, ...setParameters].join(' '))] : []),
+          ...calls({ cmdlet: 'New-MailUser', parameters: [...fieldParameters(created), ['Password', '$password']] }),
+          ...(setParameters.length > 0 ? calls({ cmdlet: 'Set-MailUser', parameters: [['Identity', name], ...setParameters] }) : []),
         ];
       }
-      const addresses = addressParameter(action.changes, { primaryAsProxy: true });
-      return [call(['Set-MailUser', `-Identity ${id}`, ...fieldParameters(action.changes, ['PrimarySmtpAddress']), ...(addresses ? [addresses] : [])].join(' '))];
+      return calls({ cmdlet: 'Set-MailUser', parameters: [identity, ...fieldParameters(action.changes, ['PrimarySmtpAddress']), ...addressParameter(action.changes, { primaryAsProxy: true })] });
     }
   }
 }

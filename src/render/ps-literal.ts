@@ -7,6 +7,8 @@
 const SINGLE_QUOTES = /['\u2018\u2019\u201A\u201B]/g;
 
 export function psString(value: string): string {
+  // Validation rejects control characters in YAML; a NUL here would end the script for some readers.
+  if (value.includes('\u0000')) throw new Error('a value with a NUL character cannot be passed to PowerShell');
   return `'${value.replace(SINGLE_QUOTES, (quote) => quote + quote)}'`;
 }
 

@@ -85,6 +85,7 @@ class CmdletBinder {
   private readonly nameCache = new Map<string, ResolvedName | TerminatingError>();
   private readonly allNames: { name: string; key: string; common: boolean }[] = [];
   readonly positionalBySet = new Map<string, string[]>();
+  private readonly requiredBySet = new Map<string, string[]>();
 
   constructor(
     readonly cmdlet: string,
@@ -105,6 +106,7 @@ class CmdletBinder {
         .sort((a, b) => a.position - b.position)
         .map((entry) => entry.name);
       this.positionalBySet.set(set, positional);
+      this.requiredBySet.set(set, Object.entries(signature.parameters).filter(([, parameter]) => parameter.sets[set]?.required).map(([name]) => name));
     }
   }
 
@@ -241,10 +243,7 @@ class CmdletBinder {
       }
     }
 
-    const missingIn = (set: string) =>
-      Object.entries(this.signature.parameters)
-        .filter(([name, parameter]) => parameter.sets[set]?.required && !raw.has(name))
-        .map(([name]) => name);
+    const missingIn = (set: string) => (this.requiredBySet.get(set) ?? []).filter((name) => !raw.has(name));
     const satisfied = candidates.filter((set) => missingIn(set).length === 0);
     let parameterSet: string;
     if (satisfied.length === 1) parameterSet = satisfied[0]!;

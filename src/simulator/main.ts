@@ -133,9 +133,12 @@ async function main(argv: string[]): Promise<number> {
   const stateDirectory = resolve(env['EXO_SIM_STATE'] ?? '.');
   const session = new ExchangeSession(stateDirectory, faults);
 
+  const timing = env['EXO_SIM_TIMING'] === '1';
+  const phaseStarted = performance.now();
   let parsed;
   try {
     parsed = await parseScript(source, scriptFile);
+    if (timing) process.stderr.write(`exo-gitops-sim timing: parse ${Math.round(performance.now() - phaseStarted)} ms\n`);
   } catch (error) {
     if (error instanceof ParseError) {
       process.stderr.write(`${error.render()}\n`);
@@ -164,9 +167,11 @@ async function main(argv: string[]): Promise<number> {
       code = 70;
     }
   } finally {
+    if (timing) process.stderr.write(`exo-gitops-sim timing: run ${Math.round(performance.now() - phaseStarted)} ms since start\n`);
     // The final flush is never skipped: success, terminating error or exit N.
     session.flushNow();
     stdout.flush();
+    if (timing) process.stderr.write(`exo-gitops-sim timing: done ${Math.round(performance.now() - phaseStarted)} ms since start\n`);
   }
   return code;
 }

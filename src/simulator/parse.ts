@@ -66,8 +66,6 @@ interface Node {
   named: boolean;
   start: number;
   end: number;
-  row: number;
-  column: number;
   field: string | null;
   children: Node[];
   missing: boolean;
@@ -75,35 +73,28 @@ interface Node {
   repaired?: boolean;
 }
 
-function copyTree(tree: ReturnType<Parser['parse']>, problems: Node[]): Node {
-  if (!tree) throw new Error('tree-sitter returned no tree');
-  const cursor = tree.walk();
-  const visit = (): Node => {
-    const startPosition = cursor.startPosition;
-    const node: Node = {
-      type: cursor.nodeType,
-      named: cursor.nodeIsNamed,
-      start: cursor.startIndex,
-      end: cursor.endIndex,
-      row: startPosition.row,
-      column: startPosition.column,
-      field: cursor.currentFieldName,
-      children: [],
-      missing: cursor.nodeIsMissing,
-    };
-    if (node.type === 'ERROR' || node.missing) problems.push(node);
-    if (cursor.gotoFirstChild()) {
-      do {
-        const type = cursor.nodeType;
-        if (type !== 'comment') node.children.push(visit());
-      } while (cursor.gotoNextSibling());
-      cursor.gotoParent();
-    }
-    return node;
+type TreeCursor = ReturnType<NonNullable<ReturnType<Parser['parse']>>['walk']>;
+
+/** Copies the node under the cursor and its subtree into plain objects, noting ERROR and MISSING nodes. */
+function copySubtree(cursor: TreeCursor, problems: Node[] | null): Node {
+  // Each cursor property crosses into WebAssembly: read only what the conversion uses.
+  const node: Node = {
+    type: cursor.nodeType,
+    named: cursor.nodeIsNamed,
+    start: cursor.startIndex,
+    end: cursor.endIndex,
+    field: cursor.currentFieldName,
+    children: [],
+    missing: problems !== null && cursor.nodeIsMissing,
   };
-  const root = visit();
-  cursor.delete();
-  return root;
+  if (problems && (node.type === 'ERROR' || node.missing)) problems.push(node);
+  if (cursor.gotoFirstChild()) {
+    do {
+      if (cursor.nodeType !== 'comment') node.children.push(copySubtree(cursor, problems));
+    } while (cursor.gotoNextSibling());
+    cursor.gotoParent();
+  }
+  return node;
 }
 
 /** Nodes that only encode precedence: with one child they stand for that child. */
@@ -722,6 +713,16 @@ class Converter {
   }
 }
 
+/**
+ * Grammar quirk: a parameter name ending in digits (-CustomAttribute1) is read as a parameter
+ * followed by a redirection of stream 1, and the error recovery that follows is slow. The parser
+ * gets a copy of the source in which such digits are letters (same length, so every position
+ * still maps to the original), and all text is read from the original.
+ */
+function maskParameterDigits(source: string): string {
+  return source.replace(/(?<=[\s(;{|])-[A-Za-z][A-Za-z_]*\d+(?=[\s:)};|]|$)/g, (token) => token.replace(/\d/g, (digit) => String.fromCharCode(97 + Number(digit))));
+}
+
 function markRepaired(node: Node): void {
   if (node.missing || node.type === 'ERROR') node.repaired = true;
   for (const child of node.children) markRepaired(child);
@@ -807,20 +808,40 @@ export interface ParsedScript {
 /** Parses a whole script. Throws ParseError for syntax errors, NotSupportedError for constructs the interpreter lacks. */
 export async function parseScript(source: string, file: string): Promise<ParsedScript> {
   const parser = await loadParser();
-  const tree = parser.parse(source);
+  const tree = parser.parse(maskParameterDigits(source));
+  if (!tree) throw new Error('tree-sitter returned no tree');
   const problems: Node[] = [];
-  const root = copyTree(tree, problems);
-  tree?.delete();
+  // Error and MISSING nodes are looked for only when the tree has any.
+  const collectProblems = tree.rootNode.hasError ? problems : null;
   const converter = new Converter(source, file);
-  let body: Statement[] = [];
+  const body: Statement[] = [];
   let conversionError: unknown;
-  try {
-    const list = root.children.find((child) => child.type === 'statement_list');
-    if (root.children.some((child) => child.type === 'param_block')) converter.unsupported(root, 'A script-level param() block');
-    body = list ? converter.statementList(list) : [];
-  } catch (error) {
-    conversionError = error;
+  // Top-level statements are copied and converted one at a time, so a 50,000-line script never
+  // holds its whole concrete tree in JavaScript objects at once.
+  const convert = (node: Node) => {
+    if (conversionError) return;
+    try {
+      if (node.type === 'param_block') converter.unsupported(node, 'A script-level param() block');
+      else if (node.type !== 'empty_statement') body.push(...converter.statementList(node));
+    } catch (error) {
+      conversionError = error;
+    }
+  };
+  const cursor = tree.walk();
+  if (cursor.gotoFirstChild()) {
+    do {
+      const type: string = cursor.nodeType;
+      if (type === 'comment') continue;
+      if (type === 'statement_list' && cursor.gotoFirstChild()) {
+        do {
+          if (cursor.nodeType !== 'comment') convert(copySubtree(cursor, collectProblems));
+        } while (cursor.gotoNextSibling());
+        cursor.gotoParent();
+      } else convert(copySubtree(cursor, collectProblems));
+    } while (cursor.gotoNextSibling());
   }
+  cursor.delete();
+  tree.delete();
   const unrepaired = problems.filter((problem) => !problem.repaired);
   if (unrepaired.length > 0) {
     const first = unrepaired.reduce((earliest, problem) => (problem.start < earliest.start ? problem : earliest));

@@ -19,7 +19,7 @@ const IMPLEMENTATIONS: Record<string, ExchangeCmdlet> = {
   ...recipientCmdlets,
 };
 
-/** Flushing a large state costs time: keep it to about once a second, and less when it is slow. */
+/** Flushing a large state costs time: about once a second, and rarer when a flush is slow (at most ~10% of the run). */
 const MINIMUM_FLUSH_INTERVAL_MS = 1000;
 
 export class ExchangeSession implements Session, CommandResolver {
@@ -119,7 +119,7 @@ export class ExchangeSession implements Session, CommandResolver {
     const started = Date.now();
     this.flushNow();
     const took = Date.now() - started;
-    this.flushIntervalMs = Math.max(MINIMUM_FLUSH_INTERVAL_MS, took * 4);
+    this.flushIntervalMs = Math.max(MINIMUM_FLUSH_INTERVAL_MS, took * 10);
   }
 
   flushNow(): void {

@@ -228,10 +228,11 @@ const getUser: ExchangeCmdlet = (call) => {
     call.emit(userObject(resolveRecipient(call, identity, ['MailUser', 'Mailbox'])));
     return;
   }
+  const types = has(call, 'RecipientTypeDetails') ? (value(call, 'RecipientTypeDetails') as unknown[]).map((type) => toStr(type).toLowerCase()) : null;
   const refs: RecipientRef[] = [
     ...call.state.snapshot.Mailbox.map((entry) => ({ kind: 'Mailbox' as const, entry })),
     ...call.state.snapshot.MailUser.map((entry) => ({ kind: 'MailUser' as const, entry })),
-  ];
+  ].filter((ref) => !types || types.includes(ref.entry.RecipientTypeDetails.toLowerCase()));
   emitList(call, refs.map(userObject));
 };
 
