@@ -107,7 +107,7 @@ const WRAPPERS = new Set([
   'format_argument_expression', 'range_argument_expression', 'key_expression', 'member_name',
   'command_name_expr', 'while_condition', 'for_initializer', 'for_condition', 'for_iterator',
   'pipeline_chain', 'type_spec', 'script_parameter_default', 'switch_condition',
-  'expression_with_unary_operator', 'pipeline',
+  'expression_with_unary_operator', 'pipeline', 'path_command_name',
 ]);
 
 function unwrap(node: Node): Node {
@@ -540,7 +540,11 @@ class Converter {
         return this.hashtable(node, false);
       case 'script_block_expression': {
         const block = node.children.find((child) => child.type === 'script_block');
-        return { kind: 'scriptBlock', block: block ? this.scriptBlock(block, node) : { params: [], body: [], text: this.text(node) } };
+        const ast = block ? this.scriptBlock(block, node) : { params: [], body: [], text: this.text(node) };
+        // The grammar puts `{ param(...) ... }`'s param block beside the script block, not in it.
+        const paramBlock = node.children.find((child) => child.type === 'param_block');
+        if (paramBlock) ast.params = this.parameterList(paramBlock.children.find((child) => child.type === 'parameter_list'));
+        return { kind: 'scriptBlock', block: ast };
       }
       case 'member_access':
         return this.memberAccess(node);
