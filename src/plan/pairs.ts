@@ -5,7 +5,7 @@
 
 import { about, type Resource } from '../model/desired.js';
 import { finding, type Finding } from '../model/finding.js';
-import { lower, parseCapability, sameGuid, sameText } from './compare.js';
+import { isUnsetGuid, lower, parseCapability, sameGuid, sameText } from './compare.js';
 import { desiredDomainNames, desiredRemoteTenant, type PlanContext } from './context.js';
 
 interface EffectiveRelationship {
@@ -27,7 +27,7 @@ interface EffectiveEndpoint {
 function effectiveRelationships(context: PlanContext, tenant: string): EffectiveRelationship[] {
   const byName = new Map<string, EffectiveRelationship>();
   for (const r of context.live.get(tenant)?.snapshot.OrganizationRelationship ?? []) {
-    byName.set(lower(r.Name), { name: r.Name, domainNames: r.DomainNames, capabilities: parseCapability(r.MailboxMoveCapability), oauthApplicationId: r.OAuthApplicationId, scopes: r.MailboxMovePublishedScopes });
+    byName.set(lower(r.Name), { name: r.Name, domainNames: r.DomainNames, capabilities: parseCapability(r.MailboxMoveCapability), oauthApplicationId: isUnsetGuid(r.OAuthApplicationId) ? null : r.OAuthApplicationId, scopes: r.MailboxMovePublishedScopes });
   }
   for (const rel of context.desired.relationships) {
     if (rel.tenant !== tenant) continue;
@@ -51,7 +51,7 @@ function effectiveRelationships(context: PlanContext, tenant: string): Effective
 function effectiveEndpoints(context: PlanContext, tenant: string): EffectiveEndpoint[] {
   const byName = new Map<string, EffectiveEndpoint>();
   for (const e of context.live.get(tenant)?.snapshot.MigrationEndpoint ?? []) {
-    if (lower(e.EndpointType) === 'exchangeremotemove') byName.set(lower(e.Identity), { name: e.Identity, remoteTenant: e.RemoteTenant, applicationId: e.ApplicationId });
+    if (lower(e.EndpointType) === 'exchangeremotemove') byName.set(lower(e.Identity), { name: e.Identity, remoteTenant: e.RemoteTenant, applicationId: isUnsetGuid(e.ApplicationId) ? null : e.ApplicationId });
   }
   for (const endpoint of context.desired.endpoints) {
     if (endpoint.tenant !== tenant) continue;
