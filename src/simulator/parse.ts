@@ -125,6 +125,8 @@ class Converter {
   constructor(
     private readonly source: string,
     private readonly file: string,
+    /** The copy the grammar parsed (see maskForGrammar): same length, same positions. */
+    private readonly masked: string = source,
   ) {
     for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
   }
@@ -422,15 +424,12 @@ class Converter {
       const previous = children[index - 1];
       if (child.type === 'command_argument_sep') {
         const separator = this.text(child);
-        if (child.missing) {
-          // Grammar quirk: `Name, @{...}` gets a zero-width separator before a unary comma; the
-          // unary comma then continues the previous argument's array.
+        if (child.start === child.end) {
+          // Grammar quirk: `Name, @{...}` gets a zero-width (MISSING) separator before a unary
+          // comma; the unary comma then continues the previous argument's array (below).
           const next = children[index + 1];
           const nextInner = next ? unwrap(next) : undefined;
-          if (nextInner?.type === 'expression_with_unary_operator' && nextInner.children[0]?.type === ',') {
-            child.repaired = true;
-            continue;
-          }
+          if (nextInner?.type === 'expression_with_unary_operator' && nextInner.children[0]?.type === ',') markRepaired(child);
           continue;
         }
         if (separator.trim() === ':') {
@@ -465,13 +464,22 @@ class Converter {
       if (child.type === 'redirection') this.unsupported(child, 'Redirection');
       if (child.type === 'stop_parsing') this.unsupported(child, 'The stop-parsing token (--%)');
       const inner = unwrap(child);
-      if (inner.type === 'expression_with_unary_operator' && inner.children[0]?.type === ',' && previous?.type === 'command_argument_sep' && previous.missing) {
+      if (inner.type === 'expression_with_unary_operator' && inner.children[0]?.type === ',' && previous?.type === 'command_argument_sep' && previous.start === previous.end) {
         const previousArgument = args[args.length - 1];
         if (previousArgument?.kind === 'argument') {
           const continuation = this.expr(inner.children[1]!);
           const head = previousArgument.value.kind === 'array' ? previousArgument.value.items : [previousArgument.value];
           const tail = continuation.kind === 'array' ? continuation.items : [continuation];
           previousArgument.value = { kind: 'array', items: [...head, ...tail] };
+          continue;
+        }
+      }
+      // `Name, Alias` reached the grammar as `Name ,Alias`: a list continued by a bareword.
+      if (inner.type === 'generic_token' && this.masked[inner.start] === ',' && this.source[inner.start] !== ',') {
+        const previousArgument = args[args.length - 1];
+        if (previousArgument?.kind === 'argument') {
+          const item: Expr = { kind: 'bareword', value: this.source.slice(inner.start, inner.end).trim() };
+          previousArgument.value = previousArgument.value.kind === 'array' ? { kind: 'array', items: [...previousArgument.value.items, item] } : { kind: 'array', items: [previousArgument.value, item] };
           continue;
         }
       }
@@ -723,6 +731,19 @@ class Converter {
  * gets a copy of the source in which such digits are letters (same length, so every position
  * still maps to the original), and all text is read from the original.
  */
+function maskForGrammar(source: string): string {
+  return maskBarewordLists(maskParameterDigits(source));
+}
+
+/**
+ * Grammar quirk: a bareword list in argument mode (`Select-Object Name, Alias`) is a syntax error
+ * to the grammar, while `Name ,Alias` parses as two tokens. Swapping the comma and the blanks keeps
+ * every position; the converter reads such ",Alias" tokens (from the masked copy) as list items.
+ */
+function maskBarewordLists(source: string): string {
+  return source.replace(/(?<=[A-Za-z0-9_*?'"]),([ \t]+)(?=[A-Za-z*?])/g, (_match, blanks: string) => `${blanks},`);
+}
+
 function maskParameterDigits(source: string): string {
   return source.replace(/(?<=[\s(;{|])-[A-Za-z][A-Za-z_]*\d+(?=[\s:)};|]|$)/g, (token) => token.replace(/\d/g, (digit) => String.fromCharCode(97 + Number(digit))));
 }
@@ -812,12 +833,13 @@ export interface ParsedScript {
 /** Parses a whole script. Throws ParseError for syntax errors, NotSupportedError for constructs the interpreter lacks. */
 export async function parseScript(source: string, file: string): Promise<ParsedScript> {
   const parser = await loadParser();
-  const tree = parser.parse(maskParameterDigits(source));
+  const masked = maskForGrammar(source);
+  const tree = parser.parse(masked);
   if (!tree) throw new Error('tree-sitter returned no tree');
   const problems: Node[] = [];
   // Error and MISSING nodes are looked for only when the tree has any.
   const collectProblems = tree.rootNode.hasError ? problems : null;
-  const converter = new Converter(source, file);
+  const converter = new Converter(source, file, masked);
   const body: Statement[] = [];
   let conversionError: unknown;
   // Top-level statements are copied and converted one at a time, so a 50,000-line script never
