@@ -75,6 +75,13 @@ export function parseYamlFile(file: string, text: string): ParsedFile {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
       const firstAlias = findFirstAlias(doc.contents);
+      const reason = (error as Error).message;
+      if (!/alias count/i.test(reason)) {
+        // Not the expansion limit: e.g. an alias used before its anchor ("Unresolved alias").
+        const near = /alias/i.test(reason) ? firstAlias?.range?.[0] : undefined;
+        findings.push(finding('YamlSyntax', cleanYamlMessage(reason), { location: at(near ?? doc.contents.range[0]) }));
+        return;
+      }
       findings.push(
         finding('YamlAliasLimit', `aliases expand more than ${MAX_ALIAS_COUNT} times in this document (${(error as Error).message})`, {
           location: at(firstAlias?.range?.[0] ?? doc.contents.range[0]),
