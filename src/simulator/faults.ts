@@ -112,6 +112,11 @@ export class Faults {
     }
   }
 
+  /** Counts a call that no fault applies to (Disconnect-ExchangeOnline). */
+  countCall(cmdlet: string): void {
+    this.count(this.delta.calls, cmdlet);
+  }
+
   recordError(cmdlet: string): void {
     this.count(this.delta.errors, cmdlet);
   }

@@ -109,6 +109,7 @@ export class ExchangeSession implements Session, CommandResolver {
 
   private disconnect(invocation: CommandInvocation): void {
     bindCmdlet('Disconnect-ExchangeOnline', invocation.args, invocation.position);
+    this.faults.countCall('Disconnect-ExchangeOnline');
     this.flushNow();
     this.state = null;
   }
