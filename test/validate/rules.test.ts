@@ -686,7 +686,7 @@ describe('domain rules', () => {
         expect(f.severity).toBe(c.severity);
         if (typeof expected.message === 'string') expect(f.message).toContain(expected.message);
         else if (expected.message) expect(f.message).toMatch(expected.message);
-        expect(f.hint).toBe(expected.hint ?? FINDING_CODES[c.code].hint);
+        expect(f.hint).toBe(expected.hint ?? (FINDING_CODES[c.code] as { hint?: string }).hint);
       });
 
       it(`does not report ${c.code} when ${c.pass.title}`, () => {
