@@ -1,0 +1,69 @@
+// Snapshots and a one-tenant config for the export scale test: the same tenant with N mail users.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const SCALE_TENANT_YAML = `apiVersion: exo.gitops/v1alpha1
+kind: Tenant
+metadata:
+  name: fabrikam
+spec:
+  tenantId: 11111111-2222-4333-8444-555555555555
+  organization: fabrikam.onmicrosoft.com
+  acceptedDomains: [fabrikam.com]
+  connection:
+    accessTokenEnv: FABRIKAM_EXO_TOKEN
+`;
+
+function hex(n: number, width: number): string {
+  return n.toString(16).padStart(width, '0');
+}
+
+export function scaleSnapshot(mailUsers: number): Record<string, unknown> {
+  const users = [];
+  for (let i = 0; i < mailUsers; i++) {
+    const alias = `user${i}`;
+    const guid = `${hex(i, 8)}-0000-4000-8000-${hex(i, 12)}`;
+    const user: Record<string, unknown> = {
+      Name: `User ${i}`,
+      Alias: alias,
+      PrimarySmtpAddress: `${alias}@fabrikam.com`,
+      ExternalEmailAddress: `SMTP:${alias}@source.onmicrosoft.com`,
+      MicrosoftOnlineServicesID: `${alias}@fabrikam.onmicrosoft.com`,
+      ExchangeGuid: guid,
+      ArchiveGuid: '00000000-0000-0000-0000-000000000000',
+      LegacyExchangeDN: `/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${hex(i, 32)}-${alias}`,
+      EmailAddresses: [`SMTP:${alias}@fabrikam.com`, `smtp:${alias}@fabrikam.onmicrosoft.com`],
+      IsDirSynced: false,
+      RecipientTypeDetails: 'MailUser',
+      PreviousRecipientTypeDetails: 'None',
+    };
+    for (let c = 1; c <= 15; c++) user[`CustomAttribute${c}`] = '';
+    users.push(user);
+  }
+  return {
+    snapshotVersion: 1,
+    tenant: { name: 'fabrikam', tenantId: '11111111-2222-4333-8444-555555555555', organization: 'fabrikam.onmicrosoft.com' },
+    exportedAt: '2026-11-20T00:00:00Z',
+    OrganizationConfig: { IsDehydrated: false },
+    AcceptedDomain: [
+      { DomainName: 'fabrikam.com', DomainType: 'Authoritative' },
+      { DomainName: 'fabrikam.onmicrosoft.com', DomainType: 'Authoritative' },
+    ],
+    OrganizationRelationship: [],
+    MigrationEndpoint: [],
+    DistributionGroup: [],
+    MailUser: users,
+    Mailbox: [],
+  };
+}
+
+/** A config dir (one Tenant) and a simulator state dir holding N mail users. */
+export function writeScaleFixture(root: string, mailUsers: number): { config: string; simState: string; out: string } {
+  const config = join(root, 'config');
+  const simState = join(root, 'sim');
+  const out = join(root, 'out');
+  for (const d of [config, simState, out]) mkdirSync(d, { recursive: true });
+  writeFileSync(join(config, 'tenants.yaml'), SCALE_TENANT_YAML);
+  writeFileSync(join(simState, 'fabrikam.json'), JSON.stringify(scaleSnapshot(mailUsers)));
+  return { config, simState, out };
+}
