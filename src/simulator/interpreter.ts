@@ -326,6 +326,9 @@ export class Interpreter {
         throw new ExitSignal(Number.isFinite(code) ? Math.trunc(code) : 0);
       }
       case 'throw': {
+        // A bare `throw` in a catch block rethrows the error being handled.
+        const current = this.scope.lookup('_').value;
+        if (!statement.value && current instanceof ErrorRecord) throw new TerminatingError(current);
         const value = statement.value ? this.statementValue(statement.value) : null;
         if (value instanceof ErrorRecord) throw new TerminatingError(value);
         const message = isNull(value) ? 'ScriptHalted' : toStr(value);

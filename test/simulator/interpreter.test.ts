@@ -179,6 +179,19 @@ Write-Output 'after'
     expect(r.exitCode).toBe(0);
   });
 
+  it('rethrows the handled error with a bare throw, and splats ordered hashtables into commands', async () => {
+    const r = await run(String.raw`
+function Invoke-Twice {
+  param([scriptblock]$Call)
+  try { & $Call } catch { if ($_.Exception.Message -like '*retry*') { & $Call } else { throw } }
+}
+try { Invoke-Twice { throw 'fatal' } } catch { Write-Output "outer: $($_.Exception.Message)" }
+$parameters = [ordered]@{ InputObject = @{ a = 1 }; Compress = $true }
+ConvertTo-Json @parameters
+`);
+    expect(r.stdout.split('\n')).toEqual(['outer: fatal', '{"a":1}']);
+  });
+
   it('exits 1 with an error record on stderr for an uncaught terminating error, and N on exit N', async () => {
     const failing = await run(`Write-Output 'before'\nthrow 'fatal thing'\nWrite-Output 'never'`);
     expect(failing.exitCode).toBe(1);
