@@ -1,0 +1,135 @@
+// export through the built CLI (run `npm run build` first) with the simulator as pwsh, and with fake
+// pwsh programs that fail in each way a real one can.
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeScaleFixture } from './scale-fixture.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const cli = join(root, 'dist/cli/main.js');
+const simulator = join(root, 'dist/simulator/main.js');
+const example = join(root, 'examples/contoso-northwind');
+const temps: string[] = [];
+afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const temp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'exo-export-'));
+  temps.push(d);
+  return d;
+};
+const SECRETS = { CONTOSO_EXO_TOKEN: 'tok-0123456789-SECRET', NORTHWIND_CERT_PASSWORD: 'pw-9876543210-SECRET' };
+const baseEnv = { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...SECRETS };
+const run = (args: string[], env: Record<string, string>, cwd = root) => execa('node', [cli, ...args], { cwd, env, extendEnv: false, reject: false });
+
+function planView(json: string) {
+  const plan = JSON.parse(json);
+  return { tenants: plan.tenants, findings: plan.findings, summary: plan.summary };
+}
+
+describe('export through the simulator', () => {
+  it('writes snapshots that plan exactly as the originals do', async () => {
+    const dir = temp();
+    const sim = join(dir, 'sim');
+    const out = join(dir, 'out');
+    cpSync(join(example, 'state'), sim, { recursive: true });
+    const r = await run(['export', '--dir', 'examples/contoso-northwind', '--state', out], { ...baseEnv, EXO_GITOPS_PWSH: simulator, EXO_SIM_STATE: sim });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/exported contoso → .*contoso\.json .*8 mailboxes/);
+    expect(r.stdout).toMatch(/exported northwind → .*northwind\.json .*5 mail users/);
+    const fromExport = await run(['plan', '--dir', 'examples/contoso-northwind', '--state', out, '--format', 'json'], baseEnv);
+    const fromOriginal = await run(['plan', '--dir', 'examples/contoso-northwind', '--state', join(example, 'state'), '--format', 'json'], baseEnv);
+    expect(fromExport.exitCode).toBe(2);
+    expect(planView(fromExport.stdout)).toEqual(planView(fromOriginal.stdout));
+    // Re-exporting unchanged state keeps every digest.
+    const again = await run(['export', '--dir', 'examples/contoso-northwind', '--state', out], { ...baseEnv, EXO_GITOPS_PWSH: simulator, EXO_SIM_STATE: sim });
+    expect(again.exitCode).toBe(0);
+    const replanned = await run(['plan', '--dir', 'examples/contoso-northwind', '--state', out, '--format', 'json'], baseEnv);
+    expect(JSON.parse(replanned.stdout).snapshotDigests).toEqual(JSON.parse(fromExport.stdout).snapshotDigests);
+    for (const secret of Object.values(SECRETS)) {
+      expect(readFileSync(join(out, 'contoso.json'), 'utf8') + r.stdout + r.stderr).not.toContain(secret);
+    }
+  });
+
+  it('makes the same remote calls for 10 mail users as for 10,000', async () => {
+    const calls: Record<string, number>[] = [];
+    for (const n of [10, 10_000]) {
+      const dir = temp();
+      const { config, simState, out } = writeScaleFixture(dir, n);
+      const metrics = join(dir, 'metrics.json');
+      const r = await run(['export', '--dir', config, '--state', out], { ...baseEnv, FABRIKAM_EXO_TOKEN: 'token-value', EXO_GITOPS_PWSH: simulator, EXO_SIM_STATE: simState, EXO_SIM_METRICS: metrics });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`${n} mail users`);
+      expect(JSON.parse(readFileSync(join(out, 'fabrikam.json'), 'utf8')).MailUser).toHaveLength(n);
+      calls.push(JSON.parse(readFileSync(metrics, 'utf8')).calls);
+    }
+    expect(calls[1]).toEqual(calls[0]);
+    expect(calls[0]!['Get-MailUser']).toBe(1);
+    expect(Object.values(calls[0]!).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(12);
+  });
+});
+
+describe('export failures exit 1, name the tenant, and write nothing', () => {
+  function fakePwsh(body: string): string {
+    const dir = temp();
+    const file = join(dir, 'fake-pwsh.mjs');
+    writeFileSync(file, `#!/usr/bin/env node\nimport { readFileSync } from 'node:fs';\nreadFileSync(0, 'utf8');\n${body}\n`);
+    chmodSync(file, 0o755);
+    return file;
+  }
+  const BEGIN = '<<<exo-gitops:snapshot';
+  const END = 'exo-gitops:snapshot>>>';
+  const good = { OrganizationConfig: { IsDehydrated: false }, AcceptedDomain: [], OrganizationRelationship: [], MigrationEndpoint: [], DistributionGroup: [], MailUser: [], Mailbox: [] };
+
+  async function exportWith(pwsh: string) {
+    const out = join(temp(), 'out');
+    mkdirSync(out);
+    const r = await run(['export', '--dir', 'examples/contoso-northwind', '--state', out, '--tenant', 'contoso'], { ...baseEnv, EXO_GITOPS_PWSH: pwsh });
+    return { ...r, files: readdirSync(out) };
+  }
+
+  it('PowerShell not found', async () => {
+    const r = await exportWith(join(temp(), 'no-such-pwsh'));
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/tenant contoso: PowerShell was not found/);
+    expect(r.files).toEqual([]);
+  });
+
+  it.each([
+    ['truncated output', `process.stdout.write(${JSON.stringify(BEGIN)} + '\\n{"OrganizationConfig": {"IsDe');`, /cut short/],
+    ['not JSON', `console.log(${JSON.stringify(BEGIN)}); console.log('WARNING: this is not json'); console.log(${JSON.stringify(END)});`, /not valid JSON/],
+    ['no snapshot at all', `console.log('hello');`, /printed no snapshot/],
+    ['a missing collection', `const s = ${JSON.stringify(good)}; delete s.Mailbox; console.log(${JSON.stringify(BEGIN)}); console.log(JSON.stringify(s)); console.log(${JSON.stringify(END)});`, /missing Mailbox/],
+    ['an object missing a property', `const s = ${JSON.stringify(good)}; s.MailUser = [{ Name: 'Bad One' }]; console.log(${JSON.stringify(BEGIN)}); console.log(JSON.stringify(s)); console.log(${JSON.stringify(END)});`, /MailUser\[0\] \(Bad One\) is missing/],
+    ['exit 1 with an error', `console.error('Connect-ExchangeOnline: AADSTS700016: Application not found'); process.exit(1);`, /export failed \(exit code 1\):\n[\s\S]*AADSTS700016/],
+  ])('%s', async (_name, body, message) => {
+    const r = await exportWith(fakePwsh(body));
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/tenant contoso: /);
+    expect(r.stderr).toMatch(message);
+    expect(r.files).toEqual([]);
+  });
+
+  it('a well-formed fake snapshot is written (the fake pwsh works)', async () => {
+    const r = await exportWith(fakePwsh(`console.log(${JSON.stringify(BEGIN)}); console.log(JSON.stringify(${JSON.stringify(good)})); console.log(${JSON.stringify(END)});`));
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.files).toEqual(['contoso.json']);
+  });
+
+  it('the access token echoed on stderr is redacted from the CLI output', async () => {
+    const r = await exportWith(fakePwsh(`console.error('Connect-ExchangeOnline: invalid token ' + process.env.CONTOSO_EXO_TOKEN + ' for contoso'); process.exit(1);`));
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('invalid token *** for contoso');
+    expect(r.stdout + r.stderr).not.toContain(SECRETS.CONTOSO_EXO_TOKEN);
+  });
+
+  it('one failing tenant writes no file for any tenant', async () => {
+    const out = join(temp(), 'out');
+    const pwsh = fakePwsh(`console.log(${JSON.stringify(BEGIN)}); console.log(process.env.ONLY_FAIL ? 'x' : JSON.stringify(${JSON.stringify(good)})); console.log(${JSON.stringify(END)});`);
+    const r = await run(['export', '--dir', 'examples/contoso-northwind', '--state', out], { ...baseEnv, EXO_GITOPS_PWSH: pwsh, ONLY_FAIL: '1' });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('tenant contoso');
+    expect(r.stderr).toContain('tenant northwind');
+    expect(existsSync(join(out, 'contoso.json')) || existsSync(join(out, 'northwind.json'))).toBe(false);
+  });
+});
