@@ -41,15 +41,17 @@ function allResources(desired: DesiredState): Resource[] {
 
 function checkDuplicates(desired: DesiredState): Finding[] {
   const findings: Finding[] = [];
-  const firstSeen = new Map<string, Resource>();
+  // Where each key was first declared: a scope group may first appear as another scope's metadata.name,
+  // so the place is kept, not re-derived from the later declaration's path.
+  const firstSeen = new Map<string, SourceLocation>();
   const remember = (key: string, resource: Resource, label: string, path: (string | number)[]): void => {
     const first = firstSeen.get(key);
     if (!first) {
-      firstSeen.set(key, resource);
+      firstSeen.set(key, resource.locate(path));
       return;
     }
     findings.push(
-      finding('DuplicateResource', `${label} is declared twice; first at ${where(first.locate(path))}`, about(resource, resource.locate(path))),
+      finding('DuplicateResource', `${label} is declared twice; first at ${where(first)}`, about(resource, resource.locate(path))),
     );
   };
   for (const resource of allResources(desired)) {

@@ -65,7 +65,7 @@ const cases: RuleCase[] = [
     severity: 'error',
     fail: (r) => {
       r.addDocument(S, doc('MigrationScope', 'Second-Scope', 'fabrikam', '  group: movers\n'));
-      return { at: r.valueAt(S, 'group: movers'), message: /scope group "movers" in fabrikam is declared twice/ };
+      return { at: r.valueAt(S, 'group: movers'), message: `scope group "movers" in fabrikam is declared twice; first at ${r.valueAt(S, 'name: Movers')}` };
     },
     pass: {
       title: 'a scope naming a group of its own',
