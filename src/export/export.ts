@@ -10,10 +10,12 @@ import { connectionSecretNames } from '../render/ps-session.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { redact, secretValues } from '../util/redact.js';
 import { exportScript, SNAPSHOT_BEGIN, SNAPSHOT_END } from './script.js';
+import type { RetrySettings } from '../render/ps-retry.js';
 import { runPwsh, stderrTail } from './pwsh.js';
 
 export interface ExportOptions {
   env: NodeJS.ProcessEnv;
+  retry?: Partial<RetrySettings>;
   cwd?: string;
   timeoutMs?: number;
   now?: () => Date;
@@ -31,7 +33,7 @@ export function groupsToRead(desired: DesiredState, tenant: string): string[] {
 }
 
 export async function exportTenant(desired: DesiredState, tenant: Resource<'Tenant'>, options: ExportOptions): Promise<Snapshot> {
-  const script = exportScript(tenant, { groups: groupsToRead(desired, tenant.name) });
+  const script = exportScript(tenant, { groups: groupsToRead(desired, tenant.name), ...(options.retry ? { retry: options.retry } : {}) });
   const result = await runPwsh(script, options);
   const secrets = secretValues(options.env, connectionSecretNames(tenant.spec));
   const fail = (message: string): never => {

@@ -1,11 +1,13 @@
-// Digests say what a plan was made from. A snapshot's digest ignores when it was exported and the
-// order Exchange happened to return objects and values in, so re-exporting an unchanged tenant
+// Digests say what a plan was made from. A snapshot's digest ignores when it was exported, the
+// order Exchange happened to return objects and values in, and null versus empty text, so re-exporting an unchanged tenant
 // keeps the digest and only a real change makes a saved plan stale.
 
 import { createHash } from 'node:crypto';
 import type { Snapshot } from '../model/snapshot.js';
 
 function canonical(value: unknown): unknown {
+  // null and "" are the same unset value to Exchange (and to the diff): exports print either.
+  if (value === null) return '';
   if (Array.isArray(value)) {
     const items = value.map(canonical);
     if (items.every((i) => typeof i !== 'object' || i === null)) {

@@ -12,11 +12,10 @@
 import type { Action, FieldChange, TenantPlan } from '../model/plan.js';
 import { DISCONNECT_COMMAND, connectCommand } from './ps-session.js';
 import { psArray, psBool, psEnv, psString } from './ps-literal.js';
+import { DEFAULT_RETRY, retryFunction } from './ps-retry.js';
 
 export const STEP_MARKER = 'exoGitopsStep';
 
-/** Substrings of Exchange Online's throttling errors (and the simulator's, which copies them). */
-export const THROTTLING_PATTERNS = ['*throttl*', '*Micro delay applied*', '*exceeded the maximum number of requests*', '*too many requests*', '*Server Busy*'];
 
 export interface ApplyScriptOptions {
   /** Attempts per cmdlet call, the first included. */
@@ -167,33 +166,8 @@ export function actionCommands(action: Action): string[] {
 
 const PRELUDE = (options: Required<Pick<ApplyScriptOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>>): string => `$ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
-$ExoMaxAttempts = ${options.maxAttempts}
-$ExoBaseDelayMs = ${options.baseDelayMs}
-$ExoMaxDelayMs = ${options.maxDelayMs}
-$ExoThrottled = ${psArray(THROTTLING_PATTERNS)}
+${retryFunction(options)}
 $ExoSucceeded = @{}
-
-# One cmdlet call. Throttling is retried with exponential backoff and full jitter; a message matching
-# -DoneWhen means the change is already made; any other error ends the step.
-function Invoke-ExoCall {
-  param([scriptblock]$Call, [string]$DoneWhen = '')
-  $attempt = 0
-  while ($true) {
-    $attempt++
-    try {
-      & $Call | Out-Null
-      return
-    } catch {
-      $message = $_.Exception.Message
-      if ($DoneWhen -ne '' -and $message -like $DoneWhen) { return }
-      $throttled = $false
-      foreach ($pattern in $ExoThrottled) { if ($message -like $pattern) { $throttled = $true } }
-      if (-not $throttled -or $attempt -ge $ExoMaxAttempts) { throw }
-      $ceiling = [Math]::Min($ExoMaxDelayMs, $ExoBaseDelayMs * [Math]::Pow(2, $attempt - 1))
-      Start-Sleep -Milliseconds (Get-Random -Minimum 0 -Maximum ([int]$ceiling + 1))
-    }
-  }
-}
 
 # One action: skipped when an action it depends on did not succeed; one JSON result line either way.
 function Invoke-ExoStep {
@@ -205,7 +179,7 @@ function Invoke-ExoStep {
     }
   }
   try {
-    & $Body
+    & $Body | Out-Null
     $ExoSucceeded[$Id] = $true
     Write-Output ([ordered]@{ ${STEP_MARKER} = $Id; status = 'succeeded' } | ConvertTo-Json -Compress)
   } catch {
@@ -229,7 +203,7 @@ function describeAction(action: Action): string[] {
 
 /** The apply script for one tenant's actions. Blocked and skipped actions are reported, never run. */
 export function renderApplyScript(tenant: TenantPlan, options: ApplyScriptOptions = {}): string {
-  const settings = { maxAttempts: options.maxAttempts ?? 6, baseDelayMs: options.baseDelayMs ?? 2000, maxDelayMs: options.maxDelayMs ?? 60_000 };
+  const settings = { maxAttempts: options.maxAttempts ?? DEFAULT_RETRY.maxAttempts, baseDelayMs: options.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs, maxDelayMs: options.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs };
   const blocks: string[] = [];
   for (const action of tenant.actions) {
     const comment = describeAction(action);

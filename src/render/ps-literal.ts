@@ -6,10 +6,24 @@
 
 const SINGLE_QUOTES = /['\u2018\u2019\u201A\u201B]/g;
 
+const LINE_BREAKS = /(\r\n|\r|\n)/;
+const BREAK_ESCAPES: Record<string, string> = { '\r\n': '"`r`n"', '\r': '"`r"', '\n': '"`n"' };
+
+function singleQuoted(value: string): string {
+  return `'${value.replace(SINGLE_QUOTES, (quote) => quote + quote)}'`;
+}
+
+/**
+ * A PowerShell expression for the string. A value with line breaks becomes a concatenation whose
+ * breaks are the escapes "`n" and "`r", so every literal stays on one line of the script: indenting
+ * the script, or reading it line by line, can never change a value.
+ */
 export function psString(value: string): string {
   // Validation rejects control characters in YAML; a NUL here would end the script for some readers.
   if (value.includes('\u0000')) throw new Error('a value with a NUL character cannot be passed to PowerShell');
-  return `'${value.replace(SINGLE_QUOTES, (quote) => quote + quote)}'`;
+  if (!LINE_BREAKS.test(value)) return singleQuoted(value);
+  const parts = value.split(LINE_BREAKS).filter((part) => part !== '');
+  return `(${parts.map((part) => BREAK_ESCAPES[part] ?? singleQuoted(part)).join(' + ')})`;
 }
 
 export function psBool(value: boolean): string {

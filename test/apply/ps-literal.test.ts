@@ -22,10 +22,43 @@ function unquote(literal: string): string {
   return out;
 }
 
+/** The value of what psString returns (one '…' literal, or ( '…' + "`n" + … )), read as PowerShell reads it. */
+function evaluate(expression: string): string {
+  let i = 0;
+  let out = '';
+  const grouped = expression.startsWith('(');
+  if (grouped) i = 1;
+  for (;;) {
+    if (QUOTES.includes(expression[i]!)) {
+      // A single-quoted literal: up to a quote that is not followed by another quote.
+      let j = i + 1;
+      for (;;) {
+        if (j >= expression.length) throw new Error(`unterminated literal in ${expression}`);
+        if (QUOTES.includes(expression[j]!)) {
+          if (QUOTES.includes(expression[j + 1] ?? '')) j += 2;
+          else break;
+        } else j++;
+      }
+      out += unquote(expression.slice(i, j + 1));
+      i = j + 1;
+    } else {
+      const escape = /^"((?:`[rn])+)"/.exec(expression.slice(i));
+      if (!escape) throw new Error(`unexpected text at ${i} in ${expression}`);
+      out += escape[1]!.replace(/`r/g, '\r').replace(/`n/g, '\n');
+      i += escape[0].length;
+    }
+    if (!grouped) break;
+    if (expression.startsWith(' + ', i)) i += 3;
+    else break;
+  }
+  expect(i).toBe(expression.length - (grouped ? 1 : 0));
+  return out;
+}
+
 /** Strings rich in everything that ends or escapes a literal in some shell. */
 const hostile = fc.array(
   fc.oneof(
-    fc.constantFrom(...QUOTES, '"', '`', '$', '$(', ')', '${', '}', ';', '|', '&', '#', '<#', '#>', '@', '\n', '\r\n', '\t', '\u2028', '\u0085', '\u201C', '\u201D', '😀', '𝔘'),
+    fc.constantFrom(...QUOTES, '"', '`', '$', '$(', ')', '${', '}', ';', '|', '&', '#', ' + ', "' + '", '"`n"', '(', '<#', '#>', '@', '\n', '\r\n', '\t', '\u2028', '\u0085', '\u201C', '\u201D', '😀', '𝔘'),
     fc.string({ unit: 'grapheme', maxLength: 4 }).map((s) => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')),
   ),
   { maxLength: 30 },
@@ -40,7 +73,13 @@ describe('psString', () => {
   });
 
   it('round-trips any value through PowerShell\'s quoting rule', () => {
-    fc.assert(fc.property(hostile, (value) => unquote(psString(value)) === value), { numRuns: 2000 });
+    fc.assert(fc.property(hostile, (value) => evaluate(psString(value)) === value), { numRuns: 2000 });
+  });
+
+  it('keeps every literal on one line: line breaks become "`n" and "`r" pieces', () => {
+    expect(psString('a\nb')).toBe('(\'a\' + "`n" + \'b\')');
+    expect(psString("x'\r\n")).toBe('(\'x\'\'\' + "`r`n")');
+    fc.assert(fc.property(hostile, (value) => !/[\r\n]/.test(psString(value))), { numRuns: 1000 });
   });
 
   it('always parses as exactly one string literal argument, whatever the value', async () => {
