@@ -144,9 +144,22 @@ class Converter {
       else high = middle - 1;
     }
     const lineStart = this.lineStarts[low]!;
-    const lineEnd = this.lineStarts[low + 1] ?? this.source.length + 1;
-    const lineText = this.source.slice(lineStart, lineEnd - 1).replace(/\r$/, '');
+    const lineText = this.lineText(low);
     return { line: low + 1, column: offset - lineStart + 1, lineText, length: Math.min(length, lineText.length - (offset - lineStart)) };
+  }
+
+  /** One string per source line, shared by every position on it (a 50,000-line script has many). */
+  private readonly lineTexts = new Map<number, string>();
+  private lineText(index: number): string {
+    let text = this.lineTexts.get(index);
+    if (text === undefined) {
+      const lineStart = this.lineStarts[index]!;
+      const lineEnd = this.lineStarts[index + 1] ?? this.source.length + 1;
+      text = this.source.slice(lineStart, lineEnd - 1);
+      if (text.endsWith('\r')) text = text.slice(0, -1);
+      this.lineTexts.set(index, text);
+    }
+    return text;
   }
 
   position(node: Node): Position {
@@ -678,6 +691,8 @@ class Converter {
   verbatimString(node: Node): string {
     const raw = this.text(node);
     const inner = raw.slice(1, -1);
+    // Most strings hold no quote at all: keep the slice (building char by char makes long ropes).
+    if (!/['\u2018\u2019\u201a\u201b]/.test(inner)) return inner;
     let value = '';
     for (let index = 0; index < inner.length; index++) {
       const char = inner[index]!;
@@ -785,6 +800,7 @@ function hereStringBody(raw: string): string {
 const BACKTICK_ESCAPES: Record<string, string> = { '0': '\0', a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
 
 function unescapeDoubleQuoted(text: string, collapseDoubledQuotes: boolean): string {
+  if (!/[`"\u201c\u201d\u201e]/.test(text)) return text;
   let value = '';
   for (let index = 0; index < text.length; index++) {
     const char = text[index]!;
