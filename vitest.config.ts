@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// VITEST_JSON=<file> adds a JSON report beside the usual output (CI reads its counts).
+const json = process.env.VITEST_JSON;
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
@@ -7,5 +10,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    reporters: json ? ['default', ['json', { outputFile: json }]] : ['default'],
   },
 });
