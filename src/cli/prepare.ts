@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { exportTenants } from '../export/export.js';
 import { commitOf } from '../load/git.js';
+import { loadDesiredStateAt } from '../load/git-ref.js';
+import { endpointKey } from '../plan/context.js';
 import { readSnapshots } from '../load/snapshot.js';
 import type { DesiredState } from '../model/desired.js';
 import { hasErrors, type Finding } from '../model/finding.js';
@@ -22,6 +24,14 @@ export interface PrepareOptions {
   state?: string;
   refresh?: boolean;
   maxActions?: number;
+  /** A commit whose desired state is already live: endpoint secrets are sent again where `rotation` differs from it. */
+  baselineRef?: string;
+}
+
+/** Each endpoint's credentials.rotation at the baseline commit. */
+export async function rotationBaseline(directory: string, ref: string): Promise<Map<string, string | undefined>> {
+  const baseline = await loadDesiredStateAt(directory, ref);
+  return new Map(baseline.desired.endpoints.filter((e) => e.tenant !== null).map((e) => [endpointKey(e.tenant!, e.name), e.spec.credentials?.rotation]));
 }
 
 export type Prepared =
@@ -49,7 +59,9 @@ export async function preparePlan(options: PrepareOptions, context: CliContext):
   }
   const snapshots = await loadLiveState(validation.desired, options, context);
   const commit = await commitOf(resolve(context.cwd, options.dir));
+  const baseline = options.baselineRef !== undefined ? await rotationBaseline(resolve(context.cwd, options.dir), options.baselineRef) : undefined;
   const plan = buildPlan({
+    ...(baseline ? { rotationBaseline: baseline } : {}),
     desired: validation.desired,
     snapshots,
     validationFindings: validation.findings,

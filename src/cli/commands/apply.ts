@@ -24,6 +24,7 @@ interface ApplyCliOptions {
   yes?: boolean;
   record?: string;
   maxActions: number;
+  baselineRef?: string;
 }
 
 /** A saved plan is applied only while the desired and live state are still the ones it was made from. */
@@ -69,6 +70,7 @@ export function registerApply(program: Command, context: CliContext): void {
     .option('-d, --dir <dir>', 'config directory', '.')
     .option('-p, --plan <file>', 'apply this saved plan (plan --out); refused when desired or live state changed since')
     .option('-s, --state <dir>', 'read live snapshots from <dir> instead of exporting')
+    .option('--baseline-ref <ref>', 'when planning: the commit already applied; endpoint secrets are sent again where credentials.rotation differs from it')
     .addOption(new Option('--allow <class...>', 'allow destructive actions of these classes').choices([...DESTRUCTIVE_CLASSES]).default([]))
     .option('-y, --yes', 'do not ask for confirmation (required when not on a terminal)')
     .option('--record <file>', 'write the run record (JSON) to <file>')
@@ -87,7 +89,7 @@ export function registerApply(program: Command, context: CliContext): void {
           return;
         }
       } else {
-        const prepared = await preparePlan({ dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}), maxActions: options.maxActions }, context);
+        const prepared = await preparePlan({ dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}), maxActions: options.maxActions, ...(options.baselineRef !== undefined ? { baselineRef: options.baselineRef } : {}) }, context);
         if (!prepared.ok) {
           for (const f of prepared.findings) context.stderr(renderFindingText(f, { color: context.color }));
           context.stderr('apply: the desired state is invalid; nothing was changed');

@@ -24,12 +24,13 @@ export function registerPlan(program: Command, context: CliContext): void {
     .option('-d, --dir <dir>', 'config directory', '.')
     .option('-s, --state <dir>', 'read live snapshots <dir>/<tenant>.json instead of exporting (offline)')
     .option('--refresh', 'export live state first (into --state when given)')
+    .option('--baseline-ref <ref>', 'the commit already applied (or a pull request\'s base): endpoint secrets are sent again where credentials.rotation differs from it')
     .addOption(formatOption(['text', 'markdown', 'json']))
     .option('-o, --out <file>', 'also save the plan as JSON, for apply --plan and as a workflow artifact')
     .addOption(new Option('--max-actions <n>', 'refuse (as an error finding) more than <n> actions in one tenant; 0 for no limit').argParser(parseCount).default(DEFAULT_MAX_ACTIONS_PER_TENANT))
     .addHelpText('after', '\nExit codes: 0 no changes, 2 changes present, 1 error (invalid YAML, failed export, or error findings).')
-    .action(async (options: { dir: string; state?: string; refresh?: boolean; format: 'text' | 'markdown' | 'json'; out?: string; maxActions: number }) => {
-      const prepared = await preparePlan({ dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}), refresh: options.refresh === true, maxActions: options.maxActions }, context);
+    .action(async (options: { dir: string; state?: string; refresh?: boolean; baselineRef?: string; format: 'text' | 'markdown' | 'json'; out?: string; maxActions: number }) => {
+      const prepared = await preparePlan({ dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}), refresh: options.refresh === true, maxActions: options.maxActions, ...(options.baselineRef !== undefined ? { baselineRef: options.baselineRef } : {}) }, context);
       if (!prepared.ok) {
         for (const f of prepared.findings) context.stderr(renderFindingText(f, { color: context.color }));
         context.stderr(prepared.findings.length > 0 ? 'plan: the desired state is invalid; nothing was planned' : 'plan: no Tenant documents found; nothing to plan');
