@@ -11,7 +11,7 @@ import { loadDesiredStateAt } from '../load/git-ref.js';
 import { endpointKey } from '../plan/context.js';
 import { readSnapshots } from '../load/snapshot.js';
 import type { DesiredState } from '../model/desired.js';
-import { hasErrors, type Finding } from '../model/finding.js';
+import type { Finding } from '../model/finding.js';
 import type { Plan } from '../model/plan.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { desiredDigest } from '../plan/digest.js';
@@ -55,7 +55,7 @@ export async function loadLiveState(desired: DesiredState, options: PrepareOptio
 export async function preparePlan(options: PrepareOptions, context: CliContext): Promise<Prepared> {
   const validation = validateDirectory(options.dir, { cwd: context.cwd });
   if (!validation.rulesRan || validation.desired.tenants.length === 0) {
-    return { ok: false, findings: validation.findings.length > 0 || validation.desired.tenants.length > 0 ? validation.findings : [] };
+    return { ok: false, findings: validation.findings };
   }
   const snapshots = await loadLiveState(validation.desired, options, context);
   const commit = await commitOf(resolve(context.cwd, options.dir));
@@ -72,4 +72,3 @@ export async function preparePlan(options: PrepareOptions, context: CliContext):
   return { ok: true, desired: validation.desired, snapshots, plan };
 }
 
-export { hasErrors };
