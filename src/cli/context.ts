@@ -14,6 +14,8 @@ export interface CliContext {
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   stdout: (line: string) => void;
   stderr: (line: string) => void;
+  /** A one-line status on the terminal, redrawn in place ('' clears it); absent when not interactive. */
+  status?: (text: string) => void;
   setExitCode: (code: number) => void;
 }
 

@@ -40,6 +40,7 @@ export async function run(argv: string[], overrides: Partial<CliContext> = {}): 
     ...retryFromEnvironment(process.env),
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),
+    status: (text) => process.stderr.write(`\r\u001b[2K${text}`),
     ...overrides,
     setExitCode: (code) => {
       exitCode = code;

@@ -136,10 +136,14 @@ export function registerApply(program: Command, context: CliContext): void {
         header: `plan ${plan.desiredDigest}${plan.commit ? ` commit ${plan.commit.sha}` : ''}`,
         ...(context.retry ? { retry: context.retry } : {}),
         onResult: (result, progress) => {
-          if (context.interactive) context.stderr(`\u001b[2K\r${progressBar(progress.done, progress.total)}`);
+          // The bar is redrawn below the result lines: clear it, print the line, draw it again.
+          const bar = context.interactive ? context.status : undefined;
+          bar?.('');
           context.stdout(progressLine(result));
+          bar?.(progressBar(progress.done, progress.total));
         },
       });
+      if (context.interactive) context.status?.('');
       const summary = summarizeResults(run.results);
       context.stdout(`Apply: ${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.skipped} skipped.`);
       await writeRecord(run);
