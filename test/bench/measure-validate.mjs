@@ -13,6 +13,20 @@ if (mode === 'parse') {
     for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) { doc.toJS(); documents++; }
   }
   detail = { documents };
+} else if (mode === 'floor') {
+  // The floor of plan: read and parse the same YAML and the same snapshot JSON, nothing else (not even
+  // the tool's own modules, so their load time counts against the tool).
+  const { readdirSync } = await import('node:fs');
+  const listYamlFiles = (d) => readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((e) => (e.isDirectory() ? listYamlFiles(`${d}/${e.name}`) : /\.ya?ml$/i.test(e.name) ? [`${d}/${e.name}`] : []));
+  const stateDir = process.argv[4];
+  let documents = 0;
+  for (const file of listYamlFiles(dir)) {
+    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) { doc.toJS(); documents++; }
+  }
+  let snapshots = 0;
+  for (const tenant of ['contoso', 'northwind']) { JSON.parse(readFileSync(`${stateDir}/${tenant}.json`, 'utf8')); snapshots++; }
+  detail = { documents, snapshots };
 } else if (mode === 'validate') {
   const { validateDirectory } = await import('../../dist/validate/validate.js');
   const result = validateDirectory(dir, { cwd: dir });

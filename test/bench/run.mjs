@@ -1,74 +1,158 @@
-// `npm run bench`: generate configs of growing size, measure each stage in its own process, print a
-// table and write BENCHMARKS.md. Figures are measurements, never test assertions.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+// `npm run bench`: generate configs and snapshots of growing size, run each stage of the tool the way
+// a user runs it (the built CLI in its own process, the simulator standing in for pwsh), print a table
+// and write BENCHMARKS.md. Figures are measurements, never test assertions.
+//
+//   BENCH_SIZES=1000,10000,50000,100000   sizes (target MEUs)
+//   BENCH_DRIFT=0.01                      fraction of MEUs that drift from the YAML
+//   BENCH_APPLY_MAX=100000                largest N at which export and apply run through the simulator
+//   BENCH_NO_WRITE=1                      print only; BENCH_SKIP_SIMULATOR=1 skips simulator-bench.mjs
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem, tmpdir, platform, release } from 'node:os';
 import { join } from 'node:path';
-import { generateConfig } from './generate.mjs';
+import { fileURLToPath } from 'node:url';
+import { generateConfig, generateSnapshots } from './generate.mjs';
 
-const sizes = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').map(Number);
-const here = new URL('.', import.meta.url).pathname;
-const measure = (mode, dir) => JSON.parse(execFileSync(process.execPath, [join(here, 'measure-validate.mjs'), mode, dir ?? ''], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n').pop());
+const sizes = (process.env.BENCH_SIZES ?? '1000,10000,50000,100000').split(',').map(Number);
+const drift = Number(process.env.BENCH_DRIFT ?? 0.01);
+const applyMax = Number(process.env.BENCH_APPLY_MAX ?? 100000);
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const cli = join(root, 'dist', 'cli', 'main.js');
+const simulator = join(root, 'dist', 'simulator', 'main.js');
+const hook = new URL('./rss-hook.mjs', import.meta.url).href;
+
+/** Run one step in its own processes; wall time from outside, peak RSS per Node process (rss-hook.mjs). */
+function step(name, args, { env = {}, expect = [0], cwd } = {}) {
+  const rssDir = mkdtempSync(join(tmpdir(), 'exo-bench-rss-'));
+  const started = performance.now();
+  const result = spawnSync(process.execPath, args, {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    env: { ...process.env, ...env, BENCH_RSS_DIR: rssDir, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${hook}`.trim(), NO_COLOR: '1' },
+  });
+  const ms = Math.round(performance.now() - started);
+  const processes = readdirSync(rssDir).map((f) => JSON.parse(readFileSync(join(rssDir, f), 'utf8')));
+  rmSync(rssDir, { recursive: true, force: true });
+  if (!expect.includes(result.status)) {
+    throw new Error(`${name} exited ${result.status}:\n${(result.stderr || '').slice(-3000)}\n${(result.stdout || '').slice(-2000)}`);
+  }
+  const rssOf = (role) => Math.max(0, ...processes.filter((p) => p.role === role).map((p) => p.maxRssMiB));
+  return { ms, exit: result.status, stdout: result.stdout, rss: Math.max(0, ...processes.map((p) => p.maxRssMiB)), cliRss: rssOf('cli'), simRss: rssOf('simulator') };
+}
+
+const tokens = { CONTOSO_EXO_TOKEN: 'bench-token', NORTHWIND_EXO_TOKEN: 'bench-token', NORTHWIND_MIGRATION_APP_SECRET: 'bench-secret' };
+const simulatorEnv = (state, metrics) => ({ ...tokens, EXO_GITOPS_PWSH: simulator, EXO_SIM_STATE: state, EXO_SIM_METRICS: metrics });
+const callsOf = (metrics) => (existsSync(metrics) ? JSON.parse(readFileSync(metrics, 'utf8')).calls : {});
+const bytesUnder = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((sum, e) => sum + (e.isDirectory() ? bytesUnder(join(dir, e.name)) : statSync(join(dir, e.name)).size), 0);
+const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
 
 const rows = [];
 for (const n of sizes) {
-  const dir = mkdtempSync(join(tmpdir(), `exo-bench-${n}-`));
+  const work = mkdtempSync(join(tmpdir(), `exo-bench-${n}-`));
   try {
-    generateConfig(dir, n);
-    const parse = measure('parse', dir);
-    const validate = measure('validate', dir);
-    rows.push({ n, parseMs: parse.ms, validateMs: validate.ms, ratio: (validate.ms / parse.ms).toFixed(2), validateRss: validate.maxRssMiB, findings: validate.findings });
-    console.log(`N=${n}: parse ${parse.ms} ms, validate ${validate.ms} ms (x${(validate.ms / parse.ms).toFixed(2)}), peak RSS ${validate.maxRssMiB} MiB, findings ${validate.findings}`);
+    const cfg = join(work, 'config');
+    const state = join(work, 'state');
+    generateConfig(cfg, n);
+    const expected = generateSnapshots(state, n, drift);
+    const row = { n, yamlMiB: mib(bytesUnder(cfg) ), stateMiB: mib(bytesUnder(state)), expected };
+    const log = (text) => console.log(`N=${n.toLocaleString('en-US')}: ${text}`);
+
+    row.floor = step('floor', [join(here, 'measure-validate.mjs'), 'floor', cfg, state]);
+    log(`parse floor (YAML ${row.yamlMiB} MiB + snapshots ${row.stateMiB} MiB) ${row.floor.ms} ms, ${row.floor.rss} MiB`);
+    row.validate = step('validate', [cli, 'validate', '--dir', cfg, '--format', 'json'], { cwd: work });
+    log(`validate ${row.validate.ms} ms, ${row.validate.rss} MiB`);
+    const planFile = join(work, 'plan.json');
+    row.plan = step('plan', [cli, 'plan', '--dir', cfg, '--state', state, '--max-actions', '0', '--out', planFile], { cwd: work, expect: [2], env: tokens });
+    const plan = JSON.parse(readFileSync(planFile, 'utf8'));
+    row.actions = plan.tenants.reduce((sum, t) => sum + t.actions.length, 0);
+    row.ratio = row.plan.ms / row.floor.ms;
+    log(`plan ${row.plan.ms} ms (×${row.ratio.toFixed(2)} the parse floor), ${row.plan.rss} MiB, ${row.actions} actions`);
+    row.render = step('render', [cli, 'render', '--plan', planFile], { cwd: work });
+    log(`render ${row.render.ms} ms, ${row.render.rss} MiB, ${(row.render.stdout.length / 2 ** 20).toFixed(2)} MiB of PowerShell`);
+
+    if (n <= applyMax) {
+      // Export reads the generated tenants through the simulator into a fresh directory.
+      const simState = join(work, 'sim');
+      cpSync(state, simState, { recursive: true });
+      const exportMetrics = join(work, 'export-metrics.json');
+      row.export = step('export', [cli, 'export', '--dir', cfg, '--state', join(work, 'exported')], { cwd: work, env: simulatorEnv(simState, exportMetrics) });
+      row.exportCalls = callsOf(exportMetrics);
+      log(`export ${row.export.ms} ms, CLI ${row.export.cliRss} MiB, simulator ${row.export.simRss} MiB, calls ${JSON.stringify(row.exportCalls)}`);
+      // Apply the drift through the simulator, then plan again: a converged tenant plans nothing.
+      const applyMetrics = join(work, 'apply-metrics.json');
+      row.apply = step('apply', [cli, 'apply', '--dir', cfg, '--state', simState, '--yes', '--allow', 'remove-member', '--max-actions', '0'], { cwd: work, env: simulatorEnv(simState, applyMetrics) });
+      row.applyCalls = callsOf(applyMetrics);
+      const again = step('replan', [cli, 'plan', '--dir', cfg, '--state', simState, '--max-actions', '0'], { cwd: work, expect: [0, 2], env: tokens });
+      row.converged = again.exit === 0;
+      log(`apply ${row.apply.ms} ms, CLI ${row.apply.cliRss} MiB, simulator ${row.apply.simRss} MiB, calls ${JSON.stringify(row.applyCalls)}; converged: ${row.converged}`);
+    }
+    rows.push(row);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
   }
 }
-const bomb = measure('alias-bomb');
+
+const bomb = JSON.parse(execFileSync(process.execPath, [join(here, 'measure-validate.mjs'), 'alias-bomb', ''], { encoding: 'utf8' }).trim().split('\n').pop());
 console.log(`alias bomb (9^9 expansions): rejected in ${bomb.ms} ms with ${bomb.codes.join(', ')}`);
 
-// Growth exponent between the smallest and largest size: time ∝ N^k.
-const first = rows[0];
-const last = rows[rows.length - 1];
-const exponent = rows.length > 1 ? (Math.log(last.validateMs / first.validateMs) / Math.log(last.n / first.n)).toFixed(2) : 'n/a';
-
-const simulatorBench = join(here, 'simulator-bench.mjs');
-let simulatorLine = '';
-if (existsSync(simulatorBench) && !process.env.BENCH_SKIP_SIMULATOR) {
+let simulatorResult = null;
+if (!process.env.BENCH_SKIP_SIMULATOR) {
   try {
-    simulatorLine = execFileSync(process.execPath, [simulatorBench], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim();
-    console.log(simulatorLine);
+    simulatorResult = JSON.parse(execFileSync(process.execPath, [join(here, 'simulator-bench.mjs')], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim());
+    console.log(`simulator: ${simulatorResult.n} Set-MailUser in ${simulatorResult.wallSeconds} s, peak RSS ${simulatorResult.peakRssMiB} MiB, ok ${simulatorResult.ok}`);
   } catch (error) {
-    simulatorLine = `simulator benchmark failed: ${error.message.split('\n')[0]}`;
-    console.log(simulatorLine);
+    console.log(`simulator benchmark failed: ${error.message.split('\n')[0]}`);
   }
 }
 
+/** Least-squares slope of log(value) over log(N): value ∝ N^k. */
+function exponent(pick) {
+  const points = rows.map((r) => [r.n, pick(r)]).filter(([, v]) => typeof v === 'number' && v > 0);
+  if (points.length < 2) return 'n/a';
+  const xs = points.map(([x]) => Math.log(x));
+  const ys = points.map(([, y]) => Math.log(y));
+  const mx = xs.reduce((a, b) => a + b) / xs.length;
+  const my = ys.reduce((a, b) => a + b) / ys.length;
+  const k = xs.reduce((s, x, i) => s + (x - mx) * (ys[i] - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+  return k.toFixed(2);
+}
+
+const num = (n) => n.toLocaleString('en-US');
+const s = (ms) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms} ms`);
+const calls = (map, names) => names.map((c) => `${c.replace(/^(Get|Set|Add|Remove|Update|Connect|Disconnect)-/, '$1-')} ${map?.[c] ?? 0}`).join(', ');
+const exportCallsText = (m) => Object.entries(m ?? {}).sort().map(([c, k]) => `${c} ${k}`).join(', ');
+const stageTable = [
+  '| N (MEUs) | YAML + snapshots | parse floor | validate | plan | plan ÷ floor | render | export | apply |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...rows.map((r) => `| ${num(r.n)} | ${r.yamlMiB} + ${r.stateMiB} MiB | ${s(r.floor.ms)} | ${s(r.validate.ms)} · ${r.validate.rss} MiB | ${s(r.plan.ms)} · ${r.plan.rss} MiB | ${r.ratio.toFixed(2)} | ${s(r.render.ms)} · ${r.render.rss} MiB | ${r.export ? `${s(r.export.ms)} · ${r.export.cliRss} / ${r.export.simRss} MiB` : 'not run'} | ${r.apply ? `${s(r.apply.ms)} · ${r.apply.cliRss} / ${r.apply.simRss} MiB` : 'not run'} |`),
+].join('\n');
+const callTable = [
+  '| N (MEUs) | planned actions | export calls (per cmdlet) | export total | apply calls (per cmdlet) | apply total | objects that change | converged |',
+  '|---:|---:|---|---:|---|---:|---:|:---:|',
+  ...rows.map((r) => {
+    const exportTotal = Object.values(r.exportCalls ?? {}).reduce((a, b) => a + b, 0);
+    const applyEntries = Object.entries(r.applyCalls ?? {}).filter(([c]) => !/^(Connect|Disconnect)-/.test(c));
+    const applyTotal = applyEntries.reduce((a, [, b]) => a + b, 0);
+    const changing = r.expected.mailUserUpdates + r.expected.memberAdds + r.expected.memberRemoves;
+    return `| ${num(r.n)} | ${r.actions} | ${r.export ? exportCallsText(r.exportCalls) : 'not run'} | ${r.export ? exportTotal : ''} | ${r.apply ? applyEntries.sort().map(([c, k]) => `${c} ${k}`).join(', ') : 'not run'} | ${r.apply ? applyTotal : ''} | ${changing} (${r.expected.mailUserUpdates} MEUs, +${r.expected.memberAdds} / −${r.expected.memberRemoves} members) | ${r.apply ? (r.converged ? 'yes' : '**no**') : ''} |`;
+  }),
+].join('\n');
+const exponents = {
+  validateTime: exponent((r) => r.validate.ms), validateRss: exponent((r) => r.validate.rss),
+  planTime: exponent((r) => r.plan.ms), planRss: exponent((r) => r.plan.rss),
+  floorTime: exponent((r) => r.floor.ms),
+  exportTime: exponent((r) => r.export?.ms), exportRss: exponent((r) => r.export?.simRss),
+  applyTime: exponent((r) => r.apply?.ms), applyRss: exponent((r) => r.apply?.simRss),
+};
+console.log(`\n${stageTable}\n\n${callTable}\n\nexponents: ${JSON.stringify(exponents)}`);
+
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}, Node ${process.version}`;
-const table = ['| MailUsers (N) | parse YAML (floor) | validate | validate ÷ parse | peak RSS (validate) |', '|---:|---:|---:|---:|---:|',
-  ...rows.map((r) => `| ${r.n.toLocaleString('en-US')} | ${r.parseMs} ms | ${r.validateMs} ms | ${r.ratio} | ${r.validateRss} MiB |`)].join('\n');
-const markdown = `# Benchmarks
-
-Measured by \`npm run bench\` (\`BENCH_SIZES=${sizes.join(',')}\`) on ${new Date().toISOString().slice(0, 10)}.
-Machine: ${machine}.
-
-Each figure is one run of the step in its own Node process (wall time inside the process, peak RSS of
-that process). The generated repository has two tenants, the relationship pair, an endpoint, a scope
-group of N members in a CSV, and N target MailUsers with source links and X500 addresses, in files of
-5,000 documents.
-
-## Validate
-
-${table}
-
-Growth exponent of validate time from N=${first.n} to N=${last.n}: ${exponent} (1.0 is linear).
-"parse" is the physical floor: reading the same YAML files and converting them to JavaScript values
-with the yaml library, nothing else.
-
-Alias bomb (a billion-laughs document, 9^9 expansions): rejected in ${bomb.ms} ms (${bomb.codes.join(', ')}).
-
-## Simulator
-
-${simulatorLine || 'not measured in this run'}
-`;
-if (!process.env.BENCH_NO_WRITE) writeFileSync(new URL('../../BENCHMARKS.md', import.meta.url), markdown);
-console.log('\nwrote BENCHMARKS.md');
+const results = { date: new Date().toISOString(), machine, sizes, drift, applyMax, rows, exponents, bomb, simulatorResult, stageTable, callTable };
+writeFileSync(join(tmpdir(), 'exo-bench-results.json'), JSON.stringify(results, (k, v) => (k === 'stdout' ? undefined : v), 2));
+if (!process.env.BENCH_NO_WRITE) {
+  const { writeBenchmarksMarkdown } = await import('./report.mjs');
+  writeFileSync(join(root, 'BENCHMARKS.md'), writeBenchmarksMarkdown(results));
+  console.log('\nwrote BENCHMARKS.md');
+}
