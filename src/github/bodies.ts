@@ -1,0 +1,273 @@
+// Comment and issue bodies (pure): every text the GitHub layer posts is built here from plain data,
+// so tests pin it without a server. Each body starts with a hidden marker the layer finds it by, and
+// stays within GitHub's 65,536-character limit for comments and issue bodies.
+
+import type { RunRecord } from '../apply/record.js';
+import type { Finding } from '../model/finding.js';
+import { actionCount, type Action, type Plan } from '../model/plan.js';
+import { findingPrefix } from '../render/findings.js';
+import { GITHUB_COMMENT_LIMIT, renderPlanMarkdown } from '../render/plan-markdown.js';
+import { summaryLine } from '../render/plan-text.js';
+import { actionTitle } from '../render/values.js';
+import type { PlanSplit } from './split.js';
+
+export const PLAN_MARKER = '<!-- exo-gitops:plan -->';
+export const DRIFT_MARKER = '<!-- exo-gitops:drift -->';
+export const APPLY_MARKER = '<!-- exo-gitops:apply -->';
+export const APPLY_FAILED_MARKER = '<!-- exo-gitops:apply-failed -->';
+
+export const DRIFT_LABEL = 'exo-gitops-drift';
+export const APPLY_FAILED_LABEL = 'exo-gitops-apply-failed';
+
+/** Where the live state of a plan came from: exported in this run, or snapshots committed in the repository. */
+export type LiveStateSource = { kind: 'exported'; at: string } | { kind: 'snapshots'; directory: string; exportedAt: Record<string, string> };
+
+const short = (sha: string): string => sha.slice(0, 7);
+const escapeInline = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+export const FULL_PLAN_HINT = 'The complete plan is in this workflow run\'s `exo-gitops-plan` artifact (plan.json; `exo-gitops render --plan plan.json` shows it).';
+
+export function liveStateLine(source: LiveStateSource): string {
+  if (source.kind === 'exported') return `Live state: exported from every tenant by this run at ${source.at}.`;
+  const times = Object.entries(source.exportedAt).map(([tenant, at]) => `${tenant} ${at}`).join(', ');
+  return `> [!NOTE]\n> **Offline plan**: no tenant was read. Live state is the snapshots committed in \`${source.directory}/\`${times ? ` (exported: ${times})` : ''}; the tenants may have changed since.`;
+}
+
+function footer(parts: { runUrl?: string; at?: string }): string {
+  const bits = [parts.runUrl ? `[workflow run](${parts.runUrl})` : undefined, parts.at ? `updated ${parts.at}` : undefined].filter((b): b is string => b !== undefined);
+  return bits.length > 0 ? `<sub>${bits.join(' · ')}</sub>` : '';
+}
+
+function removedSection(removed: readonly Action[], limit: number): string {
+  if (removed.length === 0) return '';
+  const lines = ['#### Drift this pull request undoes or changes', '', `${plural(removed.length, 'action')} planned at the base commit that this pull request no longer plans as they were:`, ''];
+  let length = lines.join('\n').length;
+  let shown = 0;
+  for (const action of removed) {
+    const line = `- \`${escapeInline(action.id)}\`: ${escapeInline(actionTitle(action))}`;
+    if (length + line.length + 80 > limit) break;
+    lines.push(line);
+    length += line.length + 1;
+    shown++;
+  }
+  if (shown < removed.length) lines.push(`- … and ${removed.length - shown} more (see the plan artifact)`);
+  return lines.join('\n');
+}
+
+export interface PlanCommentInput {
+  pullRequest: number;
+  baseSha: string;
+  headSha: string;
+  split: PlanSplit;
+  live: LiveStateSource;
+  /** Set when the base commit's desired state could not be planned: everything is shown as introduced. */
+  baseProblem?: string;
+  runUrl?: string;
+  at?: string;
+  limit?: number;
+}
+
+/** Render a sub-plan, or one sentence when it is empty. */
+function section(plan: Plan, title: string, empty: string, limit: number): string {
+  if (actionCount(plan.summary) === 0 && plan.findings.length === 0) return `### ${title}\n\n${empty}`;
+  return renderPlanMarkdown(plan, { title, limit, fullPlanHint: FULL_PLAN_HINT });
+}
+
+export function planCommentBody(input: PlanCommentInput): string {
+  const limit = input.limit ?? GITHUB_COMMENT_LIMIT;
+  const { introduced, alreadyThere, removed } = input.split;
+  const head = [
+    PLAN_MARKER,
+    `## exo-gitops plan for #${input.pullRequest}`,
+    '',
+    `Head \`${short(input.headSha)}\` compared with base \`${short(input.baseSha)}\`, both planned against the same live state. ` +
+      `**This pull request:** ${actionCount(introduced.summary) === 0 ? 'no changes' : summaryLine(introduced.summary)}. ` +
+      `**Already there before it:** ${actionCount(alreadyThere.summary) === 0 ? 'no drift' : summaryLine(alreadyThere.summary)}.` +
+      (removed.length > 0 ? ` **Undone by it:** ${plural(removed.length, 'action')}.` : ''),
+    '',
+    liveStateLine(input.live),
+    '',
+    ...(input.baseProblem ? [`> [!WARNING]\n> The base commit could not be planned (${escapeInline(input.baseProblem)}): every action is shown as introduced.`, ''] : []),
+  ].join('\n');
+  const tail = footer({ ...(input.runUrl ? { runUrl: input.runUrl } : {}), ...(input.at ? { at: input.at } : {}) });
+  const separators = 6;
+  let available = limit - head.length - tail.length - separators;
+  const removedText = removedSection(removed, Math.min(4_000, Math.floor(available / 4)));
+  available -= removedText.length + 2;
+
+  const introducedTitle = 'Changes this pull request introduces';
+  const driftTitle = 'Drift already there (planned at the base commit too; not from this pull request)';
+  const introducedEmpty = 'This pull request changes nothing in any tenant.';
+  const driftEmpty = 'None: at the base commit, live state matched the desired state.';
+  // The pull request's own changes come first and get the room they need; drift gets what is left,
+  // but at least a third when both are long.
+  const driftFull = section(alreadyThere, driftTitle, driftEmpty, available);
+  const driftShare = Math.min(driftFull.length, Math.floor(available / 3));
+  const introducedText = section(introduced, introducedTitle, introducedEmpty, available - driftShare - 2);
+  const driftText = driftFull.length <= available - introducedText.length - 2 ? driftFull : section(alreadyThere, driftTitle, driftEmpty, available - introducedText.length - 2);
+  const body = [head, introducedText, '', driftText, ...(removedText ? ['', removedText] : []), ...(tail ? ['', tail] : [])].join('\n');
+  return body.length <= limit ? body : body.slice(0, limit);
+}
+
+export function findingsMarkdown(findings: readonly Finding[]): string[] {
+  return findings.map((f) => `- ${f.severity === 'error' ? '❌ **error**' : '⚠️ warning'} \`${f.code}\` \`${findingPrefix(f)}\`: ${escapeInline(f.message)}${f.hint ? ` <br>_${escapeInline(f.hint)}_` : ''}`);
+}
+
+/** The sticky comment when the head's desired state does not even load: the findings, nothing planned. */
+export function invalidCommentBody(input: { pullRequest: number; headSha: string; findings: readonly Finding[]; runUrl?: string; at?: string; limit?: number }): string {
+  const limit = input.limit ?? GITHUB_COMMENT_LIMIT;
+  const errors = input.findings.filter((f) => f.severity === 'error').length;
+  const lines = [
+    PLAN_MARKER,
+    `## exo-gitops plan for #${input.pullRequest}`,
+    '',
+    input.findings.length > 0
+      ? `❌ The desired state at \`${short(input.headSha)}\` is invalid (${plural(errors, 'error')}); nothing was planned. Fix these and push again:`
+      : `The desired state at \`${short(input.headSha)}\` declares no Tenant; nothing was planned.`,
+    '',
+  ];
+  let length = lines.join('\n').length;
+  const findings = findingsMarkdown(input.findings);
+  let shown = 0;
+  for (const line of findings) {
+    if (length + line.length + 300 > limit) break;
+    lines.push(line);
+    length += line.length + 1;
+    shown++;
+  }
+  if (shown < findings.length) lines.push(`- … and ${findings.length - shown} more: run \`exo-gitops validate\` locally`);
+  const tail = footer({ ...(input.runUrl ? { runUrl: input.runUrl } : {}), ...(input.at ? { at: input.at } : {}) });
+  if (tail) lines.push('', tail);
+  return lines.join('\n');
+}
+
+// Drift ---------------------------------------------------------------------------------------------
+
+export const DRIFT_ISSUE_TITLE = 'exo-gitops: live state has drifted from the desired state';
+
+export interface DriftInput {
+  plan: Plan;
+  /** The commit whose desired state was compared (the default branch). */
+  sha?: string;
+  checkedAt: string;
+  runUrl?: string;
+  limit?: number;
+}
+
+/** Drift is any action the plan would take, or an error finding that would stop apply. */
+export function hasDrift(plan: Plan): boolean {
+  return actionCount(plan.summary) > 0 || plan.findings.some((f) => f.severity === 'error');
+}
+
+export function driftIssueBody(input: DriftInput): string {
+  const limit = input.limit ?? GITHUB_COMMENT_LIMIT;
+  const head = [
+    DRIFT_MARKER,
+    `Live state no longer matches the desired state${input.sha ? ` at \`${short(input.sha)}\`` : ''}. Last checked ${input.checkedAt}${input.runUrl ? ` ([workflow run](${input.runUrl}))` : ''}.`,
+    '',
+    'Either someone changed a tenant outside this repository (revert it by applying, or write the change into the YAML in a pull request), ' +
+      'or a merged change has not been applied yet. This issue is updated on every drift check and closed when the drift is gone.',
+    '',
+  ].join('\n');
+  return `${head}${renderPlanMarkdown(input.plan, { title: 'Drift: what apply would change', limit: limit - head.length, fullPlanHint: 'The complete drift plan is in the workflow run\'s `exo-gitops-drift` artifact.' })}`;
+}
+
+export function driftGoneComment(input: { sha?: string; checkedAt: string; runUrl?: string }): string {
+  return `${DRIFT_MARKER}\n✅ Drift is gone: live state matches the desired state${input.sha ? ` at \`${short(input.sha)}\`` : ''} (checked ${input.checkedAt}${input.runUrl ? `, [workflow run](${input.runUrl})` : ''}). Closing.`;
+}
+
+// Apply ---------------------------------------------------------------------------------------------
+
+/** One run record an apply job was expected to write; `record` is null when the job never wrote it. */
+export interface ReportedRun {
+  file: string;
+  record: RunRecord | null;
+  /** Why the record could not be read (missing: the job failed before apply recorded anything). */
+  problem?: string;
+}
+
+export type ApplyOutcome = 'succeeded' | 'failed' | 'refused' | 'missing';
+
+export function overallOutcome(runs: readonly ReportedRun[]): ApplyOutcome {
+  if (runs.some((r) => r.record?.outcome === 'failed')) return 'failed';
+  if (runs.some((r) => r.record?.outcome === 'refused')) return 'refused';
+  if (runs.length === 0 || runs.some((r) => r.record === null)) return 'missing';
+  return 'succeeded';
+}
+
+const OUTCOME_TEXT: Record<ApplyOutcome, string> = {
+  succeeded: '✅ applied',
+  failed: '❌ failed',
+  refused: '⛔ refused (nothing was changed)',
+  missing: '❓ incomplete: an apply job ended without a run record',
+};
+
+function runSection(run: ReportedRun, budget: number): string[] {
+  if (run.record === null) return [`- \`${run.file}\`: no run record (${run.problem ?? 'missing'}). The apply job ended before recording: a stale plan, a failed sign-in, a failed earlier tenant, or a cancelled run; see the workflow run.`];
+  const r = run.record;
+  const tenants = [...new Set([...r.tenants.map((t) => t.tenant), ...r.results.map((x) => x.tenant)])];
+  const lines = [`- \`${run.file}\`${tenants.length > 0 ? ` (${tenants.join(', ')})` : ''}: **${r.outcome}**: ${r.summary.succeeded} succeeded, ${r.summary.failed} failed, ${r.summary.skipped} skipped`];
+  let length = lines[0]!.length;
+  for (const refusal of r.refusals) {
+    const line = `  - ⛔ ${escapeInline(refusal)}`;
+    if (length + line.length > budget) break;
+    lines.push(line);
+    length += line.length;
+  }
+  for (const result of r.results.filter((x) => x.outcome === 'failed')) {
+    const line = `  - ❌ \`${escapeInline(result.id)}\`: ${escapeInline(result.error ?? 'failed')}`;
+    if (length + line.length > budget) {
+      lines.push('  - … more failures in the run record artifact');
+      break;
+    }
+    lines.push(line);
+    length += line.length;
+  }
+  return lines;
+}
+
+export interface ApplyReportInput {
+  runs: ReportedRun[];
+  sha: string;
+  pullRequest?: number;
+  runUrl?: string;
+  at?: string;
+  limit?: number;
+}
+
+function runsMarkdown(input: ApplyReportInput, limit: number): string[] {
+  const budget = Math.floor((limit - 1_000) / Math.max(1, input.runs.length));
+  return input.runs.flatMap((run) => runSection(run, budget));
+}
+
+export function applyReportBody(input: ApplyReportInput): string {
+  const limit = input.limit ?? GITHUB_COMMENT_LIMIT;
+  const outcome = overallOutcome(input.runs);
+  const lines = [APPLY_MARKER, `## exo-gitops apply of \`${short(input.sha)}\`: ${OUTCOME_TEXT[outcome]}`, '', ...runsMarkdown(input, limit)];
+  const tail = footer({ ...(input.runUrl ? { runUrl: input.runUrl } : {}), ...(input.at ? { at: input.at } : {}) });
+  if (tail) lines.push('', tail);
+  return lines.join('\n').slice(0, limit);
+}
+
+export function applyFailedTitle(sha: string): string {
+  return `exo-gitops apply failed at ${short(sha)}`;
+}
+
+export function applyFailedBody(input: ApplyReportInput): string {
+  const limit = input.limit ?? GITHUB_COMMENT_LIMIT;
+  const lines = [
+    APPLY_FAILED_MARKER,
+    `Apply of \`${input.sha}\`${input.pullRequest ? ` (merged in #${input.pullRequest})` : ''}: ${OUTCOME_TEXT[overallOutcome(input.runs)]}.${input.runUrl ? ` [Workflow run](${input.runUrl}).` : ''}`,
+    '',
+    ...runsMarkdown(input, limit),
+    '',
+    'Tenants may be partly changed. Fix the cause (see the errors above and the run record artifact), then re-run the apply workflow or merge a fix; ' +
+      'a stale plan only needs a re-run. This issue is closed by the next successful apply.',
+  ];
+  return lines.join('\n').slice(0, limit);
+}
+
+export function applyRecoveredComment(input: { sha: string; runUrl?: string; at?: string }): string {
+  return `${APPLY_FAILED_MARKER}\n✅ Apply of \`${short(input.sha)}\` succeeded${input.at ? ` at ${input.at}` : ''}${input.runUrl ? ` ([workflow run](${input.runUrl}))` : ''}. Closing.`;
+}

@@ -1,0 +1,40 @@
+// Base versus head (pure): which of a pull request's planned actions it introduces, and which were
+// already planned at its base commit against the same live snapshots (drift that was already there).
+
+import type { Finding } from '../model/finding.js';
+import { summarize, type Action, type Plan, type TenantPlan } from '../model/plan.js';
+
+export interface PlanSplit {
+  /** The head plan's actions (and findings) that the base plan does not have identically. */
+  introduced: Plan;
+  /** The head plan's actions (and findings) the base plan has too: not this pull request's doing. */
+  alreadyThere: Plan;
+  /** Base-plan actions the head plan no longer has, or has differently: the pull request undoes or changes drift. */
+  removed: Action[];
+}
+
+/** Same id and the same change: same action type, same field changes (in order), same destructive classes. */
+function actionKey(action: Action): string {
+  return JSON.stringify([action.id, action.action, action.changes, action.destructive]);
+}
+
+function findingKey(f: Finding): string {
+  return JSON.stringify([f.code, f.severity, f.tenant ?? null, f.kind ?? null, f.object ?? null, f.message]);
+}
+
+function subPlan(plan: Plan, keep: (action: Action) => boolean, findings: Finding[]): Plan {
+  const tenants: TenantPlan[] = plan.tenants.map((t) => ({ ...t, actions: t.actions.filter(keep) }));
+  return { ...plan, tenants, findings, summary: summarize(tenants) };
+}
+
+export function splitPlans(base: Plan, head: Plan): PlanSplit {
+  const baseActions = new Set(base.tenants.flatMap((t) => t.actions.map(actionKey)));
+  const headActions = new Set(head.tenants.flatMap((t) => t.actions.map(actionKey)));
+  const baseFindings = new Set(base.findings.map(findingKey));
+  const old = (a: Action) => baseActions.has(actionKey(a));
+  return {
+    introduced: subPlan(head, (a) => !old(a), head.findings.filter((f) => !baseFindings.has(findingKey(f)))),
+    alreadyThere: subPlan(head, old, head.findings.filter((f) => baseFindings.has(findingKey(f)))),
+    removed: base.tenants.flatMap((t) => t.actions.filter((a) => !headActions.has(actionKey(a)))),
+  };
+}

@@ -1,0 +1,68 @@
+// The plan comment is one sticky comment, found by its marker across pages and edited in place.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PLAN_MARKER } from '../../src/github/bodies.js';
+import { OWNER, REPO, startFakeGitHub, type FakeGitHub } from './fake-github.js';
+import { removeWorkspaces, workspace, type Workspace } from './workspace.js';
+
+const base = `/repos/${OWNER}/${REPO}`;
+let github: FakeGitHub;
+let w: Workspace;
+let baseSha: string;
+let headSha: string;
+
+beforeEach(async () => {
+  github = await startFakeGitHub();
+  github.pageSize = 3;
+  w = await workspace(github);
+  baseSha = (await w.git.revparse(['HEAD'])).trim();
+  await w.git.checkoutLocalBranch('change');
+  w.edit('northwind/mailusers.yaml', 'displayName: Bianca Pisani', 'displayName: Bianca Pisani (Sales)');
+  headSha = await w.commit('rename Bianca');
+  w.pullRequestEvent(7, baseSha, headSha);
+});
+afterEach(async () => {
+  await github.close();
+  removeWorkspaces();
+});
+
+const seed = (count: number, markerAt?: number) => {
+  for (let i = 0; i < count; i++) github.comments.push({ id: 100 + i, issue: 7, body: i === markerAt ? `${PLAN_MARKER}\nold plan` : `a review remark ${i}` });
+};
+
+describe('github plan-comment: the sticky comment', () => {
+  it('finds the marker on page 2 of 3 and updates that comment in place', async () => {
+    seed(8, 4);
+    const r = await w.run(['github', 'plan-comment', '--state', 'state']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(github.lines()).toEqual([
+      `GET ${base}/issues/7/comments?per_page=100`,
+      `GET ${base}/issues/7/comments?per_page=100&page=2`,
+      `PATCH ${base}/issues/comments/104`,
+    ]);
+    expect(github.requests.every((q) => q.authorization === 'token test-token')).toBe(true);
+    expect(github.comments).toHaveLength(8);
+    expect(github.comments[4]!.body.startsWith(`${PLAN_MARKER}\n## exo-gitops plan for #7`)).toBe(true);
+    expect(r.stdout).toContain('plan comment updated: https://github.test/contoso-it/exo-config/issues/7#issuecomment-104');
+  });
+
+  it('creates the comment once, then updates it: never a second one', async () => {
+    seed(7);
+    const first = await w.run(['github', 'plan-comment', '--state', 'state']);
+    expect(first.exitCode, first.stderr).toBe(0);
+    const second = await w.run(['github', 'plan-comment', '--state', 'state']);
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(github.lines()).toEqual([
+      `GET ${base}/issues/7/comments?per_page=100`,
+      `GET ${base}/issues/7/comments?per_page=100&page=2`,
+      `GET ${base}/issues/7/comments?per_page=100&page=3`,
+      `POST ${base}/issues/7/comments`,
+      `GET ${base}/issues/7/comments?per_page=100`,
+      `GET ${base}/issues/7/comments?per_page=100&page=2`,
+      `GET ${base}/issues/7/comments?per_page=100&page=3`,
+      `PATCH ${base}/issues/comments/1000`,
+    ]);
+    expect(github.comments.filter((c) => c.body.startsWith(PLAN_MARKER)).map((c) => c.id)).toEqual([1000]);
+    expect(github.requests[3]!.body.body).toMatch(/^<!-- exo-gitops:plan -->\n## exo-gitops plan for #7\n/);
+    expect(w.summary()).toContain('## exo-gitops plan for #7');
+  });
+});
