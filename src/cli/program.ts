@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerApply } from './commands/apply.js';
 import { registerExport } from './commands/export.js';
+import { registerGitHub } from './commands/github.js';
 import { registerRender } from './commands/render.js';
 import { registerPlan } from './commands/plan.js';
 import { registerSchema } from './commands/schema.js';
@@ -26,6 +27,7 @@ export function buildProgram(context: CliContext): Command {
   registerApply(program, context);
   registerRender(program, context);
   registerSchema(program, context);
+  registerGitHub(program, context);
   return program;
 }
 

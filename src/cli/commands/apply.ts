@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { applyPlan, refusals, type StepResult } from '../../apply/apply.js';
 import { runRecord, summarizeResults } from '../../apply/record.js';
-import { DESTRUCTIVE_CLASSES, actionCount, type DestructiveClass, type Plan } from '../../model/plan.js';
+import { DESTRUCTIVE_CLASSES, actionCount, summarize, type DestructiveClass, type Plan } from '../../model/plan.js';
 import { desiredDigest, snapshotDigest } from '../../plan/digest.js';
 import { renderFindingText } from '../../render/findings.js';
 import { parsePlanJson } from '../../render/plan-json.js';
@@ -25,6 +25,23 @@ interface ApplyCliOptions {
   record?: string;
   maxActions: number;
   baselineRef?: string;
+  tenant?: string;
+}
+
+/**
+ * One tenant's part of a plan (`--tenant`), for workflows that apply each tenant in its own job with
+ * its own concurrency group. Every finding stays: an error anywhere still refuses the whole plan.
+ * Only that tenant's snapshot digest stays, so the stale check asks only whether *its* live state
+ * changed (an earlier job applying the other tenant is expected to change that one).
+ */
+export function planForTenant(plan: Plan, tenant: string): Plan {
+  const tenants = plan.tenants.filter((t) => t.tenant === tenant);
+  return {
+    ...plan,
+    tenants,
+    snapshotDigests: Object.fromEntries(Object.entries(plan.snapshotDigests).filter(([name]) => name === tenant)),
+    summary: summarize(tenants),
+  };
 }
 
 /** A saved plan is applied only while the desired and live state are still the ones it was made from. */
@@ -73,18 +90,33 @@ export function registerApply(program: Command, context: CliContext): void {
     .option('--baseline-ref <ref>', 'when planning: the commit already applied; endpoint secrets are sent again where credentials.rotation differs from it')
     .addOption(new Option('--allow <class...>', 'allow destructive actions of these classes').choices([...DESTRUCTIVE_CLASSES]).default([]))
     .option('-y, --yes', 'do not ask for confirmation (required when not on a terminal)')
-    .option('--record <file>', 'write the run record (JSON) to <file>')
+    .option('--record <file>', 'write the run record (JSON) to <file>; also when refused, stale, or with nothing to do')
+    .option('-t, --tenant <name>', 'apply only this tenant\'s actions (one job per tenant; the stale check looks at that tenant\'s live state only)')
     .addOption(new Option('--max-actions <n>', 'per-tenant action limit when planning (0: none)').argParser(parseCount).default(DEFAULT_MAX_ACTIONS_PER_TENANT))
     .addHelpText('after', '\nExit codes: 0 every action succeeded (or there was nothing to do), 1 refused, stale, or an action failed.')
     .action(async (options: ApplyCliOptions) => {
       const startedAt = new Date();
+      const writeRecord = async (recorded: Plan, run: Parameters<typeof runRecord>[1], refusalList: string[] = []) => {
+        if (options.record === undefined) return;
+        const record = runRecord(recorded, run, { startedAt, finishedAt: new Date(), env: context.env, refusals: refusalList });
+        await writeFileAtomic(resolve(context.cwd, options.record), `${JSON.stringify(record, null, 2)}\n`);
+      };
+      const noSuchTenant = (from: Plan, name: string): void => {
+        context.stderr(`apply: no tenant ${JSON.stringify(name)} in the plan (tenants: ${from.tenants.map((t) => t.tenant).join(', ') || 'none'}); nothing was changed`);
+        context.setExitCode(1);
+      };
       let plan: Plan;
       if (options.plan !== undefined) {
         const file = resolve(context.cwd, options.plan);
         plan = parsePlanJson(await readFile(file, 'utf8'), options.plan);
+        if (options.tenant !== undefined) {
+          if (!plan.tenants.some((t) => t.tenant === options.tenant) && !(options.tenant in plan.snapshotDigests)) return noSuchTenant(plan, options.tenant);
+          plan = planForTenant(plan, options.tenant);
+        }
         const stale = await staleness(plan, options, context);
         if (stale.length > 0) {
           context.stderr(`apply: plan is stale: re-plan (${stale.join('; ')})`);
+          await writeRecord(plan, undefined, [`the plan is stale: ${stale.join('; ')}`]);
           context.setExitCode(1);
           return;
         }
@@ -97,23 +129,24 @@ export function registerApply(program: Command, context: CliContext): void {
           return;
         }
         plan = prepared.plan;
+        if (options.tenant !== undefined) {
+          if (!plan.tenants.some((t) => t.tenant === options.tenant)) return noSuchTenant(plan, options.tenant);
+          plan = planForTenant(plan, options.tenant);
+        }
       }
       context.stdout(renderPlanText(plan, { color: context.color }));
       if (actionCount(plan.summary) === 0) {
+        // A run record even for no changes, so a workflow's report tells "nothing to do" from "never ran".
+        await writeRecord(plan, { results: [], tenants: [] });
         context.setExitCode(0);
         return;
       }
       const allow = new Set(options.allow);
       const refused = refusals(plan, allow, context.env);
-      const writeRecord = async (run: Parameters<typeof runRecord>[1], refusalList: string[] = []) => {
-        if (options.record === undefined) return;
-        const record = runRecord(plan, run, { startedAt, finishedAt: new Date(), env: context.env, refusals: refusalList });
-        await writeFileAtomic(resolve(context.cwd, options.record), `${JSON.stringify(record, null, 2)}\n`);
-      };
       if (refused.length > 0) {
         for (const r of refused) context.stderr(`apply: ${r}`);
         context.stderr('apply: nothing was changed');
-        await writeRecord(undefined, refused);
+        await writeRecord(plan, undefined, refused);
         context.setExitCode(1);
         return;
       }
@@ -146,7 +179,7 @@ export function registerApply(program: Command, context: CliContext): void {
       if (context.interactive) context.status?.('');
       const summary = summarizeResults(run.results);
       context.stdout(`Apply: ${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.skipped} skipped.`);
-      await writeRecord(run);
+      await writeRecord(plan, run);
       context.setExitCode(summary.failed > 0 ? 1 : 0);
     });
 }
