@@ -16,8 +16,8 @@ beforeEach(async () => {
   w = await workspace(github);
   baseSha = (await w.git.revparse(['HEAD'])).trim();
   await w.git.checkoutLocalBranch('change');
-  w.edit('northwind/mailusers.yaml', 'displayName: Bianca Pisani', 'displayName: Bianca Pisani (Sales)');
-  headSha = await w.commit('rename Bianca');
+  w.edit('northwind/mailusers.yaml', 'archive\n  customAttributes:\n    "1": Cross-Tenant-Project', 'archive\n  customAttributes:\n    "1": Wave-2');
+  headSha = await w.commit('Bianca: wave 2');
   w.pullRequestEvent(7, baseSha, headSha);
 });
 afterEach(async () => {
