@@ -50,7 +50,9 @@ async function staleness(plan: Plan, options: ApplyCliOptions, context: CliConte
   if (!validation.rulesRan) return ['the desired state no longer loads: re-plan'];
   const reasons: string[] = [];
   if (desiredDigest(validation.desired.contentHashes) !== plan.desiredDigest) reasons.push('the desired state changed since the plan was made');
-  const live = await loadLiveState(validation.desired, { dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}) }, context);
+  // Only the tenants the plan covers are read (one with --tenant): a per-tenant job needs only that tenant's sign-in.
+  const covered = { ...validation.desired, tenants: validation.desired.tenants.filter((t) => t.name in plan.snapshotDigests) };
+  const live = await loadLiveState(covered, { dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}) }, context);
   for (const [tenant, digest] of Object.entries(plan.snapshotDigests)) {
     const snapshot = live.get(tenant);
     if (!snapshot) reasons.push(`tenant ${tenant} is no longer in the desired state`);
