@@ -36,7 +36,117 @@ export interface ParsedFile {
   findings: Finding[];
 }
 
+const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: false, strict: true } as const;
+
+/**
+ * Parse one file. Files whose every document parses cleanly take the document-by-document path
+ * (parseByDocument); any other file (a syntax error, a duplicate key, a directive…) is parsed as one
+ * stream by parseStream, so its findings are exactly the stream parser's.
+ */
 export function parseYamlFile(file: string, text: string): ParsedFile {
+  const split = parseByDocument(text);
+  return split ? withLocators(file, text, split) : parseStream(file, text);
+}
+
+/** A document parsed on its own: its value and the slice of the file it came from. */
+export interface SplitDocument {
+  index: number;
+  value: unknown;
+  /** Offsets of the document's text in the file: [start, end). */
+  start: number;
+  end: number;
+}
+
+/** Where each document of a multi-document file starts: at a `---` marker in column 0. */
+const DOCUMENT_START = /^---(?=[ \t\r\n]|$)/gm;
+/** Directives (`%YAML`, `%TAG`) and `...` end markers tie documents together: such files take the stream path. */
+const STREAM_SYNTAX = /^(?:%|\.\.\.(?:[ \t\r\n]|$))/m;
+
+/**
+ * Performance (N = 50,000 MailUsers, 30 MB of YAML): yaml's multi-document stream parse keeps every
+ * document's syntax tree alive until the stream ends, and the locators kept them alive for the whole
+ * run: 5.9 s and most of 1.4 GB. YAML makes a `---` line in column 0 a document boundary everywhere
+ * (no scalar or collection may contain one: the spec's c-forbidden), so each document can be parsed
+ * on its own and its tree dropped at once; a finding's position re-parses just that document, later,
+ * and only for the few documents a finding or an action points at.
+ *
+ * Returns undefined (the caller then parses the whole stream) unless every document parses with no
+ * error, warning or duplicate key and converts to a value, so problems are always reported by the
+ * stream parser, exactly as before. Plain data: it also runs in a worker thread (parallel-parse.ts).
+ */
+export function parseByDocument(text: string): SplitDocument[] | undefined {
+  if (STREAM_SYNTAX.test(text)) return undefined;
+  const starts = [0];
+  for (const match of text.matchAll(DOCUMENT_START)) if (match.index > 0) starts.push(match.index);
+  starts.push(text.length);
+  const documents: SplitDocument[] = [];
+  for (let i = 0; i + 1 < starts.length; i++) {
+    const start = starts[i]!;
+    const end = starts[i + 1]!;
+    const parsed = parseAllDocuments(text.slice(start, end), PARSE_OPTIONS);
+    if ('empty' in parsed) {
+      // Only comments or blank lines before the first `---`: no document, as in the stream.
+      if (parsed.errors.length > 0 || i > 0) return undefined;
+      continue;
+    }
+    if (parsed.length !== 1) return undefined;
+    const doc = parsed[0]!;
+    if (doc.errors.length > 0 || doc.warnings.length > 0 || findDuplicateKeys(doc.contents).length > 0) return undefined;
+    const index = documents.length === 0 ? 0 : documents[documents.length - 1]!.index + 1;
+    if (doc.contents === null) {
+      // An empty document (e.g. after a trailing '---') takes an index, as in the stream, and holds nothing.
+      documents.push({ index, value: null, start, end });
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch {
+      return undefined;
+    }
+    documents.push({ index, value, start, end });
+  }
+  return documents;
+}
+
+/** Line starts of a whole file, as the stream parser's LineCounter records them. */
+function lineCounterOf(text: string): LineCounter {
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  return lineCounter;
+}
+
+/** Documents split by parseByDocument, each with a locator that re-parses its own text when first asked. */
+export function withLocators(file: string, text: string, split: readonly SplitDocument[]): ParsedFile {
+  let lineCounter: LineCounter | undefined;
+  const at = (offset: number): SourceLocation => {
+    lineCounter ??= lineCounterOf(text);
+    const { line, col } = lineCounter.linePos(Math.max(0, offset));
+    return { file, line, column: col };
+  };
+  const documents: SourceDocument[] = [];
+  for (const { index, value, start, end } of split) {
+    if (value === null || value === undefined) continue;
+    let locate: Locator | undefined;
+    documents.push({
+      file,
+      index,
+      value,
+      locate: (path, part) => {
+        if (!locate) {
+          const doc = parseAllDocuments(text.slice(start, end), PARSE_OPTIONS) as Document.Parsed[];
+          locate = makeLocator(doc[0]!, (offset) => at(start + offset));
+        }
+        return locate(path, part);
+      },
+    });
+  }
+  return { documents, findings: [] };
+}
+
+/** The whole file as one stream: the path for every file with a problem, so findings are yaml's own. */
+export function parseStream(file: string, text: string): ParsedFile {
   const lineCounter = new LineCounter();
   const findings: Finding[] = [];
   const documents: SourceDocument[] = [];
@@ -47,7 +157,7 @@ export function parseYamlFile(file: string, text: string): ParsedFile {
 
   // yaml's own uniqueKeys check compares each key with every earlier key of its mapping: quadratic, so a
   // file of a million keys would hang. Duplicate keys are found below in linear time instead.
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
+  const parsed = parseAllDocuments(text, { lineCounter, ...PARSE_OPTIONS });
   if ('empty' in parsed) {
     // An empty stream carries only stream-level errors (e.g. a stray directive).
     for (const error of parsed.errors) findings.push(finding('YamlSyntax', cleanYamlMessage(error.message), { location: at(error.pos[0]) }));

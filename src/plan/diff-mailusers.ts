@@ -7,7 +7,7 @@
 // when the YAML omits them; a value the YAML writes must agree with the source, or it is an error.
 
 import { about, formatAddress, scopeGroupName, type Resource } from '../model/desired.js';
-import { finding, type Finding } from '../model/finding.js';
+import { finding, type Finding, type SourceLocation } from '../model/finding.js';
 import type { Action, FieldChange } from '../model/plan.js';
 import type { MailboxEntry, MailUserEntry } from '../model/snapshot.js';
 import { bareAddress, isUnsetGuid, lower, missingFrom, parseCapability, proxyKey, sameGuid, sameText, smtpDomainOf } from './compare.js';
@@ -182,7 +182,9 @@ export function diffMailUser(context: PlanContext, user: Resource<'MailUser'>): 
   const actions: Action[] = [];
   if (!live) return { actions, findings };
   const spec = user.spec;
-  const source = user.locate(['metadata', 'name']);
+  // Located only when an action or a finding needs it: locating re-parses the document (yaml-source.ts).
+  let located: SourceLocation | undefined;
+  const source = (): SourceLocation => (located ??= user.locate(['metadata', 'name']));
   const recipient = live.recipient(user.name) ?? (spec.primarySmtpAddress ? live.recipient(spec.primarySmtpAddress) : undefined);
 
   if (recipient?.type === 'Mailbox') return diffMovedMailbox(context, user, recipient.entry, live);
@@ -208,7 +210,7 @@ export function diffMailUser(context: PlanContext, user: Resource<'MailUser'>): 
 
   if (!current) {
     if (spec.externalEmailAddress === undefined || spec.microsoftOnlineServicesId === undefined) {
-      findings.push(finding('MailUserNotCreatable', `${formatAddress(tenant, 'MailUser', user.name)} does not exist and cannot be created without externalEmailAddress and microsoftOnlineServicesId`, about(user, source)));
+      findings.push(finding('MailUserNotCreatable', `${formatAddress(tenant, 'MailUser', user.name)} does not exist and cannot be created without externalEmailAddress and microsoftOnlineServicesId`, about(user, source())));
       return { actions, findings };
     }
     const changes: FieldChange[] = [
@@ -223,7 +225,7 @@ export function diffMailUser(context: PlanContext, user: Resource<'MailUser'>): 
       ...addressChanges(user, spec.primarySmtpAddress ? [`SMTP:${spec.primarySmtpAddress}`] : [], x500s, derivedFrom),
       ...customAttributeChanges(spec, undefined),
     ];
-    actions.push({ id: actionId(tenant, 'MailUser', user.name), tenant, kind: 'MailUser', identity: user.name, action: 'create', changes, destructive: [], dependsOn: [], source, resourceKind: user.kind });
+    actions.push({ id: actionId(tenant, 'MailUser', user.name), tenant, kind: 'MailUser', identity: user.name, action: 'create', changes, destructive: [], dependsOn: [], source: source(), resourceKind: user.kind });
     return { actions, findings };
   }
 
@@ -267,7 +269,7 @@ export function diffMailUser(context: PlanContext, user: Resource<'MailUser'>): 
       changes: [{ field: 'PreviousRecipientTypeDetails', before: current.PreviousRecipientTypeDetails, after: 'None' }],
       destructive: ['clear-previous-mailbox-info'],
       dependsOn: [],
-      source,
+      source: source(),
       resourceKind: user.kind,
       ...(allowed
         ? current.IsDirSynced ? { reason: ON_PREMISES_REASON } : {}
@@ -276,7 +278,7 @@ export function diffMailUser(context: PlanContext, user: Resource<'MailUser'>): 
     dependsOn.push(clearId);
   }
   if (changes.length === 0) return { actions, findings };
-  const action: Action = { id: actionId(tenant, 'MailUser', identity), tenant, kind: 'MailUser', identity, action: 'update', changes, destructive: [...destructive], dependsOn, source, resourceKind: user.kind };
+  const action: Action = { id: actionId(tenant, 'MailUser', identity), tenant, kind: 'MailUser', identity, action: 'update', changes, destructive: [...destructive], dependsOn, source: source(), resourceKind: user.kind };
   if (current.IsDirSynced) {
     action.action = 'blocked';
     action.reason = ON_PREMISES_REASON;

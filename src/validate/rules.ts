@@ -43,15 +43,17 @@ function checkDuplicates(desired: DesiredState): Finding[] {
   const findings: Finding[] = [];
   // Where each key was first declared: a scope group may first appear as another scope's metadata.name,
   // so the place is kept, not re-derived from the later declaration's path.
-  const firstSeen = new Map<string, SourceLocation>();
+  // The place is located only when a duplicate needs it: locating re-parses a document (yaml-source.ts),
+  // which 50,000 MailUsers must not pay for.
+  const firstSeen = new Map<string, { resource: Resource; path: (string | number)[] }>();
   const remember = (key: string, resource: Resource, label: string, path: (string | number)[]): void => {
     const first = firstSeen.get(key);
     if (!first) {
-      firstSeen.set(key, resource.locate(path));
+      firstSeen.set(key, { resource, path });
       return;
     }
     findings.push(
-      finding('DuplicateResource', `${label} is declared twice; first at ${where(first)}`, about(resource, resource.locate(path))),
+      finding('DuplicateResource', `${label} is declared twice; first at ${where(first.resource.locate(first.path))}`, about(resource, resource.locate(path))),
     );
   };
   for (const resource of allResources(desired)) {
