@@ -5,24 +5,66 @@
 import { createHash } from 'node:crypto';
 import type { Snapshot } from '../model/snapshot.js';
 
-function canonical(value: unknown): unknown {
-  // null and "" are the same unset value to Exchange (and to the diff): exports print either.
-  if (value === null) return '';
+/**
+ * The canonical JSON text of a value, written in pieces to `out`: null as "", arrays of plain values
+ * sorted case-insensitively, arrays of objects sorted by their canonical text, object keys sorted.
+ * It is byte for byte the JSON.stringify of the canonical form this file used to build as objects
+ * (integer-like keys first, as JSON.stringify orders them; undefined members left out), so digests
+ * of saved plans stay valid.
+ *
+ * Performance (N = 50,000 MailUsers, 130 MB of snapshots): building canonical copies, stringifying
+ * every object twice (once to sort, once for the digest) and hashing one 100 MB string took 2.0 s of
+ * a 50k plan; writing the text once, in pieces straight into the hash, takes a fraction of that.
+ */
+function writeCanonical(value: unknown, out: (piece: string) => void): void {
+  if (value === null) {
+    out('""');
+    return;
+  }
   if (Array.isArray(value)) {
-    const items = value.map(canonical);
-    if (items.every((i) => typeof i !== 'object' || i === null)) {
-      return [...items].sort((a, b) => (String(a).toLowerCase() < String(b).toLowerCase() ? -1 : String(a).toLowerCase() > String(b).toLowerCase() ? 1 : 0));
+    if (value.every((item) => item === null || typeof item !== 'object')) {
+      const items = value.map((item) => (item === null ? '' : item) as unknown);
+      const keys = items.map((item) => String(item).toLowerCase());
+      const order = items.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
+      out(`[${order.map((i) => JSON.stringify(items[i]) ?? 'null').join(',')}]`);
+      return;
     }
-    const keyed = items.map((i) => [JSON.stringify(i), i] as const);
-    keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    return keyed.map(([, i]) => i);
+    const texts = value.map((item) => canonicalText(item));
+    texts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    out('[');
+    texts.forEach((text, i) => out(i === 0 ? text : `,${text}`));
+    out(']');
+    return;
   }
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = canonical((value as Record<string, unknown>)[key]);
-    return out;
+  if (typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const sorted = Object.keys(record).sort();
+    // JSON.stringify (and object enumeration) puts array-index keys first, in numeric order.
+    const indexKeys = sorted.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
+    const keys = indexKeys.length > 0 ? [...indexKeys, ...sorted.filter((k) => !isArrayIndex(k))] : sorted;
+    out('{');
+    let first = true;
+    for (const key of keys) {
+      const member = record[key];
+      if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+      out(`${first ? '' : ','}${JSON.stringify(key)}:`);
+      first = false;
+      writeCanonical(member, out);
+    }
+    out('}');
+    return;
   }
-  return value;
+  out(JSON.stringify(value) ?? 'null');
+}
+
+function isArrayIndex(key: string): boolean {
+  return /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 2 ** 32 - 1;
+}
+
+function canonicalText(value: unknown): string {
+  const pieces: string[] = [];
+  writeCanonical(value, (piece) => pieces.push(piece));
+  return pieces.join('');
 }
 
 export function sha256(text: string): string {
@@ -31,7 +73,19 @@ export function sha256(text: string): string {
 
 export function snapshotDigest(snapshot: Snapshot): string {
   const { exportedAt: _ignored, ...rest } = snapshot;
-  return `sha256:${sha256(JSON.stringify(canonical(rest)))}`;
+  // Pieces are gathered into ~1 MB strings before hashing: one update per piece would cost more than
+  // the hashing, and one string of the whole snapshot would cost its size in memory.
+  const hash = createHash('sha256');
+  let buffer = '';
+  writeCanonical(rest, (piece) => {
+    buffer += piece;
+    if (buffer.length > 1 << 20) {
+      hash.update(buffer);
+      buffer = '';
+    }
+  });
+  hash.update(buffer);
+  return `sha256:${hash.digest('hex')}`;
 }
 
 /** Digest of the desired state from each file's path (relative to the config directory) and content hash. */
