@@ -13,7 +13,8 @@ import {
 import { finding, type Finding } from '../model/finding.js';
 import { parseMembersFile } from './members-file.js';
 import { SchemaChecker } from './schema-check.js';
-import { parseYamlFile, type SourceDocument } from './yaml-source.js';
+import { parseYamlFiles, type ParallelMode } from './parallel-parse.js';
+import type { SourceDocument } from './yaml-source.js';
 
 export interface LoadResult {
   desired: DesiredState;
@@ -23,6 +24,8 @@ export interface LoadResult {
 export interface LoadOptions {
   /** Base for the paths shown in messages; defaults to the current directory. */
   cwd?: string;
+  /** Parse on a second core: 'auto' (default) for large repositories only; tests force either way. */
+  parallel?: ParallelMode;
 }
 
 /** Folders that hold no desired state: VCS data, tool caches, and dot-folders such as .github. */
@@ -92,24 +95,39 @@ export function loadDesiredState(directory: string, options: LoadOptions = {}): 
     return { desired, findings };
   }
 
-  const checker = new SchemaChecker();
+  // Read every file first, then parse them all (on two cores when the repository is large:
+  // parallel-parse.ts), then check the documents file by file, in order.
+  type Entry = { absolute: string; file: string; findings: Finding[]; text?: string };
+  const entries: Entry[] = [];
   for (const absolute of listYamlFiles(root)) {
     const file = display(absolute);
     desired.files.push(file);
+    const entry: Entry = { absolute, file, findings: [] };
+    entries.push(entry);
     let bytes: Buffer;
     try {
       bytes = readFileSync(absolute);
     } catch (error) {
-      findings.push(finding('FileUnreadable', `cannot read file: ${(error as Error).message}`, { location: { file, line: 1, column: 1 } }));
+      entry.findings.push(finding('FileUnreadable', `cannot read file: ${(error as Error).message}`, { location: { file, line: 1, column: 1 } }));
       continue;
     }
     desired.contentHashes.set(relative(root, absolute), hashOf(bytes));
     const decoded = decodeText(bytes);
     if ('problem' in decoded) {
-      findings.push(finding('BinaryFile', `not a YAML text file: ${decoded.problem} at byte ${decoded.offset}`, { location: { file, line: 1, column: 1 } }));
+      entry.findings.push(finding('BinaryFile', `not a YAML text file: ${decoded.problem} at byte ${decoded.offset}`, { location: { file, line: 1, column: 1 } }));
       continue;
     }
-    const parsed = parseYamlFile(file, decoded.text);
+    entry.text = decoded.text;
+  }
+  const texts = entries.filter((e): e is Entry & { text: string } => e.text !== undefined);
+  const parsedFiles = new Map(parseYamlFiles(texts, options.parallel).map((parsed, i) => [texts[i]!, parsed]));
+
+  const checker = new SchemaChecker();
+  for (const entry of entries) {
+    const { absolute, file } = entry;
+    findings.push(...entry.findings);
+    const parsed = parsedFiles.get(entry as Entry & { text: string });
+    if (!parsed) continue;
     findings.push(...parsed.findings);
     if (parsed.documents.length === 0 && parsed.findings.length === 0) {
       findings.push(finding('EmptyFile', 'the file holds no YAML documents', { location: { file, line: 1, column: 1 } }));
