@@ -180,8 +180,10 @@ describe('schema --out', () => {
     const visit = (dir: string): void => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
         const full = join(dir, entry.name);
-        if (entry.isDirectory()) visit(full);
-        else if (/\.ya?ml$/.test(entry.name)) {
+        // Like the loader: folders starting with "." (the example's .github/workflows) are not config.
+        if (entry.isDirectory()) {
+          if (!entry.name.startsWith('.')) visit(full);
+        } else if (/\.ya?ml$/.test(entry.name)) {
           for (const d of parseAllDocuments(readFileSync(full, 'utf8'))) docs.push({ file: full, value: d.toJS() as { kind: string } });
         }
       }
