@@ -49,6 +49,9 @@ describe('github plan-comment: the sticky comment', () => {
     seed(7);
     const first = await w.run(['github', 'plan-comment', '--state', 'state']);
     expect(first.exitCode, first.stderr).toBe(0);
+    // A new push to the pull request (a body identical to the posted one would not be sent again).
+    w.edit('northwind/mailusers.yaml', '"1": Wave-2', '"1": Wave-3');
+    w.pullRequestEvent(7, baseSha, await w.commit('Bianca: wave 3'));
     const second = await w.run(['github', 'plan-comment', '--state', 'state']);
     expect(second.exitCode, second.stderr).toBe(0);
     expect(github.lines()).toEqual([
@@ -63,6 +66,24 @@ describe('github plan-comment: the sticky comment', () => {
     ]);
     expect(github.comments.filter((c) => c.body.startsWith(PLAN_MARKER)).map((c) => c.id)).toEqual([1000]);
     expect(github.requests[3]!.body.body).toMatch(/^<!-- exo-gitops:plan -->\n## exo-gitops plan for #7\n/);
+    expect(github.comments.find((c) => c.id === 1000)!.body).toContain('"Cross-Tenant-Project" → "Wave-3"');
     expect(w.summary()).toContain('## exo-gitops plan for #7');
+  });
+
+  it('sends nothing when the comment already says exactly this', async () => {
+    seed(2);
+    const first = await w.run(['github', 'plan-comment', '--state', 'state']);
+    expect(first.exitCode, first.stderr).toBe(0);
+    github.requests.length = 0;
+    // Same head, same snapshots: the next run builds the same body (unless the second changes).
+    const posted = github.comments.find((c) => c.id === 1000)!;
+    const second = await w.run(['github', 'plan-comment', '--state', 'state']);
+    if (github.requests.some((q) => q.method === 'PATCH')) {
+      // The clock ticked to another second between the runs: the body differs by its timestamp only.
+      expect(posted.body.replace(/updated \S+/, '')).toBe(github.requests.at(-1)!.body.body.replace(/updated \S+/, ''));
+    } else {
+      expect(github.lines()).toEqual([`GET ${base}/issues/7/comments?per_page=100`]);
+      expect(second.stdout).toContain('plan comment unchanged');
+    }
   });
 });
