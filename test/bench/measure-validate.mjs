@@ -20,9 +20,12 @@ if (mode === 'parse') {
   const listYamlFiles = (d) => readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))
     .flatMap((e) => (e.isDirectory() ? listYamlFiles(`${d}/${e.name}`) : /\.ya?ml$/i.test(e.name) ? [`${d}/${e.name}`] : []));
   const stateDir = process.argv[4];
+  // The fastest parser the tool itself uses for YAML values (js-yaml, YAML 1.2 core schema), so the
+  // ratio measures the tool's own overhead, not a slower parser's.
+  const { default: jsyaml } = await import('js-yaml');
   let documents = 0;
   for (const file of listYamlFiles(dir)) {
-    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) { doc.toJS(); documents++; }
+    jsyaml.loadAll(readFileSync(file, 'utf8'), () => { documents++; }, { schema: jsyaml.CORE_SCHEMA });
   }
   let snapshots = 0;
   for (const tenant of ['contoso', 'northwind']) { JSON.parse(readFileSync(`${stateDir}/${tenant}.json`, 'utf8')); snapshots++; }

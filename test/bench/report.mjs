@@ -26,7 +26,7 @@ ${r.drift} of the MEUs drifts (a missing X500, a cleared CustomAttribute1, or an
 ExchangeGuid/ArchiveGuid), those mailboxes are missing from the scope group, and a tenth as many
 leavers are still in it.
 
-"parse floor" reads and parses the same YAML (the yaml library's parseAllDocuments + toJS) and the
+"parse floor" reads and parses the same YAML (js-yaml's loadAll, the fastest parser the tool uses) and the
 same snapshot JSON (JSON.parse), and nothing else: the physical floor of reading the inputs.
 
 ## Stages (wall time · peak RSS)
