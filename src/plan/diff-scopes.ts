@@ -4,7 +4,7 @@
 
 import { about, scopeGroupName, type Resource } from '../model/desired.js';
 import { finding, type Finding } from '../model/finding.js';
-import type { Action } from '../model/plan.js';
+import type { Action, FieldChange } from '../model/plan.js';
 import { lower, missingFrom } from './compare.js';
 import { actionId, type DiffOutput, type PlanContext } from './context.js';
 
@@ -56,29 +56,17 @@ export function diffScope(context: PlanContext, scope: Resource<'MigrationScope'
   const add = missingFrom(wanted, have);
   const remove = missingFrom(have, wanted);
   const blocked = current?.IsDirSynced === true;
-  if (add.length > 0) {
-    actions.push({
-      ...base,
-      id: actionId(tenant, 'DistributionGroup', identity, 'add-members'),
-      identity,
-      action: blocked ? 'blocked' : 'update',
-      changes: [{ field: 'Members', add }],
-      destructive: [],
-      dependsOn: createId ? [createId] : [],
-      ...(blocked ? { reason: ON_PREMISES_REASON } : {}),
-    });
-  }
-  if (remove.length > 0) {
-    actions.push({
-      ...base,
-      id: actionId(tenant, 'DistributionGroup', identity, 'remove-members'),
-      identity,
-      action: blocked ? 'blocked' : 'update',
-      changes: [{ field: 'Members', remove }],
-      destructive: ['remove-member'],
-      dependsOn: [],
-      ...(blocked ? { reason: ON_PREMISES_REASON } : {}),
-    });
-  }
+  const memberAction = (step: 'add-members' | 'remove-members', change: FieldChange, destructive: Action['destructive'], dependsOn: string[]): Action => ({
+    ...base,
+    id: actionId(tenant, 'DistributionGroup', identity, step),
+    identity,
+    action: blocked ? 'blocked' : 'update',
+    changes: [change],
+    destructive,
+    dependsOn,
+    ...(blocked ? { reason: ON_PREMISES_REASON } : {}),
+  });
+  if (add.length > 0) actions.push(memberAction('add-members', { field: 'Members', add }, [], createId ? [createId] : []));
+  if (remove.length > 0) actions.push(memberAction('remove-members', { field: 'Members', remove }, ['remove-member'], []));
   return { actions, findings };
 }

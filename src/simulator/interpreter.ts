@@ -248,6 +248,18 @@ export class Interpreter {
     }
   }
 
+  /** One pass of a loop's body: `break` ends the loop, `continue` only this pass. */
+  private loopBody(body: Statement[], out: Sink): 'break' | 'next' {
+    try {
+      this.executeBlock(body, out);
+    } catch (signal) {
+      if (signal instanceof BreakSignal) return 'break';
+      if (signal instanceof ContinueSignal) return 'next';
+      throw signal;
+    }
+    return 'next';
+  }
+
   executeStatement(statement: Statement, out: Sink): void {
     switch (statement.kind) {
       case 'pipeline':
@@ -269,47 +281,24 @@ export class Interpreter {
         const items = enumerate(this.statementValue(statement.collection));
         for (const item of items) {
           this.setVariable(statement.variable, item);
-          try {
-            this.executeBlock(statement.body, out);
-          } catch (signal) {
-            if (signal instanceof BreakSignal) break;
-            if (signal instanceof ContinueSignal) continue;
-            throw signal;
-          }
+          if (this.loopBody(statement.body, out) === 'break') break;
         }
         return;
       }
       case 'while':
         while (toBool(this.statementValue(statement.condition))) {
-          try {
-            this.executeBlock(statement.body, out);
-          } catch (signal) {
-            if (signal instanceof BreakSignal) break;
-            if (signal instanceof ContinueSignal) continue;
-            throw signal;
-          }
+          if (this.loopBody(statement.body, out) === 'break') break;
         }
         return;
       case 'doWhile':
         do {
-          try {
-            this.executeBlock(statement.body, out);
-          } catch (signal) {
-            if (signal instanceof BreakSignal) break;
-            if (signal instanceof ContinueSignal) continue;
-            throw signal;
-          }
+          if (this.loopBody(statement.body, out) === 'break') break;
         } while (toBool(this.statementValue(statement.condition)) !== statement.until);
         return;
       case 'for':
         if (statement.init) this.executeStatement(statement.init, new Collector());
         while (!statement.condition || toBool(this.statementValue(statement.condition))) {
-          try {
-            this.executeBlock(statement.body, out);
-          } catch (signal) {
-            if (signal instanceof BreakSignal) break;
-            if (!(signal instanceof ContinueSignal)) throw signal;
-          }
+          if (this.loopBody(statement.body, out) === 'break') break;
           if (statement.iterator) this.executeStatement(statement.iterator, new Collector());
         }
         return;
