@@ -318,8 +318,11 @@ function walk(doc: Document.Parsed, path: NodePath, keyIndex: WeakMap<object, Ma
       const pair = byKey.get(String(segment));
       if (!pair) break;
       key = pair.key as ParsedNode;
-      // `field:` with no value has a null value node; the key is then the best place to point at.
-      node = (pair.value as ParsedNode | null) ?? key;
+      // `field:` with no value has no value node, or an empty null scalar just after the colon: the
+      // key is then the best place to point at.
+      const value = pair.value as ParsedNode | null;
+      const empty = value === null || (isScalar(value) && value.value === null && value.range[0] === value.range[1]);
+      node = empty ? key : value;
     } else if (isSeq(node) && typeof segment === 'number') {
       const item = node.items[segment] as ParsedNode | undefined;
       if (!item) break;
