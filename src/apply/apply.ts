@@ -79,14 +79,17 @@ function resultOf(action: Action, outcome: Outcome, durationMs: number, detail: 
   return { id: action.id, tenant: action.tenant, kind: action.kind, identity: action.identity, action: action.action, outcome, durationMs, ...detail };
 }
 
-async function runTenant(tenant: TenantPlan, options: ApplyOptions, report: (r: StepResult) => void): Promise<{ exitCode: number | undefined; durationMs: number }> {
+function scriptFor(tenant: TenantPlan, options: ApplyOptions): string {
+  return renderApplyScript(tenant, { ...options.retry, ...(options.header ? { header: options.header } : {}) });
+}
+
+async function runTenant(tenant: TenantPlan, script: string, options: ApplyOptions, report: (r: StepResult) => void): Promise<{ exitCode: number | undefined; durationMs: number }> {
   const byId = new Map(tenant.actions.map((a) => [a.id, a]));
   const reported = new Set<string>();
   const secrets = secretValues(options.env, [
     ...connectionSecretNames(tenant),
     ...tenant.actions.map((a) => a.parameters?.secretEnv).filter((n): n is string => typeof n === 'string'),
   ]);
-  const script = renderApplyScript(tenant, { ...options.retry, ...(options.header ? { header: options.header } : {}) });
   const started = performance.now();
   let last = started;
 
@@ -147,6 +150,8 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     results.push(r);
     options.onResult?.(r, { done: results.length, total });
   };
+  // Every script is written before the first one runs: a plan that cannot be rendered changes nothing.
+  const scripts = new Map(plan.tenants.filter((t) => t.actions.length > 0).map((t) => [t.tenant, scriptFor(t, options)]));
   let failedTenant: string | undefined;
   for (const tenant of plan.tenants) {
     if (tenant.actions.length === 0) continue;
@@ -162,7 +167,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       continue;
     }
     const before = results.length;
-    const run = await runTenant(tenant, options, report);
+    const run = await runTenant(tenant, scripts.get(tenant.tenant)!, options, report);
     tenants.push({ tenant: tenant.tenant, ...run });
     if (results.slice(before).some((r) => r.outcome === 'failed')) failedTenant = tenant.tenant;
   }

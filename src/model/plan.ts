@@ -115,3 +115,23 @@ export function summarize(tenants: readonly TenantPlan[]): PlanSummary {
 export function actionCount(summary: PlanSummary): number {
   return summary.create + summary.update + summary.delete + summary.replace + summary.blocked;
 }
+
+const UNSET_GUID = /^(?:|0{8}-0{4}-0{4}-0{4}-0{12})$/i;
+
+/**
+ * The destructive classes an action belongs to, from what it does: the one definition, used when a
+ * plan is made and again when a saved plan is read (a plan file is never trusted to say it itself).
+ */
+export function destructiveClassesOf(action: Pick<Action, 'kind' | 'action' | 'changes'>): DestructiveClass[] {
+  const classes = new Set<DestructiveClass>();
+  if (action.action === 'delete' || action.action === 'replace') classes.add('delete');
+  if (action.kind === 'User') classes.add('clear-previous-mailbox-info');
+  for (const change of action.changes) {
+    if (change.field === 'Members' && (change.remove?.length ?? 0) > 0) classes.add('remove-member');
+    if (change.field === 'EmailAddresses' && (change.remove?.length ?? 0) > 0) classes.add('remove-address');
+    if ((change.field === 'ExchangeGuid' || change.field === 'ArchiveGuid') && change.before !== undefined && change.before !== null && !UNSET_GUID.test(String(change.before))) {
+      classes.add('change-guid');
+    }
+  }
+  return DESTRUCTIVE_CLASSES.filter((c) => classes.has(c));
+}

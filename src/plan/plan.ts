@@ -3,7 +3,7 @@
 
 import type { DesiredState } from '../model/desired.js';
 import { finding, sortFindings, type Finding } from '../model/finding.js';
-import { PLAN_FORMAT_VERSION, summarize, type Action, type Plan, type TenantPlan, type TenantRole } from '../model/plan.js';
+import { PLAN_FORMAT_VERSION, destructiveClassesOf, summarize, type Action, type Plan, type TenantPlan, type TenantRole } from '../model/plan.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { lower } from './compare.js';
 import { actionId, buildContext, type DiffOutput, type PlanContext } from './context.js';
@@ -83,6 +83,8 @@ export function buildPlan(input: PlanInput): Plan {
   for (const output of outputs) {
     findings.push(...output.findings);
     for (const action of output.actions) {
+      // One definition of what is destructive, the same one that checks a saved plan when it is read.
+      action.destructive = destructiveClassesOf(action);
       const list = byTenant.get(action.tenant) ?? [];
       list.push(action);
       byTenant.set(action.tenant, list);

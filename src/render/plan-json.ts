@@ -2,7 +2,8 @@
 // dump of internal types. docs/plan-json.md documents every field; formatVersion changes when a
 // field's meaning does.
 
-import { PLAN_FORMAT_VERSION, type Action, type Plan } from '../model/plan.js';
+import { Ajv } from 'ajv';
+import { PLAN_FORMAT_VERSION, destructiveClassesOf, summarize, type Action, type Plan, type TenantPlan } from '../model/plan.js';
 import { findingToJson } from './findings.js';
 import type { Finding, FindingCode } from '../model/finding.js';
 
@@ -59,7 +60,73 @@ export class PlanFileError extends Error {
   override name = 'PlanFileError';
 }
 
-/** Read a saved plan back (apply --plan, render --plan). */
+const str = { type: 'string' } as const;
+const strings = { type: 'array', items: str } as const;
+
+/** The shape a saved plan must have before anything reads it; values are checked again where used. */
+const PLAN_FILE_SCHEMA = {
+  type: 'object',
+  required: ['formatVersion', 'desiredDigest', 'snapshotDigests', 'tenants', 'findings'],
+  properties: {
+    formatVersion: { const: PLAN_FORMAT_VERSION },
+    commit: { anyOf: [{ type: 'null' }, { type: 'object', required: ['sha', 'dirty'], properties: { sha: str, dirty: { type: 'boolean' } } }] },
+    desiredDigest: str,
+    snapshotDigests: { type: 'object', additionalProperties: str },
+    maxActionsPerTenant: { type: 'integer', minimum: 0 },
+    tenants: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['tenant', 'organization', 'role', 'connection', 'actions'],
+        properties: {
+          tenant: str,
+          organization: str,
+          environment: str,
+          role: { enum: ['target', 'source', 'other'] },
+          connection: { type: 'object', additionalProperties: str },
+          actions: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['id', 'tenant', 'kind', 'identity', 'action', 'dependsOn', 'changes'],
+              properties: {
+                id: str,
+                tenant: str,
+                kind: { enum: ['OrganizationConfig', 'OrganizationRelationship', 'MigrationEndpoint', 'DistributionGroup', 'MailUser', 'Mailbox', 'User'] },
+                identity: str,
+                action: { enum: ['create', 'update', 'delete', 'replace', 'blocked'] },
+                reason: str,
+                dependsOn: strings,
+                destructive: strings,
+                changes: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['field'],
+                    properties: { field: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9]*$' }, add: strings, remove: strings, sensitive: { type: 'boolean' }, derivedFrom: str },
+                  },
+                },
+                parameters: { type: 'object' },
+              },
+            },
+          },
+        },
+      },
+    },
+    findings: {
+      type: 'array',
+      items: { type: 'object', required: ['code', 'severity', 'message'], properties: { code: str, severity: { enum: ['error', 'warning'] }, message: str } },
+    },
+  },
+} as const;
+
+const validatePlanFile = new Ajv({ allErrors: false, strict: false }).compile(PLAN_FILE_SCHEMA);
+
+/**
+ * Read a saved plan back (apply --plan, render --plan). A plan file is an artifact that passes through
+ * other hands: its shape is checked, and what it claims about itself (destructive classes, summary)
+ * is recomputed from its actions, never taken from the file.
+ */
 export function parsePlanJson(text: string, origin: string): Plan {
   let value: Record<string, unknown>;
   try {
@@ -67,12 +134,13 @@ export function parsePlanJson(text: string, origin: string): Plan {
   } catch (error) {
     throw new PlanFileError(`${origin} is not a plan: ${(error as Error).message}`);
   }
-  if (value === null || typeof value !== 'object') throw new PlanFileError(`${origin} is not a plan`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new PlanFileError(`${origin} is not a plan`);
   if (value.formatVersion !== PLAN_FORMAT_VERSION) {
     throw new PlanFileError(`${origin} has plan formatVersion ${JSON.stringify(value.formatVersion)}; this exo-gitops reads version ${PLAN_FORMAT_VERSION}: re-plan`);
   }
-  for (const key of ['desiredDigest', 'snapshotDigests', 'tenants', 'findings', 'summary'] as const) {
-    if (!(key in value)) throw new PlanFileError(`${origin} is missing ${key}`);
+  if (!validatePlanFile(value)) {
+    const error = validatePlanFile.errors![0]!;
+    throw new PlanFileError(`${origin} is not a valid plan: ${error.instancePath || 'the plan'} ${error.message ?? 'is invalid'}: re-plan`);
   }
   const findings = (value.findings as Record<string, unknown>[]).map((f): Finding => ({
     code: f.code as FindingCode,
@@ -84,5 +152,24 @@ export function parsePlanJson(text: string, origin: string): Plan {
     ...(f.kind !== undefined ? { kind: String(f.kind) } : {}),
     ...(f.object !== undefined ? { object: String(f.object) } : {}),
   }));
-  return { ...(value as unknown as Plan), findings };
+  const tenants = (value.tenants as TenantPlan[]).map((t) => ({
+    ...t,
+    actions: t.actions.map((a) => ({ ...a, destructive: destructiveClassesOf(a) })),
+  }));
+  return { ...(value as unknown as Plan), tenants, findings, summary: summarize(tenants), maxActionsPerTenant: Number(value.maxActionsPerTenant ?? 0) };
+}
+
+/**
+ * What a plan does, for comparing two plans: tenants with their sign-in and actions, and the findings
+ * by code and object. Left out: where things came from (commit, YAML positions, messages naming files).
+ */
+export function planSignature(plan: Plan): string {
+  const json = planToJson(plan) as { tenants: Record<string, unknown>[]; findings: Record<string, unknown>[] };
+  return JSON.stringify({
+    tenants: json.tenants.map((t) => ({
+      ...t,
+      actions: (t.actions as Record<string, unknown>[]).map(({ source: _source, resourceKind: _kind, ...rest }) => rest),
+    })),
+    findings: json.findings.map((f) => [f.code, f.severity, f.tenant ?? null, f.kind ?? null, f.object ?? null]),
+  });
 }

@@ -97,8 +97,33 @@ function renderCall(call: Call): string[] {
 
 const CONFIRM_OFF: [string, string] = ['Confirm', '$false'];
 
+const CUSTOM_ATTRIBUTES = Array.from({ length: 15 }, (_, i) => `CustomAttribute${i + 1}`);
+
+/**
+ * The fields exo-gitops writes, per kind of object. A plan may come from a file: a field outside this
+ * list is refused, never written into a script as a parameter name.
+ */
+const WRITABLE: Record<Action['kind'], readonly string[]> = {
+  OrganizationConfig: ['IsDehydrated'],
+  OrganizationRelationship: ['DomainNames', 'Enabled', 'MailboxMoveEnabled', 'MailboxMoveCapability', 'OAuthApplicationId', 'MailboxMovePublishedScopes'],
+  MigrationEndpoint: ['RemoteServer', 'RemoteTenant', 'ApplicationId', 'MaxConcurrentMigrations', 'Credentials'],
+  DistributionGroup: ['Type', 'Members'],
+  MailUser: ['Name', 'Alias', 'DisplayName', 'ExternalEmailAddress', 'MicrosoftOnlineServicesID', 'PrimarySmtpAddress', 'ExchangeGuid', 'ArchiveGuid', 'EmailAddresses', ...CUSTOM_ATTRIBUTES],
+  Mailbox: ['IsExchangeCloudManaged', 'PrimarySmtpAddress', 'EmailAddresses', ...CUSTOM_ATTRIBUTES],
+  User: ['PreviousRecipientTypeDetails'],
+};
+
+export class UnsupportedChangeError extends Error {
+  override name = 'UnsupportedChangeError';
+}
+
 /** The PowerShell lines of one action: its cmdlet calls, each retried on throttling. */
 export function actionCommands(action: Action): string[] {
+  const writable = WRITABLE[action.kind];
+  if (!writable) throw new UnsupportedChangeError(`${action.id}: exo-gitops does not change objects of kind ${JSON.stringify(action.kind)}`);
+  for (const change of action.changes) {
+    if (!writable.includes(change.field)) throw new UnsupportedChangeError(`${action.id}: exo-gitops does not write ${JSON.stringify(change.field)} on a ${action.kind}: re-plan`);
+  }
   const identity: [string, string] = ['Identity', psString(action.identity)];
   const has = (field: string): boolean => action.changes.some((c) => c.field === field);
   const calls = (...list: Call[]): string[] => list.flatMap(renderCall);

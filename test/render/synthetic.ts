@@ -14,6 +14,7 @@ export function syntheticPlan(): Plan {
       {
         tenant: 'northwind',
         organization: 'northwindtraders.onmicrosoft.com',
+        connection: { accessTokenEnv: 'NORTHWIND_EXO_TOKEN' },
         role: 'target',
         actions: [
           { id: 'northwind/OrganizationConfig/northwindtraders.onmicrosoft.com#customize', tenant: 'northwind', kind: 'OrganizationConfig', identity: 'northwindtraders.onmicrosoft.com', action: 'update', changes: [{ field: 'IsDehydrated', before: true, after: false }], destructive: [], dependsOn: [], resourceKind: 'Tenant', source: { file: 'tenants.yaml', line: 15, column: 9 } },
@@ -21,7 +22,7 @@ export function syntheticPlan(): Plan {
           { id: 'northwind/MigrationEndpoint/Rotated', tenant: 'northwind', kind: 'MigrationEndpoint', identity: 'Rotated', action: 'update', changes: [{ field: 'Credentials', sensitive: true, derivedFrom: 'rotation "2026-10-01" → "2026-11-01"' }], destructive: [], dependsOn: [], parameters: { secretEnv: 'ROTATED_SECRET' } },
           { id: 'northwind/OrganizationRelationship/Contoso', tenant: 'northwind', kind: 'OrganizationRelationship', identity: 'Contoso', action: 'create', changes: [{ field: 'DomainNames', after: ['6c7b4d2e-3f1a-4e8b-9c5d-2a1b3c4d5e6f'] }, { field: 'Enabled', after: true }, { field: 'MailboxMoveCapability', after: 'Inbound' }], destructive: [], dependsOn: [] },
           { id: 'northwind/User/LaraN#clear-previous-mailbox', tenant: 'northwind', kind: 'User', identity: 'LaraN', action: 'blocked', reason: 'the mail user once had a mailbox: Set-User -PermanentlyClearPreviousMailboxInfo is needed and irreversible; set spec.permanentlyClearPreviousMailboxInfo: true to plan it', changes: [{ field: 'PreviousRecipientTypeDetails', before: 'UserMailbox', after: 'None' }], destructive: ['clear-previous-mailbox-info'], dependsOn: [] },
-          { id: 'northwind/MailUser/LaraN', tenant: 'northwind', kind: 'MailUser', identity: 'LaraN', action: 'update', changes: [{ field: 'ExchangeGuid', before: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', after: '1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8', derivedFrom: 'contoso mailbox Lara.Newton@contoso.com' }, { field: 'EmailAddresses', add: ['X500:/o=First Organization/cn=Lara'], remove: ['smtp:old|pipe@northwindtraders.com'] }, { field: 'CustomAttribute1', before: '', after: "O'Brien ```fenced```" }, { field: 'OAuthApplicationId', before: null, after: undefined }], destructive: ['change-guid', 'remove-address'], dependsOn: ['northwind/User/LaraN#clear-previous-mailbox'] },
+          { id: 'northwind/MailUser/LaraN', tenant: 'northwind', kind: 'MailUser', identity: 'LaraN', action: 'update', changes: [{ field: 'ExchangeGuid', before: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', after: '1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8', derivedFrom: 'contoso mailbox Lara.Newton@contoso.com' }, { field: 'EmailAddresses', add: ['X500:/o=First Organization/cn=Lara'], remove: ['smtp:old|pipe@northwindtraders.com'] }, { field: 'CustomAttribute1', before: '', after: "O'Brien ```fenced```" }, { field: 'OAuthApplicationId', before: null, after: undefined }], destructive: ['remove-address', 'change-guid'], dependsOn: ['northwind/User/LaraN#clear-previous-mailbox'] },
           { id: 'northwind/MailUser/DiegoS', tenant: 'northwind', kind: 'MailUser', identity: 'DiegoS', action: 'blocked', reason: 'the object is synchronized from your on-premises organization: make this change in on-premises AD', changes: [{ field: 'EmailAddresses', add: ['X500:/o=ExchangeLabs/cn=Diego'], derivedFrom: 'contoso mailbox Diego.Siciliani@contoso.com' }], destructive: [], dependsOn: [] },
           { id: 'northwind/MailUser/IsaiahL', tenant: 'northwind', kind: 'MailUser', identity: 'IsaiahL', action: 'create', changes: [{ field: 'Name', after: 'IsaiahL' }, { field: 'ExternalEmailAddress', after: 'SMTP:IsaiahL@contoso.onmicrosoft.com' }], destructive: [], dependsOn: [] },
           { id: 'northwind/OrganizationRelationship/Old Partner', tenant: 'northwind', kind: 'OrganizationRelationship', identity: 'Old Partner', action: 'delete', changes: [], destructive: ['delete'], dependsOn: [] },
@@ -30,6 +31,7 @@ export function syntheticPlan(): Plan {
       {
         tenant: 'contoso',
         organization: 'contoso.onmicrosoft.com',
+        connection: { accessTokenEnv: 'CONTOSO_EXO_TOKEN' },
         role: 'source',
         actions: [
           { id: 'contoso/DistributionGroup/T2T#add-members', tenant: 'contoso', kind: 'DistributionGroup', identity: 'T2T', action: 'update', changes: [{ field: 'Members', add: ['Isaiah.Langer@contoso.com'] }], destructive: [], dependsOn: [] },
@@ -38,7 +40,7 @@ export function syntheticPlan(): Plan {
           { id: 'contoso/MigrationEndpoint/Stale', tenant: 'contoso', kind: 'MigrationEndpoint', identity: 'Stale', action: 'delete', changes: [], destructive: ['delete'], dependsOn: [] },
         ],
       },
-      { tenant: 'fabrikam', organization: 'fabrikam.onmicrosoft.com', role: 'other', actions: [] },
+      { tenant: 'fabrikam', organization: 'fabrikam.onmicrosoft.com', connection: { accessTokenEnv: 'FABRIKAM_EXO_TOKEN' }, role: 'other', actions: [] },
     ],
     findings: [
       { code: 'ExchangeGuidMismatch', severity: 'error', message: 'exchangeGuid aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee is not the ExchangeGuid 1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8 of contoso mailbox Lara.Newton@contoso.com', hint: 'Remove exchangeGuid to take the source\'s.', location: { file: 'northwind/mailusers.yaml', line: 12, column: 17 }, tenant: 'northwind', kind: 'MailUser', object: 'LaraN' },

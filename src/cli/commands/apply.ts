@@ -7,14 +7,14 @@ import { runRecord, summarizeResults } from '../../apply/record.js';
 import { DESTRUCTIVE_CLASSES, actionCount, summarize, type DestructiveClass, type Plan } from '../../model/plan.js';
 import { desiredDigest, snapshotDigest } from '../../plan/digest.js';
 import { renderFindingText } from '../../render/findings.js';
-import { parsePlanJson } from '../../render/plan-json.js';
+import { parsePlanJson, planSignature } from '../../render/plan-json.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { validateDirectory } from '../../validate/validate.js';
 import type { CliContext } from '../context.js';
-import { loadLiveState, preparePlan } from '../prepare.js';
+import { loadLiveState, preparePlan, rotationBaseline } from '../prepare.js';
+import { buildPlan, DEFAULT_MAX_ACTIONS_PER_TENANT } from '../../plan/plan.js';
 import { parseCount } from './plan.js';
-import { DEFAULT_MAX_ACTIONS_PER_TENANT } from '../../plan/plan.js';
 
 interface ApplyCliOptions {
   dir: string;
@@ -57,6 +57,24 @@ async function staleness(plan: Plan, options: ApplyCliOptions, context: CliConte
     const snapshot = live.get(tenant);
     if (!snapshot) reasons.push(`tenant ${tenant} is no longer in the desired state`);
     else if (snapshotDigest(snapshot) !== digest) reasons.push(`live state of tenant ${tenant} changed since the plan was made`);
+  }
+  // A plan of every tenant is checked against the plan the same desired and live state give now: a
+  // plan file is an artifact, and one that was edited is refused, whatever it says. (With --tenant
+  // the other tenants' live state, which the cross-tenant checks need, is not read.)
+  if (reasons.length === 0 && options.tenant === undefined) {
+    const baseline = options.baselineRef !== undefined ? await rotationBaseline(resolve(context.cwd, options.dir), options.baselineRef) : undefined;
+    const fresh = buildPlan({
+      desired: validation.desired,
+      snapshots: live,
+      validationFindings: validation.findings,
+      commit: plan.commit,
+      desiredDigest: plan.desiredDigest,
+      maxActionsPerTenant: plan.maxActionsPerTenant,
+      ...(baseline ? { rotationBaseline: baseline } : {}),
+    });
+    if (planSignature(fresh) !== planSignature(plan)) {
+      reasons.push('the plan file does not match the plan its desired and live state give (was it edited, or made with another --baseline-ref?)');
+    }
   }
   return reasons;
 }

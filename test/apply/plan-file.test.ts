@@ -1,0 +1,95 @@
+// A saved plan is an artifact that passes through other hands: nothing in it is trusted to be safe.
+import { execa } from 'execa';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+
+const root = new URL('../../', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'exo-planfile-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const env = {
+  PATH: process.env.PATH ?? '',
+  EXO_GITOPS_PWSH: join(root, 'dist/simulator/main.js'),
+  EXO_SIM_STATE: join(dir, 'tenants'),
+  CONTOSO_EXO_TOKEN: 't',
+  NORTHWIND_CERT_PASSWORD: 'p',
+};
+const run = async (args: string[]) => {
+  const r = await execa(process.execPath, [join(root, 'dist/cli/main.js'), ...args], { cwd: dir, env, extendEnv: false, reject: false });
+  return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
+};
+const tenants = () => readFileSync(join(dir, 'tenants/northwind.json'), 'utf8') + readFileSync(join(dir, 'tenants/contoso.json'), 'utf8');
+
+let plan: any;
+beforeEach(async () => {
+  rmSync(join(dir, 'config'), { recursive: true, force: true });
+  rmSync(join(dir, 'tenants'), { recursive: true, force: true });
+  cpSync(join(root, 'examples/contoso-northwind'), join(dir, 'config'), { recursive: true });
+  cpSync(join(root, 'examples/contoso-northwind/state'), join(dir, 'tenants'), { recursive: true });
+  expect((await run(['plan', '--dir', 'config', '--out', 'plan.json'])).exitCode).toBe(2);
+  plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
+});
+const save = () => writeFileSync(join(dir, 'edited.json'), JSON.stringify(plan));
+const lara = () => plan.tenants[0].actions.find((a: any) => a.id === 'northwind/MailUser/LaraN');
+
+describe('a saved plan file', () => {
+  it('with a field name exo-gitops does not write is refused by render and apply, and nothing runs', async () => {
+    lara().changes.push({ field: 'Foo = 1 }; Write-Host PWNED; $x=@{ Bar', after: 'x' });
+    save();
+    const rendered = await run(['render', '--plan', 'edited.json']);
+    expect(rendered.exitCode).toBe(1);
+    expect(rendered.stdout).not.toContain('PWNED');
+    expect(rendered.stderr).toContain('is not a valid plan');
+    lara().changes[lara().changes.length - 1].field = 'HiddenFromAddressListsEnabled';
+    save();
+    const renderedAgain = await run(['render', '--plan', 'edited.json']);
+    expect(renderedAgain.exitCode).toBe(1);
+    expect(renderedAgain.stderr).toContain('does not write "HiddenFromAddressListsEnabled" on a MailUser');
+    const before = tenants();
+    expect((await run(['apply', '--dir', 'config', '--plan', 'edited.json', '--yes', '--tenant', 'northwind'])).exitCode).toBe(1);
+    expect(tenants()).toBe(before);
+  });
+
+  it('cannot hide a destructive action: its class is recomputed from what it does', async () => {
+    plan.tenants[0].actions.push({ id: 'northwind/OrganizationRelationship/Contoso', tenant: 'northwind', kind: 'OrganizationRelationship', identity: 'Contoso', action: 'delete', destructive: [], dependsOn: [], changes: [] });
+    save();
+    const before = tenants();
+    const r = await run(['apply', '--dir', 'config', '--plan', 'edited.json', '--yes', '--tenant', 'northwind']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('refused: 1 destructive action(s) of class delete need --allow delete');
+    expect(tenants()).toBe(before);
+  });
+
+  it('that was edited is refused when it covers every tenant', async () => {
+    lara().changes[0].add = ['X500:/o=Somewhere/cn=else'];
+    save();
+    const before = tenants();
+    const r = await run(['apply', '--dir', 'config', '--plan', 'edited.json', '--yes']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('the plan file does not match the plan its desired and live state give');
+    expect(tenants()).toBe(before);
+  });
+
+  it('whose summary says "no changes" still has its actions counted', async () => {
+    plan.summary = { create: 0, update: 0, delete: 0, replace: 0, blocked: 0, destructive: 0 };
+    save();
+    const r = await run(['render', '--plan', 'edited.json']);
+    expect(r.stdout).toContain("Invoke-ExoStep -Id 'northwind/MailUser/LaraN'");
+  });
+
+  it('that is malformed gets a clear error, not a crash', async () => {
+    delete plan.tenants[0].actions;
+    save();
+    const r = await run(['render', '--plan', 'edited.json']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/edited\.json is not a valid plan: \/tenants\/0 must have required property 'actions'/);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('unedited, it is applied', async () => {
+    expect((await run(['apply', '--dir', 'config', '--plan', 'plan.json', '--yes'])).exitCode).toBe(0);
+    expect((await run(['plan', '--dir', 'config'])).exitCode).toBe(0);
+  });
+});
