@@ -2,7 +2,7 @@
 // and returned together: one run shows the admin every mistake, with its file, line and column.
 
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   type DesiredState,
@@ -208,9 +208,26 @@ function resolveScopeMembers(
   }
   let text: string;
   try {
-    const bytes = readFileSync(target);
+    // A link inside the repository may point anywhere (/etc/passwd, /proc/self/environ): the check
+    // above holds for the file's real path too, and only a regular file is read.
+    const real = realpathSync(target);
+    const realRoot = realpathSync(root);
+    if (real !== realRoot && !real.startsWith(realRoot + sep)) {
+      findings.push(finding('MembersFileUnreadable', `membersFile ${JSON.stringify(listed)} links outside the config directory`, { location: at, kind: 'MigrationScope', object: scope.name }));
+      return { members, findings };
+    }
+    if (!statSync(real).isFile()) {
+      findings.push(finding('MembersFileUnreadable', `membersFile ${JSON.stringify(listed)} is not a regular file`, { location: at, kind: 'MigrationScope', object: scope.name }));
+      return { members, findings };
+    }
+    const bytes = readFileSync(real);
     contentHashes.set(relative(root, target), hashOf(bytes));
-    text = bytes.toString('utf8');
+    const decoded = decodeText(bytes);
+    if ('problem' in decoded) {
+      findings.push(finding('MembersFileUnreadable', `membersFile ${JSON.stringify(listed)} is not a text file: ${decoded.problem}`, { location: at, kind: 'MigrationScope', object: scope.name }));
+      return { members, findings };
+    }
+    text = decoded.text;
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (error as Error).message;
     findings.push(finding('MembersFileUnreadable', `membersFile ${JSON.stringify(listed)} ${reason}`, { location: at, kind: 'MigrationScope', object: scope.name }));
