@@ -82,6 +82,10 @@ export const FINDING_CODES = {
     hint: "A domain belongs to one tenant only; Exchange rejects the address (NotAcceptedDomain). Keep source-domain addresses off the target mail user.",
   },
   ExternalAddressInOwnDomain: { severity: 'warning', hint: 'externalEmailAddress should point at the source mailbox, in a domain of the source tenant.' },
+  PrimaryAddressConflict: {
+    severity: 'error',
+    hint: 'A recipient has one primary address: write it as primarySmtpAddress, and secondary addresses with a lower-case smtp: prefix.',
+  },
   DuplicateExchangeGuid: { severity: 'error', hint: 'Each ExchangeGuid belongs to one mailbox; two mail users cannot both receive it.' },
   DuplicateAddress: { severity: 'error', hint: 'An SMTP address belongs to one recipient of a tenant.' },
   SourceInOwnTenant: { severity: 'error', hint: 'source.tenant names the other tenant: the one the mailbox moves from.' },
@@ -103,6 +107,7 @@ export const FINDING_CODES = {
   ScopeGroupMissing: { severity: 'error', hint: 'Set create: true to let exo-gitops create the group, or create it in Exchange.' },
   ScopeGroupNotSecurity: { severity: 'error', hint: 'The scope group must be a mail-enabled security group (New-DistributionGroup -Type Security).' },
   ScopeMemberNotFound: { severity: 'error', hint: 'Scope members are mailboxes of the source tenant; check the address.' },
+  ScopeMemberMoved: { severity: 'warning', hint: 'The mailbox has moved (it is a mail user now): remove it from the list when the migration wave is done.' },
   SourceMailboxNotFound: { severity: 'error', hint: 'source.mailbox names the mailbox in the source tenant by primary SMTP address or alias.' },
   ExchangeGuidMismatch: { severity: 'error', hint: "The target mail user's ExchangeGuid must equal the source mailbox's, or the move fails with MissingExchangeGuidException. Remove exchangeGuid to take the source's." },
   ArchiveGuidMismatch: { severity: 'error', hint: "The target's ArchiveGuid must equal the source mailbox's archive GUID. Remove archiveGuid to take the source's." },

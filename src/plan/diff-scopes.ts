@@ -26,8 +26,17 @@ export function diffScope(context: PlanContext, scope: Resource<'MigrationScope'
   // compared by its primary address, as Get-DistributionGroupMember reports members.
   const declared = scope.spec.members !== undefined || scope.spec.membersFile !== undefined;
   const wanted: string[] = [];
+  /** Listed members whose move has completed: neither added nor removed. */
+  const moved: string[] = [];
   for (const member of context.desired.scopeMembers.get(scope) ?? []) {
     const mailbox = live.mailbox(member.address);
+    const movedUser = mailbox ? undefined : live.mailUser(member.address);
+    if (movedUser) {
+      // After a completed move the source mailbox is a mail user: nothing left to allow, nothing to undo.
+      findings.push(finding('ScopeMemberMoved', `${member.address} has moved: it is a mail user of ${tenant} now`, { ...about(scope, member.location) }));
+      moved.push(movedUser.PrimarySmtpAddress, member.address);
+      continue;
+    }
     if (!mailbox) {
       findings.push(finding('ScopeMemberNotFound', `${member.address} is not a mailbox of ${tenant}`, { ...about(scope, member.location) }));
       continue;
@@ -54,7 +63,7 @@ export function diffScope(context: PlanContext, scope: Resource<'MigrationScope'
   const have = current?.Members ?? [];
   const identity = current?.Name ?? groupName;
   const add = missingFrom(wanted, have);
-  const remove = missingFrom(have, wanted);
+  const remove = missingFrom(missingFrom(have, wanted), moved);
   const blocked = current?.IsDirSynced === true;
   const memberAction = (step: 'add-members' | 'remove-members', change: FieldChange, destructive: Action['destructive'], dependsOn: string[]): Action => ({
     ...base,

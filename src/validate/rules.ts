@@ -303,6 +303,19 @@ function checkMailUsers(index: TenantIndex): Finding[] {
       } else addressOwner.set(key, user);
     }
 
+    // "SMTP:" (upper case) marks the primary address; a recipient has exactly one.
+    const primaries = (spec.emailAddresses ?? []).map((proxy, i) => ({ proxy, i })).filter(({ proxy }) => proxy.startsWith('SMTP:'));
+    primaries.forEach(({ proxy, i }, n) => {
+      const address = proxy.slice(5);
+      const clash =
+        n > 0
+          ? `${proxy} is a second primary address (the first is ${primaries[0]!.proxy})`
+          : spec.primarySmtpAddress !== undefined && address.toLowerCase() !== spec.primarySmtpAddress.toLowerCase()
+            ? `${proxy} is a primary address, but primarySmtpAddress is ${spec.primarySmtpAddress}`
+            : undefined;
+      if (clash) findings.push(finding('PrimaryAddressConflict', clash, about(user, user.locate(['spec', 'emailAddresses', i]))));
+    });
+
     if (spec.externalEmailAddress !== undefined && user.tenant !== null) {
       const external = spec.externalEmailAddress.replace(/^smtp:/i, '');
       if (index.ownerOfDomain(smtpDomain(external)) === user.tenant) {

@@ -485,6 +485,20 @@ const cases: RuleCase[] = [
     pass: { title: 'pointing at the source mailbox', change: () => {}, clean: true },
   },
   {
+    title: 'PrimaryAddressConflict: an SMTP: entry that is not primarySmtpAddress',
+    code: 'PrimaryAddressConflict',
+    severity: 'error',
+    fail: (r) => {
+      r.edit(M, 'exchangeGuid: bbbbbbbb-0000-4000-8000-00000000000b', 'exchangeGuid: bbbbbbbb-0000-4000-8000-00000000000b\n  emailAddresses: [SMTP:robert@tailspin.com]');
+      return { at: r.at(M, 'SMTP:robert@tailspin.com'), message: 'SMTP:robert@tailspin.com is a primary address, but primarySmtpAddress is bob@tailspin.com' };
+    },
+    pass: {
+      title: 'the primary address as SMTP: and the others as smtp:',
+      change: (r) => r.edit(M, 'exchangeGuid: bbbbbbbb-0000-4000-8000-00000000000b', 'exchangeGuid: bbbbbbbb-0000-4000-8000-00000000000b\n  emailAddresses: [SMTP:bob@tailspin.com, smtp:robert@tailspin.com]'),
+      clean: true,
+    },
+  },
+  {
     title: 'DuplicateExchangeGuid: two mail users with one ExchangeGuid (case-insensitive)',
     code: 'DuplicateExchangeGuid',
     severity: 'error',
