@@ -50,6 +50,7 @@ export const FINDING_CODES = {
   MembersFileUnreadable: { severity: 'error', hint: 'membersFile is relative to the YAML file that names it and must stay inside the config directory.' },
   InvalidMemberAddress: { severity: 'error', hint: 'One SMTP address per line; an EmailAddress header, blank lines and # comments are allowed.' },
   // Desired state, one resource at a time or across the repository
+  InvalidName: { severity: 'error', hint: 'A name is one line of text.' },
   DuplicateResource: { severity: 'error', hint: 'Each (tenant, kind, name) may be declared once; merge the two documents.' },
   DuplicateTenantId: { severity: 'error', hint: 'Two Tenant documents describe the same tenant.' },
   UnknownTenant: { severity: 'error', hint: 'Declare a Tenant document with that metadata.name, or fix the spelling.' },

@@ -209,6 +209,11 @@ export function diffMailUser(context: PlanContext, user: Resource<'MailUser'>): 
   checkAcceptedDomains(user, live, dedupeByAddress(finalSmtp), findings);
 
   if (!current) {
+    const nameProblem = creatableName(user.name);
+    if (nameProblem) {
+      findings.push(finding('MailUserNotCreatable', `${formatAddress(tenant, 'MailUser', user.name)} does not exist and cannot be created: ${nameProblem}`, { ...about(user, user.locate(['metadata', 'name'])), hint: "metadata.name becomes the new mail user's Name and Alias: use its alias (e.g. LaraN) or its primary SMTP address." }));
+      return { actions, findings };
+    }
     if (spec.externalEmailAddress === undefined || spec.microsoftOnlineServicesId === undefined) {
       findings.push(finding('MailUserNotCreatable', `${formatAddress(tenant, 'MailUser', user.name)} does not exist and cannot be created without externalEmailAddress and microsoftOnlineServicesId`, about(user, source())));
       return { actions, findings };
@@ -285,6 +290,17 @@ export function diffMailUser(context: PlanContext, user: Resource<'MailUser'>): 
   }
   actions.push(action);
   return { actions, findings };
+}
+
+/** Exchange's alias: letters, digits and !#$%&'*+-/=?^_`{|}~, dots between them; Name and Alias up to 64. */
+const ALIAS = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(?:\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*$/;
+
+/** Why a mail user could not be created under this name, if it could not. */
+function creatableName(name: string): string | undefined {
+  if (name.length > 64) return `the name is longer than 64 characters, the most Exchange allows`;
+  if (name.includes('@')) return undefined; // an address: the Name, and Exchange derives the alias
+  if (!ALIAS.test(name)) return `${JSON.stringify(name)} is not a valid alias (spaces and characters such as , ; " ( ) are not allowed)`;
+  return undefined;
 }
 
 function dedupeByAddress<T extends { address: string }>(items: T[]): T[] {

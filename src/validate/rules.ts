@@ -57,6 +57,9 @@ function checkDuplicates(desired: DesiredState): Finding[] {
     );
   };
   for (const resource of allResources(desired)) {
+    if (/[\r\n\u2028\u2029\u0085]/.test(resource.name)) {
+      findings.push(finding('InvalidName', `metadata.name ${JSON.stringify(resource.name)} has a line break`, about(resource, resource.locate(['metadata', 'name']))));
+    }
     remember(`${resource.tenant ?? ''}\0${resource.kind}\0${resource.name.toLowerCase()}`, resource, formatAddress(resource.tenant, resource.kind, resource.name), ['metadata', 'name']);
   }
   // Two scope resources may have different metadata names yet manage the same Exchange group.

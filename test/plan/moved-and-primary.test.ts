@@ -66,3 +66,27 @@ describe('primary addresses in emailAddresses', () => {
     expect(validateDirectory(same, { cwd: same }).findings).toEqual([]);
   });
 });
+
+describe('names', () => {
+  const rename = (root: string, from: string, to: string) => {
+    const file = join(root, 'northwind/mailusers.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
+  };
+
+  it('a mail user to create needs a name Exchange accepts as its alias, or an address', () => {
+    for (const [name, ok] of [['Isaiah Langer', false], ['Isaiah,Langer', false], ['.IsaiahL', false], ['x'.repeat(65), false], ['Isaiah.Langer', true], ["o'brien", true], ['Isaiah.Langer@northwindtraders.com', true]] as const) {
+      const root = copy();
+      rename(root, '  name: IsaiahL', `  name: "${name}"`);
+      const plan = planOf(root);
+      const problem = plan.findings.find((f) => f.code === 'MailUserNotCreatable');
+      if (ok) expect(problem, name).toBeUndefined();
+      else expect(problem, name).toMatchObject({ severity: 'error', location: { file: 'northwind/mailusers.yaml', line: 99, column: 9 } });
+    }
+  });
+
+  it('a name with a line break is an error', () => {
+    const root = copy();
+    rename(root, '  name: IsaiahL', '  name: "Isaiah\\nLanger"');
+    expect(validateDirectory(root, { cwd: root }).findings.map((f) => [f.code, f.location?.line])).toEqual([['InvalidName', 99]]);
+  });
+});
