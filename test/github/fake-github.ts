@@ -16,6 +16,8 @@ export interface FakeComment {
   id: number;
   issue: number;
   body: string;
+  /** Who wrote it (default: the workflow's bot). */
+  author?: string;
 }
 
 export interface FakeIssue {
@@ -67,7 +69,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   } as FakeGitHub;
 
   const base = `/repos/${OWNER}/${REPO}`;
-  const commentJson = (c: FakeComment) => ({ id: c.id, body: c.body, html_url: `https://github.test/${OWNER}/${REPO}/issues/${c.issue}#issuecomment-${c.id}`, user: { login: 'github-actions[bot]' } });
+  const commentJson = (c: FakeComment) => ({ id: c.id, body: c.body, html_url: `https://github.test/${OWNER}/${REPO}/issues/${c.issue}#issuecomment-${c.id}`, user: { login: c.author ?? 'github-actions[bot]' } });
   const issueJson = (i: FakeIssue) => ({
     number: i.number,
     title: i.title,

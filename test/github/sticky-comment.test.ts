@@ -45,6 +45,14 @@ describe('github plan-comment: the sticky comment', () => {
     expect(r.stdout).toContain('plan comment updated: https://github.test/contoso-it/exo-config/issues/7#issuecomment-104');
   });
 
+  it("never takes over someone else's comment that starts with the marker", async () => {
+    github.comments.push({ id: 90, issue: 7, body: `${PLAN_MARKER}\nI can write the marker too`, author: 'mallory' });
+    const r = await w.run(['github', 'plan-comment', '--state', 'state']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(github.lines()).toEqual([`GET ${base}/issues/7/comments?per_page=100`, `POST ${base}/issues/7/comments`]);
+    expect(github.comments.find((c) => c.id === 90)!.body).toBe(`${PLAN_MARKER}\nI can write the marker too`);
+  });
+
   it('creates the comment once, then updates it: never a second one', async () => {
     seed(7);
     const first = await w.run(['github', 'plan-comment', '--state', 'state']);

@@ -43,7 +43,7 @@ import { pullRequestOf, readEventPayload } from '../../github/event.js';
 import { syncDriftIssue, syncFailureIssue } from '../../github/issues.js';
 import { mergedPullRequestFor } from '../../github/pulls.js';
 import { splitPlans, type PlanSplit } from '../../github/split.js';
-import { upsertStickyComment } from '../../github/sticky-comment.js';
+import { DEFAULT_BOT_LOGIN, upsertStickyComment } from '../../github/sticky-comment.js';
 import type { CliContext } from '../context.js';
 import { loadLiveState, preparePlan } from '../prepare.js';
 import { parseCount } from './plan.js';
@@ -118,7 +118,7 @@ async function planComment(options: PlanCommentOptions, context: CliContext): Pr
       return;
     }
     const client = createClient(settings, context.stderr);
-    const result = await posting(`posting the plan comment on #${pr.number}`, () => upsertStickyComment(client, settings.repository, pr.number, PLAN_MARKER, body));
+    const result = await posting(`posting the plan comment on #${pr.number}`, () => upsertStickyComment(client, settings.repository, pr.number, PLAN_MARKER, body, botLogin(context)));
     context.stdout(`plan comment ${result.action}: ${result.url}`);
   };
 
@@ -266,7 +266,7 @@ async function applyReport(options: { record: string[]; sha?: string }, context:
   const common = { runs, sha, ...(pullRequest ? { pullRequest } : {}), ...(settings.runUrl ? { runUrl: settings.runUrl } : {}), at: now() };
   const body = applyReportBody(common);
   if (pullRequest !== undefined) {
-    const posted = await posting(`posting the apply report on #${pullRequest}`, () => upsertStickyComment(client, settings.repository, pullRequest, APPLY_MARKER, body));
+    const posted = await posting(`posting the apply report on #${pullRequest}`, () => upsertStickyComment(client, settings.repository, pullRequest, APPLY_MARKER, body, botLogin(context)));
     context.stdout(`apply report ${posted.action} on #${pullRequest}: ${posted.url}`);
   } else {
     context.stdout(`apply report: no merged pull request for ${sha} (a direct push): job summary only`);
@@ -322,4 +322,9 @@ export function registerGitHub(program: Command, context: CliContext): void {
     .option('--sha <sha>', 'the applied commit (default: GITHUB_SHA)')
     .addHelpText('after', '\nExit codes: 0 reported (whatever the apply outcome), 1 a GitHub request failed or the environment is incomplete.')
     .action((options: { record: string[]; sha?: string }) => applyReport(options, context));
+}
+
+/** Whose comments are the bot's own (EXO_GITOPS_BOT_LOGIN for a GitHub App or PAT token). */
+function botLogin(context: CliContext): string {
+  return context.env.EXO_GITOPS_BOT_LOGIN?.trim() || DEFAULT_BOT_LOGIN;
 }
