@@ -160,27 +160,18 @@ export function loadDesiredState(directory: string, options: LoadOptions = {}): 
   return { desired, findings };
 }
 
+/** Which collection of the desired state holds each kind. */
+const COLLECTION = {
+  Tenant: 'tenants',
+  OrganizationRelationship: 'relationships',
+  MigrationEndpoint: 'endpoints',
+  MigrationScope: 'scopes',
+  MailUser: 'mailUsers',
+  CloudManagement: 'cloudManagement',
+} as const satisfies Record<ResourceKind, keyof DesiredState>;
+
 function addResource(desired: DesiredState, resource: Resource): void {
-  switch (resource.kind) {
-    case 'Tenant':
-      desired.tenants.push(resource as Resource<'Tenant'>);
-      break;
-    case 'OrganizationRelationship':
-      desired.relationships.push(resource as Resource<'OrganizationRelationship'>);
-      break;
-    case 'MigrationEndpoint':
-      desired.endpoints.push(resource as Resource<'MigrationEndpoint'>);
-      break;
-    case 'MigrationScope':
-      desired.scopes.push(resource as Resource<'MigrationScope'>);
-      break;
-    case 'MailUser':
-      desired.mailUsers.push(resource as Resource<'MailUser'>);
-      break;
-    case 'CloudManagement':
-      desired.cloudManagement.push(resource as Resource<'CloudManagement'>);
-      break;
-  }
+  (desired[COLLECTION[resource.kind]] as Resource[]).push(resource);
 }
 
 /** `members` from YAML plus the addresses of `membersFile`, each with the place it was written. */
