@@ -10,10 +10,9 @@
 //     source side must not publish to a target that is not ready); their actions are skipped.
 //   - Exchange's throttling errors are retried inside PowerShell with backoff; nothing else is.
 
-import { execa } from 'execa';
 import { hasErrors } from '../model/finding.js';
 import type { Action, DestructiveClass, Plan, TenantPlan } from '../model/plan.js';
-import { PWSH_ARGUMENTS, pwshCommand, stderrTail } from '../export/pwsh.js';
+import { pwshCommand, runScript, stderrTail } from '../process/pwsh.js';
 import { renderApplyScript, STEP_MARKER, type ApplyScriptOptions } from '../render/ps-apply.js';
 import { connectionSecretNames } from '../render/ps-session.js';
 import { redact, secretValues } from '../util/redact.js';
@@ -93,39 +92,26 @@ async function runTenant(tenant: TenantPlan, script: string, options: ApplyOptio
   const started = performance.now();
   let last = started;
 
-  const subprocess = execa(pwshCommand(options.env), [...PWSH_ARGUMENTS], {
-    input: script,
-    env: options.env,
-    extendEnv: false,
-    reject: false,
-    maxBuffer: 2 ** 30,
-    ...(options.cwd ? { cwd: options.cwd } : {}),
-  });
-  try {
-    for await (const line of subprocess.iterable({ from: 'stdout' })) {
-      const text = String(line);
-      if (!text.includes(STEP_MARKER)) continue;
-      let parsed: { [STEP_MARKER]?: string; status?: string; reason?: string; error?: string };
-      try {
-        parsed = JSON.parse(text) as typeof parsed;
-      } catch {
-        continue;
-      }
-      const action = parsed[STEP_MARKER] !== undefined ? byId.get(parsed[STEP_MARKER]) : undefined;
-      if (!action || reported.has(action.id)) continue;
-      const now = performance.now();
-      const duration = Math.round(now - last);
-      last = now;
-      reported.add(action.id);
-      if (parsed.status === 'succeeded' && action.action !== 'blocked') report(resultOf(action, PAST_TENSE[action.action], duration));
-      else if (parsed.status === 'skipped') report(resultOf(action, 'skipped', duration, { reason: redact(parsed.reason ?? '', secrets) }));
-      else report(resultOf(action, 'failed', duration, { error: redact(parsed.error ?? 'unknown error', secrets) }));
+  const onLine = (text: string): void => {
+    if (!text.includes(STEP_MARKER)) return;
+    let parsed: { [STEP_MARKER]?: string; status?: string; reason?: string; error?: string };
+    try {
+      parsed = JSON.parse(text) as typeof parsed;
+    } catch {
+      return;
     }
-  } catch {
-    // The process could not be started or its output ended abruptly: handled below from its result.
-  }
-  const result = await subprocess;
-  const notFound = (result.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+    const action = parsed[STEP_MARKER] !== undefined ? byId.get(parsed[STEP_MARKER]) : undefined;
+    if (!action || reported.has(action.id)) return;
+    const now = performance.now();
+    const duration = Math.round(now - last);
+    last = now;
+    reported.add(action.id);
+    if (parsed.status === 'succeeded' && action.action !== 'blocked') report(resultOf(action, PAST_TENSE[action.action], duration));
+    else if (parsed.status === 'skipped') report(resultOf(action, 'skipped', duration, { reason: redact(parsed.reason ?? '', secrets) }));
+    else report(resultOf(action, 'failed', duration, { error: redact(parsed.error ?? 'unknown error', secrets) }));
+  };
+  const result = await runScript(script, { env: options.env, onLine, ...(options.cwd ? { cwd: options.cwd } : {}) });
+  const notFound = result.failure === 'not-found';
   // Actions that never reported: the session failed before them (sign-in, a parse error, a crash).
   const why = notFound
     ? `PowerShell was not found (${pwshCommand(options.env)})`

@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { redact, secretValues } from '../util/redact.js';
 import { exportScript, SNAPSHOT_BEGIN, SNAPSHOT_END } from './script.js';
 import type { RetrySettings } from '../render/ps-retry.js';
-import { runPwsh, stderrTail } from './pwsh.js';
+import { runScript, stderrTail } from '../process/pwsh.js';
 
 export interface ExportOptions {
   env: NodeJS.ProcessEnv;
@@ -34,7 +34,7 @@ export function groupsToRead(desired: DesiredState, tenant: string): string[] {
 
 export async function exportTenant(desired: DesiredState, tenant: Resource<'Tenant'>, options: ExportOptions): Promise<Snapshot> {
   const script = exportScript(tenant, { groups: groupsToRead(desired, tenant.name), ...(options.retry ? { retry: options.retry } : {}) });
-  const result = await runPwsh(script, options);
+  const result = await runScript(script, options);
   const secrets = secretValues(options.env, connectionSecretNames(tenant.spec));
   const fail = (message: string): never => {
     throw new SnapshotError(tenant.name, redact(message, secrets));

@@ -5,7 +5,7 @@
 // group the repository names.
 
 import type { Resource } from '../model/desired.js';
-import { connectCommand, DISCONNECT_COMMAND } from '../render/ps-session.js';
+import { connectCommand, DISCONNECT_COMMAND, SCRIPT_PREFERENCES } from '../render/ps-session.js';
 import { psArray } from '../render/ps-literal.js';
 import { DEFAULT_RETRY, retryFunction, type RetrySettings } from '../render/ps-retry.js';
 
@@ -65,36 +65,35 @@ export interface ExportScriptOptions {
 
 export function exportScript(tenant: Resource<'Tenant'>, options: ExportScriptOptions): string {
   return `# exo-gitops export: read-only. Tenant ${tenant.name} (${tenant.spec.organization}).
-$ErrorActionPreference = 'Stop'
-$ProgressPreference = 'SilentlyContinue'
+${SCRIPT_PREFERENCES}
 ${retryFunction({ ...DEFAULT_RETRY, ...options.retry })}
 
 ${connectCommand(tenant.spec)}
 try {
   $state = [ordered]@{}
-  $organization = Invoke-ExoCall { Get-OrganizationConfig }
+  $organization = Invoke-ExoCall { Get-OrganizationConfig -ErrorAction Stop }
   $state.OrganizationConfig = [ordered]@{ IsDehydrated = [bool]$organization.IsDehydrated }
-  $state.AcceptedDomain = @(Invoke-ExoCall { Get-AcceptedDomain } | ForEach-Object { $d = $_; [ordered]@{ DomainName = [string]$d.DomainName; DomainType = [string]$d.DomainType } })
-  $state.OrganizationRelationship = @(Invoke-ExoCall { Get-OrganizationRelationship } | ForEach-Object { $r = $_; ${record('$r', RELATIONSHIP, '    ')} })
-  $state.MigrationEndpoint = @(Invoke-ExoCall { Get-MigrationEndpoint } | ForEach-Object { $e = $_; ${record('$e', ENDPOINT, '    ')} })
+  $state.AcceptedDomain = @(Invoke-ExoCall { Get-AcceptedDomain -ErrorAction Stop } | ForEach-Object { $d = $_; [ordered]@{ DomainName = [string]$d.DomainName; DomainType = [string]$d.DomainType } })
+  $state.OrganizationRelationship = @(Invoke-ExoCall { Get-OrganizationRelationship -ErrorAction Stop } | ForEach-Object { $r = $_; ${record('$r', RELATIONSHIP, '    ')} })
+  $state.MigrationEndpoint = @(Invoke-ExoCall { Get-MigrationEndpoint -ErrorAction Stop } | ForEach-Object { $e = $_; ${record('$e', ENDPOINT, '    ')} })
   $groups = @()
   foreach ($groupName in ${psArray(options.groups)}) {
     $group = $null
     try {
-      $group = Invoke-ExoCall { Get-DistributionGroup -Identity $groupName }
+      $group = Invoke-ExoCall { Get-DistributionGroup -Identity $groupName -ErrorAction Stop }
     } catch {
       if ($_.Exception.Message -notlike '*couldn''t be found*') { throw }
     }
     if ($null -ne $group) {
-      $members = @(Invoke-ExoCall { Get-DistributionGroupMember -Identity $group.Name -ResultSize Unlimited } | ForEach-Object { [string]$_.PrimarySmtpAddress })
+      $members = @(Invoke-ExoCall { Get-DistributionGroupMember -Identity $group.Name -ResultSize Unlimited -ErrorAction Stop } | ForEach-Object { [string]$_.PrimarySmtpAddress })
       $groups += ${record('$group', GROUP, '      ', ['Members = $members'])}
     }
   }
   $state.DistributionGroup = $groups
   $previous = @{}
-  Invoke-ExoCall { Get-User -ResultSize Unlimited -RecipientTypeDetails MailUser } | ForEach-Object { $previous[[string]$_.Identity] = [string]$_.PreviousRecipientTypeDetails }
-  $state.MailUser = @(Invoke-ExoCall { Get-MailUser -ResultSize Unlimited } | ForEach-Object { $u = $_; ${record('$u', MAIL_USER, '    ', ['PreviousRecipientTypeDetails = [string]$previous[[string]$u.Identity]'])} })
-  $state.Mailbox = @(Invoke-ExoCall { Get-Mailbox -ResultSize Unlimited } | ForEach-Object { $m = $_; ${record('$m', MAILBOX, '    ')} })
+  Invoke-ExoCall { Get-User -ResultSize Unlimited -RecipientTypeDetails MailUser -ErrorAction Stop } | ForEach-Object { $previous[[string]$_.Identity] = [string]$_.PreviousRecipientTypeDetails }
+  $state.MailUser = @(Invoke-ExoCall { Get-MailUser -ResultSize Unlimited -ErrorAction Stop } | ForEach-Object { $u = $_; ${record('$u', MAIL_USER, '    ', ['PreviousRecipientTypeDetails = [string]$previous[[string]$u.Identity]'])} })
+  $state.Mailbox = @(Invoke-ExoCall { Get-Mailbox -ResultSize Unlimited -ErrorAction Stop } | ForEach-Object { $m = $_; ${record('$m', MAILBOX, '    ')} })
   Write-Output '${SNAPSHOT_BEGIN}'
   Write-Output ($state | ConvertTo-Json -Depth 8 -Compress)
   Write-Output '${SNAPSHOT_END}'

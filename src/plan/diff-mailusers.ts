@@ -199,8 +199,11 @@ export function diffMailUser(context: PlanContext, user: Resource<'MailUser'>): 
   // Addresses as they will be after this plan, for the accepted-domain check.
   const finalSmtp: { address: string; path: (string | number)[] }[] = [];
   const removed = new Set((spec.removeEmailAddresses ?? []).map(proxyKey));
+  // A mail user's own external address may stay among its proxies in a foreign domain: Exchange
+  // Online makes it the primary of a new MEU, and keeps it as a secondary once another primary is set.
+  const external = current?.ExternalEmailAddress ? bareAddressOfProxy(current.ExternalEmailAddress) : undefined;
   for (const proxy of current?.EmailAddresses ?? []) {
-    if (SMTP.test(proxy) && !removed.has(proxyKey(proxy))) finalSmtp.push({ address: proxy.slice(5), path: ['metadata', 'name'] });
+    if (SMTP.test(proxy) && !removed.has(proxyKey(proxy)) && !(external !== undefined && sameText(proxy.slice(5), external))) finalSmtp.push({ address: proxy.slice(5), path: ['metadata', 'name'] });
   }
   (spec.emailAddresses ?? []).forEach((proxy, i) => {
     if (SMTP.test(proxy)) finalSmtp.push({ address: proxy.slice(5), path: ['spec', 'emailAddresses', i] });

@@ -145,5 +145,8 @@ export function diffEndpoint(context: PlanContext, endpoint: Resource<'Migration
     changes.push({ ...credentialChange, derivedFrom: rotated ? `rotation ${JSON.stringify(context.rotationBaseline!.get(key) ?? '')} → ${JSON.stringify(spec.credentials.rotation ?? '')}` : 'a new application needs its secret' });
   }
   if (changes.length === 0) return { actions: [], findings: [] };
-  return { actions: [{ ...base, id: actionId(tenant, 'MigrationEndpoint', current.Identity), identity: current.Identity, action: 'update', changes, destructive: [], parameters: secretParameters }], findings: [] };
+  // The credential's user name is the application ID, also when only the secret changes.
+  const applicationId = spec.applicationId ?? current.ApplicationId;
+  const parameters = spec.credentials && applicationId ? { ...secretParameters, applicationId } : secretParameters;
+  return { actions: [{ ...base, id: actionId(tenant, 'MigrationEndpoint', current.Identity), identity: current.Identity, action: 'update', changes, destructive: [], parameters }], findings: [] };
 }

@@ -10,7 +10,7 @@
 //     as it finishes.
 
 import type { Action, FieldChange, TenantPlan } from '../model/plan.js';
-import { DISCONNECT_COMMAND, connectCommand } from './ps-session.js';
+import { DISCONNECT_COMMAND, SCRIPT_PREFERENCES, connectCommand } from './ps-session.js';
 import { psArray, psBool, psEnv, psString } from './ps-literal.js';
 import { DEFAULT_RETRY, retryFunction } from './ps-retry.js';
 
@@ -75,22 +75,30 @@ function fieldParameters(changes: readonly FieldChange[], skip: readonly string[
 function credentialLines(action: Action): string[] {
   const secretEnv = action.parameters?.secretEnv;
   const applicationId = action.changes.find((c) => c.field === 'ApplicationId')?.after ?? action.parameters?.applicationId;
-  if (typeof secretEnv !== 'string') throw new Error(`${action.id}: no secretEnv to send credentials with`);
+  if (typeof secretEnv !== 'string') throw new UnsupportedChangeError(`${action.id}: no secretEnv to send credentials with`);
+  // Exchange takes the migration app's ID as the credential's user name; the PSCredential
+  // constructor also throws on an empty one. A plan without it cannot send the secret.
+  if (typeof applicationId !== 'string' || applicationId.trim() === '') throw new UnsupportedChangeError(`${action.id}: no application ID to send the credentials with: re-plan`);
   return [
     `$secret = ConvertTo-SecureString -String ${psEnv(secretEnv)} -AsPlainText -Force`,
-    `$credential = New-Object System.Management.Automation.PSCredential -ArgumentList ${psString(String(applicationId ?? ''))}, $secret`,
+    `$credential = New-Object System.Management.Automation.PSCredential -ArgumentList ${psString(applicationId)}, $secret`,
   ];
 }
 
+/**
+ * Every Exchange call says -ErrorAction Stop itself: the module's cmdlets are functions of a script
+ * module, and whether a script's own $ErrorActionPreference reaches them depends on how the module
+ * writes its errors (PowerShell issue #4568). Stated on the call, an error always reaches the catch.
+ */
 function renderCall(call: Call): string[] {
   const done = call.doneWhen !== undefined ? ` -DoneWhen ${psString(call.doneWhen)}` : '';
-  if (call.parameters.length === 0) return [`Invoke-ExoCall { ${call.cmdlet} }${done}`];
+  if (call.parameters.length === 0) return [`Invoke-ExoCall { ${call.cmdlet} -ErrorAction Stop }${done}`];
   return [
     'Invoke-ExoCall {',
     '  $parameters = [ordered]@{',
     ...call.parameters.map(([name, value]) => `    ${name} = ${value}`),
     '  }',
-    `  ${call.cmdlet} @parameters`,
+    `  ${call.cmdlet} @parameters -ErrorAction Stop`,
     `}${done}`,
   ];
 }
@@ -172,10 +180,13 @@ export function actionCommands(action: Action): string[] {
     }
     case 'MailUser': {
       if (action.action === 'create') {
-        const creation = ['Name', 'Alias', 'DisplayName', 'ExternalEmailAddress', 'MicrosoftOnlineServicesID', 'PrimarySmtpAddress'];
+        // New-MailUser -PrimarySmtpAddress works only on-premises: in Exchange Online the new MEU's
+        // primary address becomes its external address. The primary is set by the follow-up
+        // Set-MailUser, as an SMTP: address in EmailAddresses.
+        const creation = ['Name', 'Alias', 'DisplayName', 'ExternalEmailAddress', 'MicrosoftOnlineServicesID'];
         const created = action.changes.filter((c) => creation.includes(c.field));
         const rest = action.changes.filter((c) => !creation.includes(c.field));
-        const setParameters = [...fieldParameters(rest), ...addressParameter(rest, { primaryAsProxy: false })];
+        const setParameters = [...fieldParameters(rest, ['PrimarySmtpAddress']), ...addressParameter(rest, { primaryAsProxy: true })];
         const name = psString(String(created.find((c) => c.field === 'Name')!.after));
         return [
           // The mail user never signs in with this password: it is random, made inside PowerShell, and discarded.
@@ -189,8 +200,7 @@ export function actionCommands(action: Action): string[] {
   }
 }
 
-const PRELUDE = (options: Required<Pick<ApplyScriptOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>>): string => `$ErrorActionPreference = 'Stop'
-$ProgressPreference = 'SilentlyContinue'
+const PRELUDE = (options: Required<Pick<ApplyScriptOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>>): string => `${SCRIPT_PREFERENCES}
 ${retryFunction(options)}
 $ExoSucceeded = @{}
 

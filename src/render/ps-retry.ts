@@ -3,8 +3,12 @@
 
 import { psArray } from './ps-literal.js';
 
-/** Substrings of Exchange Online's throttling errors (the simulator's copy the second). */
-export const THROTTLING_PATTERNS = ['*throttl*', '*exceeded the maximum number of requests*', '*Micro delay applied*', '*too many requests*', '*Server Busy*'];
+/**
+ * Substrings of Exchange Online's throttling errors (the simulator's copy the second). "Micro delay
+ * applied" is not one of them: Exchange prints it as a WARNING and the call succeeds (Microsoft
+ * support article 2881759, "Micro delay applied" warning or delays occur in Exchange Online).
+ */
+export const THROTTLING_PATTERNS = ['*throttl*', '*exceeded the maximum number of requests*', '*too many requests*', '*Server Busy*'];
 
 export interface RetrySettings {
   /** Attempts per call, the first included. */

@@ -20,9 +20,18 @@ export function connectCommand(tenant: TenantConnection): string {
   }
   args.push(`-Organization ${psString(organization)}`);
   if (environment !== undefined) args.push(`-ExchangeEnvironmentName ${psString(environment)}`);
-  args.push('-ShowBanner:$false');
+  args.push('-ShowBanner:$false', '-ErrorAction Stop');
   return `Connect-ExchangeOnline ${args.join(' ')}`;
 }
+
+/**
+ * The preferences every generated script starts with: errors stop the script unless caught; no
+ * progress bars; plain text, never ANSI colours, in output a program reads (PowerShell 7.2+ colours
+ * warnings and errors even when redirected).
+ */
+export const SCRIPT_PREFERENCES = `$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+$PSStyle.OutputRendering = 'PlainText'`;
 
 export const DISCONNECT_COMMAND = 'Disconnect-ExchangeOnline -Confirm:$false';
 

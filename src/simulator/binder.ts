@@ -1,9 +1,9 @@
 // Parameter binding against the official Exchange Online signatures (signatures.json, derived by
 // scripts/derive-signatures.mjs): names by unique case-insensitive prefix or alias, parameter set
 // resolution, mandatory parameters, and argument transformation, with PowerShell's own wording.
-import type { Position } from './ast.js';
+import type { Position } from './embedded/ast.js';
 import { ErrorRecord, TerminatingError } from './errors.js';
-import { type EvaluatedArgument, parameterError, statementError } from './interpreter.js';
+import { type EvaluatedArgument, parameterError, statementError } from './embedded/interpreter.js';
 import signaturesJson from './signatures.json' with { type: 'json' };
 import {
   Hashtable,
@@ -35,7 +35,7 @@ export interface CmdletSignature {
   onPremisesOnly: string[];
 }
 
-interface SignatureFile {
+export interface SignatureFile {
   commonParameters: string[];
   commonParameterAliases: Record<string, string[]>;
   cmdlets: Record<string, CmdletSignature>;
@@ -47,25 +47,8 @@ export function cmdletNames(): string[] {
   return Object.keys(signatures.cmdlets);
 }
 
-/** A value for a multi-valued parameter given as @{Add=...; Remove=...}. */
-export interface MultiValuedChange {
-  add: unknown[];
-  remove: unknown[];
-}
-
-export function isMultiValuedChange(value: unknown): value is MultiValuedChange {
-  return typeof value === 'object' && value !== null && 'add' in value && 'remove' in value && !Array.isArray(value);
-}
-
-export interface BoundCommand {
-  cmdlet: string;
-  parameterSet: string;
-  /** Canonical parameter name to coerced value. */
-  values: Map<string, unknown>;
-  /** Canonical names in the order they were given (for "the first attribute" errors). */
-  order: string[];
-  errorAction: string | null;
-}
+export { isMultiValuedChange, type BoundCommand, type MultiValuedChange } from './engine/bound.js';
+import type { BoundCommand, MultiValuedChange } from './engine/bound.js';
 
 interface ResolvedName {
   name: string;
@@ -343,7 +326,7 @@ function coerce(cmdlet: string, name: string, parameter: ParameterSignature, val
   }
   if (type === 'Guid') {
     const guid = parseGuid(single);
-    if (guid === null || Array.isArray(single)) return fail(`Cannot convert value "${toStr(single)}" to type "System.Guid". Error: "Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)."`);
+    if (guid === null || Array.isArray(single)) return fail(`Cannot convert value "${toStr(single)}" to type "System.Guid". Error: "Unrecognized Guid format."`);
     return new PSGuid(guid);
   }
   if (type === 'Int32' || type === 'UInt32') {
@@ -419,4 +402,26 @@ function coerceEnum(type: string, validValues: string[], value: unknown, fail: (
   if (!flags) return [...matched][0] ?? 'None';
   const ordered = validValues.filter((candidate) => matched.has(candidate));
   return ordered.length === 0 ? 'None' : ordered.join(', ');
+}
+
+/** The signatures of every cmdlet the simulator knows: one table for both hosts (binding here, declarations in the pwsh module). */
+export function signatureTable(): SignatureFile {
+  return signatures;
+}
+
+/**
+ * A call another host has already bound (real pwsh, whose binder resolved names and the parameter
+ * set): the same argument transformation as here, so the engine sees the same values either way.
+ */
+export function boundFromHost(cmdlet: string, parameterSet: string, parameters: Map<string, unknown>): BoundCommand {
+  const signature = signatures.cmdlets[cmdlet];
+  if (!signature) throw new Error(`no signature for ${cmdlet}`);
+  const values = new Map<string, unknown>();
+  const at: Position = { line: 0, column: 0, lineText: '', length: 0 };
+  for (const [name, value] of parameters) {
+    const parameter = signature.parameters[name];
+    if (!parameter) throw statementError(parameterError(`A parameter cannot be found that matches parameter name '${name}'.`, 'NamedParameterNotFound', cmdlet, at));
+    values.set(name, coerce(cmdlet, name, parameter, value, at));
+  }
+  return { cmdlet, parameterSet, values, order: [...parameters.keys()], errorAction: null };
 }

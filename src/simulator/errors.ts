@@ -1,5 +1,5 @@
 // Errors and control-flow signals of the interpreter.
-import type { Position } from './ast.js';
+import type { Position } from './embedded/ast.js';
 
 /** A construct or cmdlet the simulator does not implement. Never caught by try/catch: it must be loud. */
 export class NotSupportedError extends Error {}
@@ -69,12 +69,43 @@ export class ExitSignal {
   constructor(readonly code: number) {}
 }
 
+/**
+ * Exchange's exception types by short name, with the namespaces Exchange's assemblies use where
+ * known (ManagementObjectNotFoundException is Microsoft.Exchange.Configuration.Tasks'); the rest sit
+ * in the namespace of their area. The stand-in module for real pwsh defines every one of them, so
+ * `catch [Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException]` works there.
+ */
+export const EXCHANGE_EXCEPTIONS: Record<string, string> = {
+  ManagementObjectNotFoundException: 'Microsoft.Exchange.Configuration.Tasks',
+  ManagementObjectAmbiguousException: 'Microsoft.Exchange.Configuration.Tasks',
+  RecipientTaskException: 'Microsoft.Exchange.Configuration.Tasks',
+  ADObjectAlreadyExistsException: 'Microsoft.Exchange.Data.Directory',
+  InvalidOperationInDirSyncedObjectException: 'Microsoft.Exchange.Data.Directory',
+  ProxyAddressExistsException: 'Microsoft.Exchange.Data.Directory',
+  NotAcceptedDomainException: 'Microsoft.Exchange.Data.Directory',
+  MultiplePrimarySmtpAddressesException: 'Microsoft.Exchange.Data.Directory',
+  InvalidSmtpAddressException: 'Microsoft.Exchange.Data',
+  DuplicateOrganizationRelationshipDomainException: 'Microsoft.Exchange.Management.SystemConfigurationTasks',
+  MemberAlreadyExistsException: 'Microsoft.Exchange.Management.RecipientTasks',
+  MemberNotFoundException: 'Microsoft.Exchange.Management.RecipientTasks',
+  MigrationEndpointDuplicateException: 'Microsoft.Exchange.Migration',
+  MigrationEndpointInvalidRemoteTenantException: 'Microsoft.Exchange.Migration',
+  MigrationEndpointInvalidTypeException: 'Microsoft.Exchange.Migration',
+  MigrationPermanentException: 'Microsoft.Exchange.Migration',
+  ThrottlingException: 'Microsoft.Exchange.Configuration.Tasks',
+  SimulatedFailureException: 'Microsoft.Exchange.Simulator',
+};
+
+export function exchangeExceptionType(reason: string): string {
+  return `${EXCHANGE_EXCEPTIONS[reason] ?? 'Microsoft.Exchange.Data'}.${reason}`;
+}
+
 /** Exchange's own errors, as the service words them. `reason` is the exception's short name. */
 export function exchangeError(message: string, reason: string, category = 'NotSpecified', targetObject?: unknown): CmdletError {
   return new CmdletError(
     new ErrorRecord(message, {
       reason,
-      exceptionType: `Microsoft.Exchange.${reason}`,
+      exceptionType: exchangeExceptionType(reason),
       category,
       targetObject,
     }),

@@ -1,6 +1,6 @@
 // The runtime values of the interpreter and PowerShell's conversions between them
 // (truthiness, string conversion, comparison), case-insensitive as PowerShell is.
-import type { ScriptBlockAst } from './ast.js';
+import type { ScriptBlockAst } from './embedded/ast.js';
 import { ErrorRecord } from './errors.js';
 
 /** A [pscustomobject] or an object returned by a cmdlet: ordered, case-insensitive properties. */
@@ -121,6 +121,17 @@ export class DateTimeValue {
   }
 }
 
+/** System.Char ([char]'a', [char]13): a string of one UTF-16 unit that converts to its code as a number. */
+export class CharValue {
+  constructor(readonly char: string) {}
+  get code(): number {
+    return this.char.charCodeAt(0);
+  }
+  toString(): string {
+    return this.char;
+  }
+}
+
 /** A switch parameter's value inside a function ([switch]$Force). */
 export class SwitchValue {
   constructor(readonly isPresent: boolean) {}
@@ -183,6 +194,7 @@ export function toNumber(value: unknown): number {
     return parsed;
   }
   if (value instanceof SwitchValue) return value.isPresent ? 1 : 0;
+  if (value instanceof CharValue) return value.code;
   if (Array.isArray(value) && value.length === 1) return toNumber(value[0]);
   return Number.NaN;
 }
@@ -239,6 +251,7 @@ function comparable(value: unknown): unknown {
   if (value instanceof PSGuid) return value.value;
   if (value instanceof SwitchValue) return value.isPresent;
   if (value instanceof DateTimeValue) return value.date.getTime();
+  if (value instanceof CharValue) return value.char;
   return value;
 }
 
@@ -289,6 +302,7 @@ export function typeNameOf(value: unknown): string {
   if (value instanceof PSCredential) return 'System.Management.Automation.PSCredential';
   if (value instanceof ScriptBlock) return 'System.Management.Automation.ScriptBlock';
   if (value instanceof DateTimeValue) return 'System.DateTime';
+  if (value instanceof CharValue) return 'System.Char';
   if (value instanceof ErrorRecord) return 'System.Management.Automation.ErrorRecord';
   return 'System.Object';
 }

@@ -298,7 +298,7 @@ describe('MigrationEndpoint', () => {
     const a = actionById(rotated, 'northwind/MigrationEndpoint/Contoso-T2T');
     expect(a.action).toBe('update');
     expect(a.changes).toEqual([{ field: 'Credentials', sensitive: true, derivedFrom: 'rotation "2026-10-01" → "2026-11-01"' }]);
-    expect(a.parameters).toEqual({ secretEnv: 'NORTHWIND_MIGRATION_APP_SECRET' });
+    expect(a.parameters).toEqual({ secretEnv: 'NORTHWIND_MIGRATION_APP_SECRET', applicationId: '8b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' });
 
     const unchanged = planFor(baseFiles(), snapshots(), { rotationBaseline: new Map([[key, '2026-11-01']]) });
     expect(allActions(unchanged)).toEqual([]);

@@ -82,7 +82,7 @@ describe('binding against the official signatures', () => {
       { tenants: [contoso({ MailUser: [mailUser('lara', 'contoso.com')] })] },
     );
     expect(r.stdout.split('\n')).toEqual([
-      'ERR:ParameterBindingArgumentTransformationException:Cannot process argument transformation on parameter \'ExchangeGuid\'. Cannot convert value "not-a-guid" to type "System.Guid". Error: "Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)."',
+      'ERR:ParameterBindingArgumentTransformationException:Cannot process argument transformation on parameter \'ExchangeGuid\'. Cannot convert value "not-a-guid" to type "System.Guid". Error: "Unrecognized Guid format."',
       'ERR:ParameterBindingArgumentTransformationException:Cannot process argument transformation on parameter \'Enabled\'. Cannot convert value "System.String" to type "System.Boolean". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.',
       'ERR:ParameterBindingArgumentTransformationException:Cannot process argument transformation on parameter \'MailboxMoveCapability\'. Cannot convert value "Sideways" to type "Microsoft.Exchange.Data.MailboxMoveCapability". Error: "Unable to match the identifier name Sideways to a valid enumerator name. Specify one of the following enumerator names and try again:',
       'Inbound, Outbound, RemoteInbound, RemoteOutbound"',

@@ -123,7 +123,7 @@ describe('migration endpoints', () => {
     expect(JSON.parse(lines[1]!)).toEqual({ UserName: 'app-id', Password: 'System.Security.SecureString' });
     expect(lines[2]).toBe('System.Management.Automation.PSCredential System.Security.SecureString');
     expect(lines[3]).toBe('50');
-    expect(lines[4]).toMatch(/^ERR:MigrationEndpointInvalidRemoteTenantException:The remote tenant 'northwindtraders.onmicrosoft.com' is this organization/);
+    expect(lines[4]).toBe('ERR:MigrationEndpointInvalidRemoteTenantException:ASSERT: The resource tenant and the accessing tenant cannot be equal');
     expect(lines[5]).toMatch(/^ERR:MigrationEndpointDuplicateException:/);
     expect(lines[6]).toBe('Success');
     expect(lines[7]).toMatch(/^ERR:ManagementObjectNotFoundException:.*'missing'/);
@@ -178,12 +178,57 @@ describe('distribution groups and members', () => {
     expect(state.DistributionGroup[0]).toMatchObject({ Name: 'Migration Scope', RecipientTypeDetails: 'MailUniversalSecurityGroup', Members: [], IsDirSynced: false });
   });
 
+  it('exports no members for an empty group through a function that returns (& $Call)', async () => {
+    // The export script's shape: Invoke-ExoCall returns (& $Call); an empty group must give @(), not @($null).
+    const r = await run(
+      session(
+        CONNECT_CONTOSO,
+        String.raw`
+function Invoke-ExoCall {
+  param([scriptblock]$Call)
+  while ($true) {
+    try {
+      return (& $Call)
+    } catch {
+      throw
+    }
+  }
+}
+function F {
+  param([scriptblock]$Call)
+  return (& $Call)
+}
+$empty = @(F { Get-DistributionGroupMember -Identity 'Empty Scope' -ResultSize Unlimited } | ForEach-Object { [string]$_.PrimarySmtpAddress })
+Write-Output $empty.Count
+$members = @(Invoke-ExoCall { Get-DistributionGroupMember -Identity 'Empty Scope' -ResultSize Unlimited -ErrorAction Stop } | ForEach-Object { [string]$_.PrimarySmtpAddress })
+Write-Output ([pscustomobject]@{ Members = $members } | ConvertTo-Json -Compress)
+$full = @(Invoke-ExoCall { Get-DistributionGroupMember -Identity 'Full Scope' -ResultSize Unlimited -ErrorAction Stop } | ForEach-Object { [string]$_.PrimarySmtpAddress })
+Write-Output ([pscustomobject]@{ Members = $full } | ConvertTo-Json -Compress)`,
+      ),
+      {
+        tenants: [
+          contoso({
+            DistributionGroup: [
+              { Name: 'Empty Scope', PrimarySmtpAddress: 'EmptyScope@contoso.com', RecipientTypeDetails: 'MailUniversalSecurityGroup', IsDirSynced: false, Members: [] },
+              { Name: 'Full Scope', PrimarySmtpAddress: 'FullScope@contoso.com', RecipientTypeDetails: 'MailUniversalSecurityGroup', IsDirSynced: false, Members: ['lara@contoso.com'] },
+            ],
+          }),
+        ],
+      },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n')).toEqual(['0', '{"Members":[]}', '{"Members":["lara@contoso.com"]}']);
+  });
+
   it('refuses member changes of a directory-synced group', async () => {
     const r = await run(
       session(CONNECT_CONTOSO, attempt("Add-DistributionGroupMember 'Synced' -Member 'lara'")),
       { tenants: [contoso({ DistributionGroup: [{ Name: 'Synced', PrimarySmtpAddress: 'synced@contoso.com', RecipientTypeDetails: 'MailUniversalSecurityGroup', IsDirSynced: true, Members: [] }] })] },
     );
-    expect(r.stdout).toContain("can't be performed on the object 'Synced' because the object is being synchronized from your on-premises organization.");
+    expect(r.stdout).toBe(
+      'ERR:InvalidOperationInDirSyncedObjectException:The operation on mailbox "Synced" failed because it\'s out of the current user\'s write scope. ' +
+        "The action 'Add-DistributionGroupMember', 'Members', can't be performed on the object 'Synced' because the object is being synchronized from your on-premises organization. This action should be performed on the object in your on-premises organization.",
+    );
   });
 });
 
@@ -203,7 +248,8 @@ describe('mail users', () => {
           "(Get-MailUser 'Lara Newman').EmailAddresses -join ','",
           attempt("Get-MailUser 'nobody'"),
           attempt("New-MailUser -Name 'Lara Newman' -ExternalEmailAddress 'x@contoso.com'"),
-          attempt("New-MailUser -Name 'Other' -ExternalEmailAddress 'o@contoso.com' -PrimarySmtpAddress 'laran@northwindtraders.onmicrosoft.com' -MicrosoftOnlineServicesID 'o@northwindtraders.onmicrosoft.com' -Password (ConvertTo-SecureString 'p' -AsPlainText -Force)"),
+          "$null = New-MailUser -Name 'Other' -ExternalEmailAddress 'o@contoso.com' -MicrosoftOnlineServicesID 'o@northwindtraders.onmicrosoft.com' -Password (ConvertTo-SecureString 'p' -AsPlainText -Force)",
+          attempt("Set-MailUser 'Other' -EmailAddresses @{Add='smtp:laran@northwindtraders.onmicrosoft.com'}"),
           attempt("Set-MailUser 'LaraN' -EmailAddresses @{Add='smtp:lara@fabrikam.com'}"),
           "Get-MailUser 'LaraN' | Set-MailUser -CustomAttribute7 'piped'",
           "(Get-MailUser 'LaraN').CustomAttribute7",
@@ -214,24 +260,49 @@ describe('mail users', () => {
     expect(JSON.parse(lines[0]!)).toEqual({
       Name: 'Lara Newman',
       Alias: 'LaraN',
-      PrimarySmtpAddress: 'LaraN@northwindtraders.onmicrosoft.com',
+      // -PrimarySmtpAddress works only on-premises: the external address is the primary one.
+      PrimarySmtpAddress: 'LaraN@contoso.onmicrosoft.com',
       ExternalEmailAddress: 'SMTP:LaraN@contoso.onmicrosoft.com',
       RecipientTypeDetails: 'MailUser',
       PreviousRecipientTypeDetails: 'None',
-      EmailAddresses: ['SMTP:LaraN@northwindtraders.onmicrosoft.com'],
+      EmailAddresses: ['SMTP:LaraN@contoso.onmicrosoft.com', 'smtp:LaraN@northwindtraders.onmicrosoft.com'],
     });
     expect(lines[1]).toMatch(/^\/o=ExchangeLabs\/ou=Exchange Administrative Group \(FYDIBOHF23SPDLT\)\/cn=Recipients\/cn=[0-9a-f]{32}-LaraN$/);
     expect(lines[2]).toBe('00000000-0000-0000-0000-000000000000');
     expect(lines[3]).toBe('Lara Newman');
     expect(lines[4]).toBe('LaraN');
-    expect(lines[5]).toBe('SMTP:LaraN@northwindtraders.onmicrosoft.com,X500:/o=ExchangeLabs/cn=Recipients/cn=abc-lara');
+    expect(lines[5]).toBe('SMTP:LaraN@contoso.onmicrosoft.com,smtp:LaraN@northwindtraders.onmicrosoft.com,X500:/o=ExchangeLabs/cn=Recipients/cn=abc-lara');
     expect(lines[6]).toMatch(/^ERR:ManagementObjectNotFoundException:The operation couldn't be performed because object 'nobody' couldn't be found on '.+'\.$/);
     expect(lines[7]).toBe('ERR:ADObjectAlreadyExistsException:The name "Lara Newman" is already being used. Please try another name.');
-    expect(lines[8]).toBe('ERR:ProxyAddressExistsException:The proxy address "SMTP:laran@northwindtraders.onmicrosoft.com" is already being used by the proxy addresses or LegacyExchangeDN of "Lara Newman". Please choose another proxy address.');
-    expect(lines[9]).toMatch(/^ERR:NotAcceptedDomainException:The proxy address "smtp:lara@fabrikam.com" can't be used because "fabrikam.com" isn't an accepted domain/);
+    expect(lines[8]).toBe('ERR:ProxyAddressExistsException:The proxy address "smtp:laran@northwindtraders.onmicrosoft.com" is already being used by the proxy addresses or LegacyExchangeDN of "Lara Newman". Please choose another proxy address.');
+    expect(lines[9]).toBe("ERR:NotAcceptedDomainException:You can't use the domain because it's not an accepted domain for your organization.");
     expect(lines[10]).toBe('piped');
     const state = await r.state('northwind');
     expect(state.MailUser[0]).toMatchObject({ ExchangeGuid: '4e3188c6-39f5-4387-adc7-b355b6b852c8', ArchiveGuid: '00000000-0000-0000-0000-000000000000', CustomAttribute7: 'piped' });
+  });
+
+  it('ignores New-MailUser -PrimarySmtpAddress (on-premises only): the external address is the primary until Set-MailUser sets one', async () => {
+    const r = await run(
+      session(
+        CONNECT_NORTHWIND,
+        [
+          "$u = New-MailUser -Name 'Megan Bowen' -Alias 'MeganB' -MicrosoftOnlineServicesID 'MeganB@northwindtraders.onmicrosoft.com' -PrimarySmtpAddress 'MeganB@northwindtraders.com' -ExternalEmailAddress 'MeganB@contoso.com' -Password (ConvertTo-SecureString -String 'P@ss' -AsPlainText -Force)",
+          '"$($u.PrimarySmtpAddress) $($u.EmailAddresses -join \',\')"',
+          "Set-MailUser 'MeganB' -EmailAddresses @{Add='SMTP:MeganB@northwindtraders.com'}",
+          "$u = Get-MailUser 'MeganB@northwindtraders.com'",
+          '"$($u.PrimarySmtpAddress) $($u.EmailAddresses -join \',\') $($u.ExternalEmailAddress)"',
+          attempt("Set-MailUser 'MeganB' -EmailAddresses @{Add='smtp:megan@contoso.com'}"),
+        ].join('\n'),
+      ),
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n')).toEqual([
+      'MeganB@contoso.com SMTP:MeganB@contoso.com,smtp:MeganB@northwindtraders.onmicrosoft.com',
+      'MeganB@northwindtraders.com SMTP:MeganB@northwindtraders.com,smtp:MeganB@contoso.com,smtp:MeganB@northwindtraders.onmicrosoft.com SMTP:MeganB@contoso.com',
+      "ERR:NotAcceptedDomainException:You can't use the domain because it's not an accepted domain for your organization.",
+    ]);
+    const state = await r.state('northwind');
+    expect(state.MailUser[0]).toMatchObject({ PrimarySmtpAddress: 'MeganB@northwindtraders.com', ExternalEmailAddress: 'SMTP:MeganB@contoso.com' });
   });
 
   it('refuses changes to a directory-synced mail user, as Exchange Online does', async () => {
@@ -239,7 +310,8 @@ describe('mail users', () => {
       tenants: [northwind({ MailUser: [mailUser('synced', 'northwindtraders.com', { IsDirSynced: true })] })],
     });
     expect(r.stdout).toBe(
-      "ERR:InvalidOperationInDirSyncedObjectException:The action 'Set-MailUser', 'EmailAddresses', can't be performed on the object 'synced' because the object is being synchronized from your on-premises organization. This action should be performed on the object in your on-premises organization.",
+      'ERR:InvalidOperationInDirSyncedObjectException:The operation on mailbox "synced" failed because it\'s out of the current user\'s write scope. ' +
+        "The action 'Set-MailUser', 'EmailAddresses', can't be performed on the object 'synced' because the object is being synchronized from your on-premises organization. This action should be performed on the object in your on-premises organization.",
     );
   });
 
@@ -280,7 +352,8 @@ describe('mailboxes and cloud management', () => {
     );
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe(
-      "ERR:InvalidOperationInDirSyncedObjectException:The action 'Set-Mailbox', 'CustomAttribute1', can't be performed on the object 'synced' because the object is being synchronized from your on-premises organization. This action should be performed on the object in your on-premises organization.",
+      'ERR:InvalidOperationInDirSyncedObjectException:The operation on mailbox "synced" failed because it\'s out of the current user\'s write scope. ' +
+        "The action 'Set-Mailbox', 'CustomAttribute1', can't be performed on the object 'synced' because the object is being synchronized from your on-premises organization. This action should be performed on the object in your on-premises organization.",
     );
     expect(lines[1]).toContain("The action 'Set-Mailbox', 'DisplayName', can't be performed on the object 'synced'");
     expect(lines[2]).toBe('True x True 11111111-2222-4333-8444-555555555555');

@@ -31,7 +31,9 @@ describe("the calls of Microsoft's cross-tenant migration guide", () => {
     const lara = state.MailUser.find((user) => user.Alias === 'LaraN');
     expect(lara).toMatchObject({
       Name: 'Lara Newman',
-      PrimarySmtpAddress: 'LaraN@northwindtraders.onmicrosoft.com',
+      // The guide's New-MailUser -PrimarySmtpAddress works only on-premises: in Exchange Online the
+      // new MEU's primary address is its external address, and the guide sets no other.
+      PrimarySmtpAddress: 'LaraN@contoso.onmicrosoft.com',
       MicrosoftOnlineServicesID: 'LaraN@northwindtraders.onmicrosoft.com',
       ExternalEmailAddress: 'SMTP:LaraN@contoso.onmicrosoft.com',
       ExchangeGuid: '4e3188c6-39f5-4387-adc7-b355b6b852c8',
@@ -40,7 +42,8 @@ describe("the calls of Microsoft's cross-tenant migration guide", () => {
       RecipientTypeDetails: 'MailUser',
     });
     expect(lara?.EmailAddresses).toEqual([
-      'SMTP:LaraN@northwindtraders.onmicrosoft.com',
+      'SMTP:LaraN@contoso.onmicrosoft.com',
+      'smtp:LaraN@northwindtraders.onmicrosoft.com',
       'X500:/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=74e5385fce4b46d19006876949855035-LaraN',
       'X500:/o=First Organization/ou=Exchange Administrative Group(FYDIBOHF23SPDLT)/cn=Recipients/cn=b5a8a1b5a8ce4e5e8ff8b0d7d8a2b6b1-Lara',
     ]);

@@ -107,6 +107,68 @@ if ($k -eq 1) { 'one' } elseif ($k -eq 34) { 'thirty-four' } else { 'other' }
     expect(r.stdout.split('\n')).toEqual(['a-b', 'x-R', 'then:p-R', '12', '34', 'thirty-four']);
   });
 
+  it('keeps a CR written as `r in double-quoted strings, and drops only the CRLF before a here-string ends', async () => {
+    // PowerShell 7.6.9: 13, 4, 2, 13, 2, then 14 and 12 for the here-strings of a CRLF file.
+    const lines = [
+      'Write-Output ([int][char]("`r"))',
+      'Write-Output ("a`r`nb").Length',
+      "$s = \"`r\" + 'x'",
+      'Write-Output $s.Length',
+      'Write-Output ([int][char]$s[0])',
+      '$a = "x"',
+      'Write-Output ("$a`r").Length',
+      '$h = @"',
+      'line1',
+      'line2 $a',
+      '"@',
+      'Write-Output $h.Length',
+      '$h2 = @"',
+      'line1',
+      'line2',
+      '"@',
+      'Write-Output $h2.Length',
+    ];
+    const r = await run(lines.join('\r\n') + '\r\n');
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n')).toEqual(['13', '4', '2', '13', '2', '14', '12']);
+  });
+
+  it('outputs nothing for a pipeline without output: return (& $Call), (…), $(…) and a variable assigned from them', async () => {
+    // Every expected value is PowerShell 7.6.9's (PowerShell #9997: `return (& {})` returns nothing).
+    const r = await run(String.raw`
+function F {
+  param([scriptblock]$Call)
+  return (& $Call)
+}
+function Nothing {
+}
+Write-Output @(F { }).Count
+Write-Output @(F { Nothing } | ForEach-Object { [string]$_ }).Count
+Write-Output @(F { $null }).Count
+Write-Output @(F { 'a' } | ForEach-Object { [string]$_ }).Count
+Write-Output @((& {})).Count
+Write-Output @($(& {})).Count
+$x = (& {})
+Write-Output "$(@($x).Count) $($null -eq $x) [$x]"
+$y = Nothing
+Write-Output @($y | ForEach-Object { 'item' }).Count
+$w = F { }
+Write-Output @($w).Count
+$z = $null
+Write-Output "$(@($z).Count) $(@($z | ForEach-Object { 'item' }).Count)"
+Write-Output @((& {}), 1).Count
+$v = [void]1
+Write-Output @($v).Count
+$n = $null
+$n += (& {})
+Write-Output @($n).Count
+[int]$i = (& {})
+Write-Output $i
+`);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n')).toEqual(['0', '0', '1', '1', '0', '0', '0 True []', '0', '0', '1 1', '2', '1', '1', '0']);
+  });
+
   it('pipes through ForEach-Object, Where-Object, Select-Object, Sort-Object and Measure-Object', async () => {
     const r = await run(String.raw`
 $people = @(
@@ -213,10 +275,10 @@ ConvertTo-Json @parameters
     expect(stopping.stdout).toBe('');
   });
 
-  it('reads $env: variables, Write-Host to stdout, Write-Warning to stderr', async () => {
+  it('reads $env: variables; Write-Host and Write-Warning go to stdout, as pwsh writes them', async () => {
     const r = await run(`Write-Host "hello $env:EXO_TEST_NAME"\nWrite-Warning 'careful'\nWrite-Output ($env:EXO_TEST_MISSING -eq $null)`, { env: { EXO_TEST_NAME: 'world' } });
-    expect(r.stdout).toBe('hello world\nTrue');
-    expect(r.stderr).toBe('WARNING: careful');
+    expect(r.stdout).toBe('hello world\nWARNING: careful\nTrue');
+    expect(r.stderr).toBe('');
   });
 
   it('reads the script from stdin with -Command -', async () => {

@@ -15,7 +15,7 @@ import type {
   ScriptBlockAst,
   Statement,
 } from './ast.js';
-import { NotSupportedError } from './errors.js';
+import { NotSupportedError } from '../errors.js';
 
 /** A syntax error, with PowerShell's wording where we know it. */
 export class ParseError extends Error {
@@ -75,14 +75,17 @@ interface Node {
 
 type TreeCursor = ReturnType<NonNullable<ReturnType<Parser['parse']>>['walk']>;
 
-/** Copies the node under the cursor and its subtree into plain objects, noting ERROR and MISSING nodes. */
-function copySubtree(cursor: TreeCursor, problems: Node[] | null): Node {
+/**
+ * Copies the node under the cursor and its subtree into plain objects, noting ERROR and MISSING
+ * nodes. Positions are mapped back to the source (see insertEmptyBlockStatements).
+ */
+function copySubtree(cursor: TreeCursor, problems: Node[] | null, toSource: ((index: number) => number) | null): Node {
   // Each cursor property crosses into WebAssembly: read only what the conversion uses.
   const node: Node = {
     type: cursor.nodeType,
     named: cursor.nodeIsNamed,
-    start: cursor.startIndex,
-    end: cursor.endIndex,
+    start: toSource ? toSource(cursor.startIndex) : cursor.startIndex,
+    end: toSource ? toSource(cursor.endIndex) : cursor.endIndex,
     field: cursor.currentFieldName,
     children: [],
     missing: problems !== null && cursor.nodeIsMissing,
@@ -90,7 +93,7 @@ function copySubtree(cursor: TreeCursor, problems: Node[] | null): Node {
   if (problems && (node.type === 'ERROR' || node.missing)) problems.push(node);
   if (cursor.gotoFirstChild()) {
     do {
-      if (cursor.nodeType !== 'comment') node.children.push(copySubtree(cursor, problems));
+      if (cursor.nodeType !== 'comment') node.children.push(copySubtree(cursor, problems, toSource));
     } while (cursor.gotoNextSibling());
     cursor.gotoParent();
   }
@@ -719,7 +722,11 @@ class Converter {
     const raw = this.text(node);
     const isHere = node.type === 'expandable_here_string_literal';
     const bodyStart = isHere ? raw.indexOf('\n') + 1 : 1;
-    const bodyEnd = isHere ? raw.lastIndexOf('\n') : raw.length - 1;
+    let bodyEnd = isHere ? raw.lastIndexOf('\n') : raw.length - 1;
+    // A here-string's body ends before the line break that precedes its closing `"@`: in a file
+    // with CRLF line endings that break is two characters. Only this source CR is dropped; a CR
+    // written as the escape `r (or any CR inside the body) is part of the value.
+    if (isHere && raw[bodyEnd - 1] === '\r') bodyEnd--;
     const absoluteStart = node.start + bodyStart;
     const absoluteEnd = node.start + Math.max(bodyStart, bodyEnd);
     const parts: (string | Expr)[] = [];
@@ -735,7 +742,7 @@ class Converter {
       cursor = child.end;
     }
     pushLiteral(cursor, absoluteEnd);
-    if (parts.every((part) => typeof part === 'string')) return { kind: 'string', value: parts.join('').replace(/\r$/, '') };
+    if (parts.every((part) => typeof part === 'string')) return { kind: 'string', value: parts.join('') };
     return { kind: 'expandable', parts };
   }
 }
@@ -757,6 +764,39 @@ function maskForGrammar(source: string): string {
  */
 function maskBarewordLists(source: string): string {
   return source.replace(/(?<=[A-Za-z0-9_*?'"]),([ \t]+)(?=[A-Za-z*?])/g, (_match, blanks: string) => `${blanks},`);
+}
+
+/**
+ * Grammar quirk: an empty script block (`{}`, `{ }`) is missing a statement to the grammar, whose
+ * error recovery then reads the script wrongly once there are a few of them. The grammar gets `{;}`
+ * (an empty statement) instead: this adds characters, so the positions where `;` was inserted are
+ * returned, to map the tree's positions back to the source. `@{}` (a hashtable) is left alone;
+ * inside strings and comments the insertion changes nothing, as all text is read from the source.
+ */
+function insertEmptyBlockStatements(masked: string): { text: string; inserted: number[] } {
+  const inserted: number[] = [];
+  const text = masked.replace(/(?<![@$])\{([ \t]*)\}/g, (_match: string, blanks: string, offset: number) => {
+    // The position of the inserted ';' in the new text.
+    inserted.push(offset + 1 + blanks.length + inserted.length);
+    return `{${blanks};}`;
+  });
+  return { text, inserted };
+}
+
+/** Maps a position in the text with insertions back to the source: inserted characters have no width. */
+function sourcePosition(inserted: number[]): ((index: number) => number) | null {
+  if (inserted.length === 0) return null;
+  return (index) => {
+    // How many insertions lie before index (binary search: the list is sorted).
+    let low = 0;
+    let high = inserted.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (inserted[middle]! < index) low = middle + 1;
+      else high = middle;
+    }
+    return index - low;
+  };
 }
 
 function maskParameterDigits(source: string): string {
@@ -850,7 +890,9 @@ export interface ParsedScript {
 export async function parseScript(source: string, file: string): Promise<ParsedScript> {
   const parser = await loadParser();
   const masked = maskForGrammar(source);
-  const tree = parser.parse(masked);
+  const { text: grammarText, inserted } = insertEmptyBlockStatements(masked);
+  const toSource = sourcePosition(inserted);
+  const tree = parser.parse(grammarText);
   if (!tree) throw new Error('tree-sitter returned no tree');
   const problems: Node[] = [];
   // Error and MISSING nodes are looked for only when the tree has any.
@@ -876,10 +918,10 @@ export async function parseScript(source: string, file: string): Promise<ParsedS
       if (type === 'comment') continue;
       if (type === 'statement_list' && cursor.gotoFirstChild()) {
         do {
-          if (cursor.nodeType !== 'comment') convert(copySubtree(cursor, collectProblems));
+          if (cursor.nodeType !== 'comment') convert(copySubtree(cursor, collectProblems, toSource));
         } while (cursor.gotoNextSibling());
         cursor.gotoParent();
-      } else convert(copySubtree(cursor, collectProblems));
+      } else convert(copySubtree(cursor, collectProblems, toSource));
     } while (cursor.gotoNextSibling());
   }
   cursor.delete();

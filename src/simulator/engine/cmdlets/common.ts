@@ -1,12 +1,12 @@
 // What every Exchange cmdlet implementation gets, and the errors and lookups they share.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { BoundCommand, MultiValuedChange } from '../binder.js';
-import { isMultiValuedChange } from '../binder.js';
-import { CmdletError, exchangeError, NotSupportedError } from '../errors.js';
+import type { BoundCommand, MultiValuedChange } from '../bound.js';
+import { isMultiValuedChange } from '../bound.js';
+import { CmdletError, exchangeError, NotSupportedError } from '../../errors.js';
 import type { Faults } from '../faults.js';
 import type { RecipientKind, RecipientRef, TenantState } from '../state.js';
 import { smtpOf } from '../state.js';
-import { isNull, PSGuid, PSObject, toStr } from '../values.js';
+import { isNull, PSGuid, PSObject, toStr } from '../../values.js';
 
 export interface Session {
   state: TenantState | null;
@@ -197,7 +197,7 @@ export function validateAddresses(call: ExchangeCall, proxies: string[], self: R
     if (exempt && smtp.toLowerCase() === exempt.toLowerCase()) continue;
     if (!call.state.isAcceptedDomain(domain)) {
       throw exchangeError(
-        `The proxy address "${proxy}" can't be used because "${domain}" isn't an accepted domain for your organization. Add it as an accepted domain, or use an address in one of your accepted domains.`,
+        "You can't use the domain because it's not an accepted domain for your organization.",
         'NotAcceptedDomainException',
         'InvalidArgument',
         proxy,
@@ -242,10 +242,10 @@ export function emitList(call: ExchangeCall, objects: PSObject[]): void {
   }
 }
 
-/** Synced objects: changes belong on-premises, as Exchange Online says. */
+/** Synced objects: changes belong on-premises, in Exchange Online's words. */
 export function dirSyncError(cmdlet: string, attribute: string, identity: string): CmdletError {
   return exchangeError(
-    `The action '${cmdlet}', '${attribute}', can't be performed on the object '${identity}' because the object is being synchronized from your on-premises organization. This action should be performed on the object in your on-premises organization.`,
+    `The operation on mailbox "${identity}" failed because it's out of the current user's write scope. The action '${cmdlet}', '${attribute}', can't be performed on the object '${identity}' because the object is being synchronized from your on-premises organization. This action should be performed on the object in your on-premises organization.`,
     'InvalidOperationInDirSyncedObjectException',
     'NotSpecified',
     identity,

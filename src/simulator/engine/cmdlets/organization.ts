@@ -1,8 +1,8 @@
 // Organization-level cmdlets: relationships, accepted domains, organization config.
-import type { OrganizationRelationshipEntry } from '../../model/snapshot.js';
-import { isMultiValuedChange } from '../binder.js';
-import { exchangeError } from '../errors.js';
-import { toStr } from '../values.js';
+import type { OrganizationRelationshipEntry } from '../../../model/snapshot.js';
+import { isMultiValuedChange } from '../bound.js';
+import { exchangeError } from '../../errors.js';
+import { toStr } from '../../values.js';
 import {
   ambiguous,
   type ExchangeCall,

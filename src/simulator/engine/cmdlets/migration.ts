@@ -1,8 +1,8 @@
 // Migration endpoints. The credentials' secret is never stored or printed: Exchange never returns
 // it either. The metrics file only records that credentials were sent (count and time).
-import type { MigrationEndpointEntry } from '../../model/snapshot.js';
-import { exchangeError, NotSupportedError } from '../errors.js';
-import { PSObject } from '../values.js';
+import type { MigrationEndpointEntry } from '../../../model/snapshot.js';
+import { exchangeError, NotSupportedError } from '../../errors.js';
+import { PSObject } from '../../values.js';
 import {
   ambiguous,
   type ExchangeCall,
@@ -60,7 +60,7 @@ const newMigrationEndpoint: ExchangeCmdlet = (call) => {
   const remoteTenant = stringValue(call, 'RemoteTenant');
   if (remoteTenant && remoteTenant.toLowerCase() === call.state.organization.toLowerCase()) {
     throw exchangeError(
-      `The remote tenant '${remoteTenant}' is this organization. A cross-tenant migration endpoint must point at the other tenant (the source of the mailboxes).`,
+      'ASSERT: The resource tenant and the accessing tenant cannot be equal',
       'MigrationEndpointInvalidRemoteTenantException',
       'InvalidArgument',
       remoteTenant,

@@ -1,11 +1,11 @@
 // Mail users (MEUs), mailboxes and users: identity resolution, address rules, directory sync.
-import type { MailboxEntry, MailUserEntry } from '../../model/snapshot.js';
-import { EMPTY_GUID } from '../../model/snapshot.js';
-import { isMultiValuedChange } from '../binder.js';
-import { exchangeError, NotSupportedError } from '../errors.js';
+import type { MailboxEntry, MailUserEntry } from '../../../model/snapshot.js';
+import { EMPTY_GUID } from '../../../model/snapshot.js';
+import { isMultiValuedChange } from '../bound.js';
+import { exchangeError, NotSupportedError } from '../../errors.js';
 import type { RecipientRef } from '../state.js';
 import { smtpOf } from '../state.js';
-import { type PSGuid, toStr } from '../values.js';
+import { type PSGuid, toStr } from '../../values.js';
 import {
   aliasFrom,
   applyEmailAddresses,
@@ -107,8 +107,10 @@ const newMailUser: ExchangeCmdlet = (call) => {
   const microsoftOnlineServicesId = stringValue(call, 'MicrosoftOnlineServicesID');
   const alias = stringValue(call, 'Alias') ?? aliasFrom(microsoftOnlineServicesId ?? name);
   const externalAddress = external ? (smtpOf(withExternal(external)) ?? external) : null;
-  // Without -PrimarySmtpAddress the external address becomes the primary one (see DOMAIN.md).
-  const primary = stringValue(call, 'PrimarySmtpAddress') ?? externalAddress ?? microsoftOnlineServicesId ?? `${alias}@${defaultDomain(call.state)}`;
+  // -PrimarySmtpAddress binds but works only on-premises ("This parameter is functional only in
+  // on-premises Exchange"): in Exchange Online the new MEU's primary address is its external
+  // address. A follow-up Set-MailUser -EmailAddresses @{Add='SMTP:…'} sets another primary.
+  const primary = externalAddress ?? microsoftOnlineServicesId ?? `${alias}@${defaultDomain(call.state)}`;
   const proxies = [`SMTP:${primary}`];
   const initial = `${alias}@${call.state.organization}`;
   if (initial.toLowerCase() !== primary.toLowerCase()) proxies.push(`smtp:${initial}`);

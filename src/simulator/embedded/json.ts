@@ -1,7 +1,7 @@
 // ConvertTo-Json and ConvertFrom-Json as PowerShell 7 does them (Newtonsoft, 2-space indentation,
 // default depth 2 with a truncation warning).
-import { ErrorRecord } from './errors.js';
-import { DateTimeValue, Hashtable, isNull, PSCredential, PSGuid, PSObject, ScriptBlock, SecureString, SwitchValue, toStr } from './values.js';
+import { ErrorRecord } from '../errors.js';
+import { DateTimeValue, Hashtable, isNull, PSCredential, PSGuid, PSObject, ScriptBlock, SecureString, SwitchValue, toStr } from '../values.js';
 
 export interface ToJsonResult {
   text: string;

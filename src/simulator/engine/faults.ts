@@ -1,8 +1,8 @@
 // Fault injection and metrics, configured by environment variables (see README.md):
 // EXO_SIM_LATENCY_MS, EXO_SIM_THROTTLE_EVERY, EXO_SIM_THROTTLE_BUDGET, EXO_SIM_FAIL, EXO_SIM_METRICS.
 import { readFileSync } from 'node:fs';
-import { writeFileAtomicSync } from '../util/atomic-write.js';
-import { CmdletError, ErrorRecord } from './errors.js';
+import { writeFileAtomicSync } from '../../util/atomic-write.js';
+import { CmdletError, ErrorRecord } from '../errors.js';
 
 /** The stable substring by which callers recognise a simulated throttling error. */
 export const THROTTLING_MARKER = 'Exceeded the maximum number of requests';

@@ -2,9 +2,9 @@
 // resolves (case-insensitive), and flushed atomically (old or new file, never half of one).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DistributionGroupEntry, MailboxEntry, MailUserEntry, Snapshot } from '../model/snapshot.js';
-import { EMPTY_GUID } from '../model/snapshot.js';
-import { writeFileAtomicSync } from '../util/atomic-write.js';
+import type { DistributionGroupEntry, MailboxEntry, MailUserEntry, Snapshot } from '../../model/snapshot.js';
+import { EMPTY_GUID } from '../../model/snapshot.js';
+import { writeFileAtomicSync } from '../../util/atomic-write.js';
 
 export type RecipientKind = 'MailUser' | 'Mailbox' | 'DistributionGroup';
 export type RecipientEntry = MailUserEntry | MailboxEntry | DistributionGroupEntry;

@@ -1,8 +1,8 @@
 // Distribution groups (the migration scope group) and their members.
-import type { DistributionGroupEntry } from '../../model/snapshot.js';
-import { exchangeError } from '../errors.js';
+import type { DistributionGroupEntry } from '../../../model/snapshot.js';
+import { exchangeError } from '../../errors.js';
 import type { RecipientRef } from '../state.js';
-import { toStr } from '../values.js';
+import { toStr } from '../../values.js';
 import {
   aliasFrom,
   defaultDomain,

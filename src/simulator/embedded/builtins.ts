@@ -1,6 +1,6 @@
 // The PowerShell utility cmdlets the generated scripts use (ForEach-Object, Select-Object,
 // ConvertTo-Json, Write-Host, ...), with PowerShell's parameter names and prefixes.
-import { ErrorRecord } from './errors.js';
+import { ErrorRecord } from '../errors.js';
 import { convertToJson, fromJsonValue } from './json.js';
 import {
   type CommandHandler,
@@ -10,7 +10,7 @@ import {
   parameterError,
   statementError,
 } from './interpreter.js';
-import { NotSupportedError } from './errors.js';
+import { NotSupportedError } from '../errors.js';
 import {
   compareValues,
   enumerate,
@@ -24,7 +24,7 @@ import {
   toBool,
   toNumber,
   toStr,
-} from './values.js';
+} from '../values.js';
 
 interface ParameterSpec {
   name: string;
@@ -380,9 +380,7 @@ const writeError: CommandHandler = (invocation) => {
 
 const writeWarning: CommandHandler = (invocation) => {
   const bound = bind(invocation, 'Write-Warning', { parameters: [{ name: 'Message', remaining: true }], positional: ['Message'] });
-  const action = toStr(bound.get('WarningAction') ?? invocation.interpreter.getVariable('warningpreference')).toLowerCase();
-  if (action === 'silentlycontinue' || action === 'ignore') return;
-  invocation.interpreter.host.writeErr(`WARNING: ${toStr(bound.get('Message'))}`);
+  invocation.interpreter.warn(toStr(bound.get('Message')), invocation);
 };
 
 const writeNothing: CommandHandler = (invocation) => {

@@ -11,8 +11,9 @@ import {
   NotSupportedError,
   ReturnSignal,
   TerminatingError,
-} from './errors.js';
+} from '../errors.js';
 import {
+  CharValue,
   collect,
   compareValues,
   DateTimeValue,
@@ -33,7 +34,7 @@ import {
   toStr,
   TypeRef,
   typeNameOf,
-} from './values.js';
+} from '../values.js';
 
 export interface Host {
   /** One line of output (stdout). */
@@ -102,6 +103,7 @@ export const ACTION_PREFERENCES = ['Stop', 'Continue', 'SilentlyContinue', 'Igno
 export class Interpreter {
   readonly globalScope = new Scope(null);
   private scope: Scope = this.globalScope;
+  private scriptScope: Scope = this.globalScope;
   private readonly functions = new Map<string, FunctionDefinition>();
   private readonly resolvers: CommandResolver[] = [];
   /** How many try blocks enclose the running code, dynamically (calls included). */
@@ -121,6 +123,8 @@ export class Interpreter {
       new Hashtable(false),
     );
     (this.globalScope.variables.get('psversiontable') as Hashtable).set('PSVersion', '7.4.0');
+    // $PSStyle.OutputRendering = 'PlainText' keeps ANSI colours out of redirected output (PowerShell 7.2+).
+    this.globalScope.variables.set('psstyle', new PSObject([['OutputRendering', 'Host']], 'System.Management.Automation.PSStyle'));
   }
 
   addResolver(resolver: CommandResolver): void {
@@ -130,8 +134,10 @@ export class Interpreter {
   // ---- entry point ------------------------------------------------------------------------
 
   /** Runs a script; returns the process exit code. Output goes to the host as it is produced. */
-  run(body: Statement[]): number {
+  run(body: Statement[], options: { scriptScope?: boolean } = {}): number {
     const out: Sink = { push: (value) => this.writeToHost(value) };
+    // pwsh -File runs the script in a script scope below the global one; -Command runs it in the global scope.
+    if (options.scriptScope) this.scope = this.scriptScope = new Scope(this.globalScope);
     try {
       this.executeBlock(body, out);
       return 0;
@@ -206,8 +212,10 @@ export class Interpreter {
       case 'null':
         return null;
     }
-    const start = scope === 'local' ? this.scope : this.globalScope;
-    return start.lookup(name).value ?? null;
+    const start = scope === 'local' ? this.scope : scope === 'script' ? this.scriptScope : this.globalScope;
+    const found = start.lookup(name);
+    // A variable assigned from a pipeline without output holds "nothing" (undefined), not $null.
+    return found.found ? found.value : null;
   }
 
   setVariable(name: string, value: unknown, scope: 'local' | 'env' | 'script' | 'global' = 'local'): void {
@@ -219,8 +227,19 @@ export class Interpreter {
       if (name === 'null') return; // $null = ... discards the value
       throw this.runtimeError(`Cannot overwrite variable ${name} because it is read-only or constant.`, 'SessionStateUnauthorizedAccessException');
     }
-    const target = scope === 'local' ? this.scope : this.globalScope;
+    const target = scope === 'local' ? this.scope : scope === 'script' ? this.scriptScope : this.globalScope;
     target.variables.set(name, value);
+  }
+
+  /**
+   * A warning, on standard output as pwsh writes it ("WARNING: …"); -WarningAction or
+   * $WarningPreference may silence it.
+   */
+  warn(message: string, invocation: CommandInvocation): void {
+    const given = commonParameterOf(invocation.args, 'warningaction', 'wa');
+    const action = (given ?? toStr(this.getVariable('warningpreference'))).toLowerCase();
+    if (action === 'silentlycontinue' || action === 'ignore') return;
+    this.host.writeOut(`WARNING: ${message}`);
   }
 
   /** The effective $ErrorActionPreference. */
@@ -353,15 +372,22 @@ export class Interpreter {
         throw error;
       }
       this.errors.unshift(error.record);
-      const previousUnderscore = this.scope.variables.get('_');
-      const previousItem = this.scope.variables.get('psitem');
-      this.scope.variables.set('_', error.record);
-      this.scope.variables.set('psitem', error.record);
+      const scope = this.scope;
+      const hadUnderscore = scope.variables.has('_');
+      const previousUnderscore = scope.variables.get('_');
+      const previousItem = scope.variables.get('psitem');
+      scope.variables.set('_', error.record);
+      scope.variables.set('psitem', error.record);
       try {
         this.executeBlock(clause.body, out);
       } finally {
-        this.scope.variables.set('_', previousUnderscore);
-        this.scope.variables.set('psitem', previousItem);
+        if (hadUnderscore) {
+          scope.variables.set('_', previousUnderscore);
+          scope.variables.set('psitem', previousItem);
+        } else {
+          scope.variables.delete('_');
+          scope.variables.delete('psitem');
+        }
         if (statement.finallyBody) this.executeBlock(statement.finallyBody, out);
       }
       return;
@@ -369,11 +395,19 @@ export class Interpreter {
     if (statement.finallyBody) this.executeBlock(statement.finallyBody, out);
   }
 
-  /** The value of a statement used as an expression: an expression keeps its value, a pipeline collects. */
+  /**
+   * The value of a statement used as an expression: an expression keeps its value, a pipeline
+   * collects. A pipeline that outputs nothing has no value: `undefined`, PowerShell's
+   * AutomationNull, which is $null to every operator but enumerates as nothing, so `return (& {})`
+   * outputs nothing and `@($x)` of `$x = & {}` is empty (PowerShell #9997). A variable keeps it.
+   */
   statementValue(statement: Statement): unknown {
     if (statement.kind === 'pipeline' && statement.elements.length === 1 && statement.elements[0]!.kind === 'expression') {
-      const value = this.evaluate(statement.elements[0]!.expr);
-      return value === undefined ? null : value;
+      const expr = statement.elements[0]!.expr;
+      const value = this.evaluate(expr);
+      // `$x = [void]…` is $null in PowerShell (and `$x = $i++` is the value, not nothing).
+      if (value === undefined && (expr.kind === 'cast' || expr.kind === 'increment')) return null;
+      return value;
     }
     if (statement.kind === 'assignment') {
       this.executeStatement(statement, new Collector());
@@ -381,7 +415,7 @@ export class Interpreter {
     }
     const collector = new Collector();
     this.executeStatement(statement, collector);
-    return collect(collector.items);
+    return outputValue(collector.items);
   }
 
   runPipeline(statement: Extract<Statement, { kind: 'pipeline' }>, out: Sink): void {
@@ -393,8 +427,9 @@ export class Interpreter {
       if (element.kind === 'expression') {
         if (index > 0) throw this.runtimeError('Expressions are only allowed as the first element of a pipeline.', 'ParseException');
         const value = this.evaluate(element.expr);
-        if (value !== undefined) for (const item of enumerate(value)) sink.push(item);
-        if (isNull(value) && value !== undefined && elements.length === 1) sink.push(null);
+        // $null is one item (`$null | ForEach-Object {…}` runs once); nothing (undefined) is none.
+        if (value === null) sink.push(null);
+        else if (value !== undefined) for (const item of enumerate(value)) sink.push(item);
       } else {
         this.invokeCommand(element, input, index > 0, sink);
       }
@@ -484,7 +519,11 @@ export class Interpreter {
     );
   }
 
-  /** A non-terminating error: -ErrorAction (or $ErrorActionPreference) decides what happens. */
+  /**
+   * A non-terminating error: -ErrorAction (or the caller's $ErrorActionPreference) decides what
+   * happens. So it is in real pwsh for an advanced function's $PSCmdlet.WriteError too (checked with
+   * the stand-in module in PowerShell 7.6.9).
+   */
   handleCmdletError(record: ErrorRecord, invocation: CommandInvocation): void {
     record.position ??= invocation.position;
     record.commandName ??= invocation.name;
@@ -635,7 +674,8 @@ export class Interpreter {
     if (actualTarget.kind === 'variable') {
       const current = operator === '=' ? null : this.getVariable(actualTarget.name, actualTarget.scope);
       let value = combine(current, valueOf());
-      if (value === undefined) value = null;
+      // `$x = <no output>` keeps "nothing" (AutomationNull); an operator's result is never nothing.
+      if (value === undefined && operator !== '=') value = null;
       if (castType) value = this.cast(castType, value);
       this.setVariable(actualTarget.name, value, actualTarget.scope);
       return;
@@ -643,7 +683,7 @@ export class Interpreter {
     if (actualTarget.kind === 'member') {
       const object = this.evaluate(actualTarget.target);
       const name = toStr(this.evaluate(actualTarget.name));
-      const value = combine(operator === '=' ? null : this.getMember(object, name), valueOf());
+      const value = combine(operator === '=' ? null : this.getMember(object, name), valueOf()) ?? null;
       if (object instanceof PSObject) object.set(name, value);
       else if (object instanceof Hashtable) object.set(name, value);
       else throw this.runtimeError(`The property '${name}' cannot be found on this object. Verify that the property exists and can be set.`, 'PropertyAssignmentException', position);
@@ -652,7 +692,7 @@ export class Interpreter {
     if (actualTarget.kind === 'index') {
       const object = this.evaluate(actualTarget.target);
       const index = this.evaluate(actualTarget.index);
-      const value = combine(operator === '=' ? null : this.indexInto(object, index), valueOf());
+      const value = combine(operator === '=' ? null : this.indexInto(object, index), valueOf()) ?? null;
       if (object instanceof Hashtable) object.set(index, value);
       else if (object instanceof PSObject) object.set(toStr(index), value);
       else if (Array.isArray(object)) {
@@ -696,7 +736,7 @@ export class Interpreter {
       case 'subExpression': {
         const collector = new Collector();
         this.executeBlock(expr.body, collector);
-        return collect(collector.items);
+        return outputValue(collector.items);
       }
       case 'paren':
         return this.statementValue(expr.pipeline);
@@ -705,7 +745,8 @@ export class Interpreter {
         for (const entry of expr.entries) {
           const key = this.evaluate(entry.key);
           if (table.has(key)) throw this.runtimeError(`Duplicate keys '${toStr(key)}' are not allowed in hash literals.`, 'DuplicateKeyInHashLiteral');
-          table.set(key, this.statementValue(entry.value));
+          const value = this.statementValue(entry.value);
+          table.set(key, value === undefined ? null : value);
         }
         return table;
       }
@@ -803,6 +844,7 @@ export class Interpreter {
           return merged;
         }
         if (typeof left === 'string') return left + toStr(right);
+        if (left instanceof CharValue && typeof right === 'string') return left.char + right;
         if (isNull(left)) return Array.isArray(right) ? [...right] : right;
         return this.arithmetic(left, right, (a, b) => a + b, operator, position);
       case '-':
@@ -991,7 +1033,7 @@ export class Interpreter {
         return new PSGuid(crypto.randomUUID());
       case 'guid::parse': {
         const guid = parseGuid(args[0]);
-        if (!guid) throw this.runtimeError(`Exception calling "Parse" with "1" argument(s): "Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)."`, 'MethodInvocationException', position);
+        if (!guid) throw this.runtimeError(`Exception calling "Parse" with "1" argument(s): "Unrecognized Guid format."`, 'MethodInvocationException', position);
         return new PSGuid(guid);
       }
       case 'math::min':
@@ -1217,6 +1259,15 @@ export class Interpreter {
         if (Number.isNaN(number)) return fail('System.Double', 'Input string was not in a correct format.');
         return number;
       }
+      case 'char':
+        if (value instanceof CharValue) return value;
+        if (isNull(value)) return new CharValue('\0');
+        if (typeof value === 'number') {
+          if (!Number.isInteger(value) || value < 0 || value > 0xffff) return fail('System.Char', 'Value was either too large or too small for a character.');
+          return new CharValue(String.fromCharCode(value));
+        }
+        if (toStr(value).length !== 1) return fail('System.Char', 'String must be exactly one character long.');
+        return new CharValue(toStr(value));
       case 'bool':
       case 'boolean':
         return toBool(value);
@@ -1224,7 +1275,7 @@ export class Interpreter {
         return new SwitchValue(toBool(value));
       case 'guid': {
         const guid = parseGuid(value);
-        if (!guid) return fail('System.Guid', 'Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).');
+        if (!guid) return fail('System.Guid', 'Unrecognized Guid format.');
         return new PSGuid(guid);
       }
       case 'pscustomobject':
@@ -1282,6 +1333,11 @@ export class Interpreter {
   }
 }
 
+/** A pipeline's collected output as a value: nothing (undefined, AutomationNull), one item, or an array. */
+function outputValue(items: unknown[]): unknown {
+  return items.length === 0 ? undefined : collect(items);
+}
+
 interface StatementTerminatingError extends TerminatingError {
   statementOnly?: boolean;
 }
@@ -1306,11 +1362,16 @@ export function parameterError(message: string, id: string, commandName: string,
 
 /** -ErrorAction / -ea as given on the command line, if any. */
 export function errorActionOf(args: EvaluatedArgument[]): string | null {
+  return commonParameterOf(args, 'erroraction', 'ea');
+}
+
+/** A common parameter's value (-ErrorAction, -WarningAction) as given, if any; a splatted one included. */
+function commonParameterOf(args: EvaluatedArgument[], name: string, alias: string): string | null {
   for (let index = 0; index < args.length; index++) {
     const argument = args[index]!;
     if (argument.kind !== 'parameter') continue;
     const lower = argument.name.toLowerCase();
-    if (lower === 'ea' || (lower.length >= 6 && 'erroraction'.startsWith(lower))) {
+    if (lower === alias || (lower.length >= 6 && name.startsWith(lower))) {
       const value = argument.hasValue ? argument.value : args[index + 1]?.kind === 'argument' ? (args[index + 1] as { value: unknown }).value : null;
       const text = toStr(value);
       const match = ACTION_PREFERENCES.find((preference) => preference.toLowerCase() === text.toLowerCase());
@@ -1434,6 +1495,8 @@ function isOfType(value: unknown, typeName: string): boolean {
       return value instanceof ScriptBlock;
     case 'datetime':
       return value instanceof DateTimeValue;
+    case 'char':
+      return value instanceof CharValue;
     case 'object':
       return !isNull(value);
     case 'management.automation.errorrecord':

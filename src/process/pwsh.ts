@@ -1,0 +1,104 @@
+// Running a generated script in PowerShell (or the simulator) through execa: the one place the tool
+// starts PowerShell. The script is written to a private temporary file (a folder only this user can
+// read, the file 0600) and run with `-File`, then removed, whatever the outcome. Never through
+// `-Command -`: pwsh reads standard input one statement at a time as if typed at a prompt, and a
+// final multi-line try/finally with no blank line after it is silently not run, exit code 0
+// (about_Pwsh; PowerShell issues #3223, #15331, #21644). Scripts never hold secrets: they read them
+// from the environment, so the file holds nothing the environment does not.
+//
+// One result shape for every run (execa's idea): command, exit code, duration, output, a short
+// message built from those, and the cause when the run did not succeed.
+
+import { execa } from 'execa';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const PWSH_ARGUMENTS = ['-NoLogo', '-NoProfile', '-NonInteractive', '-File'] as const;
+
+export function pwshCommand(env: NodeJS.ProcessEnv): string {
+  return env.EXO_GITOPS_PWSH && env.EXO_GITOPS_PWSH.trim() !== '' ? env.EXO_GITOPS_PWSH : 'pwsh';
+}
+
+export interface ProcessResult {
+  command: string;
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  /** Why the run did not succeed: not started, timed out, killed, or a non-zero exit code. */
+  failure?: 'not-found' | 'timed-out' | 'killed' | 'exited';
+  /** One line for a person: what ran and how it ended. */
+  message: string;
+}
+
+export interface RunScriptOptions {
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  timeoutMs?: number;
+  /** Called with each line of standard output as it arrives (apply's step results). */
+  onLine?: (line: string) => void;
+}
+
+/** The last lines of stderr: where PowerShell puts the error record that matters. */
+export function stderrTail(stderr: string, lines = 12): string {
+  return stderr.trim().split(/\r?\n/).slice(-lines).join('\n');
+}
+
+function messageOf(result: Omit<ProcessResult, 'message'>, timeoutMs: number | undefined): string {
+  switch (result.failure) {
+    case undefined:
+      return `${result.command} finished in ${result.durationMs} ms`;
+    case 'not-found':
+      return `PowerShell was not found (${result.command})`;
+    case 'timed-out':
+      return `${result.command} did not finish within ${timeoutMs} ms`;
+    case 'killed':
+      return `${result.command} was stopped before it finished`;
+    case 'exited':
+      return `${result.command} failed (exit code ${result.exitCode})${result.stderr.trim() ? `:\n${stderrTail(result.stderr)}` : ''}`;
+  }
+}
+
+export async function runScript(script: string, options: RunScriptOptions): Promise<ProcessResult> {
+  const command = pwshCommand(options.env);
+  const folder = await mkdtemp(join(tmpdir(), 'exo-gitops-'));
+  const file = join(folder, 'script.ps1');
+  const started = performance.now();
+  try {
+    await writeFile(file, script, { mode: 0o600 });
+    const subprocess = execa(command, [...PWSH_ARGUMENTS, file], {
+      env: options.env,
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+      stripFinalNewline: false,
+      maxBuffer: 2 ** 30,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+    });
+    if (options.onLine) {
+      try {
+        for await (const line of subprocess.iterable({ from: 'stdout', preserveNewlines: false })) options.onLine(String(line));
+      } catch {
+        // The process could not be started or its output ended abruptly: the result below says which.
+      }
+    }
+    const result = await subprocess;
+    const base: Omit<ProcessResult, 'message'> = {
+      command,
+      exitCode: result.exitCode,
+      stdout: String(result.stdout ?? ''),
+      stderr: String(result.stderr ?? ''),
+      durationMs: Math.round(performance.now() - started),
+    };
+    const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'ENOENT') base.failure = 'not-found';
+    else if (result.timedOut) base.failure = 'timed-out';
+    else if (result.isTerminated) base.failure = 'killed';
+    else if (result.exitCode !== 0) base.failure = 'exited';
+    return { ...base, message: messageOf(base, options.timeoutMs) };
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,178 @@
+// The embedded host: a stand-in for `pwsh` + Exchange Online. It accepts the pwsh invocations the
+// tool uses (-NoLogo -NoProfile -NonInteractive -File script.ps1, or -Command - with the script on
+// stdin), runs the script with the tree-sitter interpreter and hands every Exchange call to the engine.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { builtinCommands } from './builtins.js';
+import { ExchangeEngine } from '../engine/engine.js';
+import { EmbeddedExchangeSession } from './session.js';
+import { NotSupportedError } from '../errors.js';
+import { Faults, parseFaultConfig } from '../engine/faults.js';
+import { type Host, Interpreter } from './interpreter.js';
+import { ParseError, parseScript } from './parse.js';
+
+interface Invocation {
+  kind: 'file' | 'command' | 'version';
+  file?: string;
+  command?: string;
+  scriptArgs: string[];
+}
+
+const USAGE = 'Usage: exo-gitops-sim [-NoLogo] [-NoProfile] [-NonInteractive] (-File <script.ps1> [args] | -Command - | -Command <text>)';
+
+/** pwsh's command line: switches are case-insensitive and may be abbreviated; -File/-Command end it. */
+function parseArguments(argv: string[]): Invocation {
+  const scriptArgs: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index]!;
+    const lower = argument.toLowerCase().replace(/^--?/, '-');
+    if (['-nologo', '-noprofile', '-noninteractive', '-nonint', '-nol', '-nop', '-noni'].includes(lower)) continue;
+    if (lower === '-executionpolicy' || lower === '-ep' || lower === '-outputformat' || lower === '-of' || lower === '-inputformat' || lower === '-if') {
+      index++;
+      continue;
+    }
+    if (lower === '-version' || lower === '-v') return { kind: 'version', scriptArgs };
+    if (lower === '-file' || lower === '-f') {
+      const file = argv[index + 1];
+      if (!file) throw new Error(`-File needs a script path. ${USAGE}`);
+      return { kind: 'file', file, scriptArgs: argv.slice(index + 2) };
+    }
+    if (lower === '-command' || lower === '-c') {
+      return { kind: 'command', command: argv.slice(index + 1).join(' '), scriptArgs };
+    }
+    if (!argument.startsWith('-')) return { kind: 'file', file: argument, scriptArgs: argv.slice(index + 1) };
+    throw new Error(`Unknown argument '${argument}'. ${USAGE}`);
+  }
+  throw new Error(USAGE);
+}
+
+/** Blocks the thread: the interpreter is synchronous, and a CLI process has nothing else to do. */
+function sleepSync(milliseconds: number): void {
+  if (milliseconds <= 0) return;
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds);
+}
+
+/** Buffered stdout: many small writes become few large ones, flushed often enough to stream. */
+class OutputBuffer {
+  private chunks: string[] = [];
+  private size = 0;
+  private lastFlush = Date.now();
+
+  constructor(private readonly fd: 1 | 2) {}
+
+  write(text: string): void {
+    this.chunks.push(text);
+    this.size += text.length;
+    if (this.size > 64 * 1024 || Date.now() - this.lastFlush > 200) this.flush();
+  }
+
+  flush(): void {
+    if (this.chunks.length === 0) return;
+    const data = this.chunks.join('');
+    this.chunks = [];
+    this.size = 0;
+    this.lastFlush = Date.now();
+    (this.fd === 1 ? process.stdout : process.stderr).write(data);
+  }
+}
+
+export async function runEmbedded(argv: string[]): Promise<number> {
+  let invocation: Invocation;
+  try {
+    invocation = parseArguments(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 64;
+  }
+  if (invocation.kind === 'version') {
+    process.stdout.write('PowerShell 7.4.0 (exo-gitops Exchange Online simulator)\n');
+    return 0;
+  }
+  let source: string;
+  let scriptFile: string;
+  if (invocation.kind === 'file') {
+    scriptFile = resolve(invocation.file!);
+    try {
+      source = readFileSync(scriptFile, 'utf8');
+    } catch {
+      process.stderr.write(`The argument '${invocation.file}' is not recognized as the name of a script file. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.\n`);
+      return 64;
+    }
+  } else if (invocation.command === '-') {
+    scriptFile = '<stdin>';
+    source = readFileSync(0, 'utf8');
+  } else {
+    scriptFile = '<command>';
+    source = invocation.command ?? '';
+  }
+  source = source.replace(/^\uFEFF/, '');
+
+  const stdout = new OutputBuffer(1);
+  const env: Record<string, string | undefined> = { ...process.env };
+  const host: Host = {
+    writeOut: (line) => stdout.write(`${line}\n`),
+    writeErr: (line) => {
+      stdout.flush();
+      process.stderr.write(`${line}\n`);
+    },
+    env,
+    sleep: (milliseconds) => {
+      stdout.flush();
+      sleepSync(milliseconds);
+    },
+    scriptFile,
+  };
+
+  let faults: Faults;
+  try {
+    faults = new Faults(parseFaultConfig(env), sleepSync);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 64;
+  }
+  const stateDirectory = resolve(env['EXO_SIM_STATE'] ?? '.');
+  const session = new EmbeddedExchangeSession(new ExchangeEngine(stateDirectory, faults));
+
+  const timing = env['EXO_SIM_TIMING'] === '1';
+  const phaseStarted = performance.now();
+  let parsed;
+  try {
+    parsed = await parseScript(source, scriptFile);
+    if (timing) process.stderr.write(`exo-gitops-sim timing: parse ${Math.round(performance.now() - phaseStarted)} ms\n`);
+  } catch (error) {
+    if (error instanceof ParseError) {
+      process.stderr.write(`${error.render()}\n`);
+      return 1;
+    }
+    if (error instanceof NotSupportedError) {
+      process.stderr.write(`NotSupported: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+
+  const interpreter = new Interpreter(host);
+  interpreter.addResolver(builtinCommands);
+  interpreter.addResolver(session);
+  interpreter.setVariable('args', invocation.scriptArgs);
+  let code: number;
+  try {
+    code = interpreter.run(parsed.body, { scriptScope: invocation.kind === 'file' });
+  } catch (error) {
+    if (error instanceof NotSupportedError) {
+      host.writeErr(`NotSupported: ${error.message}`);
+      code = 1;
+    } else {
+      host.writeErr(`exo-gitops-sim internal error: ${(error as Error).stack ?? String(error)}`);
+      code = 70;
+    }
+  } finally {
+    if (timing) process.stderr.write(`exo-gitops-sim timing: run ${Math.round(performance.now() - phaseStarted)} ms since start\n`);
+    // The final flush is never skipped: success, terminating error or exit N.
+    session.flushNow();
+    stdout.flush();
+    if (timing) process.stderr.write(`exo-gitops-sim timing: done ${Math.round(performance.now() - phaseStarted)} ms since start\n`);
+  }
+  return code;
+}
+
