@@ -23,7 +23,7 @@ export class ErrorRecord {
   readonly reason: string;
   readonly exceptionType: string;
   readonly category: string;
-  readonly fullyQualifiedErrorId: string;
+  private readonly explicitErrorId: string | undefined;
   commandName: string | undefined;
   readonly targetObject: unknown;
   position: Position | undefined;
@@ -36,9 +36,14 @@ export class ErrorRecord {
     this.exceptionType = details.exceptionType ?? details.reason;
     this.category = details.category ?? 'NotSpecified';
     this.commandName = details.commandName;
-    this.fullyQualifiedErrorId = details.fullyQualifiedErrorId ?? (details.commandName ? `${details.reason},${details.commandName}` : details.reason);
+    this.explicitErrorId = details.fullyQualifiedErrorId;
     this.targetObject = details.targetObject;
     this.position = details.position;
+  }
+
+  /** `<reason>,<command>` unless given: the command is often known only once the error reaches its caller. */
+  get fullyQualifiedErrorId(): string {
+    return this.explicitErrorId ?? (this.commandName ? `${this.reason},${this.commandName}` : this.reason);
   }
 
   toString(): string {
@@ -96,8 +101,18 @@ export const EXCHANGE_EXCEPTIONS: Record<string, string> = {
   SimulatedFailureException: 'Microsoft.Exchange.Simulator',
 };
 
+/** .NET's and PowerShell's own exceptions the engine raises: their real types. */
+const SYSTEM_EXCEPTIONS: Record<string, string> = {
+  InvalidOperationException: 'System.InvalidOperationException',
+  ArgumentException: 'System.ArgumentException',
+  NotSupportedException: 'System.NotSupportedException',
+  PSInvalidOperationException: 'System.Management.Automation.PSInvalidOperationException',
+  ParameterBindingValidationException: 'System.Management.Automation.ParameterBindingException',
+  ParameterBindingArgumentTransformationException: 'System.Management.Automation.ParameterBindingException',
+};
+
 export function exchangeExceptionType(reason: string): string {
-  return `${EXCHANGE_EXCEPTIONS[reason] ?? 'Microsoft.Exchange.Data'}.${reason}`;
+  return SYSTEM_EXCEPTIONS[reason] ?? `${EXCHANGE_EXCEPTIONS[reason] ?? 'Microsoft.Exchange.Data'}.${reason}`;
 }
 
 /** Exchange's own errors, as the service words them. `reason` is the exception's short name. */

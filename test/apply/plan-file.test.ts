@@ -52,13 +52,13 @@ describe('a saved plan file', () => {
     expect(tenants()).toBe(before);
   });
 
-  it('cannot hide a destructive action: its class is recomputed from what it does', async () => {
+  it('cannot add an action, even for one tenant (--tenant rebuilds the plan and compares)', async () => {
     plan.tenants[0].actions.push({ id: 'northwind/OrganizationRelationship/Contoso', tenant: 'northwind', kind: 'OrganizationRelationship', identity: 'Contoso', action: 'delete', destructive: [], dependsOn: [], changes: [] });
     save();
     const before = tenants();
-    const r = await run(['apply', '--dir', 'config', '--plan', 'edited.json', '--yes', '--tenant', 'northwind']);
+    const r = await run(['apply', '--dir', 'config', '--plan', 'edited.json', '--yes', '--tenant', 'northwind', '--allow', 'delete']);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('refused: 1 destructive action(s) of class delete need --allow delete');
+    expect(r.stderr).toContain('it has an action the YAML and live state do not give: northwind/OrganizationRelationship/Contoso');
     expect(tenants()).toBe(before);
   });
 

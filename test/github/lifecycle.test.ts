@@ -36,13 +36,14 @@ async function mergedPullRequest(): Promise<{ baseSha: string; headSha: string; 
 
 /** apply.yml's jobs: plan, then one apply job per tenant (target first), each with its run record. */
 async function applyJobs(mergeSha: string, beforeSha: string, failNorthwind = false): Promise<void> {
-  const plan = await w.run(['plan', '--dir', '.', '--out', '../work/plan.json', '--baseline-ref', beforeSha]);
+  // The plan job saves the snapshots it planned from; each apply job checks the other tenant's against the plan.
+  const plan = await w.run(['plan', '--dir', '.', '--state', '../work/plan-state', '--refresh', '--out', '../work/plan.json', '--baseline-ref', beforeSha]);
   expect(plan.exitCode, plan.stderr).toBe(2);
-  const northwind = await w.run(['apply', '--dir', '.', '--plan', '../work/plan.json', '--tenant', 'northwind', '--yes', '--record', '../work/run-northwind.json', '--baseline-ref', beforeSha], failNorthwind ? { EXO_SIM_FAIL: 'Set-MailUser:LaraN' } : {});
+  const northwind = await w.run(['apply', '--dir', '.', '--plan', '../work/plan.json', '--tenant', 'northwind', '--peer-state', '../work/plan-state', '--yes', '--record', '../work/run-northwind.json', '--baseline-ref', beforeSha], failNorthwind ? { EXO_SIM_FAIL: 'Set-MailUser:LaraN' } : {});
   expect(northwind.exitCode, northwind.stderr).toBe(failNorthwind ? 1 : 0);
   // `needs:` skips the source tenant's job when the target's failed: it writes no record.
   if (!failNorthwind) {
-    const contoso = await w.run(['apply', '--dir', '.', '--plan', '../work/plan.json', '--tenant', 'contoso', '--yes', '--record', '../work/run-contoso.json', '--baseline-ref', beforeSha]);
+    const contoso = await w.run(['apply', '--dir', '.', '--plan', '../work/plan.json', '--tenant', 'contoso', '--peer-state', '../work/plan-state', '--yes', '--record', '../work/run-contoso.json', '--baseline-ref', beforeSha]);
     expect(contoso.exitCode, contoso.stderr).toBe(0);
   }
   w.env.GITHUB_SHA = mergeSha;

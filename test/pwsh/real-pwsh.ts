@@ -2,7 +2,7 @@
 // (npm test's pretest) as .tools/pwsh, and the stand-in ExchangeOnlineManagement module generated
 // from the built simulator. Without it the suites that need it are skipped with one line saying why;
 // under CI=true a missing pwsh fails the run instead.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +17,11 @@ let moduleRoot: string | undefined;
 /** A folder for PSModulePath holding the stand-in module (generated once per test file). */
 export function standInModulePath(): string {
   if (!moduleRoot) {
-    moduleRoot = mkdtempSync(join(tmpdir(), 'exo-pwsh-module-'));
-    writeModule(moduleRoot, { simulatorPath: SIMULATOR });
+    const folder = mkdtempSync(join(tmpdir(), 'exo-pwsh-module-'));
+    moduleRoot = folder;
+    // Each test file runs in its own process: the module goes with it.
+    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+    writeModule(folder, { simulatorPath: SIMULATOR });
   }
   return moduleRoot;
 }

@@ -223,10 +223,34 @@ Write-Output $back.c
     );
   });
 
-  it('truncates JSON beyond -Depth with PowerShell\'s warning', async () => {
-    const r = await run(`@{ a = @{ b = @{ c = 1 } } } | ConvertTo-Json -Compress`);
-    expect(r.stdout).toBe('{"a":{"b":"System.Collections.Hashtable"}}');
-    expect(r.stderr).toContain('Resulting JSON is truncated as serialization has exceeded the set depth of 2.');
+  it('truncates JSON beyond -Depth with PowerShell\'s warning (on stdout, as pwsh 7.6 prints it)', async () => {
+    const r = await run(`@{ a = @{ b = @{ c = 1 } } } | ConvertTo-Json -Compress\n@{ a = @{ b = @{ c = @{ d = 1 } } } } | ConvertTo-Json -Compress\n@(1, @(2, @(3, @(4)))) | ConvertTo-Json -Compress\n@{ v = "a$([char]0x85)b$([char]0x2028)c$([char]0x2029)" } | ConvertTo-Json -Compress`);
+    expect(r.stdout).toBe(
+      [
+        '{"a":{"b":{"c":1}}}',
+        'WARNING: Resulting JSON is truncated as serialization has exceeded the set depth of 2.',
+        '{"a":{"b":{"c":"System.Collections.Hashtable"}}}',
+        'WARNING: Resulting JSON is truncated as serialization has exceeded the set depth of 2.',
+        '[1,[2,[3,"4"]]]',
+        '{"v":"a\\u0085b\\u2028c\\u2029"}',
+      ].join('\n'),
+    );
+    expect(r.stderr).toBe('');
+  });
+
+  it('prints an uncaught error as pwsh 7.6.9 does when output is not a console: 80 columns, the line cut, the message wrapped', async () => {
+    const r = await run(`$x = 1\nthrow ("lorem ipsum dolor sit amet " * 5) # padding padding padding padding padding padding\n`);
+    expect(r.stderr).toBe(
+      [
+        `Exception: ${'<file>'}:2`,
+        'Line |',
+        '   2 |  throw ("lorem ipsum dolor sit amet " * 5) # padding padding padding p …',
+        '     |  ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~',
+        '     | lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor',
+        '     | sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit amet',
+      ].join('\n').replace('<file>', r.stderr.slice('Exception: '.length, r.stderr.indexOf(':2'))),
+    );
+    expect(r.exitCode).toBe(1);
   });
 
   it('catches terminating errors with the error record in $_ and runs finally', async () => {

@@ -4,16 +4,15 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { applyPlan, refusals, type StepResult } from '../../apply/apply.js';
 import { runRecord, summarizeResults } from '../../apply/record.js';
-import { DESTRUCTIVE_CLASSES, actionCount, summarize, type DestructiveClass, type Plan } from '../../model/plan.js';
-import { desiredDigest, snapshotDigest } from '../../plan/digest.js';
+import { DESTRUCTIVE_CLASSES, actionCount, type DestructiveClass, type Plan } from '../../model/plan.js';
 import { renderFindingText } from '../../render/findings.js';
-import { parsePlanJson, planSignature } from '../../render/plan-json.js';
+import { parsePlanJson } from '../../render/plan-json.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { validateDirectory } from '../../validate/validate.js';
 import type { CliContext } from '../context.js';
-import { loadLiveState, preparePlan, rotationBaseline } from '../prepare.js';
-import { buildPlan, DEFAULT_MAX_ACTIONS_PER_TENANT } from '../../plan/plan.js';
+import { preparePlan } from '../prepare.js';
+import { planForTenant, verifySavedPlan } from '../saved-plan.js';
+import { DEFAULT_MAX_ACTIONS_PER_TENANT } from '../../plan/plan.js';
 import { parseCount } from './plan.js';
 
 interface ApplyCliOptions {
@@ -26,57 +25,7 @@ interface ApplyCliOptions {
   maxActions: number;
   baselineRef?: string;
   tenant?: string;
-}
-
-/**
- * One tenant's part of a plan (`--tenant`), for workflows that apply each tenant in its own job with
- * its own concurrency group. Every finding stays: an error anywhere still refuses the whole plan.
- * Only that tenant's snapshot digest stays, so the stale check asks only whether *its* live state
- * changed (an earlier job applying the other tenant is expected to change that one).
- */
-export function planForTenant(plan: Plan, tenant: string): Plan {
-  const tenants = plan.tenants.filter((t) => t.tenant === tenant);
-  return {
-    ...plan,
-    tenants,
-    snapshotDigests: Object.fromEntries(Object.entries(plan.snapshotDigests).filter(([name]) => name === tenant)),
-    summary: summarize(tenants),
-  };
-}
-
-/** A saved plan is applied only while the desired and live state are still the ones it was made from. */
-async function staleness(plan: Plan, options: ApplyCliOptions, context: CliContext): Promise<string[]> {
-  const validation = validateDirectory(options.dir, { cwd: context.cwd });
-  if (!validation.rulesRan) return ['the desired state no longer loads: re-plan'];
-  const reasons: string[] = [];
-  if (desiredDigest(validation.desired.contentHashes) !== plan.desiredDigest) reasons.push('the desired state changed since the plan was made');
-  // Only the tenants the plan covers are read (one with --tenant): a per-tenant job needs only that tenant's sign-in.
-  const covered = { ...validation.desired, tenants: validation.desired.tenants.filter((t) => t.name in plan.snapshotDigests) };
-  const live = await loadLiveState(covered, { dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}) }, context);
-  for (const [tenant, digest] of Object.entries(plan.snapshotDigests)) {
-    const snapshot = live.get(tenant);
-    if (!snapshot) reasons.push(`tenant ${tenant} is no longer in the desired state`);
-    else if (snapshotDigest(snapshot) !== digest) reasons.push(`live state of tenant ${tenant} changed since the plan was made`);
-  }
-  // A plan of every tenant is checked against the plan the same desired and live state give now: a
-  // plan file is an artifact, and one that was edited is refused, whatever it says. (With --tenant
-  // the other tenants' live state, which the cross-tenant checks need, is not read.)
-  if (reasons.length === 0 && options.tenant === undefined) {
-    const baseline = options.baselineRef !== undefined ? await rotationBaseline(resolve(context.cwd, options.dir), options.baselineRef) : undefined;
-    const fresh = buildPlan({
-      desired: validation.desired,
-      snapshots: live,
-      validationFindings: validation.findings,
-      commit: plan.commit,
-      desiredDigest: plan.desiredDigest,
-      maxActionsPerTenant: plan.maxActionsPerTenant,
-      ...(baseline ? { rotationBaseline: baseline } : {}),
-    });
-    if (planSignature(fresh) !== planSignature(plan)) {
-      reasons.push('the plan file does not match the plan its desired and live state give (was it edited, or made with another --baseline-ref?)');
-    }
-  }
-  return reasons;
+  peerState?: string;
 }
 
 async function confirm(context: CliContext): Promise<boolean> {
@@ -111,7 +60,8 @@ export function registerApply(program: Command, context: CliContext): void {
     .addOption(new Option('--allow <class...>', 'allow destructive actions of these classes').choices([...DESTRUCTIVE_CLASSES]).default([]))
     .option('-y, --yes', 'do not ask for confirmation (required when not on a terminal)')
     .option('--record <file>', 'write the run record (JSON) to <file>; also when refused, stale, or with nothing to do')
-    .option('-t, --tenant <name>', 'apply only this tenant\'s actions (one job per tenant; the stale check looks at that tenant\'s live state only)')
+    .option('-t, --tenant <name>', 'apply only this tenant\'s actions (one job per tenant); with --plan, the whole plan is still rebuilt and compared')
+    .option('--peer-state <dir>', 'with --plan and --tenant: the other tenants\' snapshots the plan was made from (plan --state DIR --refresh), checked against the plan\'s digests; without it they are exported')
     .addOption(new Option('--max-actions <n>', 'per-tenant action limit when planning (0: none)').argParser(parseCount).default(DEFAULT_MAX_ACTIONS_PER_TENANT))
     .addHelpText('after', '\nExit codes: 0 every action succeeded (or there was nothing to do), 1 refused, stale, or an action failed.')
     .action(async (options: ApplyCliOptions) => {
@@ -128,18 +78,28 @@ export function registerApply(program: Command, context: CliContext): void {
       let plan: Plan;
       if (options.plan !== undefined) {
         const file = resolve(context.cwd, options.plan);
-        plan = parsePlanJson(await readFile(file, 'utf8'), options.plan);
-        if (options.tenant !== undefined) {
-          if (!plan.tenants.some((t) => t.tenant === options.tenant) && !(options.tenant in plan.snapshotDigests)) return noSuchTenant(plan, options.tenant);
-          plan = planForTenant(plan, options.tenant);
-        }
-        const stale = await staleness(plan, options, context);
-        if (stale.length > 0) {
-          context.stderr(`apply: plan is stale: re-plan (${stale.join('; ')})`);
-          await writeRecord(plan, undefined, [`the plan is stale: ${stale.join('; ')}`]);
+        const saved = parsePlanJson(await readFile(file, 'utf8'), options.plan);
+        if (options.tenant !== undefined && !saved.tenants.some((t) => t.tenant === options.tenant) && !(options.tenant in saved.snapshotDigests)) return noSuchTenant(saved, options.tenant);
+        // Nothing of the file runs: the plan is rebuilt, and the file must say the same.
+        const verified = await verifySavedPlan(
+          saved,
+          {
+            dir: options.dir,
+            ...(options.state !== undefined ? { state: options.state } : {}),
+            ...(options.peerState !== undefined ? { peerState: options.peerState } : {}),
+            ...(options.tenant !== undefined ? { tenant: options.tenant } : {}),
+            ...(options.baselineRef !== undefined ? { baselineRef: options.baselineRef } : {}),
+          },
+          context,
+        );
+        if (!verified.ok) {
+          context.stderr(`apply: plan is stale: re-plan (${verified.reasons.join('; ')})`);
+          const recorded = options.tenant !== undefined ? planForTenant(saved, options.tenant) : saved;
+          await writeRecord(recorded, undefined, [`the plan is stale: ${verified.reasons.join('; ')}`]);
           context.setExitCode(1);
           return;
         }
+        plan = verified.plan;
       } else {
         const prepared = await preparePlan({ dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}), maxActions: options.maxActions, ...(options.baselineRef !== undefined ? { baselineRef: options.baselineRef } : {}) }, context);
         if (!prepared.ok) {

@@ -310,7 +310,7 @@ const convertToJsonCommand: CommandHandler = (invocation) => {
   }
   if (bound.get('AsArray') && !Array.isArray(value)) value = [value];
   const { text, truncated } = convertToJson(value, depth, bound.get('Compress') === true);
-  if (truncated) invocation.interpreter.host.writeErr(`WARNING: Resulting JSON is truncated as serialization has exceeded the set depth of ${depth}.`);
+  if (truncated) invocation.interpreter.warn(`Resulting JSON is truncated as serialization has exceeded the set depth of ${depth}.`, invocation);
   invocation.out.push(text);
 };
 

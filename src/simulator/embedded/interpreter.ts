@@ -192,9 +192,15 @@ export class Interpreter {
       const gutter = String(position.line).padStart(4);
       this.host.writeErr(`${label}: ${this.host.scriptFile}:${position.line}`);
       this.host.writeErr('Line |');
-      this.host.writeErr(`${gutter} |  ${position.lineText}`);
-      this.host.writeErr(`     |  ${' '.repeat(Math.max(0, position.column - 1))}${'~'.repeat(Math.max(1, position.length))}`);
-      for (const line of record.message.split('\n')) this.host.writeErr(`     | ${line}`);
+      // ConciseView at pwsh's width for output that is not a console (80 columns, checked in 7.6.9):
+      // a longer source line is cut with " …", and the message is word-wrapped under "     | ".
+      const room = CONCISE_WIDTH - `${gutter} |  `.length;
+      const cut = position.lineText.length > room;
+      const lineText = cut ? `${position.lineText.slice(0, room - 3)} …` : position.lineText;
+      const underline = cut ? Math.min(position.length, room - 3 - (position.column - 1)) : position.length;
+      this.host.writeErr(`${gutter} |  ${lineText}`);
+      this.host.writeErr(`     |  ${' '.repeat(Math.max(0, position.column - 1))}${'~'.repeat(Math.max(1, underline))}`);
+      for (const line of conciseMessageLines(record.message)) this.host.writeErr(line === '' ? '     |' : `     | ${line}`);
     } else {
       this.host.writeErr(`${label}: ${record.message}`);
     }
@@ -1343,6 +1349,31 @@ interface StatementTerminatingError extends TerminatingError {
 }
 
 /** A statement-terminating error (binding errors, runtime exceptions): see executeBlock. */
+const CONCISE_WIDTH = 80;
+
+/**
+ * The message lines of pwsh's ConciseView: line breaks and tabs become spaces; a message longer than
+ * the room is wrapped at the last space that fits (pieces trimmed at the end); a first word longer
+ * than the room leaves an empty line and the rest unwrapped, as pwsh 7.6.9 prints it.
+ */
+function conciseMessageLines(message: string): string[] {
+  const room = CONCISE_WIDTH - '     | '.length - 1;
+  let rest = message.replace(/\r\n|\n|\r|\t/g, ' ');
+  if (rest.length <= room) return [rest];
+  const lines: string[] = [];
+  while (rest.length > room) {
+    const cut = rest.lastIndexOf(' ', room);
+    if (cut <= 0) {
+      lines.push('');
+      break;
+    }
+    lines.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut + 1);
+  }
+  lines.push(rest.trimEnd());
+  return lines;
+}
+
 export function statementError(record: ErrorRecord): TerminatingError {
   const error: StatementTerminatingError = new TerminatingError(record);
   error.statementOnly = true;

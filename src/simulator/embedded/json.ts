@@ -17,8 +17,9 @@ export function toJsonValue(value: unknown, depth: number, state: { truncated: b
   if (value instanceof DateTimeValue) return value.date.toISOString().replace('.000Z', 'Z');
   if (value instanceof SecureString) return { Length: 0 };
   if (value instanceof ScriptBlock) return value.toString();
-  if (value instanceof PSCredential) return level >= depth ? 'System.Management.Automation.PSCredential' : { UserName: value.userName, Password: 'System.Security.SecureString' };
-  const beyond = level >= depth;
+  if (value instanceof PSCredential) return level > depth ? 'System.Management.Automation.PSCredential' : { UserName: value.userName, Password: 'System.Security.SecureString' };
+  // As pwsh: the object at level `depth` is still written out; what lies below it becomes its string.
+  const beyond = level > depth;
   if (Array.isArray(value)) {
     if (beyond) {
       state.truncated = true;
@@ -50,7 +51,9 @@ function errorRecordEntries(record: ErrorRecord): [string, unknown][] {
 export function convertToJson(value: unknown, depth: number, compress: boolean): ToJsonResult {
   const state = { truncated: false };
   const plain = toJsonValue(value, depth, state);
-  return { text: JSON.stringify(plain, null, compress ? undefined : 2) ?? 'null', truncated: state.truncated };
+  // ConvertTo-Json (Newtonsoft) also escapes the characters JavaScript reads as line breaks.
+  const text = (JSON.stringify(plain, null, compress ? undefined : 2) ?? 'null').replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return { text, truncated: state.truncated };
 }
 
 /** ConvertFrom-Json: objects become [pscustomobject], as PowerShell 7 returns them. */

@@ -34,7 +34,8 @@ function identityKeys(ref: RecipientRef): string[] {
     if (entry.LegacyExchangeDN) keys.push(entry.LegacyExchangeDN);
   }
   if ('MicrosoftOnlineServicesID' in entry && entry.MicrosoftOnlineServicesID) keys.push(entry.MicrosoftOnlineServicesID);
-  return [...new Set(keys.filter((key): key is string => typeof key === 'string' && key !== '').map((key) => key.toLowerCase()))];
+  // Looked up trimmed (findRecipients), so indexed trimmed: a Name with a trailing space is found by it.
+  return [...new Set(keys.filter((key): key is string => typeof key === 'string' && key.trim() !== '').map((key) => key.trim().toLowerCase()))];
 }
 
 export class TenantState {
