@@ -117,6 +117,15 @@ export async function verifySavedPlan(saved: Plan, options: SavedPlanOptions, co
   for (const name of applied) {
     if (snapshotDigest(live.get(name)!) !== saved.snapshotDigests[name]) reasons.push(`live state of tenant ${name} changed since the plan was made`);
   }
+  if (options.peerState === undefined) {
+    // The other tenants, exported now, must still be as planned: after an earlier job applied one of
+    // them, pass --peer-state with the snapshots the plan was made from.
+    for (const tenant of peers) {
+      const digest = saved.snapshotDigests[tenant.name];
+      if (digest === undefined) reasons.push(`the plan has no digest of tenant ${tenant.name}'s live state`);
+      else if (snapshotDigest(live.get(tenant.name)!) !== digest) reasons.push(`live state of tenant ${tenant.name} changed since the plan was made (after an earlier apply job, pass --peer-state with the snapshots the plan was made from)`);
+    }
+  }
   if (reasons.length > 0) return { ok: false, reasons };
 
   const baseline = options.baselineRef !== undefined ? await rotationBaseline(resolve(context.cwd, options.dir), options.baselineRef) : undefined;

@@ -54,6 +54,9 @@ describe('a saved plan file', () => {
 
   it('cannot add an action, even for one tenant (--tenant rebuilds the plan and compares)', async () => {
     plan.tenants[0].actions.push({ id: 'northwind/OrganizationRelationship/Contoso', tenant: 'northwind', kind: 'OrganizationRelationship', identity: 'Contoso', action: 'delete', destructive: [], dependsOn: [], changes: [] });
+    // A careful attacker keeps the summary consistent with the actions.
+    plan.summary.delete++;
+    plan.summary.destructive++;
     save();
     const before = tenants();
     const r = await run(['apply', '--dir', 'config', '--plan', 'edited.json', '--yes', '--tenant', 'northwind', '--allow', 'delete']);
@@ -92,4 +95,38 @@ describe('a saved plan file', () => {
     expect((await run(['apply', '--dir', 'config', '--plan', 'plan.json', '--yes'])).exitCode).toBe(0);
     expect((await run(['plan', '--dir', 'config'])).exitCode).toBe(0);
   });
+});
+
+/** Edits of the plan artifact an attacker with write access to it could make: each must be refused. */
+const TAMPERS: [string, (p: any) => void][] = [
+  ['an added action pointing a user at an outside address', (p) => p.tenants[0].actions.push({ id: 'northwind/MailUser/AdeleV#x', tenant: 'northwind', kind: 'MailUser', identity: 'AdeleV', action: 'update', destructive: [], dependsOn: [], changes: [{ field: 'ExternalEmailAddress', before: 'SMTP:AdeleV@contoso.onmicrosoft.com', after: 'SMTP:adele@attacker.example' }] })],
+  ['a deleted finding', (p) => p.findings.splice(0, 1)],
+  ['a changed before value', (p) => (p.tenants[0].actions.find((a: any) => a.changes.some((c: any) => 'before' in c)).changes.find((c: any) => 'before' in c).before = 'something else')],
+  ['a missing digest of the applied tenant', (p) => delete p.snapshotDigests.northwind],
+  ['a missing digest of the other tenant', (p) => delete p.snapshotDigests.contoso],
+  ['a secretEnv naming another variable', (p) => (p.tenants[0].actions[0].parameters = { secretEnv: 'GITHUB_TOKEN' })],
+  ['an accessTokenEnv naming another variable', (p) => (p.tenants.find((t: any) => t.tenant === 'northwind').connection = { accessTokenEnv: 'GITHUB_TOKEN' })],
+  ['another organization', (p) => (p.tenants[0].organization = 'attacker.onmicrosoft.com')],
+  ['another identity', (p) => (p.tenants[0].actions[1].identity = 'Megan.Bowen@contoso.com')],
+  ['CR plus code in the organization', (p) => (p.tenants[0].organization = 'northwindtraders.onmicrosoft.com\rWrite-Output PWNED')],
+  ['CR plus code in the tenant', (p) => (p.tenants[0].tenant = 'northwind\rWrite-Output PWNED')],
+  ['an environment the YAML does not set', (p) => (p.tenants[0].environment = 'O365USGovDoD')],
+  ['a summary that hides the actions', (p) => (p.summary = { create: 0, update: 0, delete: 0, replace: 0, blocked: 0, destructive: 0 })],
+];
+
+describe('a tampered plan file is refused with and without --tenant, and nothing runs', () => {
+  for (const [name, tamper] of TAMPERS) {
+    it(name, async () => {
+      tamper(plan);
+      save();
+      const before = tenants();
+      for (const tenant of [['--tenant', 'northwind'], []]) {
+        const r = await run(['apply', '--dir', 'config', '--plan', 'edited.json', '--yes', '--allow', 'delete', ...tenant]);
+        expect(r.exitCode, `${name} ${tenant.join(' ')}: ${r.stdout}${r.stderr}`).toBe(1);
+        expect(r.stdout + r.stderr).not.toMatch(/^PWNED/m);
+        expect(r.stdout).not.toMatch(/succeeded|✓/);
+        expect(tenants()).toBe(before);
+      }
+    });
+  }
 });

@@ -78,7 +78,14 @@ export function registerApply(program: Command, context: CliContext): void {
       let plan: Plan;
       if (options.plan !== undefined) {
         const file = resolve(context.cwd, options.plan);
-        const saved = parsePlanJson(await readFile(file, 'utf8'), options.plan);
+        const text = await readFile(file, 'utf8');
+        const saved = parsePlanJson(text, options.plan);
+        const declared = (JSON.parse(text) as { summary?: unknown }).summary;
+        if (JSON.stringify(declared) !== JSON.stringify(saved.summary)) {
+          context.stderr(`apply: ${options.plan} is not a valid plan: its summary does not count its actions (${JSON.stringify(declared)}, the actions make ${JSON.stringify(saved.summary)}): re-plan; nothing was changed`);
+          context.setExitCode(1);
+          return;
+        }
         if (options.tenant !== undefined && !saved.tenants.some((t) => t.tenant === options.tenant) && !(options.tenant in saved.snapshotDigests)) return noSuchTenant(saved, options.tenant);
         // Nothing of the file runs: the plan is rebuilt, and the file must say the same.
         const verified = await verifySavedPlan(
