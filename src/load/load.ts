@@ -10,10 +10,12 @@ import {
   type ResourceKind,
   type ScopeMember,
 } from '../model/desired.js';
-import { finding, type Finding } from '../model/finding.js';
+import { finding, type Finding, type SourceLocation } from '../model/finding.js';
+import { MAX_MEMBERS_FILE_BYTES, MAX_YAML_FILE_BYTES, formatLimit, formatMiB } from './limits.js';
 import { parseMembersFile } from './members-file.js';
 import { SchemaChecker } from './schema-check.js';
 import { parseYamlFiles, type ParallelMode } from './parallel-parse.js';
+import { checkValues } from './value-check.js';
 import type { SourceDocument } from './yaml-source.js';
 
 export interface LoadResult {
@@ -63,6 +65,15 @@ export function emptyDesiredState(): DesiredState {
   };
 }
 
+/**
+ * Add `items` to the end of `target` one by one. `target.push(...items)` passes every item as an
+ * argument on the stack, and from about 125,000 items on (a file of that many bad lines or unknown
+ * keys) throws RangeError: Maximum call stack size exceeded.
+ */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
 function hashOf(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -106,9 +117,20 @@ export function loadDesiredState(directory: string, options: LoadOptions = {}): 
     entries.push(entry);
     let bytes: Buffer;
     try {
+      // Measured before reading: a file of gigabytes is refused without being read.
+      const size = statSync(absolute).size;
+      if (size > MAX_YAML_FILE_BYTES) {
+        entry.findings.push(tooLarge(`the file is ${formatMiB(size)}; a YAML file may hold at most ${formatLimit(MAX_YAML_FILE_BYTES)}`, { file, line: 1, column: 1 }));
+        continue;
+      }
       bytes = readFileSync(absolute);
     } catch (error) {
       entry.findings.push(finding('FileUnreadable', `cannot read file: ${(error as Error).message}`, { location: { file, line: 1, column: 1 } }));
+      continue;
+    }
+    if (bytes.length > MAX_YAML_FILE_BYTES) {
+      // It grew between the two looks.
+      entry.findings.push(tooLarge(`the file is ${formatMiB(bytes.length)}; a YAML file may hold at most ${formatLimit(MAX_YAML_FILE_BYTES)}`, { file, line: 1, column: 1 }));
       continue;
     }
     desired.contentHashes.set(relative(root, absolute), hashOf(bytes));
@@ -125,17 +147,17 @@ export function loadDesiredState(directory: string, options: LoadOptions = {}): 
   const checker = new SchemaChecker();
   for (const entry of entries) {
     const { absolute, file } = entry;
-    findings.push(...entry.findings);
+    append(findings, entry.findings);
     const parsed = parsedFiles.get(entry as Entry & { text: string });
     if (!parsed) continue;
-    findings.push(...parsed.findings);
+    append(findings, parsed.findings);
     if (parsed.documents.length === 0 && parsed.findings.length === 0) {
       findings.push(finding('EmptyFile', 'the file holds no YAML documents', { location: { file, line: 1, column: 1 } }));
     }
     for (const doc of parsed.documents) {
-      const problems = [...checker.check(doc), ...controlCharacters(doc)];
+      const problems = documentProblems(checker, doc);
       if (problems.length > 0) {
-        findings.push(...problems);
+        append(findings, problems);
         continue;
       }
       const value = doc.value as { kind: ResourceKind; metadata: { name: string; tenant?: string }; spec: unknown };
@@ -153,7 +175,7 @@ export function loadDesiredState(directory: string, options: LoadOptions = {}): 
         const scope = resource as Resource<'MigrationScope'>;
         const { members, findings: memberFindings } = resolveScopeMembers(scope, root, absolute, display, desired.contentHashes);
         desired.scopeMembers.set(scope, members);
-        findings.push(...memberFindings);
+        append(findings, memberFindings);
       }
     }
   }
@@ -207,11 +229,21 @@ function resolveScopeMembers(
       findings.push(finding('MembersFileUnreadable', `membersFile ${JSON.stringify(listed)} links outside the config directory`, { location: at, kind: 'MigrationScope', object: scope.name }));
       return { members, findings };
     }
-    if (!statSync(real).isFile()) {
+    const stat = statSync(real);
+    if (!stat.isFile()) {
       findings.push(finding('MembersFileUnreadable', `membersFile ${JSON.stringify(listed)} is not a regular file`, { location: at, kind: 'MigrationScope', object: scope.name }));
       return { members, findings };
     }
+    const limit = `a membersFile may hold at most ${formatLimit(MAX_MEMBERS_FILE_BYTES)}`;
+    if (stat.size > MAX_MEMBERS_FILE_BYTES) {
+      findings.push(tooLarge(`membersFile ${JSON.stringify(listed)} is ${formatMiB(stat.size)}; ${limit}`, at, scope.name));
+      return { members, findings };
+    }
     const bytes = readFileSync(real);
+    if (bytes.length > MAX_MEMBERS_FILE_BYTES) {
+      findings.push(tooLarge(`membersFile ${JSON.stringify(listed)} is ${formatMiB(bytes.length)}; ${limit}`, at, scope.name));
+      return { members, findings };
+    }
     contentHashes.set(relative(root, target), hashOf(bytes));
     const decoded = decodeText(bytes);
     if ('problem' in decoded) {
@@ -225,24 +257,27 @@ function resolveScopeMembers(
     return { members, findings };
   }
   const parsed = parseMembersFile(display(target), text);
-  return { members: [...members, ...parsed.members], findings: [...findings, ...parsed.findings] };
+  append(members, parsed.members);
+  append(findings, parsed.findings);
+  return { members, findings };
 }
 
-/** C0 controls other than tab, line feed and carriage return, and DEL: no Exchange attribute holds them. */
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+function tooLarge(message: string, location: SourceLocation, scope?: string): Finding {
+  return finding('FileTooLarge', message, { location, ...(scope !== undefined ? { kind: 'MigrationScope', object: scope } : {}) });
+}
 
-function controlCharacters(doc: SourceDocument): Finding[] {
-  const findings: Finding[] = [];
-  const visit = (value: unknown, path: (string | number)[]): void => {
-    if (typeof value === 'string') {
-      const match = CONTROL.exec(value);
-      if (match) {
-        const code = match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-        findings.push(finding('ControlCharacter', `${path.join('.') || 'value'} contains the control character U+${code}`, { location: doc.locate(path) }));
-      }
-    } else if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...path, i]));
-    else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) visit(item, [...path, key]);
-  };
-  visit(doc.value, []);
-  return findings;
+/**
+ * The schema's findings and the value checks' (value-check.ts) for one document. A value both
+ * report on (" ada@fabrikam.com" is no SMTP address to the schema either) keeps only the value
+ * check's finding, which says what is wrong with it.
+ */
+function documentProblems(checker: SchemaChecker, doc: SourceDocument): Finding[] {
+  const schema = checker.check(doc);
+  const values = checkValues(doc);
+  if (values.length === 0) return schema;
+  const place = (f: Finding): string => (f.location ? `${f.location.line}:${f.location.column}` : '');
+  const explained = new Set(values.map(place));
+  const problems = schema.filter((f) => f.code !== 'SchemaViolation' || !explained.has(place(f)));
+  append(problems, values);
+  return problems;
 }

@@ -6,9 +6,12 @@ import {
   LineCounter,
   isAlias,
   isMap,
+  isNode,
+  isPair,
   isScalar,
   isSeq,
   parseAllDocuments,
+  type Alias,
   type Document,
   type Node as YamlNode,
   type Pair,
@@ -17,6 +20,8 @@ import {
 import jsyaml from 'js-yaml';
 import { finding, type Finding, type SourceLocation } from '../model/finding.js';
 import type { Locator, NodePath } from '../model/desired.js';
+import { MAX_NESTING_DEPTH } from './limits.js';
+import { findDeepNesting } from './nesting.js';
 
 /**
  * How many alias expansions one document may perform. Real configs use a handful; a "billion laughs"
@@ -45,8 +50,21 @@ const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: false, strict: true } a
  * stream by parseStream, so its findings are exactly the stream parser's.
  */
 export function parseYamlFile(file: string, text: string): ParsedFile {
-  const split = parseByDocument(text);
-  return split ? withLocators(file, text, split) : parseStream(file, text);
+  const normalized = normalizeLineBreaks(text);
+  const split = parseByDocument(normalized);
+  return split ? withLocators(file, normalized, split) : parseStream(file, normalized);
+}
+
+/**
+ * YAML 1.2 counts a lone CR as a line break, as CRLF and LF; js-yaml does, yaml does not (it reads
+ * `a: 1\rb: 2` as one line and fails). Every line break becomes LF before either parser sees the
+ * text, so both read the same values and positions count CR-only breaks as lines. No value changes:
+ * a raw line break inside a scalar is read as LF by the spec, and CRLF positions stay the same (the
+ * CR was the last character of its line). Every entry point applies it, so offsets agree between
+ * the worker's parseByDocument and the main thread's withLocators.
+ */
+export function normalizeLineBreaks(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
 
 /** A document parsed on its own: its value and the slice of the file it came from. */
@@ -75,8 +93,11 @@ const STREAM_SYNTAX = /^(?:%|\.\.\.(?:[ \t\r\n]|$))/m;
  * error, warning or duplicate key and converts to a value, so problems are always reported by the
  * stream parser, exactly as before. Plain data: it also runs in a worker thread (parallel-parse.ts).
  */
-export function parseByDocument(text: string): SplitDocument[] | undefined {
+export function parseByDocument(source: string): SplitDocument[] | undefined {
+  const text = normalizeLineBreaks(source);
   if (STREAM_SYNTAX.test(text)) return undefined;
+  // Too deep for the parsers: the stream path reports where (before parsing anything).
+  if (findDeepNesting(text).length > 0) return undefined;
   const starts = [0];
   for (const match of text.matchAll(DOCUMENT_START)) if (match.index > 0) starts.push(match.index);
   starts.push(text.length);
@@ -100,6 +121,7 @@ export function parseByDocument(text: string): SplitDocument[] | undefined {
     if (parsed.length !== 1) return undefined;
     const doc = parsed[0]!;
     if (doc.errors.length > 0 || doc.warnings.length > 0 || findDuplicateKeys(doc.contents).length > 0) return undefined;
+    if (findAliasCycle(doc.contents)) return undefined;
     const index = documents.length === 0 ? 0 : documents[documents.length - 1]!.index + 1;
     if (doc.contents === null) {
       // An empty document (e.g. after a trailing '---') takes an index, as in the stream, and holds nothing.
@@ -152,7 +174,8 @@ function lineCounterOf(text: string): LineCounter {
 }
 
 /** Documents split by parseByDocument, each with a locator that re-parses its own text when first asked. */
-export function withLocators(file: string, text: string, split: readonly SplitDocument[]): ParsedFile {
+export function withLocators(file: string, source: string, split: readonly SplitDocument[]): ParsedFile {
+  const text = normalizeLineBreaks(source);
   let lineCounter: LineCounter | undefined;
   const at = (offset: number): SourceLocation => {
     lineCounter ??= lineCounterOf(text);
@@ -180,7 +203,8 @@ export function withLocators(file: string, text: string, split: readonly SplitDo
 }
 
 /** The whole file as one stream: the path for every file with a problem, so findings are yaml's own. */
-export function parseStream(file: string, text: string): ParsedFile {
+export function parseStream(file: string, source: string): ParsedFile {
+  const text = normalizeLineBreaks(source);
   const lineCounter = new LineCounter();
   const findings: Finding[] = [];
   const documents: SourceDocument[] = [];
@@ -188,6 +212,21 @@ export function parseStream(file: string, text: string): ParsedFile {
     const { line, col } = lineCounter.linePos(Math.max(0, offset));
     return { file, line, column: col };
   };
+
+  // Checked before parsing: the parsers need minutes and all memory for thousands of levels.
+  const deep = findDeepNesting(text);
+  if (deep.length > 0) {
+    const lines = lineCounterOf(text);
+    for (const offset of deep) {
+      const { line, col } = lines.linePos(offset);
+      findings.push(
+        finding('YamlNestingLimit', `collections nest more than ${MAX_NESTING_DEPTH} levels deep here, so no document of this file is parsed`, {
+          location: { file, line, column: col },
+        }),
+      );
+    }
+    return { documents, findings };
+  }
 
   // yaml's own uniqueKeys check compares each key with every earlier key of its mapping: quadratic, so a
   // file of a million keys would hang. Duplicate keys are found below in linear time instead.
@@ -213,6 +252,15 @@ export function parseStream(file: string, text: string): ParsedFile {
       return;
     }
     if (doc.contents === null) return; // an empty document, e.g. after a trailing '---'
+
+    // yaml turns `&a [*a]` into an array that contains itself; every walk of the value would recurse forever.
+    const cycle = findAliasCycle(doc.contents);
+    if (cycle) {
+      findings.push(
+        finding('YamlAliasCycle', `alias *${cycle.source} stands for a node that contains the alias itself`, { location: at(cycle.range?.[0] ?? doc.contents.range[0]) }),
+      );
+      return;
+    }
 
     let value: unknown;
     try {
@@ -271,6 +319,41 @@ function findDuplicateKeys(contents: unknown): { message: string; pos: [number, 
     }
   }
   return problems;
+}
+
+/**
+ * The first alias (in document order) that stands for a node containing it: `&a [*a]`, or
+ * `&a {b: [*a]}`. yaml resolves an alias to the last node before it with that anchor, and in a tree
+ * every cycle of aliases runs through such an alias, so one walk that knows the open collections
+ * finds them all. An explicit stack, so no document can overflow the call stack.
+ */
+export function findAliasCycle(contents: unknown): Alias | undefined {
+  const latest = new Map<string, unknown>();
+  const open = new Set<unknown>();
+  const stack: { node: unknown; leave: boolean }[] = [{ node: contents, leave: false }];
+  while (stack.length > 0) {
+    const { node, leave } = stack.pop()!;
+    if (leave) {
+      open.delete(node);
+      continue;
+    }
+    if (isAlias(node)) {
+      if (open.has(latest.get(node.source))) return node;
+      continue;
+    }
+    if (isNode(node) && node.anchor) latest.set(node.anchor, node);
+    if (isMap(node) || isSeq(node)) {
+      open.add(node);
+      stack.push({ node, leave: true });
+      const children: unknown[] = [];
+      for (const item of node.items as unknown[]) {
+        if (isPair(item)) children.push(item.key, item.value);
+        else children.push(item);
+      }
+      for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i], leave: false });
+    }
+  }
+  return undefined;
 }
 
 function findFirstAlias(node: unknown): YamlNode | undefined {

@@ -32,6 +32,10 @@ interface CodeInfo {
 export const FINDING_CODES = {
   // Reading files
   FileUnreadable: { severity: 'error' },
+  FileTooLarge: {
+    severity: 'error',
+    hint: 'A YAML file may hold at most 16 MiB (spread the resources over several files) and a membersFile 64 MiB (split the members over several scope groups).',
+  },
   BinaryFile: { severity: 'error', hint: 'Only UTF-8 text YAML files belong under the config directory.' },
   EmptyFile: { severity: 'warning', hint: 'Remove the file, or add resources to it.' },
   YamlSyntax: { severity: 'error' },
@@ -39,6 +43,8 @@ export const FINDING_CODES = {
     severity: 'error',
     hint: 'Write the values out instead of expanding anchors and aliases this many times.',
   },
+  YamlAliasCycle: { severity: 'error', hint: 'An alias repeats a node written before it, never a node it is part of.' },
+  YamlNestingLimit: { severity: 'error', hint: 'A document may nest mappings and lists at most 64 levels deep; a resource needs five.' },
   NotAMapping: { severity: 'error', hint: 'Each document needs apiVersion, kind, metadata and spec.' },
   UnknownApiVersion: { severity: 'error', hint: 'Use apiVersion: exo.gitops/v1alpha1.' },
   UnknownKind: {
@@ -47,10 +53,21 @@ export const FINDING_CODES = {
   },
   SchemaViolation: { severity: 'error' },
   ControlCharacter: { severity: 'error', hint: 'Exchange attributes hold text: remove the control character (tabs and line breaks are allowed).' },
+  InvalidUnicode: {
+    severity: 'error',
+    hint: 'A \\u escape in a double-quoted string wrote half of a surrogate pair: write the character itself, or both halves (\\ud83d\\ude00), or \\U0001F600.',
+  },
+  InvalidName: { severity: 'error', hint: 'A name is one line of text with no spaces at either end (quoted values keep them).' },
+  InvalidAddress: {
+    severity: 'error',
+    hint: 'An address is one line with no spaces at either end (quoted values keep them), a local part of at most 64 characters and at most 254 in all.',
+  },
   MembersFileUnreadable: { severity: 'error', hint: 'membersFile is relative to the YAML file that names it and must stay inside the config directory.' },
-  InvalidMemberAddress: { severity: 'error', hint: 'One SMTP address per line; an EmailAddress header, blank lines and # comments are allowed.' },
+  InvalidMemberAddress: {
+    severity: 'error',
+    hint: 'One SMTP address per line (local part at most 64 characters, at most 254 in all); an EmailAddress header, blank lines and comments starting with # in column 1 are allowed.',
+  },
   // Desired state, one resource at a time or across the repository
-  InvalidName: { severity: 'error', hint: 'A name is one line of text.' },
   DuplicateResource: { severity: 'error', hint: 'Each (tenant, kind, name) may be declared once; merge the two documents.' },
   DuplicateTenantId: { severity: 'error', hint: 'Two Tenant documents describe the same tenant.' },
   UnknownTenant: { severity: 'error', hint: 'Declare a Tenant document with that metadata.name, or fix the spelling.' },

@@ -56,10 +56,8 @@ function checkDuplicates(desired: DesiredState): Finding[] {
       finding('DuplicateResource', `${label} is declared twice; first at ${where(first.resource.locate(first.path))}`, about(resource, resource.locate(path))),
     );
   };
+  // A name with a line break or spaces at either end never loads (InvalidName, src/load/value-check.ts).
   for (const resource of allResources(desired)) {
-    if (/[\r\n\u2028\u2029\u0085]/.test(resource.name)) {
-      findings.push(finding('InvalidName', `metadata.name ${JSON.stringify(resource.name)} has a line break`, about(resource, resource.locate(['metadata', 'name']))));
-    }
     remember(`${resource.tenant ?? ''}\0${resource.kind}\0${resource.name.toLowerCase()}`, resource, formatAddress(resource.tenant, resource.kind, resource.name), ['metadata', 'name']);
   }
   // Two scope resources may have different metadata names yet manage the same Exchange group.

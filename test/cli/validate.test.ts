@@ -109,6 +109,30 @@ describe('validate', () => {
     expect(r.stdout).toContain(`${join(dir, 'bomb.yaml')}:2:8: error YamlAliasLimit:`);
   });
 
+  it('20 MB of [ exits 1 at once with FileTooLarge (it used to run for minutes and die out of memory)', async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'big.yaml'), '['.repeat(20 * 1024 * 1024));
+    const r = await cli(['validate', '--dir', '.'], dir);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain('big.yaml:1:1: error FileTooLarge: the file is 20.0 MiB; a YAML file may hold at most 16 MiB');
+  });
+
+  it('nesting past 64 levels exits 1 with YamlNestingLimit where level 65 opens (the mapping is level 1)', async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'deep.yaml'), `apiVersion: exo.gitops/v1alpha1\nkind: ${'['.repeat(1024 * 1024)}\n`);
+    const r = await cli(['validate', '--dir', '.'], dir);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain('deep.yaml:2:70: error YamlNestingLimit: collections nest more than 64 levels deep here');
+  });
+
+  it('a cyclic alias exits 1 with YamlAliasCycle at the alias', async () => {
+    const dir = makeTempDir();
+    writeFileSync(join(dir, 'cycle.yaml'), 'apiVersion: exo.gitops/v1alpha1\nkind: Tenant\nmetadata: &m {name: x, self: *m}\n');
+    const r = await cli(['validate', '--dir', '.'], dir);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain('cycle.yaml:3:30: error YamlAliasCycle: alias *m stands for a node that contains the alias itself');
+  });
+
   it('a missing --dir directory exits 1 with a clear message', async () => {
     const r = await cli(['validate', '--dir', 'no/such/config']);
     expect(r.exitCode).toBe(1);

@@ -485,16 +485,6 @@ const cases: RuleCase[] = [
     pass: { title: 'pointing at the source mailbox', change: () => {}, clean: true },
   },
   {
-    title: 'InvalidName: a name with a line break',
-    code: 'InvalidName',
-    severity: 'error',
-    fail: (r) => {
-      r.edit(M, 'name: AdaL', 'name: "Ada\\nL"');
-      return { at: r.valueAt(M, 'name: "Ada'), message: 'metadata.name "Ada\\nL" has a line break' };
-    },
-    pass: { title: 'one-line names', change: () => {}, clean: true },
-  },
-  {
     title: 'PrimaryAddressConflict: an SMTP: entry that is not primarySmtpAddress',
     code: 'PrimaryAddressConflict',
     severity: 'error',
