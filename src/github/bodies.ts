@@ -1,6 +1,7 @@
 // Comment and issue bodies (pure): every text the GitHub layer posts is built here from plain data,
 // so tests pin it without a server. Each body starts with a hidden marker the layer finds it by, and
-// stays within GitHub's 65,536-character limit for comments and issue bodies.
+// stays within GitHub's 65,536-character limit for comments and issue bodies. Values in them
+// (ids, titles, errors, tenant names) show invisible and control characters escaped (showInvisible).
 
 import type { RunRecord } from '../apply/record.js';
 import type { Finding } from '../model/finding.js';
@@ -8,7 +9,7 @@ import { actionCount, type Action, type Plan } from '../model/plan.js';
 import { findingPrefix } from '../render/findings.js';
 import { GITHUB_COMMENT_LIMIT, renderPlanMarkdown } from '../render/plan-markdown.js';
 import { summaryLine } from '../render/plan-text.js';
-import { actionTitle } from '../render/values.js';
+import { actionTitle, showInvisible } from '../render/values.js';
 import type { PlanSplit } from './split.js';
 
 export const PLAN_MARKER = '<!-- exo-gitops:plan -->';
@@ -23,15 +24,16 @@ export const APPLY_FAILED_LABEL = 'exo-gitops-apply-failed';
 export type LiveStateSource = { kind: 'exported'; at: string } | { kind: 'snapshots'; directory: string; exportedAt: Record<string, string> };
 
 const short = (sha: string): string => sha.slice(0, 7);
-const escapeInline = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** A value on one line of markdown: line breaks as spaces, invisible characters escaped, pipes kept out of tables. */
+const escapeInline = (text: string): string => showInvisible(text.replace(/\r\n|\r|\n/g, ' ')).replace(/\|/g, '\\|');
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 export const FULL_PLAN_HINT = 'The complete plan is in this workflow run\'s `exo-gitops-plan` artifact (plan.json; `exo-gitops render --plan plan.json` shows it).';
 
 export function liveStateLine(source: LiveStateSource): string {
   if (source.kind === 'exported') return `Live state: exported from every tenant by this run at ${source.at}.`;
-  const times = Object.entries(source.exportedAt).map(([tenant, at]) => `${tenant} ${at}`).join(', ');
-  return `> [!NOTE]\n> **Offline plan**: no tenant was read. Live state is the snapshots committed in \`${source.directory}/\`${times ? ` (exported: ${times})` : ''}; the tenants may have changed since.`;
+  const times = Object.entries(source.exportedAt).map(([tenant, at]) => escapeInline(`${tenant} ${at}`)).join(', ');
+  return `> [!NOTE]\n> **Offline plan**: no tenant was read. Live state is the snapshots committed in \`${escapeInline(source.directory)}/\`${times ? ` (exported: ${times})` : ''}; the tenants may have changed since.`;
 }
 
 function footer(parts: { runUrl?: string; at?: string }): string {
@@ -111,7 +113,7 @@ export function planCommentBody(input: PlanCommentInput): string {
 }
 
 export function findingsMarkdown(findings: readonly Finding[]): string[] {
-  return findings.map((f) => `- ${f.severity === 'error' ? '❌ **error**' : '⚠️ warning'} \`${f.code}\` \`${findingPrefix(f)}\`: ${escapeInline(f.message)}${f.hint ? ` <br>_${escapeInline(f.hint)}_` : ''}`);
+  return findings.map((f) => `- ${f.severity === 'error' ? '❌ **error**' : '⚠️ warning'} \`${escapeInline(f.code)}\` \`${escapeInline(findingPrefix(f))}\`: ${escapeInline(f.message)}${f.hint ? ` <br>_${escapeInline(f.hint)}_` : ''}`);
 }
 
 /** The sticky comment when the head's desired state does not even load: the findings, nothing planned. */
@@ -204,10 +206,10 @@ const OUTCOME_TEXT: Record<ApplyOutcome, string> = {
 };
 
 function runSection(run: ReportedRun, budget: number): string[] {
-  if (run.record === null) return [`- \`${run.file}\`: no run record (${run.problem ?? 'missing'}). The apply job ended before recording: a stale plan, a failed sign-in, a failed earlier tenant, or a cancelled run; see the workflow run.`];
+  if (run.record === null) return [`- \`${escapeInline(run.file)}\`: no run record (${escapeInline(run.problem ?? 'missing')}). The apply job ended before recording: a stale plan, a failed sign-in, a failed earlier tenant, or a cancelled run; see the workflow run.`];
   const r = run.record;
   const tenants = [...new Set([...r.tenants.map((t) => t.tenant), ...r.results.map((x) => x.tenant)])];
-  const lines = [`- \`${run.file}\`${tenants.length > 0 ? ` (${tenants.join(', ')})` : ''}: **${r.outcome}**: ${r.summary.succeeded} succeeded, ${r.summary.failed} failed, ${r.summary.skipped} skipped`];
+  const lines = [`- \`${escapeInline(run.file)}\`${tenants.length > 0 ? ` (${tenants.map(escapeInline).join(', ')})` : ''}: **${r.outcome}**: ${r.summary.succeeded} succeeded, ${r.summary.failed} failed, ${r.summary.skipped} skipped`];
   let length = lines[0]!.length;
   for (const refusal of r.refusals) {
     const line = `  - ⛔ ${escapeInline(refusal)}`;

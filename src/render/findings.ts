@@ -1,7 +1,8 @@
 // Findings as text for a terminal (file:line:col first, so editors and CI annotate the line) and as
-// versioned JSON for tools.
+// versioned JSON for tools. In text, invisible and control characters are shown escaped.
 
 import type { Finding } from '../model/finding.js';
+import { showInvisible } from './values.js';
 
 export const FINDINGS_FORMAT_VERSION = 1;
 
@@ -20,8 +21,8 @@ export function findingPrefix(f: Finding): string {
 
 export function renderFindingText(f: Finding, options: TextOptions): string {
   const severity = f.severity === 'error' ? paint(options.color, '31;1', 'error') : paint(options.color, '33;1', 'warning');
-  const head = `${findingPrefix(f)}: ${severity} ${f.code}: ${f.message}`;
-  return f.hint ? `${head}\n  ${paint(options.color, '2', `hint: ${f.hint}`)}` : head;
+  const head = `${showInvisible(findingPrefix(f))}: ${severity} ${showInvisible(f.code)}: ${showInvisible(f.message)}`;
+  return f.hint ? `${head}\n  ${paint(options.color, '2', showInvisible(`hint: ${f.hint}`))}` : head;
 }
 
 export function countFindings(findings: readonly Finding[]): { errors: number; warnings: number } {

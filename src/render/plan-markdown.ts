@@ -1,11 +1,13 @@
 // The plan as a pull-request comment or job summary: a summary table, findings, destructive changes
 // first, each tenant's actions in a collapsible section. GitHub refuses a comment over 65,536
 // characters, so the rendering stops adding lines before that and says where the full plan is.
+// Invisible and control characters in values are shown escaped (showInvisible): GitHub would render
+// a bidi override or a zero-width character as it is, and the reviewer would not see it.
 
 import type { Plan } from '../model/plan.js';
 import { actionCount, summarize } from '../model/plan.js';
 import { findingPrefix } from './findings.js';
-import { actionTitle, describeChange, destructiveFirst } from './values.js';
+import { actionTitle, describeChange, destructiveFirst, showInvisible } from './values.js';
 import { summaryLine } from './plan-text.js';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -19,9 +21,9 @@ export interface MarkdownOptions {
   fullPlanHint?: string;
 }
 
-const escapeCell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-/** Text inside a fenced block must not close the fence. */
-const fenceSafe = (text: string): string => text.replace(/```/g, '`\u200b``');
+const escapeCell = (text: string): string => showInvisible(text.replace(/\r\n|\r|\n/g, ' ')).replace(/\|/g, '\\|');
+/** A line of a fenced block: invisible characters escaped first, then no ``` may close the fence (its U+200B is ours). */
+const fenceSafe = (text: string): string => showInvisible(text).replace(/```/g, '`\u200b``');
 
 export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
@@ -45,13 +47,13 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
     const errors = plan.findings.filter((f) => f.severity === 'error').length;
     body.push(`#### Findings: ${errors} error(s), ${plan.findings.length - errors} warning(s)`, '');
     for (const f of plan.findings) {
-      body.push(`- ${f.severity === 'error' ? '❌ **error**' : '⚠️ warning'} \`${f.code}\` \`${findingPrefix(f)}\`: ${escapeCell(f.message)}${f.hint ? ` <br>_${escapeCell(f.hint)}_` : ''}`);
+      body.push(`- ${f.severity === 'error' ? '❌ **error**' : '⚠️ warning'} \`${escapeCell(f.code)}\` \`${escapeCell(findingPrefix(f))}\`: ${escapeCell(f.message)}${f.hint ? ` <br>_${escapeCell(f.hint)}_` : ''}`);
     }
     body.push('');
   }
   for (const tenant of plan.tenants) {
     if (tenant.actions.length === 0) continue;
-    body.push(`<details${tenant.actions.length <= 20 ? ' open' : ''}><summary><b>${tenant.tenant}</b> (${tenant.role}): ${summaryLine(summarize([tenant]))}</summary>`, '', '```diff');
+    body.push(`<details${tenant.actions.length <= 20 ? ' open' : ''}><summary><b>${escapeCell(tenant.tenant)}</b> (${tenant.role}): ${summaryLine(summarize([tenant]))}</summary>`, '', '```diff');
     for (const action of destructiveFirst(tenant.actions)) {
       // diff colouring: + green, - red, ! orange; updates read best as "!"-lines in GitHub's diff highlighting.
       const marker = action.action === 'create' ? '+' : action.action === 'delete' || action.action === 'replace' ? '-' : '!';

@@ -1,10 +1,11 @@
 // The plan for a terminal, as terraform shows one: + create, ~ update, - delete, -/+ replace,
-// ! blocked, each field before → after; colour only when asked (on a TTY).
+// ! blocked, each field before → after; colour only when asked (on a TTY). Invisible and control
+// characters in values are shown escaped (showInvisible), before any colour is added.
 
 import type { Plan, PlanSummary, TenantPlan } from '../model/plan.js';
 import { summarize, actionCount } from '../model/plan.js';
 import { renderFindingText } from './findings.js';
-import { ACTION_SYMBOL, actionHeadline, describeChange } from './values.js';
+import { ACTION_SYMBOL, actionHeadline, describeChange, showInvisible } from './values.js';
 
 const COLOURS: Record<string, string> = { '+': '32', '~': '33', '-': '31', '-/+': '35', '!': '35;1' };
 
@@ -20,13 +21,13 @@ export function renderPlanText(plan: Plan, options: { color: boolean }): string 
   const paint = (code: string, text: string): string => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const lines: string[] = [];
   for (const tenant of plan.tenants) {
-    lines.push(paint('1', tenantHeading(tenant)));
+    lines.push(paint('1', showInvisible(tenantHeading(tenant))));
     for (const action of tenant.actions) {
       const symbol = ACTION_SYMBOL[action.action];
-      const where = action.source ? `  ${paint('2', `${action.source.file}:${action.source.line}:${action.source.column}`)}` : '';
-      lines.push(`  ${paint(COLOURS[symbol] ?? '0', actionHeadline(action))}${where}`);
-      if (action.reason) lines.push(`      ${paint('35', `blocked: ${action.reason}`)}`);
-      for (const change of action.changes) for (const line of describeChange(change)) lines.push(`      ${line}`);
+      const where = action.source ? `  ${paint('2', showInvisible(`${action.source.file}:${action.source.line}:${action.source.column}`))}` : '';
+      lines.push(`  ${paint(COLOURS[symbol] ?? '0', showInvisible(actionHeadline(action)))}${where}`);
+      if (action.reason) lines.push(`      ${paint('35', showInvisible(`blocked: ${action.reason}`))}`);
+      for (const change of action.changes) for (const line of describeChange(change)) lines.push(`      ${showInvisible(line)}`);
     }
     lines.push('');
   }

@@ -8,11 +8,17 @@
 //   - Invoke-ExoStep runs one action, unless an action it depends on did not succeed, and prints one
 //     JSON line with its result ({"exoGitopsStep": id, "status": …}), so the caller sees each result
 //     as it finishes.
+//   - Each action is rendered on its own: an action with a value PowerShell cannot take (a NUL from
+//     live data) becomes a step that reports `failed` with the reason, and the others still run. A
+//     field outside the writable allowlist refuses the whole plan (UnsupportedChangeError): that is
+//     a tampered plan, not a bad value.
+//   - Values outside a literal appear only in comments, through psComment (no line break survives).
 
 import type { Action, FieldChange, TenantPlan } from '../model/plan.js';
-import { DISCONNECT_COMMAND, SCRIPT_PREFERENCES, connectCommand } from './ps-session.js';
-import { psArray, psBool, psEnv, psString } from './ps-literal.js';
+import { DISCONNECT_COMMAND, SCRIPT_PREFERENCES, connectCommand, titleComment } from './ps-session.js';
+import { PsValueError, psArray, psBool, psComment, psEnv, psReportString, psString } from './ps-literal.js';
 import { DEFAULT_RETRY, retryFunction } from './ps-retry.js';
+import { showInvisible } from './values.js';
 
 export const STEP_MARKER = 'exoGitopsStep';
 
@@ -31,10 +37,20 @@ export interface ApplyScriptOptions {
 
 function literal(value: unknown): string {
   if (typeof value === 'boolean') return psBool(value);
-  if (typeof value === 'number' && Number.isInteger(value)) return String(value);
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   if (Array.isArray(value)) return psArray(value.map(String));
   if (value === null || value === undefined) return '$null';
   return psString(String(value));
+}
+
+/** Render the value of one field; a value PowerShell cannot take is reported with the field's name. */
+function inField<T>(field: string, render: () => T): T {
+  try {
+    return render();
+  } catch (error) {
+    if (error instanceof PsValueError) throw new PsValueError(error.problem, field);
+    throw error;
+  }
 }
 
 /**
@@ -52,24 +68,26 @@ interface Call {
 
 /** EmailAddresses changes of an action merged into one @{Add=…; Remove=…} (PrimarySmtpAddress joins as SMTP:). */
 function addressParameter(changes: readonly FieldChange[], options: { primaryAsProxy: boolean }): [string, string][] {
+  // Literals, each rendered with the field it comes from.
   const add: string[] = [];
   const remove: string[] = [];
   for (const change of changes) {
+    const quote = (value: string): string => inField(change.field, () => psString(value));
     if (change.field === 'EmailAddresses') {
-      add.push(...(change.add ?? []));
-      remove.push(...(change.remove ?? []));
+      for (const value of change.add ?? []) add.push(quote(value));
+      for (const value of change.remove ?? []) remove.push(quote(value));
     }
     // In Exchange Online a new primary address is an SMTP: proxy (PrimarySmtpAddress and EmailAddresses cannot share a command).
-    if (change.field === 'PrimarySmtpAddress' && options.primaryAsProxy) add.push(`SMTP:${String(change.after)}`);
+    if (change.field === 'PrimarySmtpAddress' && options.primaryAsProxy) add.push(quote(`SMTP:${String(change.after)}`));
   }
   if (add.length === 0 && remove.length === 0) return [];
-  const parts = [...(add.length ? [`Add = ${psArray(add)}`] : []), ...(remove.length ? [`Remove = ${psArray(remove)}`] : [])];
+  const parts = [...(add.length ? [`Add = @(${add.join(', ')})`] : []), ...(remove.length ? [`Remove = @(${remove.join(', ')})`] : [])];
   return [['EmailAddresses', `@{ ${parts.join('; ')} }`]];
 }
 
 /** Plain field changes as parameters, skipping the ones handled elsewhere. */
 function fieldParameters(changes: readonly FieldChange[], skip: readonly string[] = []): [string, string][] {
-  return changes.filter((c) => !skip.includes(c.field) && !c.sensitive && c.field !== 'EmailAddresses').map((c) => [c.field, literal(c.after)]);
+  return changes.filter((c) => !skip.includes(c.field) && !c.sensitive && c.field !== 'EmailAddresses').map((c) => [c.field, inField(c.field, () => literal(c.after))]);
 }
 
 function credentialLines(action: Action): string[] {
@@ -81,7 +99,7 @@ function credentialLines(action: Action): string[] {
   if (typeof applicationId !== 'string' || applicationId.trim() === '') throw new UnsupportedChangeError(`${action.id}: no application ID to send the credentials with: re-plan`);
   return [
     `$secret = ConvertTo-SecureString -String ${psEnv(secretEnv)} -AsPlainText -Force`,
-    `$credential = New-Object System.Management.Automation.PSCredential -ArgumentList ${psString(applicationId)}, $secret`,
+    `$credential = New-Object System.Management.Automation.PSCredential -ArgumentList ${inField('ApplicationId', () => psString(applicationId))}, $secret`,
   ];
 }
 
@@ -132,7 +150,8 @@ export function actionCommands(action: Action): string[] {
   for (const change of action.changes) {
     if (!writable.includes(change.field)) throw new UnsupportedChangeError(`${action.id}: exo-gitops does not write ${JSON.stringify(change.field)} on a ${action.kind}: re-plan`);
   }
-  const identity: [string, string] = ['Identity', psString(action.identity)];
+  const identity: [string, string] = ['Identity', inField('Identity', () => psString(action.identity))];
+  const name = (): string => inField('Name', () => psString(action.identity));
   const has = (field: string): boolean => action.changes.some((c) => c.field === field);
   const calls = (...list: Call[]): string[] => list.flatMap(renderCall);
   switch (action.kind) {
@@ -140,7 +159,7 @@ export function actionCommands(action: Action): string[] {
       return calls({ cmdlet: 'Enable-OrganizationCustomization', parameters: [CONFIRM_OFF] });
     case 'OrganizationRelationship':
       if (action.action === 'delete') return calls({ cmdlet: 'Remove-OrganizationRelationship', parameters: [identity, CONFIRM_OFF] });
-      if (action.action === 'create') return calls({ cmdlet: 'New-OrganizationRelationship', parameters: [['Name', psString(action.identity)], ...fieldParameters(action.changes)] });
+      if (action.action === 'create') return calls({ cmdlet: 'New-OrganizationRelationship', parameters: [['Name', name()], ...fieldParameters(action.changes)] });
       return calls({ cmdlet: 'Set-OrganizationRelationship', parameters: [identity, ...fieldParameters(action.changes)] });
     case 'MigrationEndpoint': {
       const remove: Call = { cmdlet: 'Remove-MigrationEndpoint', parameters: [identity, CONFIRM_OFF] };
@@ -149,18 +168,18 @@ export function actionCommands(action: Action): string[] {
       const credentials = sendsSecret ? credentialLines(action) : [];
       const withCredentials: [string, string][] = sendsSecret ? [['Credentials', '$credential']] : [];
       if (action.action === 'create' || action.action === 'replace') {
-        const create: Call = { cmdlet: 'New-MigrationEndpoint', parameters: [['Name', psString(action.identity)], ['ExchangeRemoteMove', '$true'], ...fieldParameters(action.changes), ...withCredentials] };
+        const create: Call = { cmdlet: 'New-MigrationEndpoint', parameters: [['Name', name()], ['ExchangeRemoteMove', '$true'], ...fieldParameters(action.changes), ...withCredentials] };
         return action.action === 'replace' ? [...calls(remove), ...credentials, ...calls(create)] : [...credentials, ...calls(create)];
       }
       return [...credentials, ...calls({ cmdlet: 'Set-MigrationEndpoint', parameters: [identity, ...fieldParameters(action.changes), ...withCredentials] })];
     }
     case 'DistributionGroup': {
-      if (action.action === 'create') return calls({ cmdlet: 'New-DistributionGroup', parameters: [['Name', psString(action.identity)], ['Type', "'Security'"]] });
+      if (action.action === 'create') return calls({ cmdlet: 'New-DistributionGroup', parameters: [['Name', name()], ['Type', "'Security'"]] });
       const members = action.changes.find((c) => c.field === 'Members');
       // One call per member (Exchange has no bulk add); a member already there (or already gone, on
       // removal) counts as done, so re-running the step after a partial failure changes nothing twice.
       const perMember = (cmdlet: string, list: string[], doneWhen: string): string[] => [
-        `foreach ($member in ${psArray(list)}) {`,
+        `foreach ($member in ${inField('Members', () => psArray(list))}) {`,
         ...renderCall({ cmdlet, parameters: [identity, ['Member', '$member'], ['BypassSecurityGroupManagerCheck', '$true'], CONFIRM_OFF], doneWhen }).map((l) => `  ${l}`),
         '}',
       ];
@@ -174,7 +193,7 @@ export function actionCommands(action: Action): string[] {
     case 'Mailbox': {
       if (has('IsExchangeCloudManaged')) {
         // IsExchangeCloudManaged is a parameter set of its own: it cannot share a call with other fields.
-        return calls({ cmdlet: 'Set-Mailbox', parameters: [identity, ['IsExchangeCloudManaged', literal(action.changes.find((c) => c.field === 'IsExchangeCloudManaged')!.after)]] });
+        return calls({ cmdlet: 'Set-Mailbox', parameters: [identity, ['IsExchangeCloudManaged', inField('IsExchangeCloudManaged', () => literal(action.changes.find((c) => c.field === 'IsExchangeCloudManaged')!.after))]] });
       }
       return calls({ cmdlet: 'Set-Mailbox', parameters: [identity, ...fieldParameters(action.changes, ['PrimarySmtpAddress']), ...addressParameter(action.changes, { primaryAsProxy: true })] });
     }
@@ -187,12 +206,14 @@ export function actionCommands(action: Action): string[] {
         const created = action.changes.filter((c) => creation.includes(c.field));
         const rest = action.changes.filter((c) => !creation.includes(c.field));
         const setParameters = [...fieldParameters(rest, ['PrimarySmtpAddress']), ...addressParameter(rest, { primaryAsProxy: true })];
-        const name = psString(String(created.find((c) => c.field === 'Name')!.after));
+        const nameChange = created.find((c) => c.field === 'Name');
+        if (nameChange === undefined) throw new UnsupportedChangeError(`${action.id}: a new MailUser needs a Name: re-plan`);
+        const newName = inField('Name', () => psString(String(nameChange.after)));
         return [
           // The mail user never signs in with this password: it is random, made inside PowerShell, and discarded.
           `$password = ConvertTo-SecureString -String ('Aa1!' + [guid]::NewGuid().ToString() + [guid]::NewGuid().ToString()) -AsPlainText -Force`,
           ...calls({ cmdlet: 'New-MailUser', parameters: [...fieldParameters(created), ['Password', '$password']] }),
-          ...(setParameters.length > 0 ? calls({ cmdlet: 'Set-MailUser', parameters: [['Identity', name], ...setParameters] }) : []),
+          ...(setParameters.length > 0 ? calls({ cmdlet: 'Set-MailUser', parameters: [['Identity', newName], ...setParameters] }) : []),
         ];
       }
       return calls({ cmdlet: 'Set-MailUser', parameters: [identity, ...fieldParameters(action.changes, ['PrimarySmtpAddress']), ...addressParameter(action.changes, { primaryAsProxy: true })] });
@@ -203,10 +224,14 @@ export function actionCommands(action: Action): string[] {
 const PRELUDE = (options: Required<Pick<ApplyScriptOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>>): string => `${SCRIPT_PREFERENCES}
 ${retryFunction(options)}
 $ExoSucceeded = @{}
+# The process that started this script (exo-gitops apply). When it is gone (killed, even with -9),
+# this script is its orphan: it starts no further action rather than go on changing the tenant.
+$ExoParentId = (Get-Process -Id $PID).Parent.Id
 
 # One action: skipped when an action it depends on did not succeed; one JSON result line either way.
 function Invoke-ExoStep {
   param([string]$Id, [string[]]$DependsOn, [scriptblock]$Body)
+  if ((Get-Process -Id $PID).Parent.Id -ne $ExoParentId) { exit 3 }
   foreach ($dependency in $DependsOn) {
     if (-not $ExoSucceeded[$dependency]) {
       Write-Output ([ordered]@{ ${STEP_MARKER} = $Id; status = 'skipped'; reason = "depends on $dependency, which did not succeed" } | ConvertTo-Json -Compress)
@@ -232,28 +257,48 @@ function describeAction(action: Action): string[] {
       for (const v of change.remove ?? []) lines.push(`#   ${change.field}: - ${v}`);
     } else lines.push(`#   ${change.field}: ${change.before === undefined ? '' : `${JSON.stringify(change.before)} -> `}${JSON.stringify(change.after)}`);
   }
-  // A comment ends at the line's end: keep values with line breaks from running into code.
-  return lines.map((l) => l.replace(/[\r\n\u2028\u2029\u0085]/g, ' '));
+  // A comment ends at the line's end: no value may carry a line break into code.
+  return lines.map(psComment);
+}
+
+/** A step that does not run, reporting its status ('skipped' or 'failed') and why, after its description. */
+function reportedStep(action: Action, comment: string[], status: 'skipped' | 'failed', why: string): string {
+  const detail = status === 'skipped' ? 'reason' : 'error';
+  return [
+    ...comment,
+    psComment(`# not run: ${why}`),
+    `Write-Output ([ordered]@{ ${STEP_MARKER} = ${psReportString(action.id)}; status = '${status}'; ${detail} = ${psReportString(why)} } | ConvertTo-Json -Compress)`,
+  ].join('\n');
+}
+
+/**
+ * One action's block. An action that cannot be rendered (a value PowerShell cannot take) is a step
+ * that reports `failed` naming the tenant, kind, identity and reason; a change exo-gitops never
+ * writes (UnsupportedChangeError) is thrown: the plan was tampered with, and nothing may run.
+ */
+function actionBlock(action: Action, skipReason: string | undefined): string {
+  const comment = describeAction(action);
+  if (skipReason !== undefined) return reportedStep(action, comment, 'skipped', skipReason);
+  let body: string[];
+  try {
+    body = actionCommands(action);
+  } catch (error) {
+    if (error instanceof UnsupportedChangeError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    return reportedStep(action, comment, 'failed', showInvisible(`${action.tenant}/${action.kind}/${action.identity}: ${reason}`));
+  }
+  const dependsOn = action.dependsOn.length === 0 ? '@()' : `@(${action.dependsOn.map(psReportString).join(', ')})`;
+  return [...comment, `Invoke-ExoStep -Id ${psReportString(action.id)} -DependsOn ${dependsOn} -Body {`, ...body.map((l) => `  ${l}`), '}'].join('\n');
 }
 
 /** The apply script for one tenant's actions. Blocked and skipped actions are reported, never run. */
 export function renderApplyScript(tenant: TenantPlan, options: ApplyScriptOptions = {}): string {
   const settings = { maxAttempts: options.maxAttempts ?? DEFAULT_RETRY.maxAttempts, baseDelayMs: options.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs, maxDelayMs: options.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs };
-  const blocks: string[] = [];
-  for (const action of tenant.actions) {
-    const comment = describeAction(action);
-    const skipReason = action.action === 'blocked' ? `blocked: ${action.reason ?? 'not applicable'}` : options.skip?.get(action.id);
-    if (skipReason !== undefined) {
-      blocks.push(
-        [...comment, `# not run: ${skipReason.replace(/[\r\n]/g, ' ')}`, `Write-Output ([ordered]@{ ${STEP_MARKER} = ${psString(action.id)}; status = 'skipped'; reason = ${psString(skipReason)} } | ConvertTo-Json -Compress)`].join('\n'),
-      );
-      continue;
-    }
-    const body = actionCommands(action).map((l) => `  ${l}`);
-    blocks.push([...comment, `Invoke-ExoStep -Id ${psString(action.id)} -DependsOn ${psArray(action.dependsOn)} -Body {`, ...body, '}'].join('\n'));
-  }
-  return `# exo-gitops apply: tenant ${tenant.tenant} (${tenant.organization}), ${tenant.actions.length} action(s)
-${options.header ? `# ${options.header.replace(/[\r\n]/g, ' ')}\n` : ''}${PRELUDE(settings)}
+  const blocks = tenant.actions.map((action) =>
+    actionBlock(action, action.action === 'blocked' ? `blocked: ${action.reason ?? 'not applicable'}` : options.skip?.get(action.id)),
+  );
+  return `${titleComment(`exo-gitops apply: tenant ${tenant.tenant} (${tenant.organization}), ${tenant.actions.length} action(s)`)}
+${options.header ? `${titleComment(options.header)}\n` : ''}${PRELUDE(settings)}
 
 ${connectCommand(tenant)}
 try {

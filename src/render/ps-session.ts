@@ -3,7 +3,15 @@
 // PowerShell and never appear in the script text.
 
 import type { TenantConnection } from '../model/plan.js';
-import { psEnv, psString } from './ps-literal.js';
+import { psComment, psEnv, psString } from './ps-literal.js';
+
+/**
+ * A comment line of a generated script (its title, the plan it comes from): values in it (tenant,
+ * organization, digests) go through psComment, so none can end the comment and run as code.
+ */
+export function titleComment(text: string): string {
+  return `# ${psComment(text)}`;
+}
 
 export function connectCommand(tenant: TenantConnection): string {
   const { connection, organization, environment } = tenant;

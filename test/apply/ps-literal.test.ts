@@ -1,8 +1,12 @@
 // Values from YAML must reach PowerShell unchanged whatever they hold: the quoting is checked against
 // the PowerShell grammar (tree-sitter) and against PowerShell's own rule for quotes inside '…'.
 import fc from 'fast-check';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { psArray, psEnv, psString } from '../../src/render/ps-literal.js';
+import { psArray, psComment, psEnv, psReportString, psString, PsValueError } from '../../src/render/ps-literal.js';
 import { powershellParser, syntaxErrors } from '../support/powershell-grammar.js';
 
 const QUOTES = ["'", '\u2018', '\u2019', '\u201A', '\u201B'];
@@ -22,12 +26,12 @@ function unquote(literal: string): string {
   return out;
 }
 
-/** The value of what psString returns (one '…' literal, or ( '…' + "`n" + … )), read as PowerShell reads it. */
+/** The value of what psString returns (one '…' literal, or (-join @('…', "`n", …))), read as PowerShell reads it. */
 function evaluate(expression: string): string {
   let i = 0;
   let out = '';
-  const grouped = expression.startsWith('(');
-  if (grouped) i = 1;
+  const grouped = expression.startsWith('(-join @(');
+  if (grouped) i = '(-join @('.length;
   for (;;) {
     if (QUOTES.includes(expression[i]!)) {
       // A single-quoted literal: up to a quote that is not followed by another quote.
@@ -48,10 +52,10 @@ function evaluate(expression: string): string {
       i += escape[0].length;
     }
     if (!grouped) break;
-    if (expression.startsWith(' + ', i)) i += 3;
+    if (expression.startsWith(', ', i)) i += 2;
     else break;
   }
-  expect(i).toBe(expression.length - (grouped ? 1 : 0));
+  expect(i).toBe(expression.length - (grouped ? 2 : 0));
   return out;
 }
 
@@ -77,8 +81,8 @@ describe('psString', () => {
   });
 
   it('keeps every literal on one line: line breaks become "`n" and "`r" pieces', () => {
-    expect(psString('a\nb')).toBe('(\'a\' + "`n" + \'b\')');
-    expect(psString("x'\r\n")).toBe('(\'x\'\'\' + "`r`n")');
+    expect(psString('a\nb')).toBe('(-join @(\'a\', "`n", \'b\'))');
+    expect(psString("x'\r\n")).toBe('(-join @(\'x\'\'\', "`r`n"))');
     fc.assert(fc.property(hostile, (value) => !/[\r\n]/.test(psString(value))), { numRuns: 1000 });
   });
 
@@ -103,6 +107,46 @@ describe('psString', () => {
 describe('control characters', () => {
   it('psString refuses NUL rather than pass it on', () => {
     expect(() => psString('a\u0000b')).toThrow(/NUL/);
+    expect(() => psString('a\u0000b')).toThrow(PsValueError);
+  });
+
+  it('psReportString writes a NUL as the escape "`0", for ids and messages that must be reported whatever they hold', () => {
+    expect(psReportString('a\u0000b')).toBe('(-join @(\'a\', "`0", \'b\'))');
+    expect(psReportString("it's\r\n")).toBe('(-join @(\'it\'\'s\', "`r`n"))');
+    expect(psReportString('plain')).toBe("'plain'");
+    fc.assert(fc.property(hostile, (value) => psReportString(value) === psString(value)), { numRuns: 300 });
+  });
+});
+
+const BREAKS: [string, string][] = [['CR', '\r'], ['LF', '\n'], ['CRLF', '\r\n'], ['NEL', '\u0085'], ['LINE SEPARATOR', '\u2028'], ['PARAGRAPH SEPARATOR', '\u2029']];
+
+describe('psComment', () => {
+  it.each(BREAKS)('replaces %s by a space', (_name, brk) => {
+    expect(psComment(`a${brk}Remove-Item x`)).toBe('a Remove-Item x');
+  });
+
+  it('shows other invisible and control characters escaped, and leaves the rest', () => {
+    expect(psComment('a\u202Eb\u0000c\td')).toBe('a\\u202Eb\\u0000c\\u0009d');
+    expect(psComment("O'Brien \"q\" `x` $(y) #> <# \u2018")).toBe("O'Brien \"q\" `x` $(y) #> <# \u2018");
+    fc.assert(fc.property(hostile, (value) => !/[\r\n\u0085\u2028\u2029]/.test(psComment(value))), { numRuns: 1000 });
+  });
+});
+
+const PWSH = new URL('../../.tools/pwsh', import.meta.url).pathname;
+
+describe.skipIf(!existsSync(PWSH))('in real pwsh', () => {
+  // What ends a comment, asked of PowerShell itself: `# comment<break>Write-Output 'RAN'`.
+  it('only CR and LF end a comment (NEL, U+2028, U+2029 do not); a psComment never ends; psReportString keeps a NUL', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exo-comment-'));
+    try {
+      const lines = BREAKS.flatMap(([name, brk]) => [`# raw${brk}Write-Output 'RAN ${name}'`, `# ${psComment(`scrubbed${brk}Write-Output 'SCRUBBED RAN ${name}'`)}`]);
+      const script = join(dir, 'comments.ps1');
+      writeFileSync(script, `${lines.join('\n')}\nWrite-Output ("length " + ${psReportString('a\u0000b')}.Length)\nWrite-Output 'end'\n`);
+      const out = execFileSync(PWSH, ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', script], { encoding: 'utf8' });
+      expect(out.trim().split(/\r?\n/)).toEqual(['RAN CR', 'RAN LF', 'RAN CRLF', 'length 3', 'end']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,9 +1,14 @@
 // The apply script for every action type parses with the PowerShell grammar, calls the cmdlets an
 // admin expects, runs nothing blocked, and holds no secret.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderPlanJson } from '../../src/render/plan-json.js';
 import { actionCommands, renderApplyScript } from '../../src/render/ps-apply.js';
 import { powershellParser, syntaxErrors } from '../support/powershell-grammar.js';
-import { EVERY_ACTION, EVERY_ACTION_TENANT } from './every-action.js';
+import { EVERY_ACTION, EVERY_ACTION_TENANT, planOf } from './every-action.js';
 
 const commandNames = async (script: string): Promise<string[]> => {
   const tree = (await powershellParser()).parse(script)!;
@@ -28,7 +33,7 @@ describe('renderApplyScript', () => {
   });
 
   it('calls the cmdlets each action needs, in plan order, and nothing for blocked actions', async () => {
-    const names = (await commandNames(script)).filter((n) => /^[A-Z][a-z]+-[A-Z]/.test(n) && !n.startsWith('Invoke-Exo') && !['Write-Output', 'ConvertTo-Json', 'Out-Null', 'Start-Sleep', 'Get-Random', 'ConvertTo-SecureString', 'New-Object'].includes(n));
+    const names = (await commandNames(script)).filter((n) => /^[A-Z][a-z]+-[A-Z]/.test(n) && !n.startsWith('Invoke-Exo') && !['Write-Output', 'ConvertTo-Json', 'Out-Null', 'Start-Sleep', 'Get-Random', 'ConvertTo-SecureString', 'New-Object', 'Get-Process'].includes(n));
     expect(names).toEqual([
       'Connect-ExchangeOnline',
       'Enable-OrganizationCustomization',
@@ -85,5 +90,50 @@ describe('renderApplyScript', () => {
     const skipped = renderApplyScript(EVERY_ACTION_TENANT, { skip: new Map([['northwind/MailUser/LaraN', 'refused']]) });
     expect(skipped).toContain("exoGitopsStep = 'northwind/MailUser/LaraN'; status = 'skipped'; reason = 'refused'");
     expect(skipped).not.toContain("Invoke-ExoStep -Id 'northwind/MailUser/LaraN'");
+  });
+});
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const CLI = join(ROOT, 'dist/cli/main.js');
+const SIMULATOR = join(ROOT, 'dist/simulator/main.js');
+const PWSH = join(ROOT, '.tools/pwsh');
+
+describe('comments and headers: no value carries a line break into code', () => {
+  const BREAKS = ['\r', '\n', '\r\n', '\u0085', '\u2028', '\u2029'];
+
+  it.each(BREAKS.map((b) => [JSON.stringify(b), b]))('%s in the tenant, organization, header, identity, source file, values and skip reason stays in its comment', (_name, brk) => {
+    const injected = `x${brk}Write-Output 'INJECTED' #`;
+    const action = { ...EVERY_ACTION.find((a) => a.id === 'northwind/MailUser/LaraN')!, identity: injected, source: { file: injected, line: 1, column: 1 } };
+    const blocked = { ...EVERY_ACTION.find((a) => a.action === 'blocked')!, reason: injected };
+    const script = renderApplyScript({ ...EVERY_ACTION_TENANT, tenant: injected, organization: injected, actions: [action, blocked] }, { header: injected, skip: new Map([[action.id, injected]]) });
+    for (const line of script.split('\n')) {
+      if (line.includes('INJECTED')) expect(line, JSON.stringify(line)).toMatch(/^\s*(#|Write-Output \(\[ordered\]@\{ exoGitopsStep = |Connect-ExchangeOnline )/);
+    }
+    // No CR anywhere (literals say "`r"); NEL, U+2028 and U+2029 only inside literals, never in a comment.
+    expect(script).not.toContain('\r');
+    for (const line of script.split('\n').filter((l) => l.trimStart().startsWith('#'))) expect(line).not.toMatch(/[\u0085\u2028\u2029]/);
+    expect(script.split('\n')[0]).toBe("# exo-gitops apply: tenant x Write-Output 'INJECTED' # (x Write-Output 'INJECTED' #), 2 action(s)");
+  });
+
+  it.skipIf(!existsSync(CLI) || !existsSync(SIMULATOR) || !existsSync(PWSH))('`exo-gitops render` of a plan whose organization holds a CR and code: pwsh never runs the code', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exo-render-cr-'));
+    try {
+      const tenant = { ...EVERY_ACTION_TENANT, organization: "northwindtraders.onmicrosoft.com\rWrite-Output 'INJECTED-CODE-RAN' #", actions: [EVERY_ACTION.find((a) => a.id === 'northwind/MailUser/LaraN')!] };
+      writeFileSync(join(dir, 'plan.json'), renderPlanJson(planOf([tenant])));
+      const script = execFileSync(process.execPath, [CLI, 'render', '--plan', join(dir, 'plan.json')], { cwd: dir, encoding: 'utf8' });
+      expect(script.split('\n')[0]).toBe("# exo-gitops apply: tenant northwind (northwindtraders.onmicrosoft.com Write-Output 'INJECTED-CODE-RAN' #), 1 action(s)");
+      writeFileSync(join(dir, 'apply.ps1'), script);
+      cpSync(join(ROOT, 'examples/contoso-northwind/state'), join(dir, 'state'), { recursive: true });
+      execFileSync(process.execPath, [SIMULATOR, 'module', '--out', join(dir, 'modules')], { stdio: 'pipe' });
+      const run = spawnSync(PWSH, ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', join(dir, 'apply.ps1')], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PSModulePath: join(dir, 'modules'), EXO_SIM_STATE: join(dir, 'state'), NORTHWIND_TOKEN: 'token' },
+      });
+      // The organization is none the simulator knows: sign-in fails, and nothing else ran.
+      expect(run.stdout).not.toContain('INJECTED-CODE-RAN');
+      expect(run.stderr).toContain('was not found');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

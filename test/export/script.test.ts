@@ -55,7 +55,7 @@ describe('quoting', () => {
   it('everything else is literal inside single quotes', () => {
     expect(psString('$env:X `n "x" $(y) z')).toBe('\'$env:X `n "x" $(y) z\'');
     // A line break becomes a "`n" escape between literals, so no literal spans two lines.
-    expect(psString('$(y)\nz')).toBe('(\'$(y)\' + "`n" + \'z\')');
+    expect(psString('$(y)\nz')).toBe('(-join @(\'$(y)\', "`n", \'z\'))');
     expect(psArray([])).toBe('@()');
     expect(psArray(["Bob's group", 'T2T'])).toBe("@('Bob''s group', 'T2T')");
   });
