@@ -10,6 +10,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most suites wait on the processes they start (the CLI, the simulator, pwsh): two at a time
+    // keeps both cores busy (vitest's default on two cores is one).
+    maxWorkers: 2,
     reporters: json ? ['default', ['json', { outputFile: json }]] : ['default'],
   },
 });

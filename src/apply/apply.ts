@@ -85,10 +85,9 @@ function scriptFor(tenant: TenantPlan, options: ApplyOptions): string {
 async function runTenant(tenant: TenantPlan, script: string, options: ApplyOptions, report: (r: StepResult) => void): Promise<{ exitCode: number | undefined; durationMs: number }> {
   const byId = new Map(tenant.actions.map((a) => [a.id, a]));
   const reported = new Set<string>();
-  const secrets = secretValues(options.env, [
-    ...connectionSecretNames(tenant),
-    ...tenant.actions.map((a) => a.parameters?.secretEnv).filter((n): n is string => typeof n === 'string'),
-  ]);
+  // The variables the script reads by name: the only ones PowerShell gets besides its own, and the secrets to redact.
+  const readsEnv = [...connectionSecretNames(tenant), ...tenant.actions.map((a) => a.parameters?.secretEnv).filter((n): n is string => typeof n === 'string')];
+  const secrets = secretValues(options.env, readsEnv);
   const started = performance.now();
   let last = started;
 
@@ -110,12 +109,12 @@ async function runTenant(tenant: TenantPlan, script: string, options: ApplyOptio
     else if (parsed.status === 'skipped') report(resultOf(action, 'skipped', duration, { reason: redact(parsed.reason ?? '', secrets) }));
     else report(resultOf(action, 'failed', duration, { error: redact(parsed.error ?? 'unknown error', secrets) }));
   };
-  const result = await runScript(script, { env: options.env, onLine, ...(options.cwd ? { cwd: options.cwd } : {}) });
+  const result = await runScript(script, { env: options.env, readsEnv, onLine, ...(options.cwd ? { cwd: options.cwd } : {}) });
   const notFound = result.failure === 'not-found';
-  // Actions that never reported: the session failed before them (sign-in, a parse error, a crash).
+  // Actions that never reported (stderr redacted whole before its tail is taken: a secret may span the cut): the session failed before them (sign-in, a parse error, a crash).
   const why = notFound
     ? `PowerShell was not found (${pwshCommand(options.env)})`
-    : `the PowerShell session ended before this action reported (exit code ${result.exitCode ?? 'none'})${result.stderr ? `: ${stderrTail(String(result.stderr), 6)}` : ''}`;
+    : `the PowerShell session ended before this action reported (exit code ${result.exitCode ?? 'none'})${result.stderr ? `: ${stderrTail(redact(String(result.stderr), secrets), 6)}` : ''}`;
   for (const action of tenant.actions) {
     if (!reported.has(action.id)) report(resultOf(action, 'failed', 0, { error: redact(why, secrets) }));
   }

@@ -34,7 +34,7 @@ export function groupsToRead(desired: DesiredState, tenant: string): string[] {
 
 export async function exportTenant(desired: DesiredState, tenant: Resource<'Tenant'>, options: ExportOptions): Promise<Snapshot> {
   const script = exportScript(tenant, { groups: groupsToRead(desired, tenant.name), ...(options.retry ? { retry: options.retry } : {}) });
-  const result = await runScript(script, options);
+  const result = await runScript(script, { ...options, readsEnv: connectionSecretNames(tenant.spec) });
   const secrets = secretValues(options.env, connectionSecretNames(tenant.spec));
   const fail = (message: string): never => {
     throw new SnapshotError(tenant.name, redact(message, secrets));
@@ -44,7 +44,7 @@ export async function exportTenant(desired: DesiredState, tenant: Resource<'Tena
   }
   if (result.failure === 'timed-out') fail(`export did not finish within ${options.timeoutMs} ms`);
   if (result.failure === 'killed') fail('export was stopped before it finished');
-  if (result.failure === 'exited') fail(`export failed (exit code ${result.exitCode}):\n${stderrTail(result.stderr) || '(no error output)'}`);
+  if (result.failure === 'exited') fail(`export failed (exit code ${result.exitCode}):\n${stderrTail(redact(result.stderr, secrets)) || '(no error output)'}`);
 
   const begin = result.stdout.indexOf(SNAPSHOT_BEGIN);
   const end = result.stdout.indexOf(SNAPSHOT_END, begin + 1);

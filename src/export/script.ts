@@ -2,10 +2,10 @@
 // converted to plain JSON inside PowerShell (GUIDs and enums to strings, multi-valued properties to
 // string arrays), so the snapshot does not depend on how a module version serializes objects.
 // Its cost in remote calls is constant in the number of objects: one per kind, plus two per scope
-// group the repository names.
+// group the repository names or a live RemoteOutbound relationship publishes.
 
 import type { Resource } from '../model/desired.js';
-import { connectCommand, DISCONNECT_COMMAND, SCRIPT_PREFERENCES } from '../render/ps-session.js';
+import { connectCommand, DISCONNECT_COMMAND, SCRIPT_PREFERENCES, titleComment } from '../render/ps-session.js';
 import { psArray } from '../render/ps-literal.js';
 import { DEFAULT_RETRY, retryFunction, type RetrySettings } from '../render/ps-retry.js';
 
@@ -64,7 +64,7 @@ export interface ExportScriptOptions {
 }
 
 export function exportScript(tenant: Resource<'Tenant'>, options: ExportScriptOptions): string {
-  return `# exo-gitops export: read-only. Tenant ${tenant.name} (${tenant.spec.organization}).
+  return `${titleComment(`exo-gitops export: read-only. Tenant ${tenant.name} (${tenant.spec.organization}).`)}
 ${SCRIPT_PREFERENCES}
 ${retryFunction({ ...DEFAULT_RETRY, ...options.retry })}
 
@@ -76,15 +76,29 @@ try {
   $state.AcceptedDomain = @(Invoke-ExoCall { Get-AcceptedDomain -ErrorAction Stop } | ForEach-Object { $d = $_; [ordered]@{ DomainName = [string]$d.DomainName; DomainType = [string]$d.DomainType } })
   $state.OrganizationRelationship = @(Invoke-ExoCall { Get-OrganizationRelationship -ErrorAction Stop } | ForEach-Object { $r = $_; ${record('$r', RELATIONSHIP, '    ')} })
   $state.MigrationEndpoint = @(Invoke-ExoCall { Get-MigrationEndpoint -ErrorAction Stop } | ForEach-Object { $e = $_; ${record('$e', ENDPOINT, '    ')} })
+  # The groups the repository names, and every group a live RemoteOutbound relationship publishes,
+  # declared or not: the scope checks need their members whatever the YAML says.
+  $groupNames = [System.Collections.Generic.List[string]]::new()
+  foreach ($groupName in ${psArray(options.groups)}) { $groupNames.Add($groupName) }
+  foreach ($relationship in $state.OrganizationRelationship) {
+    if ($relationship.MailboxMoveCapability -like '*RemoteOutbound*') {
+      foreach ($scope in $relationship.MailboxMovePublishedScopes) {
+        if ($groupNames -notcontains $scope) { $groupNames.Add($scope) }
+      }
+    }
+  }
   $groups = @()
-  foreach ($groupName in ${psArray(options.groups)}) {
+  $seen = @{}
+  foreach ($groupName in $groupNames) {
     $group = $null
     try {
       $group = Invoke-ExoCall { Get-DistributionGroup -Identity $groupName -ErrorAction Stop }
     } catch {
       if ($_.Exception.Message -notlike '*couldn''t be found*') { throw }
     }
-    if ($null -ne $group) {
+    # One group may be named twice (by its name and by its address): read it once.
+    if ($null -ne $group -and -not $seen.ContainsKey([string]$group.Name)) {
+      $seen[[string]$group.Name] = $true
       $members = @(Invoke-ExoCall { Get-DistributionGroupMember -Identity $group.Name -ResultSize Unlimited -ErrorAction Stop } | ForEach-Object { [string]$_.PrimarySmtpAddress })
       $groups += ${record('$group', GROUP, '      ', ['Members = $members'])}
     }

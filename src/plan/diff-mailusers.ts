@@ -247,7 +247,23 @@ export function diffMailUser(context: PlanContext, user: Resource<'MailUser'>): 
     changes.push({ field: 'PrimarySmtpAddress', before: current.PrimarySmtpAddress, after: spec.primarySmtpAddress });
   }
   if (spec.microsoftOnlineServicesId !== undefined && !sameText(current.MicrosoftOnlineServicesID, spec.microsoftOnlineServicesId)) {
-    changes.push({ field: 'MicrosoftOnlineServicesID', before: current.MicrosoftOnlineServicesID, after: spec.microsoftOnlineServicesId });
+    // Set-MailUser has -MicrosoftOnlineServicesID only in the parameter sets a hold switch selects
+    // (ExcludeFromAllOrgHolds, ExcludeFromOrgHolds, RemoveDisabledArchive, RemoveOrphanedHolds: the
+    // reference signatures), so `-Identity x -MicrosoftOnlineServicesID y` cannot be bound, in the
+    // simulator or in real pwsh. It is the user's UPN in Entra ID: changed there, the MEU follows.
+    actions.push({
+      id: actionId(tenant, 'MailUser', identity, 'microsoft-online-services-id'),
+      tenant,
+      kind: 'MailUser',
+      identity,
+      action: 'blocked',
+      changes: [{ field: 'MicrosoftOnlineServicesID', before: current.MicrosoftOnlineServicesID, after: spec.microsoftOnlineServicesId }],
+      destructive: [],
+      dependsOn: [],
+      reason: "Set-MailUser can't change MicrosoftOnlineServicesID on its own (its parameter sets take it only with a hold switch): change the user principal name in Entra ID, and the mail user follows",
+      source: source(),
+      resourceKind: user.kind,
+    });
   }
   for (const [field, wanted, written] of [
     ['ExchangeGuid', exchangeGuid, spec.exchangeGuid],

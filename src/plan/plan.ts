@@ -77,11 +77,12 @@ export function buildPlan(input: PlanInput): Plan {
   for (const scope of desired.scopes) outputs.push(diffScope(context, scope));
   for (const doc of desired.cloudManagement) outputs.push(diffCloudManagement(context, doc));
   for (const user of desired.mailUsers) outputs.push(diffMailUser(context, user));
-  findings.push(...checkMigrationPairs(context));
+  // Loops, not push(...list): a list of 100,000+ findings (one per scope member) overflows the call stack as arguments.
+  for (const finding of checkMigrationPairs(context)) findings.push(finding);
 
   const byTenant = new Map<string, Action[]>();
   for (const output of outputs) {
-    findings.push(...output.findings);
+    for (const finding of output.findings) findings.push(finding);
     for (const action of output.actions) {
       // One definition of what is destructive, the same one that checks a saved plan when it is read.
       action.destructive = destructiveClassesOf(action);

@@ -32,8 +32,58 @@ export interface ProcessResult {
   message: string;
 }
 
+/**
+ * What PowerShell gets of the environment: what it needs to run (paths, locale, temp, proxies,
+ * PowerShell's and .NET's own settings, the simulator's knobs) and the variables the script reads by
+ * name (sign-in and endpoint secrets). Nothing else: a GITHUB_TOKEN or another job's secret stays out.
+ */
+const PASSED_THROUGH = /^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LANGUAGE|LC_[A-Z]+|TZ|TERM|TMPDIR|TMP|TEMP|XDG_[A-Z_]+|PSModulePath|POWERSHELL_[A-Z_]+|DOTNET_[A-Z_]+|NUGET_[A-Z_]+|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|SSL_CERT_(FILE|DIR)|EXO_SIM_[A-Z_]+|SystemRoot|SYSTEMROOT|windir|ComSpec|PATHEXT|APPDATA|LOCALAPPDATA|USERPROFILE|ProgramData|ProgramFiles|ProgramFiles\(x86\)|CommonProgramFiles)$/;
+
+export function pwshEnvironment(env: NodeJS.ProcessEnv, readByScript: readonly string[]): NodeJS.ProcessEnv {
+  const wanted = new Set(readByScript);
+  const out: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && (PASSED_THROUGH.test(name) || wanted.has(name))) out[name] = value;
+  }
+  return out;
+}
+
+/** Process groups of PowerShell runs in flight: ended when the CLI is interrupted or exits. */
+const running = new Set<number>();
+let handlersInstalled = false;
+
+function endRunning(): void {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  running.clear();
+}
+
+/**
+ * pwsh runs in its own process group, so it (and whatever it started, such as the simulator's engine)
+ * can be ended as one; the CLI ends it when it is interrupted or exits, whatever the reason.
+ */
+function installHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on('exit', endRunning);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      endRunning();
+      process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+    });
+  }
+}
+
 export interface RunScriptOptions {
+  /** The caller's environment; PowerShell gets only what pwshEnvironment lets through. */
   env: NodeJS.ProcessEnv;
+  /** Environment variables the script reads by name (secrets included): passed through. */
+  readsEnv?: readonly string[];
   cwd?: string;
   timeoutMs?: number;
   /** Called with each line of standard output as it arrives (apply's step results). */
@@ -67,9 +117,11 @@ export async function runScript(script: string, options: RunScriptOptions): Prom
   const started = performance.now();
   try {
     await writeFile(file, script, { mode: 0o600 });
+    installHandlers();
     const subprocess = execa(command, [...PWSH_ARGUMENTS, file], {
-      env: options.env,
+      env: pwshEnvironment(options.env, options.readsEnv ?? []),
       extendEnv: false,
+      detached: process.platform !== 'win32',
       reject: false,
       stdin: 'ignore',
       stripFinalNewline: false,
@@ -77,6 +129,7 @@ export async function runScript(script: string, options: RunScriptOptions): Prom
       ...(options.cwd ? { cwd: options.cwd } : {}),
       ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
     });
+    if (subprocess.pid !== undefined && process.platform !== 'win32') running.add(subprocess.pid);
     if (options.onLine) {
       try {
         for await (const line of subprocess.iterable({ from: 'stdout', preserveNewlines: false })) options.onLine(String(line));
@@ -85,6 +138,7 @@ export async function runScript(script: string, options: RunScriptOptions): Prom
       }
     }
     const result = await subprocess;
+    if (subprocess.pid !== undefined) running.delete(subprocess.pid);
     const base: Omit<ProcessResult, 'message'> = {
       command,
       exitCode: result.exitCode,

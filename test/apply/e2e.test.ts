@@ -231,6 +231,20 @@ describe('apply through the simulator', () => {
     expect(results.filter((x) => x.outcome === 'updated' || x.outcome === 'created')).toHaveLength(5);
   });
 
+  it('a changed MicrosoftOnlineServicesID of an existing mail user is planned blocked, not sent as a call that cannot bind', async () => {
+    const w = workspace();
+    w.editTenant('northwind', (s) => {
+      s.MailUser.find((u: any) => u.Alias === 'AdeleV').MicrosoftOnlineServicesID = 'adele.old@northwindtraders.com';
+    });
+    const r = await w.run(['apply', '--dir', 'config', '--yes', '--record', 'run.json']);
+    expect(r.exitCode).toBe(0);
+    const results = JSON.parse(readFileSync(join(w.dir, 'run.json'), 'utf8')).results as { id: string; outcome: string; reason?: string }[];
+    expect(results.find((x) => x.id === 'northwind/MailUser/AdeleV#microsoft-online-services-id')).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('Entra ID') });
+    expect(results.filter((x) => x.outcome === 'failed')).toEqual([]);
+    const again = JSON.parse((await w.run(['plan', '--dir', 'config', '--format', 'json'])).stdout);
+    expect(again.tenants.flatMap((t: any) => t.actions).map((a: any) => `${a.action} ${a.id}`)).toEqual(['blocked northwind/MailUser/AdeleV#microsoft-online-services-id']);
+  });
+
   it('never lets a secret reach output, the plan, the run record or any file', async () => {
     const w = workspace();
     const canaries = { NORTHWIND_MIGRATION_APP_SECRET: 'canary-app-secret-3f9a1c', CONTOSO_EXO_TOKEN: 'canary-token-77b2e0', NORTHWIND_CERT_PASSWORD: 'canary-password-c41d' };

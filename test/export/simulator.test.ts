@@ -125,8 +125,8 @@ describe('export failures exit 1, name the tenant, and write nothing', () => {
 
   it('one failing tenant writes no file for any tenant', async () => {
     const out = join(temp(), 'out');
-    const pwsh = fakePwsh(`console.log(${JSON.stringify(BEGIN)}); console.log(process.env.ONLY_FAIL ? 'x' : JSON.stringify(${JSON.stringify(good)})); console.log(${JSON.stringify(END)});`);
-    const r = await run(['export', '--dir', 'examples/contoso-northwind', '--state', out], { ...baseEnv, EXO_GITOPS_PWSH: pwsh, ONLY_FAIL: '1' });
+    const pwsh = fakePwsh(`console.log(${JSON.stringify(BEGIN)}); console.log(process.env.EXO_SIM_ONLY_FAIL ? 'x' : JSON.stringify(${JSON.stringify(good)})); console.log(${JSON.stringify(END)});`);
+    const r = await run(['export', '--dir', 'examples/contoso-northwind', '--state', out], { ...baseEnv, EXO_GITOPS_PWSH: pwsh, EXO_SIM_ONLY_FAIL: '1' });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('tenant contoso');
     expect(r.stderr).toContain('tenant northwind');

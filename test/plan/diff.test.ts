@@ -444,7 +444,7 @@ describe('MailUser', () => {
     expect(allActions(plan)).toEqual([]);
   });
 
-  it('update: external address, MicrosoftOnlineServicesID, custom attributes; identity is the alias', () => {
+  it('update: custom attributes; identity is the alias; a new MicrosoftOnlineServicesID is blocked with where to change it', () => {
     const mu = MAILUSER_YAML.replace('  source:', '  customAttributes:\n    "1": Wave-1\n  source:');
     const plan = planFor(baseFiles({ 'mailusers.yaml': mu }), snapshots((l) => {
       l.northwind.MailUser[0]!.MicrosoftOnlineServicesID = 'old@northwindtraders.onmicrosoft.com';
@@ -452,10 +452,11 @@ describe('MailUser', () => {
     }));
     const a = actionById(plan, 'northwind/MailUser/LaraN');
     expect(a).toMatchObject({ action: 'update', identity: 'LaraN', destructive: [] });
-    expect(a.changes).toEqual([
-      { field: 'MicrosoftOnlineServicesID', before: 'old@northwindtraders.onmicrosoft.com', after: 'LaraN@northwindtraders.onmicrosoft.com' },
-      { field: 'CustomAttribute1', before: 'Wave-0', after: 'Wave-1' },
-    ]);
+    expect(a.changes).toEqual([{ field: 'CustomAttribute1', before: 'Wave-0', after: 'Wave-1' }]);
+    // Set-MailUser takes -MicrosoftOnlineServicesID only with a hold switch (its documented parameter sets): it cannot be sent alone.
+    const mosid = actionById(plan, 'northwind/MailUser/LaraN#microsoft-online-services-id');
+    expect(mosid).toMatchObject({ action: 'blocked', changes: [{ field: 'MicrosoftOnlineServicesID', before: 'old@northwindtraders.onmicrosoft.com', after: 'LaraN@northwindtraders.onmicrosoft.com' }] });
+    expect(mosid.reason).toMatch(/user principal name in Entra ID/);
   });
 
   it('the mail user is found by its primary address when metadata.name is not its alias', () => {

@@ -13,17 +13,17 @@ import { EVERY_ACTION_TENANT } from '../apply/every-action.js';
 /** What generated scripts use: statement and expression kinds, operators, types, commands and methods. */
 const GENERATED_SUBSET = new Set([
   // statements
-  'statement:assignment', 'statement:foreach', 'statement:function', 'statement:if', 'statement:pipeline', 'statement:return', 'statement:throw', 'statement:try', 'statement:while',
+  'statement:assignment', 'statement:exit', 'statement:foreach', 'statement:function', 'statement:if', 'statement:pipeline', 'statement:return', 'statement:throw', 'statement:try', 'statement:while',
   // expressions
   'expr:array', 'expr:arrayExpression', 'expr:bareword', 'expr:binary', 'expr:cast', 'expr:expandable', 'expr:hashtable', 'expr:index', 'expr:increment', 'expr:invoke', 'expr:member', 'expr:number', 'expr:paren', 'expr:scriptBlock', 'expr:string', 'expr:type', 'expr:unary', 'expr:variable',
   // operators
-  'op:+', 'op:-', 'op:*', 'op:-ge', 'op:-like', 'op:-ne', 'op:-not', 'op:-notlike', 'op:-and', 'op:-or', 'op:-eq',
+  'op:+', 'op:-', 'op:*', 'op:-join', 'op:-ge', 'op:-like', 'op:-ne', 'op:-not', 'op:-notlike', 'op:-and', 'op:-or', 'op:-eq', 'op:-notcontains',
   // types
-  'type:string', 'type:bool', 'type:int', 'type:ordered', 'type:math', 'type:guid', 'type:scriptblock', 'type:string[]',
+  'type:string', 'type:bool', 'type:int', 'type:ordered', 'type:math', 'type:guid', 'type:scriptblock', 'type:string[]', 'type:collections.generic.list[string]',
   // commands
-  'command:&', 'command:ConvertTo-Json', 'command:ConvertTo-SecureString', 'command:ForEach-Object', 'command:Get-Random', 'command:New-Object', 'command:Out-Null', 'command:Start-Sleep', 'command:Where-Object', 'command:Write-Output',
+  'command:&', 'command:ConvertTo-Json', 'command:Get-Process', 'command:ConvertTo-SecureString', 'command:ForEach-Object', 'command:Get-Random', 'command:New-Object', 'command:Out-Null', 'command:Start-Sleep', 'command:Where-Object', 'command:Write-Output',
   // methods
-  'method:Min', 'method:Pow', 'method:NewGuid', 'method:ToString',
+  'method:Min', 'method:Pow', 'method:NewGuid', 'method:ToString', 'method:Add', 'method:ContainsKey', 'method:new',
 ]);
 
 const LOCAL_FUNCTIONS = new Set(['Invoke-ExoCall', 'Invoke-ExoStep']);

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { applyPlan, refusals, type StepResult } from '../../apply/apply.js';
-import { runRecord, summarizeResults } from '../../apply/record.js';
+import { RunJournal, runRecord, summarizeResults } from '../../apply/record.js';
 import { DESTRUCTIVE_CLASSES, actionCount, type DestructiveClass, type Plan } from '../../model/plan.js';
 import { renderFindingText } from '../../render/findings.js';
 import { parsePlanJson } from '../../render/plan-json.js';
@@ -66,107 +66,133 @@ export function registerApply(program: Command, context: CliContext): void {
     .addHelpText('after', '\nExit codes: 0 every action succeeded (or there was nothing to do), 1 refused, stale, or an action failed.')
     .action(async (options: ApplyCliOptions) => {
       const startedAt = new Date();
-      const writeRecord = async (recorded: Plan, run: Parameters<typeof runRecord>[1], refusalList: string[] = []) => {
+      const writeRecord = async (recorded: Plan | undefined, run: Parameters<typeof runRecord>[1], refusalList: string[] = []) => {
         if (options.record === undefined) return;
-        const record = runRecord(recorded, run, { startedAt, finishedAt: new Date(), env: context.env, refusals: refusalList });
+        const record = runRecord(recorded ?? NO_PLAN, run, { startedAt, finishedAt: new Date(), env: context.env, refusals: refusalList });
         await writeFileAtomic(resolve(context.cwd, options.record), `${JSON.stringify(record, null, 2)}\n`);
       };
-      const noSuchTenant = (from: Plan, name: string): void => {
-        context.stderr(`apply: no tenant ${JSON.stringify(name)} in the plan (tenants: ${from.tenants.map((t) => t.tenant).join(', ') || 'none'}); nothing was changed`);
-        context.setExitCode(1);
-      };
-      let plan: Plan;
-      if (options.plan !== undefined) {
-        const file = resolve(context.cwd, options.plan);
-        const text = await readFile(file, 'utf8');
-        const saved = parsePlanJson(text, options.plan);
-        const declared = (JSON.parse(text) as { summary?: unknown }).summary;
-        if (JSON.stringify(declared) !== JSON.stringify(saved.summary)) {
-          context.stderr(`apply: ${options.plan} is not a valid plan: its summary does not count its actions (${JSON.stringify(declared)}, the actions make ${JSON.stringify(saved.summary)}): re-plan; nothing was changed`);
-          context.setExitCode(1);
-          return;
-        }
-        if (options.tenant !== undefined && !saved.tenants.some((t) => t.tenant === options.tenant) && !(options.tenant in saved.snapshotDigests)) return noSuchTenant(saved, options.tenant);
-        // Nothing of the file runs: the plan is rebuilt, and the file must say the same.
-        const verified = await verifySavedPlan(
-          saved,
-          {
-            dir: options.dir,
-            ...(options.state !== undefined ? { state: options.state } : {}),
-            ...(options.peerState !== undefined ? { peerState: options.peerState } : {}),
-            ...(options.tenant !== undefined ? { tenant: options.tenant } : {}),
-            ...(options.baselineRef !== undefined ? { baselineRef: options.baselineRef } : {}),
-          },
-          context,
-        );
-        if (!verified.ok) {
-          context.stderr(`apply: plan is stale: re-plan (${verified.reasons.join('; ')})`);
-          const recorded = options.tenant !== undefined ? planForTenant(saved, options.tenant) : saved;
-          await writeRecord(recorded, undefined, [`the plan is stale: ${verified.reasons.join('; ')}`]);
-          context.setExitCode(1);
-          return;
-        }
-        plan = verified.plan;
-      } else {
-        const prepared = await preparePlan({ dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}), maxActions: options.maxActions, ...(options.baselineRef !== undefined ? { baselineRef: options.baselineRef } : {}) }, context);
-        if (!prepared.ok) {
-          for (const f of prepared.findings) context.stderr(renderFindingText(f, { color: context.color }));
-          context.stderr('apply: the desired state is invalid; nothing was changed');
-          context.setExitCode(1);
-          return;
-        }
-        plan = prepared.plan;
-        if (options.tenant !== undefined) {
-          if (!plan.tenants.some((t) => t.tenant === options.tenant)) return noSuchTenant(plan, options.tenant);
-          plan = planForTenant(plan, options.tenant);
-        }
+      try {
+        await applyCommand(options, context, writeRecord, startedAt);
+      } catch (error) {
+        // Every way apply ends writes the record: an unreadable plan, a failed export, a crash.
+        const message = error instanceof AggregateError ? (error.errors as Error[]).map((e) => e.message).join('; ') : (error as Error).message;
+        await writeRecord(undefined, undefined, [`apply could not run: ${message}`]).catch(() => undefined);
+        throw error;
       }
-      context.stdout(renderPlanText(plan, { color: context.color }));
-      if (actionCount(plan.summary) === 0) {
-        // A run record even for no changes, so a workflow's report tells "nothing to do" from "never ran".
-        await writeRecord(plan, { results: [], tenants: [] });
-        context.setExitCode(0);
-        return;
-      }
-      const allow = new Set(options.allow);
-      const refused = refusals(plan, allow, context.env);
-      if (refused.length > 0) {
-        for (const r of refused) context.stderr(`apply: ${r}`);
-        context.stderr('apply: nothing was changed');
-        await writeRecord(plan, undefined, refused);
-        context.setExitCode(1);
-        return;
-      }
-      if (!options.yes) {
-        if (!context.interactive) {
-          context.stderr('apply: not on a terminal: pass --yes to apply without confirmation; nothing was changed');
-          context.setExitCode(1);
-          return;
-        }
-        if (!(await confirm(context))) {
-          context.stderr('apply: cancelled; nothing was changed');
-          context.setExitCode(1);
-          return;
-        }
-      }
-      const run = await applyPlan(plan, {
-        env: context.env,
-        allow,
-        cwd: resolve(context.cwd, options.dir),
-        header: `plan ${plan.desiredDigest}${plan.commit ? ` commit ${plan.commit.sha}` : ''}`,
-        ...(context.retry ? { retry: context.retry } : {}),
-        onResult: (result, progress) => {
-          // The bar is redrawn below the result lines: clear it, print the line, draw it again.
-          const bar = context.interactive ? context.status : undefined;
-          bar?.('');
-          context.stdout(progressLine(result));
-          bar?.(progressBar(progress.done, progress.total));
-        },
-      });
-      if (context.interactive) context.status?.('');
-      const summary = summarizeResults(run.results);
-      context.stdout(`Apply: ${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.skipped} skipped.`);
-      await writeRecord(plan, run);
-      context.setExitCode(summary.failed > 0 ? 1 : 0);
     });
+}
+
+/** The record of a run that never had a plan to speak of (unreadable plan file, invalid YAML). */
+const NO_PLAN: Plan = { commit: null, desiredDigest: '', snapshotDigests: {}, maxActionsPerTenant: 0, tenants: [], findings: [], summary: { create: 0, update: 0, delete: 0, replace: 0, blocked: 0, destructive: 0 } } as unknown as Plan;
+
+type WriteRecord = (recorded: Plan | undefined, run: Parameters<typeof runRecord>[1], refusalList?: string[]) => Promise<void>;
+
+async function applyCommand(options: ApplyCliOptions, context: CliContext, writeRecord: WriteRecord, startedAt: Date): Promise<void> {
+  const noSuchTenant = async (from: Plan, name: string): Promise<void> => {
+    const problem = `no tenant ${JSON.stringify(name)} in the plan (tenants: ${from.tenants.map((t) => t.tenant).join(', ') || 'none'})`;
+    context.stderr(`apply: ${problem}; nothing was changed`);
+    await writeRecord(from, undefined, [problem]);
+    context.setExitCode(1);
+  };
+  let plan: Plan;
+  if (options.plan !== undefined) {
+    const file = resolve(context.cwd, options.plan);
+    const text = await readFile(file, 'utf8');
+    const saved = parsePlanJson(text, options.plan);
+    const declared = (JSON.parse(text) as { summary?: unknown }).summary;
+    if (JSON.stringify(declared) !== JSON.stringify(saved.summary)) {
+      const problem = `${options.plan} is not a valid plan: its summary does not count its actions (${JSON.stringify(declared)}, the actions make ${JSON.stringify(saved.summary)}): re-plan`;
+      context.stderr(`apply: ${problem}; nothing was changed`);
+      await writeRecord(saved, undefined, [problem]);
+      context.setExitCode(1);
+      return;
+    }
+    if (options.tenant !== undefined && !saved.tenants.some((t) => t.tenant === options.tenant) && !(options.tenant in saved.snapshotDigests)) return await noSuchTenant(saved, options.tenant);
+    // Nothing of the file runs: the plan is rebuilt, and the file must say the same.
+    const verified = await verifySavedPlan(
+      saved,
+      {
+        dir: options.dir,
+        ...(options.state !== undefined ? { state: options.state } : {}),
+        ...(options.peerState !== undefined ? { peerState: options.peerState } : {}),
+        ...(options.tenant !== undefined ? { tenant: options.tenant } : {}),
+        ...(options.baselineRef !== undefined ? { baselineRef: options.baselineRef } : {}),
+      },
+      context,
+    );
+    if (!verified.ok) {
+      context.stderr(`apply: plan is stale: re-plan (${verified.reasons.join('; ')})`);
+      const recorded = options.tenant !== undefined ? planForTenant(saved, options.tenant) : saved;
+      await writeRecord(recorded, undefined, [`the plan is stale: ${verified.reasons.join('; ')}`]);
+      context.setExitCode(1);
+      return;
+    }
+    plan = verified.plan;
+  } else {
+    const prepared = await preparePlan({ dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}), maxActions: options.maxActions, ...(options.baselineRef !== undefined ? { baselineRef: options.baselineRef } : {}) }, context);
+    if (!prepared.ok) {
+      for (const f of prepared.findings) context.stderr(renderFindingText(f, { color: context.color }));
+      context.stderr('apply: the desired state is invalid; nothing was changed');
+      await writeRecord(undefined, undefined, ['the desired state is invalid']);
+      context.setExitCode(1);
+      return;
+    }
+    plan = prepared.plan;
+    if (options.tenant !== undefined) {
+      if (!plan.tenants.some((t) => t.tenant === options.tenant)) return await noSuchTenant(plan, options.tenant);
+      plan = planForTenant(plan, options.tenant);
+    }
+  }
+  context.stdout(renderPlanText(plan, { color: context.color }));
+  if (actionCount(plan.summary) === 0) {
+    // A run record even for no changes, so a workflow's report tells "nothing to do" from "never ran".
+    await writeRecord(plan, { results: [], tenants: [] });
+    context.setExitCode(0);
+    return;
+  }
+  const allow = new Set(options.allow);
+  const refused = refusals(plan, allow, context.env);
+  if (refused.length > 0) {
+    for (const r of refused) context.stderr(`apply: ${r}`);
+    context.stderr('apply: nothing was changed');
+    await writeRecord(plan, undefined, refused);
+    context.setExitCode(1);
+    return;
+  }
+  if (!options.yes) {
+    if (!context.interactive) {
+      context.stderr('apply: not on a terminal: pass --yes to apply without confirmation; nothing was changed');
+      await writeRecord(plan, undefined, ['not on a terminal and no --yes']);
+      context.setExitCode(1);
+      return;
+    }
+    if (!(await confirm(context))) {
+      context.stderr('apply: cancelled; nothing was changed');
+      await writeRecord(plan, undefined, ['cancelled at the confirmation prompt']);
+      context.setExitCode(1);
+      return;
+    }
+  }
+  // From here the record file is a journal, one line per step result, until the record replaces it.
+  const journal = options.record !== undefined ? new RunJournal(resolve(context.cwd, options.record), plan, { startedAt, env: context.env }) : undefined;
+  const run = await applyPlan(plan, {
+    env: context.env,
+    allow,
+    cwd: resolve(context.cwd, options.dir),
+    header: `plan ${plan.desiredDigest}${plan.commit ? ` commit ${plan.commit.sha}` : ''}`,
+    ...(context.retry ? { retry: context.retry } : {}),
+    onResult: (result, progress) => {
+      journal?.step(result);
+      // The bar is redrawn below the result lines: clear it, print the line, draw it again.
+      const bar = context.interactive ? context.status : undefined;
+      bar?.('');
+      context.stdout(progressLine(result));
+      bar?.(progressBar(progress.done, progress.total));
+    },
+  });
+  if (context.interactive) context.status?.('');
+  const summary = summarizeResults(run.results);
+  context.stdout(`Apply: ${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.skipped} skipped.`);
+  await writeRecord(plan, run);
+  context.setExitCode(summary.failed > 0 ? 1 : 0);
 }

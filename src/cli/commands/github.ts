@@ -5,7 +5,7 @@
 import { Option, type Command } from 'commander';
 import { appendFile, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { RUN_RECORD_FORMAT_VERSION, type RunRecord } from '../../apply/record.js';
+import { readRunRecord } from '../../apply/record.js';
 import { commitOf } from '../../load/git.js';
 import { loadDesiredStateAt } from '../../load/git-ref.js';
 import { hasErrors, type Finding } from '../../model/finding.js';
@@ -237,12 +237,9 @@ async function readRun(file: string, context: CliContext): Promise<ReportedRun> 
     return { file, record: null, problem: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message };
   }
   try {
-    const record = JSON.parse(text) as RunRecord;
-    if (record.formatVersion !== RUN_RECORD_FORMAT_VERSION) return { file, record: null, problem: `formatVersion ${JSON.stringify(record.formatVersion)} is not ${RUN_RECORD_FORMAT_VERSION}` };
-    if (!['succeeded', 'failed', 'refused'].includes(record.outcome) || !Array.isArray(record.results)) return { file, record: null, problem: 'not a run record' };
-    return { file, record };
+    return { file, record: readRunRecord(text) };
   } catch (error) {
-    return { file, record: null, problem: `not JSON: ${(error as Error).message}` };
+    return { file, record: null, problem: (error as Error).message };
   }
 }
 

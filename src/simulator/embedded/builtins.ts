@@ -401,6 +401,33 @@ const startSleep: CommandHandler = (invocation) => {
   invocation.interpreter.host.sleep(Math.max(0, milliseconds * (Number.isFinite(scale) ? scale : 0)));
 };
 
+/**
+ * Get-Process -Id N, for the one thing generated scripts ask of it: whether this process's parent is
+ * still the one that started it (.Parent.Id). The embedded host is itself the "pwsh" process.
+ */
+const getProcess: CommandHandler = (invocation) => {
+  const bound = bind(invocation, 'Get-Process', { parameters: [{ name: 'Id' }], positional: [] });
+  const id = toNumber(bound.get('Id'));
+  let alive = id === process.pid;
+  if (!alive) {
+    try {
+      process.kill(id, 0);
+      alive = true;
+    } catch {
+      alive = false;
+    }
+  }
+  if (!alive) {
+    invocation.interpreter.handleCmdletError(
+      new ErrorRecord(`Cannot find a process with the process identifier ${id}.`, { reason: 'ProcessCommandException', exceptionType: 'Microsoft.PowerShell.Commands.ProcessCommandException', category: 'ObjectNotFound', fullyQualifiedErrorId: 'NoProcessFoundForGivenId,Microsoft.PowerShell.Commands.GetProcessCommand', targetObject: id }),
+      invocation,
+    );
+    return;
+  }
+  const parent = id === process.pid ? new PSObject([['Id', process.ppid], ['ProcessName', 'node']], 'System.Diagnostics.Process') : null;
+  invocation.out.push(new PSObject([['Id', id], ['ProcessName', id === process.pid ? 'pwsh' : 'process'], ['Parent', parent]], 'System.Diagnostics.Process'));
+};
+
 const getRandom: CommandHandler = (invocation) => {
   const bound = bind(invocation, 'Get-Random', {
     parameters: [{ name: 'Minimum' }, { name: 'Maximum' }, { name: 'InputObject' }, { name: 'Count' }, { name: 'SetSeed' }],
@@ -487,6 +514,7 @@ const HANDLERS: Record<string, CommandHandler> = {
   'start-sleep': startSleep,
   sleep: startSleep,
   'get-random': getRandom,
+  'get-process': getProcess,
   'new-object': newObject,
   'convertto-securestring': convertToSecureString,
 };

@@ -118,6 +118,7 @@ export class Interpreter {
     this.globalScope.variables.set('home', host.env['HOME'] ?? '');
     this.globalScope.variables.set('pwd', process.cwd());
     this.globalScope.variables.set('lastexitcode', 0);
+    this.globalScope.variables.set('pid', process.pid);
     this.globalScope.variables.set(
       'psversiontable',
       new Hashtable(false),

@@ -1,0 +1,44 @@
+// The export reads the members of every group a live RemoteOutbound relationship publishes, even one
+// the YAML does not declare: otherwise every mail user would get a false NotInMigrationScope from a
+// live export (and none from a snapshot).
+import { execa } from 'execa';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exportScript, SNAPSHOT_BEGIN, SNAPSHOT_END } from '../../src/export/script.js';
+import type { Resource } from '../../src/model/desired.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'exo-published-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const contoso = { kind: 'Tenant', name: 'contoso', spec: { tenantId: '6c7b4d2e-3f1a-4e8b-9c5d-2a1b3c4d5e6f', organization: 'contoso.onmicrosoft.com', connection: { accessTokenEnv: 'CONTOSO_EXO_TOKEN' } } } as unknown as Resource<'Tenant'>;
+
+async function exported(groups: string[]): Promise<{ DistributionGroup: { Name: string; Members: string[] }[] }> {
+  const script = join(dir, 'export.ps1');
+  writeFileSync(script, exportScript(contoso, { groups }));
+  const r = await execa(process.execPath, [join(root, 'dist/simulator/main.js'), '-NoLogo', '-NoProfile', '-NonInteractive', '-File', script], { env: { EXO_SIM_STATE: join(dir, 'state'), CONTOSO_EXO_TOKEN: 't' }, extendEnv: false, reject: false });
+  expect(r.exitCode, String(r.stderr)).toBe(0);
+  const out = String(r.stdout);
+  return JSON.parse(out.slice(out.indexOf(SNAPSHOT_BEGIN) + SNAPSHOT_BEGIN.length, out.indexOf(SNAPSHOT_END)));
+}
+
+describe('export of published scope groups', () => {
+  it('reads the group a live RemoteOutbound relationship publishes when the YAML names none, and a group named twice once', async () => {
+    cpSync(join(root, 'examples/contoso-northwind/state'), join(dir, 'state'), { recursive: true });
+    const file = join(dir, 'state', 'contoso.json');
+    const state = JSON.parse(readFileSync(file, 'utf8'));
+    state.OrganizationRelationship[0].MailboxMoveCapability = 'RemoteOutbound';
+    writeFileSync(file, JSON.stringify(state));
+    const undeclared = await exported([]);
+    expect(undeclared.DistributionGroup.map((g) => g.Name)).toEqual(['T2T-Migration-Scope']);
+    expect(undeclared.DistributionGroup[0]!.Members.length).toBeGreaterThan(0);
+    const twice = await exported(['t2t-migration-scope']);
+    expect(twice.DistributionGroup.map((g) => g.Name)).toEqual(['T2T-Migration-Scope']);
+    // Not published (an inbound relationship): not read unless the YAML names it.
+    state.OrganizationRelationship[0].MailboxMoveCapability = 'RemoteInbound';
+    writeFileSync(file, JSON.stringify(state));
+    expect((await exported([])).DistributionGroup).toEqual([]);
+  });
+});
