@@ -2,6 +2,7 @@
 // finds the git commit; this function only compares and orders.
 
 import type { DesiredState } from '../model/desired.js';
+import { checkLiveValues } from './live-values.js';
 import { finding, sortFindings, type Finding } from '../model/finding.js';
 import { PLAN_FORMAT_VERSION, destructiveClassesOf, summarize, type Action, type Plan, type TenantPlan, type TenantRole } from '../model/plan.js';
 import type { Snapshot } from '../model/snapshot.js';
@@ -67,6 +68,7 @@ export function buildPlan(input: PlanInput): Plan {
   const findings: Finding[] = [...(input.validationFindings ?? [])];
   const outputs: DiffOutput[] = [];
 
+  for (const item of checkLiveValues(snapshots)) findings.push(item);
   for (const tenant of desired.tenants) {
     if (!snapshots.has(tenant.name)) {
       findings.push(finding('SnapshotMissing', `no live snapshot of tenant ${tenant.name}`, { tenant: tenant.name, location: tenant.locate(['metadata', 'name']) }));

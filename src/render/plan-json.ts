@@ -64,6 +64,15 @@ const str = { type: 'string' } as const;
 const strings = { type: 'array', items: str } as const;
 
 /** The shape a saved plan must have before anything reads it; values are checked again where used. */
+/**
+ * What a Tenant document allows (crds/tenant.yaml: metadata.name, spec.organization,
+ * spec.environment; a test keeps them equal). A plan file says the same or is refused: these values
+ * reach script headers and the sign-in command.
+ */
+export const TENANT_NAME_PATTERN = '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$';
+export const ORGANIZATION_PATTERN = '^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\.(onmicrosoft\\.com|onmicrosoft\\.us|onmicrosoft\\.de|partner\\.onmschina\\.cn)$';
+export const ENVIRONMENTS = ['O365Default', 'O365GermanyCloud', 'O365China', 'O365USGovGCCHigh', 'O365USGovDoD'];
+
 const PLAN_FILE_SCHEMA = {
   type: 'object',
   required: ['formatVersion', 'desiredDigest', 'snapshotDigests', 'tenants', 'findings'],
@@ -79,9 +88,9 @@ const PLAN_FILE_SCHEMA = {
         type: 'object',
         required: ['tenant', 'organization', 'role', 'connection', 'actions'],
         properties: {
-          tenant: str,
-          organization: str,
-          environment: str,
+          tenant: { type: 'string', pattern: TENANT_NAME_PATTERN },
+          organization: { type: 'string', pattern: ORGANIZATION_PATTERN },
+          environment: { enum: ENVIRONMENTS },
           role: { enum: ['target', 'source', 'other'] },
           connection: { type: 'object', additionalProperties: str },
           actions: {

@@ -120,7 +120,12 @@ describe('comments and headers: no value carries a line break into code', () => 
     try {
       const tenant = { ...EVERY_ACTION_TENANT, organization: "northwindtraders.onmicrosoft.com\rWrite-Output 'INJECTED-CODE-RAN' #", actions: [EVERY_ACTION.find((a) => a.id === 'northwind/MailUser/LaraN')!] };
       writeFileSync(join(dir, 'plan.json'), renderPlanJson(planOf([tenant])));
-      const script = execFileSync(process.execPath, [CLI, 'render', '--plan', join(dir, 'plan.json')], { cwd: dir, encoding: 'utf8' });
+      // The plan file is refused outright: its organization is not one a Tenant document could have.
+      const refused = spawnSync(process.execPath, [CLI, 'render', '--plan', join(dir, 'plan.json')], { cwd: dir, encoding: 'utf8' });
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain('is not a valid plan');
+      // And the script itself, had such a value reached it, keeps it in the comment.
+      const script = renderApplyScript(tenant);
       expect(script.split('\n')[0]).toBe("# exo-gitops apply: tenant northwind (northwindtraders.onmicrosoft.com Write-Output 'INJECTED-CODE-RAN' #), 1 action(s)");
       writeFileSync(join(dir, 'apply.ps1'), script);
       cpSync(join(ROOT, 'examples/contoso-northwind/state'), join(dir, 'state'), { recursive: true });
