@@ -10,6 +10,7 @@
 // message built from those, and the cause when the run did not succeed.
 
 import { execa } from 'execa';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,17 +49,18 @@ export function pwshEnvironment(env: NodeJS.ProcessEnv, readByScript: readonly s
   return out;
 }
 
-/** Process groups of PowerShell runs in flight: ended when the CLI is interrupted or exits. */
-const running = new Set<number>();
+/** PowerShell runs in flight, by process group, with their script folders: ended and removed when the CLI is interrupted or exits. */
+const running = new Map<number, string>();
 let handlersInstalled = false;
 
 function endRunning(): void {
-  for (const pid of running) {
+  for (const [pid, folder] of running) {
     try {
       process.kill(-pid, 'SIGKILL');
     } catch {
       // Already gone.
     }
+    rmSync(folder, { recursive: true, force: true });
   }
   running.clear();
 }
@@ -129,7 +131,7 @@ export async function runScript(script: string, options: RunScriptOptions): Prom
       ...(options.cwd ? { cwd: options.cwd } : {}),
       ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
     });
-    if (subprocess.pid !== undefined && process.platform !== 'win32') running.add(subprocess.pid);
+    if (subprocess.pid !== undefined && process.platform !== 'win32') running.set(subprocess.pid, folder);
     if (options.onLine) {
       try {
         for await (const line of subprocess.iterable({ from: 'stdout', preserveNewlines: false })) options.onLine(String(line));

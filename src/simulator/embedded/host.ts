@@ -4,10 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { builtinCommands } from './builtins.js';
-import { ExchangeEngine } from '../engine/engine.js';
+import { engineFromEnvironment, sleepSync } from '../engine/engine.js';
 import { EmbeddedExchangeSession } from './session.js';
 import { NotSupportedError } from '../errors.js';
-import { Faults, parseFaultConfig } from '../engine/faults.js';
 import { type Host, Interpreter } from './interpreter.js';
 import { ParseError, parseScript } from './parse.js';
 
@@ -44,12 +43,6 @@ function parseArguments(argv: string[]): Invocation {
     throw new Error(`Unknown argument '${argument}'. ${USAGE}`);
   }
   throw new Error(USAGE);
-}
-
-/** Blocks the thread: the interpreter is synchronous, and a CLI process has nothing else to do. */
-function sleepSync(milliseconds: number): void {
-  if (milliseconds <= 0) return;
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds);
 }
 
 /** Buffered stdout: many small writes become few large ones, flushed often enough to stream. */
@@ -123,15 +116,13 @@ export async function runEmbedded(argv: string[]): Promise<number> {
     scriptFile,
   };
 
-  let faults: Faults;
+  let session: EmbeddedExchangeSession;
   try {
-    faults = new Faults(parseFaultConfig(env), sleepSync);
+    session = new EmbeddedExchangeSession(engineFromEnvironment(env));
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     return 64;
   }
-  const stateDirectory = resolve(env['EXO_SIM_STATE'] ?? '.');
-  const session = new EmbeddedExchangeSession(new ExchangeEngine(stateDirectory, faults));
 
   const timing = env['EXO_SIM_TIMING'] === '1';
   const phaseStarted = performance.now();

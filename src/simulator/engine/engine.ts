@@ -5,7 +5,8 @@
 import { identityOf } from '../binder.js';
 import type { BoundCommand } from './bound.js';
 import { CmdletError, ErrorRecord, TerminatingError } from '../errors.js';
-import type { Faults } from './faults.js';
+import { resolve } from 'node:path';
+import { Faults, parseFaultConfig } from './faults.js';
 import { loadTenant, type TenantState } from './state.js';
 import { isNull, toStr } from '../values.js';
 import type { ExchangeCall, ExchangeCmdlet, Session } from './cmdlets/common.js';
@@ -141,4 +142,14 @@ export class ExchangeEngine implements Session {
     this.faults.flushMetrics();
     this.lastFlushAt = Date.now();
   }
+}
+
+/** Blocks the thread: the engine and its hosts are synchronous, and a simulator process has nothing else to do. */
+export function sleepSync(milliseconds: number): void {
+  if (milliseconds > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds);
+}
+
+/** The engine on the state in EXO_SIM_STATE, with the EXO_SIM_* knobs; throws on a knob it cannot read. */
+export function engineFromEnvironment(env: Record<string, string | undefined>): ExchangeEngine {
+  return new ExchangeEngine(resolve(env['EXO_SIM_STATE'] ?? '.'), new Faults(parseFaultConfig(env), sleepSync));
 }

@@ -7,10 +7,8 @@
 // Every change is on disk before its response is sent, as a real tenant has it once the cmdlet
 // returns: a pwsh killed between two calls loses nothing the engine answered.
 import { createInterface } from 'node:readline';
-import { resolve } from 'node:path';
 import { boundFromHost } from '../binder.js';
-import { ExchangeEngine, type CallResult } from '../engine/engine.js';
-import { Faults, parseFaultConfig } from '../engine/faults.js';
+import { engineFromEnvironment, type CallResult, type ExchangeEngine } from '../engine/engine.js';
 import { CmdletError, ErrorRecord, NotSupportedError, TerminatingError } from '../errors.js';
 import { asciiJson, fromWire, toWire } from './wire.js';
 
@@ -35,10 +33,6 @@ function errorWire(record: ErrorRecord): ErrorWire {
   const suffix = record.commandName ? `,${record.commandName}` : '';
   const errorId = suffix && record.fullyQualifiedErrorId.endsWith(suffix) ? record.fullyQualifiedErrorId.slice(0, -suffix.length) : record.fullyQualifiedErrorId;
   return { message: record.message, reason: record.reason, exceptionType: record.exceptionType, category: record.category, errorId, targetObject: toWire(record.targetObject ?? null) };
-}
-
-function sleepSync(milliseconds: number): void {
-  if (milliseconds > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds);
 }
 
 export function handleRequest(engine: ExchangeEngine, request: Request): Record<string, unknown> {
@@ -71,14 +65,13 @@ export function handleRequest(engine: ExchangeEngine, request: Request): Record<
 }
 
 export async function serveEngine(env: NodeJS.ProcessEnv): Promise<number> {
-  let faults: Faults;
+  let engine: ExchangeEngine;
   try {
-    faults = new Faults(parseFaultConfig(env), sleepSync);
+    engine = engineFromEnvironment(env);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     return 64;
   }
-  const engine = new ExchangeEngine(resolve(env['EXO_SIM_STATE'] ?? '.'), faults);
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   try {
     for await (const line of lines) {
