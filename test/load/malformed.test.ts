@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { LoadResult } from '../../src/load/load.js';
 import { parseMembersFile } from '../../src/load/members-file.js';
 import { FixtureRepo, removeTempDirs, summary, where } from '../fixtures/repo.js';
+import { SCOPE, TENANT } from './documents.js';
 
 afterAll(removeTempDirs);
 
@@ -23,24 +24,6 @@ function load(repo: FixtureRepo): LoadResult {
 
 const brief = (r: LoadResult): [string, string, string][] => r.findings.map((f) => [f.code, where(f), f.message]);
 
-const TENANT = `apiVersion: exo.gitops/v1alpha1
-kind: Tenant
-metadata:
-  name: fabrikam
-spec:
-  tenantId: 11111111-1111-4111-8111-111111111111
-  organization: fabrikam.onmicrosoft.com
-  connection:
-    accessTokenEnv: FABRIKAM_TOKEN
-`;
-
-const SCOPE = (spec: string): string => `apiVersion: exo.gitops/v1alpha1
-kind: MigrationScope
-metadata:
-  name: Movers
-  tenant: fabrikam
-spec:
-${spec}`;
 
 const BILLION_LAUGHS = `apiVersion: exo.gitops/v1alpha1
 a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]

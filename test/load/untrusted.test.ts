@@ -16,6 +16,7 @@ import { findDeepNesting } from '../../src/load/nesting.js';
 import { parseByDocument, parseYamlFile } from '../../src/load/yaml-source.js';
 import { FINDING_CODES, type FindingCode } from '../../src/model/finding.js';
 import { FixtureRepo, codes, removeTempDirs, summary, where } from '../fixtures/repo.js';
+import { SCOPE, TENANT } from './documents.js';
 
 afterAll(removeTempDirs);
 
@@ -26,24 +27,6 @@ const M = 'tailspin/mailusers.yaml';
 
 const brief = (r: { findings: LoadResult['findings'] }): [string, string, string][] => r.findings.map((f) => [f.code, where(f), f.message]);
 
-const TENANT = `apiVersion: exo.gitops/v1alpha1
-kind: Tenant
-metadata:
-  name: fabrikam
-spec:
-  tenantId: 11111111-1111-4111-8111-111111111111
-  organization: fabrikam.onmicrosoft.com
-  connection:
-    accessTokenEnv: FABRIKAM_TOKEN
-`;
-
-const SCOPE = (spec: string): string => `apiVersion: exo.gitops/v1alpha1
-kind: MigrationScope
-metadata:
-  name: Movers
-  tenant: fabrikam
-spec:
-${spec}`;
 
 /** `n` levels of block mappings, one a line, each indented one more: `a:\n a:\n  a: 1`. */
 const blockLevels = (n: number): string => `${Array.from({ length: n }, (_, i) => `${' '.repeat(i)}a:`).join('\n')} 1\n`;
