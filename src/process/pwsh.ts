@@ -112,8 +112,44 @@ function messageOf(result: Omit<ProcessResult, 'message'>, timeoutMs: number | u
   }
 }
 
+/**
+ * `EXO_GITOPS_PWSH=exo-gitops-sim:in-process`: the simulator's embedded host runs the script inside
+ * this process, through the same runner and with the same result shape, environment and line
+ * stream: for tests that are not about a process (no process to start, interrupt or kill).
+ */
+export const IN_PROCESS_SIMULATOR = 'exo-gitops-sim:in-process';
+
+async function runInProcess(script: string, options: RunScriptOptions): Promise<ProcessResult> {
+  const started = performance.now();
+  const { runEmbeddedScript } = await import('../simulator/embedded/host.js');
+  let stdout = '';
+  let stderr = '';
+  let pending = '';
+  const exitCode = await runEmbeddedScript(script, {
+    scriptFile: '/in-process/script.ps1',
+    scriptArgs: [],
+    scriptScope: true,
+    env: pwshEnvironment(options.env, options.readsEnv ?? []),
+    out: (text) => {
+      stdout += text;
+      if (!options.onLine) return;
+      pending += text;
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) options.onLine(line);
+    },
+    err: (text) => {
+      stderr += text;
+    },
+  });
+  if (options.onLine && pending !== '') options.onLine(pending);
+  const base: Omit<ProcessResult, 'message'> = { command: IN_PROCESS_SIMULATOR, exitCode, stdout, stderr, durationMs: Math.round(performance.now() - started), ...(exitCode !== 0 ? { failure: 'exited' as const } : {}) };
+  return { ...base, message: messageOf(base, options.timeoutMs) };
+}
+
 export async function runScript(script: string, options: RunScriptOptions): Promise<ProcessResult> {
   const command = pwshCommand(options.env);
+  if (command === IN_PROCESS_SIMULATOR) return runInProcess(script, options);
   const folder = await mkdtemp(join(tmpdir(), 'exo-gitops-'));
   const file = join(folder, 'script.ps1');
   const started = performance.now();

@@ -41,7 +41,9 @@ function workspace(): Workspace {
   const metrics = join(dir, 'metrics.json');
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
-    EXO_GITOPS_PWSH: simulator,
+    // The simulator's embedded host inside the CLI process: these tests are about the CLI and Exchange's
+    // behaviour, not a process (test/process, test/pwsh and test/apply/interrupted are).
+    EXO_GITOPS_PWSH: 'exo-gitops-sim:in-process',
     EXO_SIM_STATE: tenants,
     EXO_SIM_METRICS: metrics,
     CONTOSO_EXO_TOKEN: 'token-for-contoso',

@@ -18,7 +18,9 @@ const run = async (args: string[]) => {
     extendEnv: false,
     env: {
       PATH: process.env.PATH ?? '',
-      EXO_GITOPS_PWSH: join(root, 'dist/simulator/main.js'),
+      // The simulator's embedded host inside the CLI process: these tests are about the CLI and Exchange's
+      // behaviour, not a process (test/process, test/pwsh and test/apply/interrupted are).
+      EXO_GITOPS_PWSH: 'exo-gitops-sim:in-process',
       EXO_SIM_STATE: join(dir, 'tenants'),
       EXO_SIM_METRICS: join(dir, 'metrics.json'),
       CONTOSO_EXO_TOKEN: 't',

@@ -64,7 +64,9 @@ export async function workspace(github: FakeGitHub): Promise<Workspace> {
     GITHUB_SERVER_URL: 'https://github.test',
     GITHUB_RUN_ID: '4242',
     GITHUB_STEP_SUMMARY: join(work, 'summary.md'),
-    EXO_GITOPS_PWSH: simulator,
+    // The simulator's embedded host inside the CLI process: these tests are about the CLI and Exchange's
+    // behaviour, not a process (test/process, test/pwsh and test/apply/interrupted are).
+    EXO_GITOPS_PWSH: 'exo-gitops-sim:in-process',
     EXO_SIM_STATE: tenants,
     CONTOSO_EXO_TOKEN: 'token-for-contoso',
     NORTHWIND_CERT_PASSWORD: 'password-for-northwind',

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pwshEnvironment, runScript } from '../../src/process/pwsh.js';
+import { IN_PROCESS_SIMULATOR, pwshEnvironment, runScript } from '../../src/process/pwsh.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'exo-process-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,5 +60,16 @@ describe('runScript', () => {
 
   it('pwshEnvironment passes locale, proxies and PowerShell settings through', () => {
     expect(Object.keys(pwshEnvironment({ LANG: 'C', HTTPS_PROXY: 'p', POWERSHELL_TELEMETRY_OPTOUT: '1', DOTNET_ROOT: '/d', ACTIONS_RUNTIME_TOKEN: 'x', AWS_SECRET_ACCESS_KEY: 'y' }, [])).sort()).toEqual(['DOTNET_ROOT', 'HTTPS_PROXY', 'LANG', 'POWERSHELL_TELEMETRY_OPTOUT']);
+  });
+
+  it('runs the simulator in-process with the same result shape, line stream and environment', async () => {
+    const lines: string[] = [];
+    const result = await runScript("Write-Output 'a'\nWrite-Output ($null -eq $env:GITHUB_TOKEN)\nWrite-Output $env:NORTHWIND_EXO_TOKEN\nexit 3\n", {
+      env: { EXO_GITOPS_PWSH: IN_PROCESS_SIMULATOR, GITHUB_TOKEN: 'ghs_secret', NORTHWIND_EXO_TOKEN: 'tok' },
+      readsEnv: ['NORTHWIND_EXO_TOKEN'],
+      onLine: (line) => lines.push(line),
+    });
+    expect(lines).toEqual(['a', 'True', 'tok']);
+    expect(result).toMatchObject({ command: IN_PROCESS_SIMULATOR, exitCode: 3, failure: 'exited', stdout: 'a\nTrue\ntok\n' });
   });
 });

@@ -51,7 +51,7 @@ class OutputBuffer {
   private size = 0;
   private lastFlush = Date.now();
 
-  constructor(private readonly fd: 1 | 2) {}
+  constructor(private readonly sink: (text: string) => void) {}
 
   write(text: string): void {
     this.chunks.push(text);
@@ -65,7 +65,7 @@ class OutputBuffer {
     this.chunks = [];
     this.size = 0;
     this.lastFlush = Date.now();
-    (this.fd === 1 ? process.stdout : process.stderr).write(data);
+    this.sink(data);
   }
 }
 
@@ -98,15 +98,36 @@ export async function runEmbedded(argv: string[]): Promise<number> {
     scriptFile = '<command>';
     source = invocation.command ?? '';
   }
-  source = source.replace(/^\uFEFF/, '');
+  return runEmbeddedScript(source, {
+    scriptFile,
+    scriptArgs: invocation.scriptArgs,
+    scriptScope: invocation.kind === 'file',
+    env: { ...process.env },
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+  });
+}
 
-  const stdout = new OutputBuffer(1);
-  const env: Record<string, string | undefined> = { ...process.env };
+export interface EmbeddedRun {
+  scriptFile: string;
+  scriptArgs: string[];
+  /** As pwsh -File: the script runs in a script scope below the global one. */
+  scriptScope: boolean;
+  env: Record<string, string | undefined>;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** One script through the embedded host: the command line's, or in-process for the tool's runner. */
+export async function runEmbeddedScript(text: string, run: EmbeddedRun): Promise<number> {
+  const source = text.replace(/^\uFEFF/, '');
+  const { scriptFile, env } = run;
+  const stdout = new OutputBuffer(run.out);
   const host: Host = {
     writeOut: (line) => stdout.write(`${line}\n`),
     writeErr: (line) => {
       stdout.flush();
-      process.stderr.write(`${line}\n`);
+      run.err(`${line}\n`);
     },
     env,
     sleep: (milliseconds) => {
@@ -120,7 +141,7 @@ export async function runEmbedded(argv: string[]): Promise<number> {
   try {
     session = new EmbeddedExchangeSession(engineFromEnvironment(env));
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
+    run.err(`${(error as Error).message}\n`);
     return 64;
   }
 
@@ -129,14 +150,14 @@ export async function runEmbedded(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = await parseScript(source, scriptFile);
-    if (timing) process.stderr.write(`exo-gitops-sim timing: parse ${Math.round(performance.now() - phaseStarted)} ms\n`);
+    if (timing) run.err(`exo-gitops-sim timing: parse ${Math.round(performance.now() - phaseStarted)} ms\n`);
   } catch (error) {
     if (error instanceof ParseError) {
-      process.stderr.write(`${error.render()}\n`);
+      run.err(`${error.render()}\n`);
       return 1;
     }
     if (error instanceof NotSupportedError) {
-      process.stderr.write(`NotSupported: ${error.message}\n`);
+      run.err(`NotSupported: ${error.message}\n`);
       return 1;
     }
     throw error;
@@ -145,10 +166,10 @@ export async function runEmbedded(argv: string[]): Promise<number> {
   const interpreter = new Interpreter(host);
   interpreter.addResolver(builtinCommands);
   interpreter.addResolver(session);
-  interpreter.setVariable('args', invocation.scriptArgs);
+  interpreter.setVariable('args', run.scriptArgs);
   let code: number;
   try {
-    code = interpreter.run(parsed.body, { scriptScope: invocation.kind === 'file' });
+    code = interpreter.run(parsed.body, { scriptScope: run.scriptScope });
   } catch (error) {
     if (error instanceof NotSupportedError) {
       host.writeErr(`NotSupported: ${error.message}`);
@@ -158,11 +179,11 @@ export async function runEmbedded(argv: string[]): Promise<number> {
       code = 70;
     }
   } finally {
-    if (timing) process.stderr.write(`exo-gitops-sim timing: run ${Math.round(performance.now() - phaseStarted)} ms since start\n`);
+    if (timing) run.err(`exo-gitops-sim timing: run ${Math.round(performance.now() - phaseStarted)} ms since start\n`);
     // The final flush is never skipped: success, terminating error or exit N.
     session.flushNow();
     stdout.flush();
-    if (timing) process.stderr.write(`exo-gitops-sim timing: done ${Math.round(performance.now() - phaseStarted)} ms since start\n`);
+    if (timing) run.err(`exo-gitops-sim timing: done ${Math.round(performance.now() - phaseStarted)} ms since start\n`);
   }
   return code;
 }
