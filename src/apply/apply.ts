@@ -12,7 +12,7 @@
 
 import { hasErrors } from '../model/finding.js';
 import type { Action, DestructiveClass, Plan, TenantPlan } from '../model/plan.js';
-import { pwshCommand, runScript, stderrTail } from '../process/pwsh.js';
+import { runScript, stderrTail } from '../process/pwsh.js';
 import { renderApplyScript, STEP_MARKER, type ApplyScriptOptions } from '../render/ps-apply.js';
 import { connectionSecretNames } from '../render/ps-session.js';
 import { redact, secretValues } from '../util/redact.js';
@@ -110,10 +110,9 @@ async function runTenant(tenant: TenantPlan, script: string, options: ApplyOptio
     else report(resultOf(action, 'failed', duration, { error: redact(parsed.error ?? 'unknown error', secrets) }));
   };
   const result = await runScript(script, { env: options.env, readsEnv, onLine, ...(options.cwd ? { cwd: options.cwd } : {}) });
-  const notFound = result.failure === 'not-found';
   // Actions that never reported (stderr redacted whole before its tail is taken: a secret may span the cut): the session failed before them (sign-in, a parse error, a crash).
-  const why = notFound
-    ? `PowerShell was not found (${pwshCommand(options.env)})`
+  const why = result.failure === 'not-found'
+    ? result.message
     : `the PowerShell session ended before this action reported (exit code ${result.exitCode ?? 'none'})${result.stderr ? `: ${stderrTail(redact(String(result.stderr), secrets), 6)}` : ''}`;
   for (const action of tenant.actions) {
     if (!reported.has(action.id)) report(resultOf(action, 'failed', 0, { error: redact(why, secrets) }));

@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import { readSnapshots } from '../load/snapshot.js';
 import { summarize, type Plan } from '../model/plan.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { desiredDigest, snapshotDigest } from '../plan/digest.js';
+import { desiredDigest } from '../plan/digest.js';
 import { buildPlan } from '../plan/plan.js';
 import { planSignature } from '../render/plan-json.js';
 import { validateDirectory } from '../validate/validate.js';
@@ -98,35 +98,17 @@ export async function verifySavedPlan(saved: Plan, options: SavedPlanOptions, co
   if (reasons.length > 0) return { ok: false, reasons };
 
   const live = new Map<string, Snapshot>();
-  const peers = desired.tenants.filter((t) => !applied.includes(t.name));
+  const fromPeerState = (name: string): boolean => options.peerState !== undefined && !applied.includes(name);
   const exported = await loadLiveState(
-    { ...desired, tenants: desired.tenants.filter((t) => applied.includes(t.name) || options.peerState === undefined) },
+    { ...desired, tenants: desired.tenants.filter((t) => !fromPeerState(t.name)) },
     { dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}) },
     context,
   );
   for (const [name, snapshot] of exported) live.set(name, snapshot);
+  const peers = desired.tenants.filter((t) => fromPeerState(t.name)).map((t) => t.name);
   if (options.peerState !== undefined && peers.length > 0) {
-    const peerSnapshots = readSnapshots(resolve(context.cwd, options.peerState), peers.map((t) => t.name));
-    for (const [name, snapshot] of peerSnapshots) {
-      const digest = saved.snapshotDigests[name];
-      if (digest === undefined) reasons.push(`the plan has no digest of tenant ${name}'s live state, so its snapshot in ${options.peerState} cannot be checked`);
-      else if (snapshotDigest(snapshot) !== digest) reasons.push(`the snapshot of tenant ${name} in ${options.peerState} is not the one the plan was made from`);
-      live.set(name, snapshot);
-    }
+    for (const [name, snapshot] of readSnapshots(resolve(context.cwd, options.peerState), peers)) live.set(name, snapshot);
   }
-  for (const name of applied) {
-    if (snapshotDigest(live.get(name)!) !== saved.snapshotDigests[name]) reasons.push(`live state of tenant ${name} changed since the plan was made`);
-  }
-  if (options.peerState === undefined) {
-    // The other tenants, exported now, must still be as planned: after an earlier job applied one of
-    // them, pass --peer-state with the snapshots the plan was made from.
-    for (const tenant of peers) {
-      const digest = saved.snapshotDigests[tenant.name];
-      if (digest === undefined) reasons.push(`the plan has no digest of tenant ${tenant.name}'s live state`);
-      else if (snapshotDigest(live.get(tenant.name)!) !== digest) reasons.push(`live state of tenant ${tenant.name} changed since the plan was made (after an earlier apply job, pass --peer-state with the snapshots the plan was made from)`);
-    }
-  }
-  if (reasons.length > 0) return { ok: false, reasons };
 
   const baseline = options.baselineRef !== undefined ? await rotationBaseline(resolve(context.cwd, options.dir), options.baselineRef) : undefined;
   const fresh = buildPlan({
@@ -138,6 +120,18 @@ export async function verifySavedPlan(saved: Plan, options: SavedPlanOptions, co
     maxActionsPerTenant: saved.maxActionsPerTenant,
     ...(baseline ? { rotationBaseline: baseline } : {}),
   });
+  // Every tenant's state must be the one the plan was made from (the rebuilt plan has its digests):
+  // the applied tenant's as exported now, the others' as exported now or from --peer-state.
+  for (const { name } of desired.tenants) {
+    const digest = saved.snapshotDigests[name];
+    if (digest === undefined) reasons.push(`the plan has no digest of tenant ${name}'s live state`);
+    else if (fresh.snapshotDigests[name] !== digest) {
+      if (fromPeerState(name)) reasons.push(`the snapshot of tenant ${name} in ${options.peerState} is not the one the plan was made from`);
+      else if (applied.includes(name)) reasons.push(`live state of tenant ${name} changed since the plan was made`);
+      else reasons.push(`live state of tenant ${name} changed since the plan was made (after an earlier apply job, pass --peer-state with the snapshots the plan was made from)`);
+    }
+  }
+  if (reasons.length > 0) return { ok: false, reasons };
   // Peers' state is the plan-time state (checked above), so their part of the plan is the saved one
   // too: the whole plan must match, not just the applied tenant's actions.
   if (planSignature(fresh) !== planSignature(saved)) {

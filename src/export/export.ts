@@ -34,13 +34,14 @@ export function groupsToRead(desired: DesiredState, tenant: string): string[] {
 
 export async function exportTenant(desired: DesiredState, tenant: Resource<'Tenant'>, options: ExportOptions): Promise<Snapshot> {
   const script = exportScript(tenant, { groups: groupsToRead(desired, tenant.name), ...(options.retry ? { retry: options.retry } : {}) });
-  const result = await runScript(script, { ...options, readsEnv: connectionSecretNames(tenant.spec) });
-  const secrets = secretValues(options.env, connectionSecretNames(tenant.spec));
+  const readsEnv = connectionSecretNames(tenant.spec);
+  const result = await runScript(script, { ...options, readsEnv });
+  const secrets = secretValues(options.env, readsEnv);
   const fail = (message: string): never => {
     throw new SnapshotError(tenant.name, redact(message, secrets));
   };
   if (result.failure === 'not-found') {
-    fail(`PowerShell was not found (${result.command}): install PowerShell 7 and the ExchangeOnlineManagement module, or set EXO_GITOPS_PWSH`);
+    fail(`${result.message}: install PowerShell 7 and the ExchangeOnlineManagement module, or set EXO_GITOPS_PWSH`);
   }
   if (result.failure === 'timed-out') fail(`export did not finish within ${options.timeoutMs} ms`);
   if (result.failure === 'killed') fail('export was stopped before it finished');

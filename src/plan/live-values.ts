@@ -3,11 +3,9 @@
 // object, so the plan says where it is; apply renders per action, so such a value fails only the
 // action that would send it.
 
+import { codePointOf, controlCharacterIn } from '../load/text-rules.js';
 import { finding, type Finding } from '../model/finding.js';
 import type { Snapshot } from '../model/snapshot.js';
-
-/** C0 controls and DEL, but tab and line breaks, which Exchange attributes may hold. */
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 function identityOf(entry: Record<string, unknown>): string {
   for (const key of ['Name', 'Identity', 'PrimarySmtpAddress', 'DomainName']) {
@@ -17,10 +15,14 @@ function identityOf(entry: Record<string, unknown>): string {
   return '(unnamed)';
 }
 
-function badValue(value: unknown): string | undefined {
-  if (typeof value === 'string') return CONTROL.test(value) ? value : undefined;
+/** The first control character of a value (a string, or a list of strings), the rule YAML values obey. */
+function controlCharacterOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return controlCharacterIn(value)?.character;
   if (Array.isArray(value)) {
-    for (const item of value) if (typeof item === 'string' && CONTROL.test(item)) return item;
+    for (const item of value) {
+      const found = typeof item === 'string' ? controlCharacterIn(item) : undefined;
+      if (found) return found.character;
+    }
   }
   return undefined;
 }
@@ -33,11 +35,10 @@ export function checkLiveValues(snapshots: ReadonlyMap<string, Snapshot>): Findi
       for (const entry of collection as Record<string, unknown>[]) {
         if (entry === null || typeof entry !== 'object') continue;
         for (const [property, value] of Object.entries(entry)) {
-          const bad = badValue(value);
-          if (bad === undefined) continue;
-          const code = bad.charCodeAt(bad.search(CONTROL)).toString(16).toUpperCase().padStart(4, '0');
+          const character = controlCharacterOf(value);
+          if (character === undefined) continue;
           const object = identityOf(entry);
-          findings.push(finding('LiveControlCharacter', `${tenant}/${kind}/${object}: ${property} holds a control character (U+${code})`, { tenant, kind, object }));
+          findings.push(finding('LiveControlCharacter', `${tenant}/${kind}/${object}: ${property} holds a control character (${codePointOf(character)})`, { tenant, kind, object }));
         }
       }
     }

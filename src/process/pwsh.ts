@@ -14,6 +14,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { redact, secretValues } from '../util/redact.js';
 
 export const PWSH_ARGUMENTS = ['-NoLogo', '-NoProfile', '-NonInteractive', '-File'] as const;
 
@@ -97,7 +98,9 @@ export function stderrTail(stderr: string, lines = 12): string {
   return stderr.trim().split(/\r?\n/).slice(-lines).join('\n');
 }
 
-function messageOf(result: Omit<ProcessResult, 'message'>, timeoutMs: number | undefined): string {
+/** The message of a run, its stderr redacted of the secrets the script reads: safe to show. */
+function messageOf(result: Omit<ProcessResult, 'message'>, options: RunScriptOptions): string {
+  const timeoutMs = options.timeoutMs;
   switch (result.failure) {
     case undefined:
       return `${result.command} finished in ${result.durationMs} ms`;
@@ -108,7 +111,7 @@ function messageOf(result: Omit<ProcessResult, 'message'>, timeoutMs: number | u
     case 'killed':
       return `${result.command} was stopped before it finished`;
     case 'exited':
-      return `${result.command} failed (exit code ${result.exitCode})${result.stderr.trim() ? `:\n${stderrTail(result.stderr)}` : ''}`;
+      return `${result.command} failed (exit code ${result.exitCode})${result.stderr.trim() ? `:\n${stderrTail(redact(result.stderr, secretValues(options.env, options.readsEnv ?? [])))}` : ''}`;
   }
 }
 
@@ -144,7 +147,7 @@ async function runInProcess(script: string, options: RunScriptOptions): Promise<
   });
   if (options.onLine && pending !== '') options.onLine(pending);
   const base: Omit<ProcessResult, 'message'> = { command: IN_PROCESS_SIMULATOR, exitCode, stdout, stderr, durationMs: Math.round(performance.now() - started), ...(exitCode !== 0 ? { failure: 'exited' as const } : {}) };
-  return { ...base, message: messageOf(base, options.timeoutMs) };
+  return { ...base, message: messageOf(base, options) };
 }
 
 export async function runScript(script: string, options: RunScriptOptions): Promise<ProcessResult> {
@@ -189,7 +192,7 @@ export async function runScript(script: string, options: RunScriptOptions): Prom
     else if (result.timedOut) base.failure = 'timed-out';
     else if (result.isTerminated) base.failure = 'killed';
     else if (result.exitCode !== 0) base.failure = 'exited';
-    return { ...base, message: messageOf(base, options.timeoutMs) };
+    return { ...base, message: messageOf(base, options) };
   } finally {
     await rm(folder, { recursive: true, force: true });
   }

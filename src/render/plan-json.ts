@@ -137,6 +137,14 @@ const validatePlanFile = new Ajv({ allErrors: false, strict: false }).compile(PL
  * is recomputed from its actions, never taken from the file.
  */
 export function parsePlanJson(text: string, origin: string): Plan {
+  return readPlanFile(text, origin).plan;
+}
+
+/**
+ * A plan file, and the summary it declares: the plan's own summary is recomputed from its actions,
+ * and apply refuses a file whose declared one differs.
+ */
+export function readPlanFile(text: string, origin: string): { plan: Plan; declaredSummary: unknown } {
   let value: Record<string, unknown>;
   try {
     value = JSON.parse(text) as Record<string, unknown>;
@@ -165,7 +173,7 @@ export function parsePlanJson(text: string, origin: string): Plan {
     ...t,
     actions: t.actions.map((a) => ({ ...a, destructive: destructiveClassesOf(a) })),
   }));
-  return { ...(value as unknown as Plan), tenants, findings, summary: summarize(tenants), maxActionsPerTenant: Number(value.maxActionsPerTenant ?? 0) };
+  return { plan: { ...(value as unknown as Plan), tenants, findings, summary: summarize(tenants), maxActionsPerTenant: Number(value.maxActionsPerTenant ?? 0) }, declaredSummary: value.summary };
 }
 
 /**

@@ -126,3 +126,8 @@ export function exchangeError(message: string, reason: string, category = 'NotSp
     }),
   );
 }
+
+/** A construct or cmdlet the simulator does not model, as an error record a host can hand on. */
+export function notSupportedRecord(error: NotSupportedError, commandName?: string): ErrorRecord {
+  return new ErrorRecord(error.message, { reason: 'NotSupportedException', exceptionType: 'System.NotSupportedException', category: 'NotImplemented', ...(commandName ? { commandName } : {}) });
+}

@@ -6,7 +6,7 @@ import { applyPlan, refusals, type StepResult } from '../../apply/apply.js';
 import { RunJournal, runRecord, summarizeResults } from '../../apply/record.js';
 import { DESTRUCTIVE_CLASSES, actionCount, type DestructiveClass, type Plan } from '../../model/plan.js';
 import { renderFindingText } from '../../render/findings.js';
-import { parsePlanJson } from '../../render/plan-json.js';
+import { readPlanFile } from '../../render/plan-json.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { CliContext } from '../context.js';
@@ -97,9 +97,7 @@ async function applyCommand(options: ApplyCliOptions, context: CliContext, write
   let plan: Plan;
   if (options.plan !== undefined) {
     const file = resolve(context.cwd, options.plan);
-    const text = await readFile(file, 'utf8');
-    const saved = parsePlanJson(text, options.plan);
-    const declared = (JSON.parse(text) as { summary?: unknown }).summary;
+    const { plan: saved, declaredSummary: declared } = readPlanFile(await readFile(file, 'utf8'), options.plan);
     if (JSON.stringify(declared) !== JSON.stringify(saved.summary)) {
       const problem = `${options.plan} is not a valid plan: its summary does not count its actions (${JSON.stringify(declared)}, the actions make ${JSON.stringify(saved.summary)}): re-plan`;
       context.stderr(`apply: ${problem}; nothing was changed`);

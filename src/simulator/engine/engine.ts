@@ -2,10 +2,9 @@
 // counts, apart from any PowerShell host. A host binds a call (the embedded interpreter with
 // binder.ts, real pwsh with the stand-in module's declarations) and hands the engine the cmdlet
 // name and the bound parameters; the engine returns the objects, the warnings, or Exchange's error.
-import { identityOf } from '../binder.js';
 import type { BoundCommand } from './bound.js';
-import { CmdletError, ErrorRecord, TerminatingError } from '../errors.js';
 import { resolve } from 'node:path';
+import { CmdletError, ErrorRecord, NotSupportedError, notSupportedRecord, TerminatingError } from '../errors.js';
 import { Faults, parseFaultConfig } from './faults.js';
 import { loadTenant, type TenantState } from './state.js';
 import { isNull, toStr } from '../values.js';
@@ -14,7 +13,6 @@ import { groupCmdlets } from './cmdlets/groups.js';
 import { migrationCmdlets } from './cmdlets/migration.js';
 import { organizationCmdlets } from './cmdlets/organization.js';
 import { recipientCmdlets } from './cmdlets/recipients.js';
-import { NotSupportedError } from '../errors.js';
 
 const IMPLEMENTATIONS: Record<string, ExchangeCmdlet> = {
   ...organizationCmdlets,
@@ -68,7 +66,8 @@ export class ExchangeEngine implements Session {
     const identity = bound.values.get('Identity') ?? bound.values.get('Name');
     const call: ExchangeCall = { bound, session: this, state, emit, warn };
     try {
-      this.faults.beforeCall(bound.cmdlet, isNull(identity) ? null : toStr(identityOf(identity)));
+      // Bound values are transformed already: an identity is its string (binder.ts, coerce).
+      this.faults.beforeCall(bound.cmdlet, isNull(identity) ? null : toStr(identity));
       implementation(call);
     } catch (error) {
       if (error instanceof CmdletError || error instanceof TerminatingError) {
@@ -89,7 +88,7 @@ export class ExchangeEngine implements Session {
     } catch (error) {
       if (error instanceof CmdletError) result.error = error.record;
       else if (error instanceof TerminatingError) result.terminating = error.record;
-      else if (error instanceof NotSupportedError) result.terminating = new ErrorRecord(error.message, { reason: 'NotSupportedException', exceptionType: 'System.NotSupportedException', category: 'NotImplemented', commandName: bound.cmdlet });
+      else if (error instanceof NotSupportedError) result.terminating = notSupportedRecord(error, bound.cmdlet);
       else throw error;
     }
     return result;

@@ -2,7 +2,7 @@
 // EXO_SIM_LATENCY_MS, EXO_SIM_THROTTLE_EVERY, EXO_SIM_THROTTLE_BUDGET, EXO_SIM_FAIL, EXO_SIM_METRICS.
 import { readFileSync } from 'node:fs';
 import { writeFileAtomicSync } from '../../util/atomic-write.js';
-import { CmdletError, ErrorRecord } from '../errors.js';
+import { CmdletError, ErrorRecord, exchangeExceptionType } from '../errors.js';
 
 /** The stable substring by which callers recognise a simulated throttling error. */
 export const THROTTLING_MARKER = 'Exceeded the maximum number of requests';
@@ -103,7 +103,7 @@ export class Faults {
       throw new CmdletError(
         new ErrorRecord(`Simulated failure of ${cmdlet}${identity ? ` for '${identity}'` : ''} (EXO_SIM_FAIL).`, {
           reason: 'SimulatedFailureException',
-          exceptionType: 'Microsoft.Exchange.Simulator.SimulatedFailureException',
+          exceptionType: exchangeExceptionType('SimulatedFailureException'),
           category: 'NotSpecified',
           fullyQualifiedErrorId: `[FailureCategory=Cmdlet-SimulatedFailureException] SimulatedFailure,${cmdlet}`,
           targetObject: identity,
@@ -165,7 +165,7 @@ function throttlingError(cmdlet: string, policy: string, retryAfterSeconds: numb
       `The request was throttled: ${THROTTLING_MARKER} allowed by the throttling budget (${policy}). Micro delay applied. Retry after ${retryAfterSeconds} seconds.`,
       {
         reason: 'ThrottlingException',
-        exceptionType: 'Microsoft.Exchange.Configuration.Tasks.ThrottlingException',
+        exceptionType: exchangeExceptionType('ThrottlingException'),
         category: 'LimitsExceeded',
         fullyQualifiedErrorId: `[FailureCategory=Cmdlet-ThrottlingException] Throttled,${cmdlet}`,
       },

@@ -9,7 +9,7 @@
 import { createInterface } from 'node:readline';
 import { boundFromHost } from '../binder.js';
 import { engineFromEnvironment, type CallResult, type ExchangeEngine } from '../engine/engine.js';
-import { CmdletError, ErrorRecord, NotSupportedError, TerminatingError } from '../errors.js';
+import { CmdletError, ErrorRecord, NotSupportedError, notSupportedRecord, TerminatingError } from '../errors.js';
 import { asciiJson, fromWire, toWire } from './wire.js';
 
 interface Request {
@@ -53,7 +53,7 @@ export function handleRequest(engine: ExchangeEngine, request: Request): Record<
     if (!request.cmdlet?.startsWith('Get-')) engine.flushNow();
   } catch (error) {
     if (error instanceof TerminatingError || error instanceof CmdletError) return { output: [], warnings: [], terminating: errorWire(error.record) };
-    if (error instanceof NotSupportedError) return { output: [], warnings: [], terminating: errorWire(new ErrorRecord(error.message, { reason: 'NotSupportedException', exceptionType: 'System.NotSupportedException', category: 'NotImplemented' })) };
+    if (error instanceof NotSupportedError) return { output: [], warnings: [], terminating: errorWire(notSupportedRecord(error)) };
     throw error;
   }
   return {
