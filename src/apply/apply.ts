@@ -13,8 +13,8 @@
 import { hasErrors } from '../model/finding.js';
 import type { Action, DestructiveClass, Plan, TenantPlan } from '../model/plan.js';
 import { runScript, stderrTail } from '../process/pwsh.js';
-import { renderApplyScript, STEP_MARKER, type ApplyScriptOptions } from '../render/ps-apply.js';
-import { connectionSecretNames } from '../render/ps-session.js';
+import { renderApplyScript, STEP_MARKER, type ApplyScriptOptions } from '../powershell/apply-script.js';
+import { connectionSecretNames } from '../powershell/session.js';
 import { redact, secretValues } from '../util/redact.js';
 
 export type Outcome = 'created' | 'updated' | 'deleted' | 'replaced' | 'failed' | 'skipped';

@@ -8,7 +8,7 @@ import { sha256 } from '../plan/digest.js';
 import { renderPlanJson } from '../render/plan-json.js';
 import type { ApplyRun, StepResult } from './apply.js';
 
-export const RUN_RECORD_FORMAT_VERSION = 1;
+const RUN_RECORD_FORMAT_VERSION = 1;
 
 export interface RunSummary {
   succeeded: number;
@@ -26,11 +26,11 @@ export function summarizeResults(results: readonly StepResult[]): RunSummary {
   return summary;
 }
 
-export function planDigest(plan: Plan): string {
+function planDigest(plan: Plan): string {
   return `sha256:${sha256(renderPlanJson(plan))}`;
 }
 
-export function actorOf(env: NodeJS.ProcessEnv): string {
+function actorOf(env: NodeJS.ProcessEnv): string {
   if (env.GITHUB_ACTOR) return `github:${env.GITHUB_ACTOR}`;
   try {
     return userInfo().username;

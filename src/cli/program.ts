@@ -7,11 +7,12 @@ import { registerRender } from './commands/render.js';
 import { registerPlan } from './commands/plan.js';
 import { registerSchema } from './commands/schema.js';
 import { registerValidate } from './commands/validate.js';
+import { readSettings, SettingsError, type Settings } from '../settings/environment.js';
 import type { CliContext } from './context.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-export function buildProgram(context: CliContext): Command {
+function buildProgram(context: CliContext): Command {
   const program = new Command('exo-gitops')
     .description('GitOps for Exchange Online cross-tenant migration and cloud-managed mailboxes.')
     .version(pkg.version, '-V, --version')
@@ -32,16 +33,27 @@ export function buildProgram(context: CliContext): Command {
 }
 
 /** Run the CLI; resolves to the exit code instead of exiting, so tests can call it in-process. */
-export async function run(argv: string[], overrides: Partial<CliContext> = {}): Promise<number> {
+export async function run(argv: string[], overrides: Partial<Omit<CliContext, 'settings'>> = {}): Promise<number> {
   let exitCode = 0;
+  const env = overrides.env ?? process.env;
+  const stderr = overrides.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
+  let settings: Settings;
+  try {
+    settings = readSettings(env);
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    stderr(`exo-gitops: ${error.message}`);
+    return 1;
+  }
   const context: CliContext = {
     cwd: process.cwd(),
-    env: process.env,
-    color: Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined,
-    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY) && process.env.CI === undefined,
-    ...retryFromEnvironment(process.env),
+    env,
+    settings,
+    color: Boolean(process.stdout.isTTY) && !settings.noColor,
+    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY) && !settings.ci,
+    ...(settings.retry ? { retry: settings.retry } : {}),
     stdout: (line) => process.stdout.write(`${line}\n`),
-    stderr: (line) => process.stderr.write(`${line}\n`),
+    stderr,
     status: (text) => process.stderr.write(`\r\u001b[2K${text}`),
     ...overrides,
     setExitCode: (code) => {
@@ -61,12 +73,4 @@ export async function run(argv: string[], overrides: Partial<CliContext> = {}): 
     return 1;
   }
   return exitCode;
-}
-
-/** EXO_GITOPS_RETRY_BASE_MS / _MAX_MS / _ATTEMPTS: tune throttling backoff (tests and impatient demos). */
-function retryFromEnvironment(env: NodeJS.ProcessEnv): Partial<CliContext> {
-  const read = (name: string): number | undefined => (env[name] !== undefined && /^\d+$/.test(env[name]!) ? Number(env[name]) : undefined);
-  const retry = { maxAttempts: read('EXO_GITOPS_RETRY_ATTEMPTS'), baseDelayMs: read('EXO_GITOPS_RETRY_BASE_MS'), maxDelayMs: read('EXO_GITOPS_RETRY_MAX_MS') };
-  const set = Object.fromEntries(Object.entries(retry).filter(([, v]) => v !== undefined));
-  return Object.keys(set).length > 0 ? { retry: set } : {};
 }

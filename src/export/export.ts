@@ -6,11 +6,11 @@ import type { DesiredState, Resource } from '../model/desired.js';
 import { scopeGroupName } from '../model/desired.js';
 import { SNAPSHOT_VERSION, type Snapshot } from '../model/snapshot.js';
 import { checkSnapshot, SnapshotError, snapshotPath } from '../load/snapshot.js';
-import { connectionSecretNames } from '../render/ps-session.js';
+import { connectionSecretNames } from '../powershell/session.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { redact, secretValues } from '../util/redact.js';
-import { exportScript, SNAPSHOT_BEGIN, SNAPSHOT_END } from './script.js';
-import type { RetrySettings } from '../render/ps-retry.js';
+import { exportScript, SNAPSHOT_BEGIN, SNAPSHOT_END } from '../powershell/export-script.js';
+import type { RetrySettings } from '../powershell/retry.js';
 import { runScript, stderrTail } from '../process/pwsh.js';
 
 export interface ExportOptions {

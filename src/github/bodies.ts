@@ -1,15 +1,17 @@
 // Comment and issue bodies (pure): every text the GitHub layer posts is built here from plain data,
 // so tests pin it without a server. Each body starts with a hidden marker the layer finds it by, and
 // stays within GitHub's 65,536-character limit for comments and issue bodies. Values in them
-// (ids, titles, errors, tenant names) show invisible and control characters escaped (showInvisible).
+// (ids, titles, errors, tenant names) show invisible and control characters escaped: the markdown
+// pieces (escaping, code spans, finding items, alerts, small print) are render/markdown.ts's, shared
+// with the plan's own markdown rendering.
 
 import type { RunRecord } from '../apply/record.js';
 import type { Finding } from '../model/finding.js';
 import { actionCount, type Action, type Plan } from '../model/plan.js';
-import { findingPrefix } from '../render/findings.js';
+import { alert, code, findingItem, inline, linesThatFit, plural, smallPrint } from '../render/markdown.js';
 import { GITHUB_COMMENT_LIMIT, renderPlanMarkdown } from '../render/plan-markdown.js';
 import { summaryLine } from '../render/plan-text.js';
-import { actionTitle, showInvisible } from '../render/values.js';
+import { actionTitle } from '../render/values.js';
 import type { PlanSplit } from './split.js';
 
 export const PLAN_MARKER = '<!-- exo-gitops:plan -->';
@@ -24,35 +26,27 @@ export const APPLY_FAILED_LABEL = 'exo-gitops-apply-failed';
 export type LiveStateSource = { kind: 'exported'; at: string } | { kind: 'snapshots'; directory: string; exportedAt: Record<string, string> };
 
 const short = (sha: string): string => sha.slice(0, 7);
-/** A value on one line of markdown: line breaks as spaces, invisible characters escaped, pipes kept out of tables. */
-const escapeInline = (text: string): string => showInvisible(text.replace(/\r\n|\r|\n/g, ' ')).replace(/\|/g, '\\|');
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+const runLink = (url: string, text = 'workflow run'): string => `[${text}](${url})`;
+const planHeading = (pullRequest: number): string => `## exo-gitops plan for #${pullRequest}`;
 
 export const FULL_PLAN_HINT = 'The complete plan is in this workflow run\'s `exo-gitops-plan` artifact (plan.json; `exo-gitops render --plan plan.json` shows it).';
 
 export function liveStateLine(source: LiveStateSource): string {
   if (source.kind === 'exported') return `Live state: exported from every tenant by this run at ${source.at}.`;
-  const times = Object.entries(source.exportedAt).map(([tenant, at]) => escapeInline(`${tenant} ${at}`)).join(', ');
-  return `> [!NOTE]\n> **Offline plan**: no tenant was read. Live state is the snapshots committed in \`${escapeInline(source.directory)}/\`${times ? ` (exported: ${times})` : ''}; the tenants may have changed since.`;
+  const times = Object.entries(source.exportedAt).map(([tenant, at]) => inline(`${tenant} ${at}`)).join(', ');
+  return alert('NOTE', `**Offline plan**: no tenant was read. Live state is the snapshots committed in ${code(`${source.directory}/`)}${times ? ` (exported: ${times})` : ''}; the tenants may have changed since.`);
 }
 
 function footer(parts: { runUrl?: string; at?: string }): string {
-  const bits = [parts.runUrl ? `[workflow run](${parts.runUrl})` : undefined, parts.at ? `updated ${parts.at}` : undefined].filter((b): b is string => b !== undefined);
-  return bits.length > 0 ? `<sub>${bits.join(' · ')}</sub>` : '';
+  return smallPrint([parts.runUrl ? runLink(parts.runUrl) : undefined, parts.at ? `updated ${parts.at}` : undefined]);
 }
 
 function removedSection(removed: readonly Action[], limit: number): string {
   if (removed.length === 0) return '';
   const lines = ['#### Drift this pull request undoes or changes', '', `${plural(removed.length, 'action')} planned at the base commit that this pull request no longer plans as they were:`, ''];
-  let length = lines.join('\n').length;
-  let shown = 0;
-  for (const action of removed) {
-    const line = `- \`${escapeInline(action.id)}\`: ${escapeInline(actionTitle(action))}`;
-    if (length + line.length + 80 > limit) break;
-    lines.push(line);
-    length += line.length + 1;
-    shown++;
-  }
+  const items = removed.map((action) => `- ${code(action.id)}: ${inline(actionTitle(action))}`);
+  const shown = linesThatFit(items, lines.join('\n').length, limit - 80).count;
+  lines.push(...items.slice(0, shown));
   if (shown < removed.length) lines.push(`- … and ${removed.length - shown} more (see the plan artifact)`);
   return lines.join('\n');
 }
@@ -81,7 +75,7 @@ export function planCommentBody(input: PlanCommentInput): string {
   const { introduced, alreadyThere, removed } = input.split;
   const head = [
     PLAN_MARKER,
-    `## exo-gitops plan for #${input.pullRequest}`,
+    planHeading(input.pullRequest),
     '',
     `Head \`${short(input.headSha)}\` compared with base \`${short(input.baseSha)}\`, both planned against the same live state. ` +
       `**This pull request:** ${actionCount(introduced.summary) === 0 ? 'no changes' : summaryLine(introduced.summary)}. ` +
@@ -90,7 +84,7 @@ export function planCommentBody(input: PlanCommentInput): string {
     '',
     liveStateLine(input.live),
     '',
-    ...(input.baseProblem ? [`> [!WARNING]\n> The base commit could not be planned (${escapeInline(input.baseProblem)}): every action is shown as introduced.`, ''] : []),
+    ...(input.baseProblem ? [alert('WARNING', `The base commit could not be planned (${inline(input.baseProblem)}): every action is shown as introduced.`), ''] : []),
   ].join('\n');
   const tail = footer({ ...(input.runUrl ? { runUrl: input.runUrl } : {}), ...(input.at ? { at: input.at } : {}) });
   const separators = 6;
@@ -112,32 +106,22 @@ export function planCommentBody(input: PlanCommentInput): string {
   return body.length <= limit ? body : body.slice(0, limit);
 }
 
-export function findingsMarkdown(findings: readonly Finding[]): string[] {
-  return findings.map((f) => `- ${f.severity === 'error' ? '❌ **error**' : '⚠️ warning'} \`${escapeInline(f.code)}\` \`${escapeInline(findingPrefix(f))}\`: ${escapeInline(f.message)}${f.hint ? ` <br>_${escapeInline(f.hint)}_` : ''}`);
-}
-
 /** The sticky comment when the head's desired state does not even load: the findings, nothing planned. */
 export function invalidCommentBody(input: { pullRequest: number; headSha: string; findings: readonly Finding[]; runUrl?: string; at?: string; limit?: number }): string {
   const limit = input.limit ?? GITHUB_COMMENT_LIMIT;
   const errors = input.findings.filter((f) => f.severity === 'error').length;
   const lines = [
     PLAN_MARKER,
-    `## exo-gitops plan for #${input.pullRequest}`,
+    planHeading(input.pullRequest),
     '',
     input.findings.length > 0
       ? `❌ The desired state at \`${short(input.headSha)}\` is invalid (${plural(errors, 'error')}); nothing was planned. Fix these and push again:`
       : `The desired state at \`${short(input.headSha)}\` declares no Tenant; nothing was planned.`,
     '',
   ];
-  let length = lines.join('\n').length;
-  const findings = findingsMarkdown(input.findings);
-  let shown = 0;
-  for (const line of findings) {
-    if (length + line.length + 300 > limit) break;
-    lines.push(line);
-    length += line.length + 1;
-    shown++;
-  }
+  const findings = input.findings.map(findingItem);
+  const shown = linesThatFit(findings, lines.join('\n').length, limit - 300).count;
+  lines.push(...findings.slice(0, shown));
   if (shown < findings.length) lines.push(`- … and ${findings.length - shown} more: run \`exo-gitops validate\` locally`);
   const tail = footer({ ...(input.runUrl ? { runUrl: input.runUrl } : {}), ...(input.at ? { at: input.at } : {}) });
   if (tail) lines.push('', tail);
@@ -166,7 +150,7 @@ export function driftIssueBody(input: DriftInput): string {
   const limit = input.limit ?? GITHUB_COMMENT_LIMIT;
   const head = [
     DRIFT_MARKER,
-    `Live state no longer matches the desired state${input.sha ? ` at \`${short(input.sha)}\`` : ''}. Last checked ${input.checkedAt}${input.runUrl ? ` ([workflow run](${input.runUrl}))` : ''}.`,
+    `Live state no longer matches the desired state${input.sha ? ` at \`${short(input.sha)}\`` : ''}. Last checked ${input.checkedAt}${input.runUrl ? ` (${runLink(input.runUrl)})` : ''}.`,
     '',
     'Either someone changed a tenant outside this repository (revert it by applying, or write the change into the YAML in a pull request), ' +
       'or a merged change has not been applied yet. This issue is updated on every drift check and closed when the drift is gone.',
@@ -176,7 +160,7 @@ export function driftIssueBody(input: DriftInput): string {
 }
 
 export function driftGoneComment(input: { sha?: string; checkedAt: string; runUrl?: string }): string {
-  return `${DRIFT_MARKER}\n✅ Drift is gone: live state matches the desired state${input.sha ? ` at \`${short(input.sha)}\`` : ''} (checked ${input.checkedAt}${input.runUrl ? `, [workflow run](${input.runUrl})` : ''}). Closing.`;
+  return `${DRIFT_MARKER}\n✅ Drift is gone: live state matches the desired state${input.sha ? ` at \`${short(input.sha)}\`` : ''} (checked ${input.checkedAt}${input.runUrl ? `, ${runLink(input.runUrl)}` : ''}). Closing.`;
 }
 
 // Apply ---------------------------------------------------------------------------------------------
@@ -206,26 +190,18 @@ const OUTCOME_TEXT: Record<ApplyOutcome, string> = {
 };
 
 function runSection(run: ReportedRun, budget: number): string[] {
-  if (run.record === null) return [`- \`${escapeInline(run.file)}\`: no run record (${escapeInline(run.problem ?? 'missing')}). The apply job ended before recording: a stale plan, a failed sign-in, a failed earlier tenant, or a cancelled run; see the workflow run.`];
+  if (run.record === null) return [`- ${code(run.file)}: no run record (${inline(run.problem ?? 'missing')}). The apply job ended before recording: a stale plan, a failed sign-in, a failed earlier tenant, or a cancelled run; see the workflow run.`];
   const r = run.record;
   const tenants = [...new Set([...r.tenants.map((t) => t.tenant), ...r.results.map((x) => x.tenant)])];
-  const lines = [`- \`${escapeInline(run.file)}\`${tenants.length > 0 ? ` (${tenants.map(escapeInline).join(', ')})` : ''}: **${r.outcome}**: ${r.summary.succeeded} succeeded, ${r.summary.failed} failed, ${r.summary.skipped} skipped`];
-  let length = lines[0]!.length;
-  for (const refusal of r.refusals) {
-    const line = `  - ⛔ ${escapeInline(refusal)}`;
-    if (length + line.length > budget) break;
-    lines.push(line);
-    length += line.length;
-  }
-  for (const result of r.results.filter((x) => x.outcome === 'failed')) {
-    const line = `  - ❌ \`${escapeInline(result.id)}\`: ${escapeInline(result.error ?? 'failed')}`;
-    if (length + line.length > budget) {
-      lines.push('  - … more failures in the run record artifact');
-      break;
-    }
-    lines.push(line);
-    length += line.length;
-  }
+  const lines = [`- ${code(run.file)}${tenants.length > 0 ? ` (${tenants.map(inline).join(', ')})` : ''}: **${r.outcome}**: ${r.summary.succeeded} succeeded, ${r.summary.failed} failed, ${r.summary.skipped} skipped`];
+  // Refusals first, then failures, while they fit in the run's share (counted without line feeds).
+  const refusals = r.refusals.map((refusal) => `  - ⛔ ${inline(refusal)}`);
+  const shownRefusals = linesThatFit(refusals, lines[0]!.length, budget, 0);
+  lines.push(...refusals.slice(0, shownRefusals.count));
+  const failures = r.results.filter((x) => x.outcome === 'failed').map((result) => `  - ❌ ${code(result.id)}: ${inline(result.error ?? 'failed')}`);
+  const shownFailures = linesThatFit(failures, shownRefusals.used, budget, 0).count;
+  lines.push(...failures.slice(0, shownFailures));
+  if (shownFailures < failures.length) lines.push('  - … more failures in the run record artifact');
   return lines;
 }
 
@@ -260,7 +236,7 @@ export function applyFailedBody(input: ApplyReportInput): string {
   const limit = input.limit ?? GITHUB_COMMENT_LIMIT;
   const lines = [
     APPLY_FAILED_MARKER,
-    `Apply of \`${input.sha}\`${input.pullRequest ? ` (merged in #${input.pullRequest})` : ''}: ${OUTCOME_TEXT[overallOutcome(input.runs)]}.${input.runUrl ? ` [Workflow run](${input.runUrl}).` : ''}`,
+    `Apply of \`${input.sha}\`${input.pullRequest ? ` (merged in #${input.pullRequest})` : ''}: ${OUTCOME_TEXT[overallOutcome(input.runs)]}.${input.runUrl ? ` ${runLink(input.runUrl, 'Workflow run')}.` : ''}`,
     '',
     ...runsMarkdown(input, limit),
     '',
@@ -271,5 +247,5 @@ export function applyFailedBody(input: ApplyReportInput): string {
 }
 
 export function applyRecoveredComment(input: { sha: string; runUrl?: string; at?: string }): string {
-  return `${APPLY_FAILED_MARKER}\n✅ Apply of \`${short(input.sha)}\` succeeded${input.at ? ` at ${input.at}` : ''}${input.runUrl ? ` ([workflow run](${input.runUrl}))` : ''}. Closing.`;
+  return `${APPLY_FAILED_MARKER}\n✅ Apply of \`${short(input.sha)}\` succeeded${input.at ? ` at ${input.at}` : ''}${input.runUrl ? ` (${runLink(input.runUrl)})` : ''}. Closing.`;
 }

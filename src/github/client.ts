@@ -1,7 +1,7 @@
 // The only place an Octokit is made: token and API URL from the settings, log lines to stderr.
 
 import { Octokit } from 'octokit';
-import type { GitHubSettings } from './env.js';
+import type { GitHubSettings } from '../settings/github.js';
 
 export type GitHubClient = Octokit;
 

@@ -1,7 +1,7 @@
 // The webhook payload of the run (GITHUB_EVENT_PATH), reduced to what the commands use.
 
 import { readFile } from 'node:fs/promises';
-import { GitHubSetupError, type RepoRef } from './env.js';
+import { GitHubSetupError, type RepoRef } from '../settings/github.js';
 
 export interface PullRequestEvent {
   number: number;

@@ -2,7 +2,7 @@
 // apply-failure issue (opened, commented on by later failures, closed by the next success).
 
 import type { GitHubClient } from './client.js';
-import type { RepoRef } from './env.js';
+import type { RepoRef } from '../settings/github.js';
 
 export interface IssueRef {
   number: number;

@@ -1,7 +1,7 @@
 // The pull request a pushed commit came from (GET /repos/{owner}/{repo}/commits/{sha}/pulls).
 
 import type { GitHubClient } from './client.js';
-import type { RepoRef } from './env.js';
+import type { RepoRef } from '../settings/github.js';
 
 /**
  * The merged pull request whose merge commit is `sha`; else any merged one containing it (a rebase

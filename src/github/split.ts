@@ -38,3 +38,9 @@ export function splitPlans(base: Plan, head: Plan): PlanSplit {
     removed: base.tenants.flatMap((t) => t.actions.filter((a) => !headActions.has(actionKey(a)))),
   };
 }
+
+/** The split when the base could not be planned: the whole head plan is shown as the pull request's. */
+export function allIntroduced(head: Plan): PlanSplit {
+  const alreadyThere: Plan = { ...head, tenants: head.tenants.map((t) => ({ ...t, actions: [] })), findings: [], summary: { create: 0, update: 0, delete: 0, replace: 0, blocked: 0, destructive: 0 } };
+  return { introduced: head, alreadyThere, removed: [] };
+}

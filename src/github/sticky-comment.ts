@@ -1,16 +1,14 @@
 // One comment per pull request, found by its hidden marker and edited in place: never a second one.
 
+import { DEFAULT_BOT_LOGIN } from '../settings/environment.js';
+import type { RepoRef } from '../settings/github.js';
 import type { GitHubClient } from './client.js';
-import type { RepoRef } from './env.js';
 
 export interface StickyResult {
   action: 'created' | 'updated' | 'unchanged';
   id: number;
   url: string;
 }
-
-/** The login the workflow's GITHUB_TOKEN comments as; a GitHub App or PAT token sets EXO_GITOPS_BOT_LOGIN. */
-export const DEFAULT_BOT_LOGIN = 'github-actions[bot]';
 
 /**
  * The first comment on the issue or pull request whose body starts with the marker and that the bot

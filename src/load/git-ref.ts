@@ -6,23 +6,22 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { simpleGit } from 'simple-git';
-import type { DesiredState } from '../model/desired.js';
-import type { Finding } from '../model/finding.js';
-import { loadDesiredState } from './load.js';
 
 export class GitRefError extends Error {
   override name = 'GitRefError';
 }
 
-export interface DesiredAtRef {
+export interface AtRef<T> {
   ref: string;
   sha: string;
-  desired: DesiredState;
-  findings: Finding[];
+  result: T;
 }
 
-/** Load the config directory's desired state as of `ref` (any commit-ish git understands). */
-export async function loadDesiredStateAt(directory: string, ref: string): Promise<DesiredAtRef> {
+/**
+ * The config directory's files as of `ref` (any commit-ish git understands), written to a temporary
+ * directory that lives while `read` runs: `read` gets that directory and loads it like any other.
+ */
+export async function readTreeAt<T>(directory: string, ref: string, read: (checkout: string) => T | Promise<T>): Promise<AtRef<T>> {
   const absolute = resolve(directory);
   const git = simpleGit({ baseDir: absolute });
   let top: string;
@@ -48,8 +47,7 @@ export async function loadDesiredStateAt(directory: string, ref: string): Promis
       const content = await git.binaryCatFile(['blob', `${sha}:${file}`]);
       await writeFile(target, content);
     }
-    const { desired, findings } = loadDesiredState(scratch, { cwd: scratch });
-    return { ref, sha, desired, findings };
+    return { ref, sha, result: await read(scratch) };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

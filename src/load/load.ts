@@ -51,7 +51,7 @@ export function listYamlFiles(directory: string): string[] {
   return files;
 }
 
-export function emptyDesiredState(): DesiredState {
+function emptyDesiredState(): DesiredState {
   return {
     tenants: [],
     relationships: [],

@@ -12,7 +12,7 @@ import { finding, type Finding } from '../model/finding.js';
 import type { ScopeMember } from '../model/desired.js';
 import { addressLengthProblem, codePointOf, controlCharacterIn } from './text-rules.js';
 
-export const SMTP_ADDRESS = /^[^\s@]+@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+const SMTP_ADDRESS = /^[^\s@]+@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 /** Header names Microsoft's migration CSVs use for the address column. */
 const HEADERS = new Set(['emailaddress', 'primarysmtpaddress', 'address', 'email']);

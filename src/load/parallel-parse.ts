@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import { parseStream, parseYamlFile, withLocators, type ParsedFile, type SplitDocument } from './yaml-source.js';
 
-export const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
+const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
 
 export interface YamlText {
   file: string;

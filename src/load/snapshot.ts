@@ -19,7 +19,7 @@ const entry = (required: Record<string, object>) => ({
 });
 
 /** What plan needs of each collection; further properties are allowed (real exports carry more). */
-export const SNAPSHOT_SCHEMA = {
+const SNAPSHOT_SCHEMA = {
   type: 'object',
   required: ['snapshotVersion', 'tenant', 'OrganizationConfig', 'AcceptedDomain', 'OrganizationRelationship', 'MigrationEndpoint', 'DistributionGroup', 'MailUser', 'Mailbox'],
   properties: {
@@ -87,7 +87,7 @@ export function checkSnapshot(value: unknown, tenant: string): Snapshot {
   return value as unknown as Snapshot;
 }
 
-export function parseSnapshotText(text: string, tenant: string, origin: string): Snapshot {
+function parseSnapshotText(text: string, tenant: string, origin: string): Snapshot {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -27,7 +27,7 @@ import { findDeepNesting } from './nesting.js';
  * How many alias expansions one document may perform. Real configs use a handful; a "billion laughs"
  * document needs millions, and yaml stops it here with an error instead of exhausting memory.
  */
-export const MAX_ALIAS_COUNT = 100;
+const MAX_ALIAS_COUNT = 100;
 
 export interface SourceDocument {
   file: string;
@@ -63,7 +63,7 @@ export function parseYamlFile(file: string, text: string): ParsedFile {
  * CR was the last character of its line). Every entry point applies it, so offsets agree between
  * the worker's parseByDocument and the main thread's withLocators.
  */
-export function normalizeLineBreaks(text: string): string {
+function normalizeLineBreaks(text: string): string {
   return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
 
@@ -327,7 +327,7 @@ function findDuplicateKeys(contents: unknown): { message: string; pos: [number, 
  * every cycle of aliases runs through such an alias, so one walk that knows the open collections
  * finds them all. An explicit stack, so no document can overflow the call stack.
  */
-export function findAliasCycle(contents: unknown): Alias | undefined {
+function findAliasCycle(contents: unknown): Alias | undefined {
   const latest = new Map<string, unknown>();
   const open = new Set<unknown>();
   const stack: { node: unknown; leave: boolean }[] = [{ node: contents, leave: false }];

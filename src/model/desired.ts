@@ -133,18 +133,9 @@ export interface DesiredState {
   contentHashes: Map<string, string>;
 }
 
-export function isKind<K extends ResourceKind>(resource: Resource, kind: K): resource is Resource<K> {
-  return resource.kind === kind;
-}
-
 /** The Exchange name of a scope group: spec.group, else metadata.name. */
 export function scopeGroupName(scope: Resource<'MigrationScope'>): string {
   return scope.spec.group ?? scope.name;
-}
-
-/** One way to name an object in every message: tenant/Kind/name (Flux's ssa/utils/fmt.go idea). */
-export function formatAddress(tenant: string | null, kind: string, name: string): string {
-  return tenant === null ? `${kind}/${name}` : `${tenant}/${kind}/${name}`;
 }
 
 /** The location and identity fields of a finding about a resource. */

@@ -2,7 +2,8 @@
 // Codes are a closed union so tests, JSON consumers and docs can rely on them; each code has one
 // severity and one hint, kept here so every message about the same mistake reads the same.
 
-export type Severity = 'error' | 'warning';
+export const SEVERITIES = ['error', 'warning'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 /** A place in a file of the repository: 1-based line and column, as editors count them. */
 export interface SourceLocation {

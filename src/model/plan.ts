@@ -2,22 +2,27 @@
 // validation and preflight, and what the plan was made from (commit, digests). No I/O, no methods;
 // every rendering (text, markdown, JSON, PowerShell) reads this shape.
 
+import { formatActionId } from './address.js';
 import type { TenantSpec } from './desired.js';
 import type { Finding, SourceLocation } from './finding.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
-export type ActionType = 'create' | 'update' | 'delete' | 'replace' | 'blocked';
+export const ACTION_TYPES = ['create', 'update', 'delete', 'replace', 'blocked'] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
 
 /** Kinds of Exchange objects an action changes (Exchange's nouns, not the YAML kinds). */
-export type ObjectKind =
-  | 'OrganizationConfig'
-  | 'OrganizationRelationship'
-  | 'MigrationEndpoint'
-  | 'DistributionGroup'
-  | 'MailUser'
-  | 'Mailbox'
-  | 'User';
+export const OBJECT_KINDS = ['OrganizationConfig', 'OrganizationRelationship', 'MigrationEndpoint', 'DistributionGroup', 'MailUser', 'Mailbox', 'User'] as const;
+export type ObjectKind = (typeof OBJECT_KINDS)[number];
+
+/**
+ * The step an action takes when its object takes more than one kind (its id ends in `#step`):
+ * organization customization, IsExchangeCloudManaged apart from the mailbox's other attributes,
+ * clearing a previous mailbox before the mail user is stamped, scope members added and removed
+ * apart, and a change Exchange cannot make through this object.
+ */
+export const ACTION_STEPS = ['customize', 'cloud-managed', 'clear-previous-mailbox', 'add-members', 'remove-members', 'microsoft-online-services-id'] as const;
+export type ActionStep = (typeof ACTION_STEPS)[number];
 
 /** Changes apply refuses unless the user allows their class (`apply --allow CLASS`). */
 export const DESTRUCTIVE_CLASSES = ['delete', 'remove-member', 'remove-address', 'change-guid', 'clear-previous-mailbox-info'] as const;
@@ -29,80 +34,89 @@ export type DestructiveClass = (typeof DESTRUCTIVE_CLASSES)[number];
  * `sensitive` fields (credentials) carry no value at all, only the fact that they change.
  */
 export interface FieldChange {
-  field: string;
-  before?: unknown;
-  after?: unknown;
-  add?: string[];
-  remove?: string[];
-  sensitive?: boolean;
+  readonly field: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly add?: readonly string[];
+  readonly remove?: readonly string[];
+  readonly sensitive?: boolean;
   /** Why this change is planned when the YAML does not say it directly (derived from the source mailbox). */
-  derivedFrom?: string;
+  readonly derivedFrom?: string;
 }
 
 export interface Action {
-  /** Stable within a plan and across re-plans of the same state: tenant/Kind/identity/step. */
-  id: string;
-  tenant: string;
-  kind: ObjectKind;
+  /** Stable within a plan and across re-plans of the same state: tenant/Kind/identity#step (model/address.ts). */
+  readonly id: string;
+  readonly tenant: string;
+  readonly kind: ObjectKind;
   /** The Exchange identity the cmdlets will be called with. */
-  identity: string;
-  action: ActionType;
-  changes: FieldChange[];
-  destructive: DestructiveClass[];
+  readonly identity: string;
+  /** Which of the object's steps this is, when it takes more than one (the `#step` of the id). */
+  readonly step?: ActionStep;
+  readonly action: ActionType;
+  readonly changes: readonly FieldChange[];
+  /** Computed from what the action does (destructiveClassesOf), never written by a diff or read from a file. */
+  readonly destructive: readonly DestructiveClass[];
   /** For blocked actions: why apply will not make this change. */
-  reason?: string;
+  readonly reason?: string;
   /** Actions (by id) that must succeed first. */
-  dependsOn: string[];
+  readonly dependsOn: readonly string[];
   /** The YAML that asked for it, when there is one. */
-  source?: SourceLocation;
+  readonly source?: SourceLocation;
   /** The resource kind in YAML this action serves (display only). */
-  resourceKind?: string;
+  readonly resourceKind?: string;
   /** Data the PowerShell renderer needs beyond the field changes (e.g. the secret's variable name). */
-  parameters?: Record<string, string | number | boolean | string[]>;
+  readonly parameters?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
 }
 
-export type TenantRole = 'target' | 'source' | 'other';
+/** An action as a diff describes it: its id and destructive classes follow from the rest (planAction). */
+export type ActionDraft = Omit<Action, 'id' | 'destructive'>;
+
+export const TENANT_ROLES = ['target', 'other', 'source'] as const;
+export type TenantRole = (typeof TENANT_ROLES)[number];
 
 /** How to sign in to a tenant: names and identifiers only, never a secret (those stay in the environment). */
 export interface TenantConnection {
-  organization: string;
-  environment?: string;
-  connection: TenantSpec['connection'];
+  readonly organization: string;
+  readonly environment?: string;
+  readonly connection: TenantSpec['connection'];
 }
 
 export interface TenantPlan extends TenantConnection {
-  tenant: string;
-  role: TenantRole;
-  actions: Action[];
+  readonly tenant: string;
+  readonly role: TenantRole;
+  readonly actions: readonly Action[];
 }
 
 export interface PlanSummary {
-  create: number;
-  update: number;
-  delete: number;
-  replace: number;
-  blocked: number;
-  destructive: number;
+  readonly create: number;
+  readonly update: number;
+  readonly delete: number;
+  readonly replace: number;
+  readonly blocked: number;
+  readonly destructive: number;
 }
 
 export interface Plan {
-  formatVersion: typeof PLAN_FORMAT_VERSION;
+  readonly formatVersion: typeof PLAN_FORMAT_VERSION;
   /** Commit of the config repository, null outside git; `dirty` when the work tree has changes. */
-  commit: { sha: string; dirty: boolean } | null;
+  readonly commit: { readonly sha: string; readonly dirty: boolean } | null;
   /** sha256 of the desired state's files (paths and contents). */
-  desiredDigest: string;
+  readonly desiredDigest: string;
   /** sha256 per tenant of its snapshot, without the export time, so re-exporting unchanged state keeps it. */
-  snapshotDigests: Record<string, string>;
+  readonly snapshotDigests: Readonly<Record<string, string>>;
   /** Target tenants first, then sources. */
-  tenants: TenantPlan[];
-  findings: Finding[];
-  summary: PlanSummary;
+  readonly tenants: readonly TenantPlan[];
+  readonly findings: readonly Finding[];
+  readonly summary: PlanSummary;
   /** Per-tenant limit on actions the plan was made with (0: none). */
-  maxActionsPerTenant: number;
+  readonly maxActionsPerTenant: number;
 }
 
+export const EMPTY_SUMMARY: PlanSummary = { create: 0, update: 0, delete: 0, replace: 0, blocked: 0, destructive: 0 };
+
 export function summarize(tenants: readonly TenantPlan[]): PlanSummary {
-  const summary: PlanSummary = { create: 0, update: 0, delete: 0, replace: 0, blocked: 0, destructive: 0 };
+  const summary: { -readonly [K in keyof PlanSummary]: number } = { ...EMPTY_SUMMARY };
   for (const tenant of tenants) {
     for (const action of tenant.actions) {
       summary[action.action]++;
@@ -122,7 +136,7 @@ const UNSET_GUID = /^(?:|0{8}-0{4}-0{4}-0{4}-0{12})$/i;
  * The destructive classes an action belongs to, from what it does: the one definition, used when a
  * plan is made and again when a saved plan is read (a plan file is never trusted to say it itself).
  */
-export function destructiveClassesOf(action: Pick<Action, 'kind' | 'action' | 'changes'>): DestructiveClass[] {
+export function destructiveClassesOf(action: Pick<Action, 'kind' | 'action' | 'changes'>): readonly DestructiveClass[] {
   const classes = new Set<DestructiveClass>();
   if (action.action === 'delete' || action.action === 'replace') classes.add('delete');
   if (action.kind === 'User') classes.add('clear-previous-mailbox-info');
@@ -134,4 +148,9 @@ export function destructiveClassesOf(action: Pick<Action, 'kind' | 'action' | 'c
     }
   }
   return DESTRUCTIVE_CLASSES.filter((c) => classes.has(c));
+}
+
+/** An action from its draft: the id from its address and step, the destructive classes from what it does. */
+export function planAction(draft: ActionDraft): Action {
+  return { id: formatActionId(draft.tenant, draft.kind, draft.identity, draft.step), ...draft, destructive: destructiveClassesOf(draft) };
 }

@@ -95,17 +95,6 @@ export interface MailboxEntry {
   [customAttribute: `CustomAttribute${number}`]: string | undefined;
 }
 
-/** The kinds of objects a snapshot holds, keyed as the Get-* noun. */
-export const SNAPSHOT_COLLECTIONS = [
-  'AcceptedDomain',
-  'OrganizationRelationship',
-  'MigrationEndpoint',
-  'DistributionGroup',
-  'MailUser',
-  'Mailbox',
-] as const;
-export type SnapshotCollection = (typeof SNAPSHOT_COLLECTIONS)[number];
-
 export interface Snapshot {
   snapshotVersion: typeof SNAPSHOT_VERSION;
   tenant: SnapshotTenant;

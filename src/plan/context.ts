@@ -2,7 +2,7 @@
 // state. Built once per plan; the diff steps only read it.
 
 import type { DesiredState, Resource } from '../model/desired.js';
-import type { Action, ObjectKind } from '../model/plan.js';
+import type { Action } from '../model/plan.js';
 import type { Finding } from '../model/finding.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { TenantIndex } from '../model/tenant-index.js';
@@ -32,10 +32,6 @@ export function endpointKey(tenant: string, name: string): string {
 
 export function mailboxKey(tenant: string, address: string): string {
   return `${tenant}\0${address.toLowerCase()}`;
-}
-
-export function actionId(tenant: string, kind: ObjectKind, identity: string, step?: string): string {
-  return `${tenant}/${kind}/${identity}${step ? `#${step}` : ''}`;
 }
 
 export function buildContext(desired: DesiredState, snapshots: Map<string, Snapshot>, rotationBaseline?: Map<string, string | undefined>): PlanContext {

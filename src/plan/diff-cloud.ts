@@ -2,10 +2,12 @@
 
 import { about, type Resource } from '../model/desired.js';
 import { finding } from '../model/finding.js';
-import { actionId, type DiffOutput, type PlanContext } from './context.js';
+import { formatActionId } from '../model/address.js';
+import { planAction } from '../model/plan.js';
+import type { DiffOutput, PlanContext } from './context.js';
 
 export function cloudManagedActionId(tenant: string, primarySmtpAddress: string): string {
-  return actionId(tenant, 'Mailbox', primarySmtpAddress, 'cloud-managed');
+  return formatActionId(tenant, 'Mailbox', primarySmtpAddress, 'cloud-managed');
 }
 
 export function diffCloudManagement(context: PlanContext, doc: Resource<'CloudManagement'>): DiffOutput {
@@ -26,18 +28,19 @@ export function diffCloudManagement(context: PlanContext, doc: Resource<'CloudMa
       return;
     }
     if (mailbox.IsExchangeCloudManaged === wanted) return;
-    out.actions.push({
-      id: cloudManagedActionId(tenant, mailbox.PrimarySmtpAddress),
-      tenant,
-      kind: 'Mailbox',
-      identity: mailbox.PrimarySmtpAddress,
-      action: 'update',
-      changes: [{ field: 'IsExchangeCloudManaged', before: mailbox.IsExchangeCloudManaged, after: wanted }],
-      destructive: [],
-      dependsOn: [],
-      source: location,
-      resourceKind: doc.kind,
-    });
+    out.actions.push(
+      planAction({
+        tenant,
+        kind: 'Mailbox',
+        identity: mailbox.PrimarySmtpAddress,
+        step: 'cloud-managed',
+        action: 'update',
+        changes: [{ field: 'IsExchangeCloudManaged', before: mailbox.IsExchangeCloudManaged, after: wanted }],
+        dependsOn: [],
+        source: location,
+        resourceKind: doc.kind,
+      }),
+    );
   });
   return out;
 }

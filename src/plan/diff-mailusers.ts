@@ -6,14 +6,15 @@
 // With a `source` link, the values that must equal the source's are derived from the source mailbox
 // when the YAML omits them; a value the YAML writes must agree with the source, or it is an error.
 
-import { about, formatAddress, scopeGroupName, type Resource } from '../model/desired.js';
+import { formatAddress } from '../model/address.js';
+import { about, scopeGroupName, type Resource } from '../model/desired.js';
 import { finding, type Finding, type SourceLocation } from '../model/finding.js';
-import type { Action, FieldChange } from '../model/plan.js';
+import { planAction, type Action, type FieldChange } from '../model/plan.js';
 import type { MailboxEntry, MailUserEntry } from '../model/snapshot.js';
 import { bareAddress, isUnsetGuid, lower, missingFrom, parseCapability, proxyKey, sameGuid, sameText, smtpDomainOf } from './compare.js';
 import { cloudManagedActionId } from './diff-cloud.js';
 import { ON_PREMISES_REASON } from './diff-scopes.js';
-import { actionId, mailboxKey, type DiffOutput, type PlanContext } from './context.js';
+import { mailboxKey, type DiffOutput, type PlanContext } from './context.js';
 import type { LiveTenant } from './live.js';
 
 const X500 = /^x500:/i;
@@ -31,7 +32,7 @@ function holdsOf(mailbox: MailboxEntry): string[] {
 }
 
 /** The X500 addresses a target MEU needs: the source LegacyExchangeDN and every X500 of the source. */
-export function requiredX500s(source: MailboxEntry): string[] {
+function requiredX500s(source: MailboxEntry): string[] {
   const fromDn = source.LegacyExchangeDN ? [`X500:${source.LegacyExchangeDN}`] : [];
   const proxies = source.EmailAddresses.filter((a) => X500.test(a)).map((a) => `X500:${a.slice(5)}`);
   return missingFrom([...fromDn, ...proxies], []);
@@ -45,7 +46,7 @@ export function requiredX500s(source: MailboxEntry): string[] {
 type ScopeView = { group: string; members: Set<string> } | null;
 const scopeCache = new WeakMap<PlanContext, Map<string, ScopeView>>();
 
-export function publishedScope(context: PlanContext, sourceTenant: string, targetTenant: string): ScopeView {
+function publishedScope(context: PlanContext, sourceTenant: string, targetTenant: string): ScopeView {
   let cache = scopeCache.get(context);
   if (!cache) scopeCache.set(context, (cache = new Map()));
   const key = `${sourceTenant}\0${targetTenant}`;
@@ -233,13 +234,12 @@ export function diffMailUser(context: PlanContext, user: Resource<'MailUser'>): 
       ...addressChanges(user, spec.primarySmtpAddress ? [`SMTP:${spec.primarySmtpAddress}`] : [], x500s, derivedFrom),
       ...customAttributeChanges(spec, undefined),
     ];
-    actions.push({ id: actionId(tenant, 'MailUser', user.name), tenant, kind: 'MailUser', identity: user.name, action: 'create', changes, destructive: [], dependsOn: [], source: source(), resourceKind: user.kind });
+    actions.push(planAction({ tenant, kind: 'MailUser', identity: user.name, action: 'create', changes, dependsOn: [], source: source(), resourceKind: user.kind }));
     return { actions, findings };
   }
 
   const identity = current.Alias || current.PrimarySmtpAddress;
   const changes: FieldChange[] = [];
-  const destructive = new Set<Action['destructive'][number]>();
   if (spec.externalEmailAddress !== undefined && !sameText(bareAddress(current.ExternalEmailAddress), bareAddress(spec.externalEmailAddress))) {
     changes.push({ field: 'ExternalEmailAddress', before: current.ExternalEmailAddress, after: `SMTP:${bareAddress(spec.externalEmailAddress)}` });
   }
@@ -251,19 +251,18 @@ export function diffMailUser(context: PlanContext, user: Resource<'MailUser'>): 
     // (ExcludeFromAllOrgHolds, ExcludeFromOrgHolds, RemoveDisabledArchive, RemoveOrphanedHolds: the
     // reference signatures), so `-Identity x -MicrosoftOnlineServicesID y` cannot be bound, in the
     // simulator or in real pwsh. It is the user's UPN in Entra ID: changed there, the MEU follows.
-    actions.push({
-      id: actionId(tenant, 'MailUser', identity, 'microsoft-online-services-id'),
+    actions.push(planAction({
       tenant,
       kind: 'MailUser',
       identity,
+      step: 'microsoft-online-services-id',
       action: 'blocked',
       changes: [{ field: 'MicrosoftOnlineServicesID', before: current.MicrosoftOnlineServicesID, after: spec.microsoftOnlineServicesId }],
-      destructive: [],
       dependsOn: [],
       reason: "Set-MailUser can't change MicrosoftOnlineServicesID on its own (its parameter sets take it only with a hold switch): change the user principal name in Entra ID, and the mail user follows",
       source: source(),
       resourceKind: user.kind,
-    });
+    }));
   }
   for (const [field, wanted, written] of [
     ['ExchangeGuid', exchangeGuid, spec.exchangeGuid],
@@ -271,27 +270,23 @@ export function diffMailUser(context: PlanContext, user: Resource<'MailUser'>): 
   ] as const) {
     const before = current[field];
     if (wanted === undefined || sameGuid(before, wanted)) continue;
-    // Stamping an unset GUID is routine; replacing one already stamped detaches the user from a mailbox.
-    if (!isUnsetGuid(before)) destructive.add('change-guid');
+    // Stamping an unset GUID is routine; replacing one already stamped detaches the user from a mailbox
+    // (destructive class change-guid, from destructiveClassesOf).
     changes.push({ field, before, after: wanted, ...(written === undefined && derivedFrom ? { derivedFrom } : {}) });
   }
-  const addresses = addressChanges(user, current.EmailAddresses, x500s, derivedFrom);
-  if (addresses.some((c) => c.remove && c.remove.length > 0)) destructive.add('remove-address');
-  changes.push(...addresses, ...customAttributeChanges(spec, current));
+  changes.push(...addressChanges(user, current.EmailAddresses, x500s, derivedFrom), ...customAttributeChanges(spec, current));
 
   const dependsOn: string[] = [];
   if (current.PreviousRecipientTypeDetails.toLowerCase() === 'usermailbox') {
     // The guide: clear the previous mailbox's data before stamping, or MRS attaches the wrong mailbox.
-    const clearId = actionId(tenant, 'User', identity, 'clear-previous-mailbox');
     const allowed = spec.permanentlyClearPreviousMailboxInfo === true;
-    actions.push({
-      id: clearId,
+    const clear = planAction({
       tenant,
       kind: 'User',
       identity,
+      step: 'clear-previous-mailbox',
       action: allowed && !current.IsDirSynced ? 'update' : 'blocked',
       changes: [{ field: 'PreviousRecipientTypeDetails', before: current.PreviousRecipientTypeDetails, after: 'None' }],
-      destructive: ['clear-previous-mailbox-info'],
       dependsOn: [],
       source: source(),
       resourceKind: user.kind,
@@ -299,15 +294,22 @@ export function diffMailUser(context: PlanContext, user: Resource<'MailUser'>): 
         ? current.IsDirSynced ? { reason: ON_PREMISES_REASON } : {}
         : { reason: 'the mail user once had a mailbox: Set-User -PermanentlyClearPreviousMailboxInfo is needed and irreversible; set spec.permanentlyClearPreviousMailboxInfo: true to plan it' }),
     });
-    dependsOn.push(clearId);
+    actions.push(clear);
+    dependsOn.push(clear.id);
   }
   if (changes.length === 0) return { actions, findings };
-  const action: Action = { id: actionId(tenant, 'MailUser', identity), tenant, kind: 'MailUser', identity, action: 'update', changes, destructive: [...destructive], dependsOn, source: source(), resourceKind: user.kind };
-  if (current.IsDirSynced) {
-    action.action = 'blocked';
-    action.reason = ON_PREMISES_REASON;
-  }
-  actions.push(action);
+  actions.push(
+    planAction({
+      tenant,
+      kind: 'MailUser',
+      identity,
+      ...(current.IsDirSynced ? { action: 'blocked', reason: ON_PREMISES_REASON } : { action: 'update' }),
+      changes,
+      dependsOn,
+      source: source(),
+      resourceKind: user.kind,
+    }),
+  );
   return { actions, findings };
 }
 
@@ -345,8 +347,7 @@ function diffMovedMailbox(context: PlanContext, user: Resource<'MailUser'>, mail
   if (spec.primarySmtpAddress !== undefined && !sameText(mailbox.PrimarySmtpAddress, spec.primarySmtpAddress)) {
     changes.push({ field: 'PrimarySmtpAddress', before: mailbox.PrimarySmtpAddress, after: spec.primarySmtpAddress });
   }
-  const addresses = addressChanges(user, mailbox.EmailAddresses, [], undefined);
-  changes.push(...addresses, ...customAttributeChanges(spec, mailbox));
+  changes.push(...addressChanges(user, mailbox.EmailAddresses, [], undefined), ...customAttributeChanges(spec, mailbox));
   const smtp = [
     ...(spec.emailAddresses ?? []).map((proxy, i) => ({ proxy, path: ['spec', 'emailAddresses', i] as (string | number)[] })).filter((p) => SMTP.test(p.proxy)).map((p) => ({ address: p.proxy.slice(5), path: p.path })),
     ...(spec.primarySmtpAddress !== undefined ? [{ address: spec.primarySmtpAddress, path: ['spec', 'primarySmtpAddress'] as (string | number)[] }] : []),
@@ -357,21 +358,17 @@ function diffMovedMailbox(context: PlanContext, user: Resource<'MailUser'>, mail
   const intent = context.cloudManagedIntent.get(mailboxKey(tenant, mailbox.PrimarySmtpAddress));
   const cloudManaged = intent ?? mailbox.IsExchangeCloudManaged;
   const dependsOn = intent !== undefined && intent !== mailbox.IsExchangeCloudManaged ? [cloudManagedActionId(tenant, mailbox.PrimarySmtpAddress)] : [];
-  const action: Action = {
-    id: actionId(tenant, 'Mailbox', mailbox.PrimarySmtpAddress),
+  const action = planAction({
     tenant,
     kind: 'Mailbox',
     identity: mailbox.PrimarySmtpAddress,
-    action: 'update',
+    ...(mailbox.IsDirSynced && !cloudManaged
+      ? { action: 'blocked', reason: `${ON_PREMISES_REASON}, or declare the mailbox in a CloudManagement with isExchangeCloudManaged: true` }
+      : { action: 'update' }),
     changes,
-    destructive: addresses.some((c) => c.remove && c.remove.length > 0) ? ['remove-address'] : [],
     dependsOn,
     source: user.locate(['metadata', 'name']),
     resourceKind: user.kind,
-  };
-  if (mailbox.IsDirSynced && !cloudManaged) {
-    action.action = 'blocked';
-    action.reason = `${ON_PREMISES_REASON}, or declare the mailbox in a CloudManagement with isExchangeCloudManaged: true`;
-  }
+  });
   return { actions: [action], findings };
 }

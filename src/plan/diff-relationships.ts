@@ -3,12 +3,12 @@
 
 import { about, type Resource } from '../model/desired.js';
 import { finding } from '../model/finding.js';
-import type { Action, FieldChange } from '../model/plan.js';
+import { planAction, type FieldChange } from '../model/plan.js';
 import type { OrganizationRelationshipEntry } from '../model/snapshot.js';
 import { formatCapability, lower, parseCapability, sameGuid, sameSet, sameText } from './compare.js';
-import { actionId, desiredDomainNames, desiredRemoteTenant, endpointKey, type DiffOutput, type PlanContext } from './context.js';
+import { desiredDomainNames, desiredRemoteTenant, endpointKey, type DiffOutput, type PlanContext } from './context.js';
 
-export const DEFAULT_REMOTE_SERVER = 'outlook.office.com';
+const DEFAULT_REMOTE_SERVER = 'outlook.office.com';
 
 export function diffRelationship(context: PlanContext, rel: Resource<'OrganizationRelationship'>): DiffOutput {
   const tenant = rel.tenant!;
@@ -22,7 +22,7 @@ export function diffRelationship(context: PlanContext, rel: Resource<'Organizati
   if (spec.ensure === 'Absent') {
     if (!current) return { actions: [], findings: [] };
     return {
-      actions: [{ ...base, id: actionId(tenant, 'OrganizationRelationship', current.Name), identity: current.Name, action: 'delete', changes: [], destructive: ['delete'] }],
+      actions: [planAction({ ...base, identity: current.Name, action: 'delete', changes: [] })],
       findings: [],
     };
   }
@@ -38,12 +38,12 @@ export function diffRelationship(context: PlanContext, rel: Resource<'Organizati
       };
     }
     const changes = relationshipChanges(rel, domainNames, undefined);
-    return { actions: [{ ...base, id: actionId(tenant, 'OrganizationRelationship', rel.name), identity: rel.name, action: 'create', changes, destructive: [] }], findings: [] };
+    return { actions: [planAction({ ...base, identity: rel.name, action: 'create', changes })], findings: [] };
   }
 
   const changes = relationshipChanges(rel, domainNames, current);
   if (changes.length === 0) return { actions: [], findings: [] };
-  return { actions: [{ ...base, id: actionId(tenant, 'OrganizationRelationship', current.Name), identity: current.Name, action: 'update', changes, destructive: [] }], findings: [] };
+  return { actions: [planAction({ ...base, identity: current.Name, action: 'update', changes })], findings: [] };
 }
 
 function relationshipChanges(rel: Resource<'OrganizationRelationship'>, domainNames: string[] | undefined, current: OrganizationRelationshipEntry | undefined): FieldChange[] {
@@ -82,7 +82,7 @@ export function diffEndpoint(context: PlanContext, endpoint: Resource<'Migration
 
   if (spec.ensure === 'Absent') {
     if (!current) return { actions: [], findings: [] };
-    return { actions: [{ ...base, id: actionId(tenant, 'MigrationEndpoint', current.Identity), identity: current.Identity, action: 'delete', changes: [], destructive: ['delete'] }], findings: [] };
+    return { actions: [planAction({ ...base, identity: current.Identity, action: 'delete', changes: [] })], findings: [] };
   }
 
   const remoteTenant = desiredRemoteTenant(context, endpoint);
@@ -97,12 +97,8 @@ export function diffEndpoint(context: PlanContext, endpoint: Resource<'Migration
       credentialChange,
     ];
     const missing = [spec.credentials ? undefined : 'credentials.secretEnv', spec.applicationId ? undefined : 'applicationId', remoteTenant ? undefined : 'partner or remoteTenant'].filter(Boolean);
-    const action: Action = { ...base, id: actionId(tenant, 'MigrationEndpoint', endpoint.name), identity: endpoint.name, action: 'create', changes, destructive: [], parameters: secretParameters };
-    if (missing.length > 0) {
-      action.action = 'blocked';
-      action.reason = `creating the endpoint needs ${missing.join(', ')}`;
-    }
-    return { actions: [action], findings: [] };
+    const blocked = missing.length > 0 ? ({ action: 'blocked', reason: `creating the endpoint needs ${missing.join(', ')}` } as const) : ({ action: 'create' } as const);
+    return { actions: [planAction({ ...base, identity: endpoint.name, ...blocked, changes, parameters: secretParameters })], findings: [] };
   }
 
   if (current.EndpointType.toLowerCase() !== 'exchangeremotemove') {
@@ -123,12 +119,10 @@ export function diffEndpoint(context: PlanContext, endpoint: Resource<'Migration
         : []),
       credentialChange,
     ];
-    const action: Action = { ...base, id: actionId(tenant, 'MigrationEndpoint', current.Identity), identity: current.Identity, action: 'replace', changes, destructive: ['delete'], parameters: secretParameters };
-    if (!spec.credentials) {
-      action.action = 'blocked';
-      action.reason = 'RemoteTenant can change only by re-creating the endpoint, which needs credentials.secretEnv';
-    }
-    return { actions: [action], findings: [] };
+    const blocked = spec.credentials
+      ? ({ action: 'replace' } as const)
+      : ({ action: 'blocked', reason: 'RemoteTenant can change only by re-creating the endpoint, which needs credentials.secretEnv' } as const);
+    return { actions: [planAction({ ...base, identity: current.Identity, ...blocked, changes, parameters: secretParameters })], findings: [] };
   }
 
   const changes: FieldChange[] = [];
@@ -148,5 +142,5 @@ export function diffEndpoint(context: PlanContext, endpoint: Resource<'Migration
   // The credential's user name is the application ID, also when only the secret changes.
   const applicationId = spec.applicationId ?? current.ApplicationId;
   const parameters = spec.credentials && applicationId ? { ...secretParameters, applicationId } : secretParameters;
-  return { actions: [{ ...base, id: actionId(tenant, 'MigrationEndpoint', current.Identity), identity: current.Identity, action: 'update', changes, destructive: [], parameters }], findings: [] };
+  return { actions: [planAction({ ...base, identity: current.Identity, action: 'update', changes, parameters })], findings: [] };
 }

@@ -4,9 +4,9 @@
 
 import { about, scopeGroupName, type Resource } from '../model/desired.js';
 import { finding, type Finding } from '../model/finding.js';
-import type { Action, FieldChange } from '../model/plan.js';
+import { planAction, type Action, type ActionStep, type FieldChange } from '../model/plan.js';
 import { lower, missingFrom } from './compare.js';
-import { actionId, type DiffOutput, type PlanContext } from './context.js';
+import type { DiffOutput, PlanContext } from './context.js';
 
 const SECURITY_GROUP = 'mailuniversalsecuritygroup';
 export const ON_PREMISES_REASON = 'the object is synchronized from your on-premises organization: make this change in on-premises AD';
@@ -50,8 +50,9 @@ export function diffScope(context: PlanContext, scope: Resource<'MigrationScope'
       findings.push(finding('ScopeGroupMissing', `group ${JSON.stringify(groupName)} does not exist in ${tenant}`, about(scope, source)));
       return { actions, findings };
     }
-    createId = actionId(tenant, 'DistributionGroup', groupName);
-    actions.push({ ...base, id: createId, identity: groupName, action: 'create', changes: [{ field: 'Type', after: 'Security' }], destructive: [], dependsOn: [] });
+    const create = planAction({ ...base, identity: groupName, action: 'create', changes: [{ field: 'Type', after: 'Security' }], dependsOn: [] });
+    createId = create.id;
+    actions.push(create);
   } else if (current.RecipientTypeDetails.toLowerCase() !== SECURITY_GROUP) {
     findings.push(
       finding('ScopeGroupNotSecurity', `group ${JSON.stringify(current.Name)} in ${tenant} is a ${current.RecipientTypeDetails}, not a mail-enabled security group`, about(scope, source)),
@@ -65,17 +66,17 @@ export function diffScope(context: PlanContext, scope: Resource<'MigrationScope'
   const add = missingFrom(wanted, have);
   const remove = missingFrom(missingFrom(have, wanted), moved);
   const blocked = current?.IsDirSynced === true;
-  const memberAction = (step: 'add-members' | 'remove-members', change: FieldChange, destructive: Action['destructive'], dependsOn: string[]): Action => ({
-    ...base,
-    id: actionId(tenant, 'DistributionGroup', identity, step),
-    identity,
-    action: blocked ? 'blocked' : 'update',
-    changes: [change],
-    destructive,
-    dependsOn,
-    ...(blocked ? { reason: ON_PREMISES_REASON } : {}),
-  });
-  if (add.length > 0) actions.push(memberAction('add-members', { field: 'Members', add }, [], createId ? [createId] : []));
-  if (remove.length > 0) actions.push(memberAction('remove-members', { field: 'Members', remove }, ['remove-member'], []));
+  const memberAction = (step: Extract<ActionStep, 'add-members' | 'remove-members'>, change: FieldChange, dependsOn: string[]): Action =>
+    planAction({
+      ...base,
+      identity,
+      step,
+      action: blocked ? 'blocked' : 'update',
+      changes: [change],
+      dependsOn,
+      ...(blocked ? { reason: ON_PREMISES_REASON } : {}),
+    });
+  if (add.length > 0) actions.push(memberAction('add-members', { field: 'Members', add }, createId ? [createId] : []));
+  if (remove.length > 0) actions.push(memberAction('remove-members', { field: 'Members', remove }, []));
   return { actions, findings };
 }

@@ -1,44 +1,56 @@
-// The order of work is an explicit, tested sort (Flux's sort.go idea), not an accident of iteration:
-// target tenants before sources; within a tenant, organization customization first, then groups
-// before the relationships that publish them, endpoints, relationships, IsExchangeCloudManaged before
-// the Exchange attributes of the same mailboxes, mail users, and removals last.
+// The order of work is an explicit, tested table (Flux's sort.go idea), not an accident of
+// iteration: target tenants before sources; within a tenant, the rows of WORK_ORDER from first to
+// last; within a row, creates, then updates (and what is blocked among them), then removals.
 
-import type { Action, TenantPlan } from '../model/plan.js';
+import { TENANT_ROLES, type Action, type ActionStep, type ActionType, type ObjectKind, type TenantPlan } from '../model/plan.js';
 
-function rank(action: Action): number {
-  const removal = action.action === 'delete' || action.action === 'replace';
-  switch (action.kind) {
-    case 'OrganizationConfig':
-      return 0;
-    case 'DistributionGroup':
-      if (action.action === 'create') return 10;
-      return action.destructive.includes('remove-member') ? 85 : 11;
-    case 'MigrationEndpoint':
-      return removal && action.action === 'delete' ? 90 : 20;
-    case 'OrganizationRelationship':
-      return action.action === 'delete' ? 91 : 30;
-    case 'Mailbox':
-      return action.id.endsWith('#cloud-managed') ? 40 : 70;
-    case 'User':
-      return 50;
-    case 'MailUser':
-      return 60;
-  }
+interface Row {
+  kind: ObjectKind;
+  /** Only actions taking this step (Action.step). */
+  step?: ActionStep;
+  /** Only actions of these types. */
+  types?: readonly ActionType[];
+  /** Why here. */
+  why: string;
+}
+
+/** An action takes the place of the first row it matches. */
+const WORK_ORDER: readonly Row[] = [
+  { kind: 'OrganizationConfig', why: 'a dehydrated tenant refuses changes until its organization is customized' },
+  { kind: 'DistributionGroup', types: ['create'], why: 'a scope group exists before a relationship publishes it' },
+  { kind: 'DistributionGroup', step: 'add-members', why: 'members are in scope before anything moves' },
+  { kind: 'MigrationEndpoint', types: ['create', 'update', 'replace', 'blocked'], why: 'the endpoint is there before batches use it' },
+  { kind: 'OrganizationRelationship', types: ['create', 'update', 'replace', 'blocked'], why: 'relationships after the groups they publish' },
+  { kind: 'Mailbox', step: 'cloud-managed', why: "IsExchangeCloudManaged before the same mailboxes' Exchange attributes" },
+  { kind: 'User', why: 'a previous mailbox is cleared before its mail user is stamped' },
+  { kind: 'MailUser', why: 'target mail users' },
+  { kind: 'Mailbox', why: "moved mailboxes' attributes, after their cloud management" },
+  { kind: 'DistributionGroup', why: 'members removed last among the changes' },
+  { kind: 'MigrationEndpoint', why: 'removals last: endpoints' },
+  { kind: 'OrganizationRelationship', why: 'removals last: relationships, after the endpoints that use them' },
+];
+
+function matches(row: Row, action: Action): boolean {
+  return row.kind === action.kind && (row.step === undefined || row.step === action.step) && (row.types === undefined || row.types.includes(action.action));
+}
+
+function workOrderRank(action: Action): number {
+  const rank = WORK_ORDER.findIndex((row) => matches(row, action));
+  if (rank === -1) throw new Error(`no place in the work order for ${action.id}`);
+  return rank;
 }
 
 const collator = new Intl.Collator('en', { sensitivity: 'base' });
 
-/** Within one kind of object: creates, then updates (and what is blocked among them), then removals. */
-const TYPE_ORDER = { create: 0, update: 1, blocked: 1, replace: 2, delete: 3 } as const;
+/** Within one row: creates, then updates (and what is blocked among them), then removals. */
+const TYPE_ORDER: Record<ActionType, number> = { create: 0, update: 1, blocked: 1, replace: 2, delete: 3 };
 
 export function compareActions(a: Action, b: Action): number {
-  return rank(a) - rank(b) || TYPE_ORDER[a.action] - TYPE_ORDER[b.action] || collator.compare(a.identity, b.identity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return workOrderRank(a) - workOrderRank(b) || TYPE_ORDER[a.action] - TYPE_ORDER[b.action] || collator.compare(a.identity, b.identity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-const ROLE_ORDER = { target: 0, other: 1, source: 2 } as const;
-
-export function orderTenants(tenants: TenantPlan[]): TenantPlan[] {
+export function orderTenants(tenants: readonly TenantPlan[]): TenantPlan[] {
   return [...tenants]
     .map((t) => ({ ...t, actions: [...t.actions].sort(compareActions) }))
-    .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || (a.tenant < b.tenant ? -1 : a.tenant > b.tenant ? 1 : 0));
+    .sort((a, b) => TENANT_ROLES.indexOf(a.role) - TENANT_ROLES.indexOf(b.role) || (a.tenant < b.tenant ? -1 : a.tenant > b.tenant ? 1 : 0));
 }

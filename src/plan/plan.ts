@@ -4,10 +4,10 @@
 import type { DesiredState } from '../model/desired.js';
 import { checkLiveValues } from './live-values.js';
 import { finding, sortFindings, type Finding } from '../model/finding.js';
-import { PLAN_FORMAT_VERSION, destructiveClassesOf, summarize, type Action, type Plan, type TenantPlan, type TenantRole } from '../model/plan.js';
+import { PLAN_FORMAT_VERSION, planAction, summarize, type Action, type Plan, type TenantPlan, type TenantRole } from '../model/plan.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { lower } from './compare.js';
-import { actionId, buildContext, type DiffOutput, type PlanContext } from './context.js';
+import { buildContext, type DiffOutput, type PlanContext } from './context.js';
 import { diffCloudManagement } from './diff-cloud.js';
 import { diffMailUser } from './diff-mailusers.js';
 import { diffEndpoint, diffRelationship } from './diff-relationships.js';
@@ -47,18 +47,20 @@ function roleOf(context: PlanContext, tenant: string): TenantRole {
 }
 
 /** A group created in this plan must exist before a relationship publishes it. */
-function linkPublishedGroups(actions: Action[]): void {
+function linkPublishedGroups(actions: readonly Action[]): Action[] {
   const groupCreates = new Map(actions.filter((a) => a.kind === 'DistributionGroup' && a.action === 'create').map((a) => [lower(a.identity), a.id]));
-  for (const action of actions) {
-    if (action.kind !== 'OrganizationRelationship') continue;
+  return actions.map((action) => {
+    if (action.kind !== 'OrganizationRelationship') return action;
+    const dependsOn = [...action.dependsOn];
     for (const change of action.changes) {
       if (change.field !== 'MailboxMovePublishedScopes' || !Array.isArray(change.after)) continue;
       for (const group of change.after as string[]) {
         const create = groupCreates.get(lower(group));
-        if (create && !action.dependsOn.includes(create)) action.dependsOn.push(create);
+        if (create && !dependsOn.includes(create)) dependsOn.push(create);
       }
     }
-  }
+    return dependsOn.length === action.dependsOn.length ? action : { ...action, dependsOn };
+  });
 }
 
 export function buildPlan(input: PlanInput): Plan {
@@ -86,8 +88,6 @@ export function buildPlan(input: PlanInput): Plan {
   for (const output of outputs) {
     for (const finding of output.findings) findings.push(finding);
     for (const action of output.actions) {
-      // One definition of what is destructive, the same one that checks a saved plan when it is read.
-      action.destructive = destructiveClassesOf(action);
       const list = byTenant.get(action.tenant) ?? [];
       list.push(action);
       byTenant.set(action.tenant, list);
@@ -98,25 +98,22 @@ export function buildPlan(input: PlanInput): Plan {
   for (const tenant of desired.tenants) {
     const snapshot = snapshots.get(tenant.name);
     if (!snapshot) continue;
-    const actions = byTenant.get(tenant.name) ?? [];
-    linkPublishedGroups(actions);
+    let actions = linkPublishedGroups(byTenant.get(tenant.name) ?? []);
     const runnable = actions.filter((a) => a.action !== 'blocked');
     // A dehydrated tenant refuses most changes until its organization is customized.
     if (snapshot.OrganizationConfig.IsDehydrated && runnable.length > 0) {
-      const id = actionId(tenant.name, 'OrganizationConfig', tenant.spec.organization, 'customize');
-      for (const action of actions) action.dependsOn.unshift(id);
-      actions.unshift({
-        id,
+      const customize = planAction({
         tenant: tenant.name,
         kind: 'OrganizationConfig',
         identity: tenant.spec.organization,
+        step: 'customize',
         action: 'update',
         changes: [{ field: 'IsDehydrated', before: true, after: false }],
-        destructive: [],
         dependsOn: [],
         source: tenant.locate(['metadata', 'name']),
         resourceKind: 'Tenant',
       });
+      actions = [customize, ...actions.map((a) => ({ ...a, dependsOn: [customize.id, ...a.dependsOn] }))];
     }
     if (maxActions > 0 && runnable.length > maxActions) {
       findings.push(finding('TooManyActions', `${runnable.length} actions planned for ${tenant.name}, above the limit of ${maxActions}`, { tenant: tenant.name }));

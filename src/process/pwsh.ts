@@ -14,13 +14,10 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pwshCommand } from '../settings/environment.js';
 import { redact, secretValues } from '../util/redact.js';
 
-export const PWSH_ARGUMENTS = ['-NoLogo', '-NoProfile', '-NonInteractive', '-File'] as const;
-
-export function pwshCommand(env: NodeJS.ProcessEnv): string {
-  return env.EXO_GITOPS_PWSH && env.EXO_GITOPS_PWSH.trim() !== '' ? env.EXO_GITOPS_PWSH : 'pwsh';
-}
+const PWSH_ARGUMENTS = ['-NoLogo', '-NoProfile', '-NonInteractive', '-File'] as const;
 
 export interface ProcessResult {
   command: string;
@@ -124,7 +121,7 @@ export const IN_PROCESS_SIMULATOR = 'exo-gitops-sim:in-process';
 
 async function runInProcess(script: string, options: RunScriptOptions): Promise<ProcessResult> {
   const started = performance.now();
-  const { runEmbeddedScript } = await import('../simulator/embedded/host.js');
+  const { runEmbeddedScript } = await import('../simulator/host-embedded/host.js');
   let stdout = '';
   let stderr = '';
   let pending = '';

@@ -1,8 +1,10 @@
 // Findings as text for a terminal (file:line:col first, so editors and CI annotate the line) and as
 // versioned JSON for tools. In text, invisible and control characters are shown escaped.
 
+import { findingPlace } from '../model/address.js';
+import { plural } from './markdown.js';
 import type { Finding } from '../model/finding.js';
-import { showInvisible } from './values.js';
+import { showInvisible } from '../util/invisible.js';
 
 export const FINDINGS_FORMAT_VERSION = 1;
 
@@ -12,16 +14,9 @@ export interface TextOptions {
 
 const paint = (on: boolean, code: string, text: string): string => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
 
-export function findingPrefix(f: Finding): string {
-  if (f.location) return `${f.location.file}:${f.location.line}:${f.location.column}`;
-  if (f.tenant !== undefined && f.kind !== undefined && f.object !== undefined) return `${f.tenant}/${f.kind}/${f.object}`;
-  if (f.tenant !== undefined) return f.tenant;
-  return 'exo-gitops';
-}
-
 export function renderFindingText(f: Finding, options: TextOptions): string {
   const severity = f.severity === 'error' ? paint(options.color, '31;1', 'error') : paint(options.color, '33;1', 'warning');
-  const head = `${showInvisible(findingPrefix(f))}: ${severity} ${showInvisible(f.code)}: ${showInvisible(f.message)}`;
+  const head = `${showInvisible(findingPlace(f))}: ${severity} ${showInvisible(f.code)}: ${showInvisible(f.message)}`;
   return f.hint ? `${head}\n  ${paint(options.color, '2', showInvisible(`hint: ${f.hint}`))}` : head;
 }
 
@@ -31,7 +26,6 @@ export function countFindings(findings: readonly Finding[]): { errors: number; w
   return { errors, warnings: findings.length - errors };
 }
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function summarizeFindings(findings: readonly Finding[]): string {
   const { errors, warnings } = countFindings(findings);

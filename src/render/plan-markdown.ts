@@ -1,13 +1,13 @@
 // The plan as a pull-request comment or job summary: a summary table, findings, destructive changes
 // first, each tenant's actions in a collapsible section. GitHub refuses a comment over 65,536
 // characters, so the rendering stops adding lines before that and says where the full plan is.
-// Invisible and control characters in values are shown escaped (showInvisible): GitHub would render
+// Invisible and control characters in values are shown escaped (./markdown.ts): GitHub would render
 // a bidi override or a zero-width character as it is, and the reviewer would not see it.
 
 import type { Plan } from '../model/plan.js';
 import { actionCount, summarize } from '../model/plan.js';
-import { findingPrefix } from './findings.js';
-import { actionTitle, describeChange, destructiveFirst, showInvisible } from './values.js';
+import { alert, fenceSafe, findingItem, inline, linesThatFit, smallPrint } from './markdown.js';
+import { actionTitle, describeChange, destructiveFirst } from './values.js';
 import { summaryLine } from './plan-text.js';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -21,10 +21,6 @@ export interface MarkdownOptions {
   fullPlanHint?: string;
 }
 
-const escapeCell = (text: string): string => showInvisible(text.replace(/\r\n|\r|\n/g, ' ')).replace(/\|/g, '\\|');
-/** A line of a fenced block: invisible characters escaped first, then no ``` may close the fence (its U+200B is ours). */
-const fenceSafe = (text: string): string => showInvisible(text).replace(/```/g, '`\u200b``');
-
 export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const limit = options.limit ?? GITHUB_COMMENT_LIMIT;
   const title = options.title ?? 'exo-gitops plan';
@@ -35,25 +31,23 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   head.push('| Tenant | Role | Create | Update | Replace | Delete | Blocked | Destructive |', '|---|---|--:|--:|--:|--:|--:|--:|');
   for (const tenant of plan.tenants) {
     const s = summarize([tenant]);
-    head.push(`| ${escapeCell(tenant.tenant)} | ${tenant.role} | ${s.create} | ${s.update} | ${s.replace} | ${s.delete} | ${s.blocked} | ${s.destructive} |`);
+    head.push(`| ${inline(tenant.tenant)} | ${tenant.role} | ${s.create} | ${s.update} | ${s.replace} | ${s.delete} | ${s.blocked} | ${s.destructive} |`);
   }
   head.push('');
   if (plan.summary.destructive > 0) {
-    head.push(`> [!WARNING]`, `> ${plan.summary.destructive} destructive change(s), listed first below. Apply refuses them unless their class is allowed (\`--allow delete\`, \`--allow remove-member\`, …).`, '');
+    head.push(alert('WARNING', `${plan.summary.destructive} destructive change(s), listed first below. Apply refuses them unless their class is allowed (\`--allow delete\`, \`--allow remove-member\`, …).`), '');
   }
 
   const body: string[] = [];
   if (plan.findings.length > 0) {
     const errors = plan.findings.filter((f) => f.severity === 'error').length;
     body.push(`#### Findings: ${errors} error(s), ${plan.findings.length - errors} warning(s)`, '');
-    for (const f of plan.findings) {
-      body.push(`- ${f.severity === 'error' ? '❌ **error**' : '⚠️ warning'} \`${escapeCell(f.code)}\` \`${escapeCell(findingPrefix(f))}\`: ${escapeCell(f.message)}${f.hint ? ` <br>_${escapeCell(f.hint)}_` : ''}`);
-    }
+    body.push(...plan.findings.map(findingItem));
     body.push('');
   }
   for (const tenant of plan.tenants) {
     if (tenant.actions.length === 0) continue;
-    body.push(`<details${tenant.actions.length <= 20 ? ' open' : ''}><summary><b>${escapeCell(tenant.tenant)}</b> (${tenant.role}): ${summaryLine(summarize([tenant]))}</summary>`, '', '```diff');
+    body.push(`<details${tenant.actions.length <= 20 ? ' open' : ''}><summary><b>${inline(tenant.tenant)}</b> (${tenant.role}): ${summaryLine(summarize([tenant]))}</summary>`, '', '```diff');
     for (const action of destructiveFirst(tenant.actions)) {
       // diff colouring: + green, - red, ! orange; updates read best as "!"-lines in GitHub's diff highlighting.
       const marker = action.action === 'create' ? '+' : action.action === 'delete' || action.action === 'replace' ? '-' : '!';
@@ -64,26 +58,18 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
     body.push('```', '', '</details>', '');
   }
 
-  const footer = plan.commit ? [`<sub>commit ${plan.commit.sha.slice(0, 12)}${plan.commit.dirty ? ' (with uncommitted changes)' : ''} · desired ${plan.desiredDigest.slice(7, 19)}</sub>`] : [];
+  const footer = plan.commit ? [smallPrint([`commit ${plan.commit.sha.slice(0, 12)}${plan.commit.dirty ? ' (with uncommitted changes)' : ''}`, `desired ${plan.desiredDigest.slice(7, 19)}`])] : [];
   const full = [...head, ...body, ...footer].join('\n');
   if (full.length <= limit) return full;
 
   // Too long: keep whole lines while they fit, close any open fence and section, and say so.
   const note = (hidden: number) =>
-    `\n\n> [!NOTE]\n> The plan is too long for one comment: ${hidden} more line(s) are not shown. ${options.fullPlanHint ?? 'The complete plan is in the workflow run\'s plan artifact.'}`;
-  const kept: string[] = [...head];
-  let length = kept.join('\n').length;
-  let inFence = false;
+    `\n\n${alert('NOTE', `The plan is too long for one comment: ${hidden} more line(s) are not shown. ${options.fullPlanHint ?? 'The complete plan is in the workflow run\'s plan artifact.'}`)}`;
   const reserve = 200 + (options.fullPlanHint?.length ?? 80);
-  let index = 0;
-  for (; index < body.length; index++) {
-    const line = body[index]!;
-    if (length + line.length + 1 + reserve > limit) break;
-    kept.push(line);
-    length += line.length + 1;
-    if (line.startsWith('```')) inFence = !inFence;
-  }
+  const shown = body.slice(0, linesThatFit(body, head.join('\n').length, limit - 1 - reserve).count);
+  const kept: string[] = [...head, ...shown];
+  const inFence = shown.filter((line) => line.startsWith('```')).length % 2 === 1;
   if (inFence) kept.push('```', '', '</details>');
   else if (kept.some((l) => l.startsWith('<details')) && kept.lastIndexOf('</details>') < kept.findLastIndex((l) => l.startsWith('<details'))) kept.push('</details>');
-  return `${kept.join('\n')}${note(body.length - index)}`.slice(0, limit);
+  return `${kept.join('\n')}${note(body.length - shown.length)}`.slice(0, limit);
 }

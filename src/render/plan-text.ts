@@ -2,10 +2,12 @@
 // ! blocked, each field before → after; colour only when asked (on a TTY). Invisible and control
 // characters in values are shown escaped (showInvisible), before any colour is added.
 
+import { formatLocation } from '../model/address.js';
 import type { Plan, PlanSummary, TenantPlan } from '../model/plan.js';
 import { summarize, actionCount } from '../model/plan.js';
 import { renderFindingText } from './findings.js';
-import { ACTION_SYMBOL, actionHeadline, describeChange, showInvisible } from './values.js';
+import { showInvisible } from '../util/invisible.js';
+import { ACTION_SYMBOL, actionHeadline, describeChange } from './values.js';
 
 const COLOURS: Record<string, string> = { '+': '32', '~': '33', '-': '31', '-/+': '35', '!': '35;1' };
 
@@ -24,7 +26,7 @@ export function renderPlanText(plan: Plan, options: { color: boolean }): string 
     lines.push(paint('1', showInvisible(tenantHeading(tenant))));
     for (const action of tenant.actions) {
       const symbol = ACTION_SYMBOL[action.action];
-      const where = action.source ? `  ${paint('2', showInvisible(`${action.source.file}:${action.source.line}:${action.source.column}`))}` : '';
+      const where = action.source ? `  ${paint('2', showInvisible(formatLocation(action.source)))}` : '';
       lines.push(`  ${paint(COLOURS[symbol] ?? '0', showInvisible(actionHeadline(action)))}${where}`);
       if (action.reason) lines.push(`      ${paint('35', showInvisible(`blocked: ${action.reason}`))}`);
       for (const change of action.changes) for (const line of describeChange(change)) lines.push(`      ${showInvisible(line)}`);

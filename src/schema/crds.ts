@@ -10,7 +10,7 @@ import { RESOURCE_KINDS, type ResourceKind } from '../model/desired.js';
 type JsonSchema = Record<string, unknown>;
 
 /** crds/ sits at the package root: two levels up from both src/schema and dist/schema. */
-export const CRD_DIRECTORY = fileURLToPath(new URL('../../crds/', import.meta.url));
+const CRD_DIRECTORY = fileURLToPath(new URL('../../crds/', import.meta.url));
 
 export interface CrdSchema {
   kind: ResourceKind;

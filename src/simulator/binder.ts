@@ -1,9 +1,9 @@
 // Parameter binding against the official Exchange Online signatures (signatures.json, derived by
 // scripts/derive-signatures.mjs): names by unique case-insensitive prefix or alias, parameter set
 // resolution, mandatory parameters, and argument transformation, with PowerShell's own wording.
-import type { Position } from './embedded/ast.js';
+import type { Position } from './host-embedded/ast.js';
 import { ErrorRecord, TerminatingError } from './errors.js';
-import { type EvaluatedArgument, parameterError, statementError } from './embedded/interpreter.js';
+import { type EvaluatedArgument, parameterError, statementError } from './host-embedded/interpreter.js';
 import signaturesJson from './signatures.json' with { type: 'json' };
 import {
   Hashtable,
@@ -42,10 +42,6 @@ export interface SignatureFile {
 }
 
 const signatures = signaturesJson as unknown as SignatureFile;
-
-export function cmdletNames(): string[] {
-  return Object.keys(signatures.cmdlets);
-}
 
 export { isMultiValuedChange, type BoundCommand, type MultiValuedChange } from './engine/bound.js';
 import type { BoundCommand, MultiValuedChange } from './engine/bound.js';

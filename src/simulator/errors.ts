@@ -1,5 +1,5 @@
 // Errors and control-flow signals of the interpreter.
-import type { Position } from './embedded/ast.js';
+import type { Position } from './host-embedded/ast.js';
 
 /** A construct or cmdlet the simulator does not implement. Never caught by try/catch: it must be loud. */
 export class NotSupportedError extends Error {}

@@ -1,6 +1,6 @@
 // The runtime values of the interpreter and PowerShell's conversions between them
 // (truthiness, string conversion, comparison), case-insensitive as PowerShell is.
-import type { ScriptBlockAst } from './embedded/ast.js';
+import type { ScriptBlockAst } from './host-embedded/ast.js';
 import { ErrorRecord } from './errors.js';
 
 /** A [pscustomobject] or an object returned by a cmdlet: ordered, case-insensitive properties. */
@@ -213,7 +213,7 @@ export function collect(output: unknown[]): unknown {
   return output;
 }
 
-export function wildcardToRegExp(pattern: string): RegExp {
+function wildcardToRegExp(pattern: string): RegExp {
   let source = '';
   for (let index = 0; index < pattern.length; index++) {
     const char = pattern[index]!;

@@ -2,9 +2,9 @@
 // Exchange would otherwise report days later, from a failed move request. Each rule is a function
 // from the desired state to findings; none reads files or talks to a tenant.
 
+import { formatAddress, formatLocation } from '../model/address.js';
 import {
   about,
-  formatAddress,
   scopeGroupName,
   type DesiredState,
   type MailboxMoveCapability,
@@ -17,12 +17,11 @@ import { TenantIndex } from '../model/tenant-index.js';
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Microsoft advises splitting scope groups above this many members. */
-export const SCOPE_MEMBER_LIMIT = 10_000;
+const SCOPE_MEMBER_LIMIT = 10_000;
 
 /** Entra Connect build whose sync breaks for cloud-managed users (fixed in 2.5.190.0). */
-export const BROKEN_ENTRA_CONNECT = '2.5.79.0';
+const BROKEN_ENTRA_CONNECT = '2.5.79.0';
 
-const where = (location: SourceLocation): string => `${location.file}:${location.line}:${location.column}`;
 
 function hasCapability(rel: Resource<'OrganizationRelationship'>, capability: MailboxMoveCapability): boolean {
   return rel.spec.ensure !== 'Absent' && (rel.spec.mailboxMoveCapability ?? []).includes(capability);
@@ -53,7 +52,7 @@ function checkDuplicates(desired: DesiredState): Finding[] {
       return;
     }
     findings.push(
-      finding('DuplicateResource', `${label} is declared twice; first at ${where(first.resource.locate(first.path))}`, about(resource, resource.locate(path))),
+      finding('DuplicateResource', `${label} is declared twice; first at ${formatLocation(first.resource.locate(first.path))}`, about(resource, resource.locate(path))),
     );
   };
   // A name with a line break or spaces at either end never loads (InvalidName, src/load/value-check.ts).
@@ -71,7 +70,7 @@ function checkDuplicates(desired: DesiredState): Finding[] {
     const first = byId.get(id);
     if (first) {
       findings.push(
-        finding('DuplicateTenantId', `tenant ID ${tenant.spec.tenantId} is also tenant ${first.name}'s (${where(first.locate(['spec', 'tenantId']))})`, about(tenant, tenant.locate(['spec', 'tenantId']))),
+        finding('DuplicateTenantId', `tenant ID ${tenant.spec.tenantId} is also tenant ${first.name}'s (${formatLocation(first.locate(['spec', 'tenantId']))})`, about(tenant, tenant.locate(['spec', 'tenantId']))),
       );
     } else byId.set(id, tenant);
   }
@@ -179,7 +178,7 @@ function checkRelationships(index: TenantIndex): Finding[] {
       const at = rel.locate(['spec', 'mailboxMovePublishedScopes', i]);
       if (elsewhere) {
         findings.push(
-          finding('PublishedScopeInOtherTenant', `published scope ${JSON.stringify(group)} is declared in tenant ${elsewhere.tenant} (${where(elsewhere.locate(['metadata', 'name']))}), not in ${rel.tenant}`, about(rel, at)),
+          finding('PublishedScopeInOtherTenant', `published scope ${JSON.stringify(group)} is declared in tenant ${elsewhere.tenant} (${formatLocation(elsewhere.locate(['metadata', 'name']))}), not in ${rel.tenant}`, about(rel, at)),
         );
       } else {
         findings.push(finding('PublishedScopeUndeclared', `published scope ${JSON.stringify(group)} is not declared as a MigrationScope in ${rel.tenant}`, about(rel, at)));
@@ -198,7 +197,7 @@ function checkRelationshipPairs(index: TenantIndex): Finding[] {
   const findings: Finding[] = [];
   const rels = index.desired.relationships;
   const describe = (rel: Resource<'OrganizationRelationship'>): string =>
-    `${formatAddress(rel.tenant, rel.kind, rel.name)} (${where(rel.locate(['metadata', 'name']))})`;
+    `${formatAddress(rel.tenant, rel.kind, rel.name)} (${formatLocation(rel.locate(['metadata', 'name']))})`;
 
   const checkSide = (
     rel: Resource<'OrganizationRelationship'>,
@@ -233,7 +232,7 @@ function checkRelationshipPairs(index: TenantIndex): Finding[] {
         const endpointApp = endpoint.spec.applicationId;
         if (endpointApp !== undefined && endpointApp.toLowerCase() !== appId.toLowerCase()) {
           findings.push(
-            finding('OAuthAppMismatch', `oauthApplicationId ${appId} differs from the applicationId ${endpointApp} of ${target.name}'s endpoint ${endpoint.name} (${where(endpoint.locate(['spec', 'applicationId']))})`, about(rel, rel.locate(['spec', 'oauthApplicationId']))),
+            finding('OAuthAppMismatch', `oauthApplicationId ${appId} differs from the applicationId ${endpointApp} of ${target.name}'s endpoint ${endpoint.name} (${formatLocation(endpoint.locate(['spec', 'applicationId']))})`, about(rel, rel.locate(['spec', 'oauthApplicationId']))),
           );
         }
       }
@@ -270,7 +269,7 @@ function smtpDomain(address: string): string {
 }
 
 /** The address part of an SMTP proxy ("smtp:a@b" → "a@b"), or undefined for X500 and other types. */
-export function smtpOfProxy(proxy: string): string | undefined {
+function smtpOfProxy(proxy: string): string | undefined {
   return /^smtp:/i.test(proxy) ? proxy.slice(5) : undefined;
 }
 
@@ -300,7 +299,7 @@ function checkMailUsers(index: TenantIndex): Finding[] {
       const key = `${user.tenant}\0${address.toLowerCase()}`;
       const first = addressOwner.get(key);
       if (first && first !== user) {
-        findings.push(finding('DuplicateAddress', `${address} is also an address of ${first.name} (${where(first.locate(['metadata', 'name']))})`, about(user, user.locate(path))));
+        findings.push(finding('DuplicateAddress', `${address} is also an address of ${first.name} (${formatLocation(first.locate(['metadata', 'name']))})`, about(user, user.locate(path))));
       } else addressOwner.set(key, user);
     }
 
@@ -331,7 +330,7 @@ function checkMailUsers(index: TenantIndex): Finding[] {
       const first = guidOwner.get(guid);
       if (first) {
         findings.push(
-          finding('DuplicateExchangeGuid', `exchangeGuid ${spec.exchangeGuid} is also ${formatAddress(first.tenant, 'MailUser', first.name)}'s (${where(first.locate(['spec', 'exchangeGuid']))})`, about(user, user.locate(['spec', 'exchangeGuid']))),
+          finding('DuplicateExchangeGuid', `exchangeGuid ${spec.exchangeGuid} is also ${formatAddress(first.tenant, 'MailUser', first.name)}'s (${formatLocation(first.locate(['spec', 'exchangeGuid']))})`, about(user, user.locate(['spec', 'exchangeGuid']))),
         );
       } else guidOwner.set(guid, user);
     }
@@ -352,7 +351,7 @@ function checkScopes(desired: DesiredState): Finding[] {
       const key = member.address.toLowerCase();
       const first = seen.get(key);
       if (first) {
-        findings.push(finding('DuplicateMember', `${member.address} is listed twice; first at ${where(first)}`, { ...about(scope, member.location) }));
+        findings.push(finding('DuplicateMember', `${member.address} is listed twice; first at ${formatLocation(first)}`, { ...about(scope, member.location) }));
       } else seen.set(key, member.location);
     }
   }
@@ -376,9 +375,9 @@ function checkCloudManagement(index: TenantIndex): Finding[] {
       if (!first) {
         seen.set(key, { value: doc.spec.isExchangeCloudManaged, location });
       } else if (first.value !== doc.spec.isExchangeCloudManaged) {
-        findings.push(finding('CloudManagementConflict', `${mailbox} is listed with isExchangeCloudManaged ${doc.spec.isExchangeCloudManaged} here and ${first.value} at ${where(first.location)}`, about(doc, location)));
+        findings.push(finding('CloudManagementConflict', `${mailbox} is listed with isExchangeCloudManaged ${doc.spec.isExchangeCloudManaged} here and ${first.value} at ${formatLocation(first.location)}`, about(doc, location)));
       } else {
-        findings.push(finding('CloudManagementRepeated', `${mailbox} is listed twice; first at ${where(first.location)}`, about(doc, location)));
+        findings.push(finding('CloudManagementRepeated', `${mailbox} is listed twice; first at ${formatLocation(first.location)}`, about(doc, location)));
       }
     });
   }

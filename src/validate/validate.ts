@@ -2,6 +2,7 @@
 // run only on a repository whose every document loaded, so one misspelt Tenant does not cascade into
 // a screen of "unknown tenant" findings; the admin fixes the first layer, then sees the next.
 
+import { readTreeAt } from '../load/git-ref.js';
 import { loadDesiredState, type LoadOptions } from '../load/load.js';
 import type { DesiredState } from '../model/desired.js';
 import { hasErrors, sortFindings, type Finding } from '../model/finding.js';
@@ -18,4 +19,10 @@ export function validateDirectory(directory: string, options: LoadOptions = {}):
   const { desired, findings } = loadDesiredState(directory, options);
   if (hasErrors(findings)) return { desired, findings: sortFindings(findings), rulesRan: false };
   return { desired, findings: sortFindings([...findings, ...checkDesiredState(desired)]), rulesRan: true };
+}
+
+/** The same validation of the config directory as it was at another commit (a pull request's base, the commit last applied). */
+export async function validateDirectoryAt(directory: string, ref: string): Promise<ValidationResult & { sha: string }> {
+  const { sha, result } = await readTreeAt(directory, ref, (checkout) => validateDirectory(checkout, { cwd: checkout }));
+  return { ...result, sha };
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan, type StepResult } from '../../src/apply/apply.js';
 import type { Action, TenantPlan } from '../../src/model/plan.js';
-import { renderApplyScript, UnsupportedChangeError } from '../../src/render/ps-apply.js';
+import { renderApplyScript, UnsupportedChangeError } from '../../src/powershell/apply-script.js';
 import { powershellParser, syntaxErrors } from '../support/powershell-grammar.js';
 import { EVERY_ACTION, EVERY_ACTION_TENANT, planOf } from './every-action.js';
 

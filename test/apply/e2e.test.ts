@@ -42,7 +42,7 @@ function workspace(): Workspace {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     // The simulator's embedded host inside the CLI process: these tests are about the CLI and Exchange's
-    // behaviour, not a process (test/process, test/pwsh and test/apply/interrupted are).
+    // behaviour, not a process (test/process, test/simulator/host-pwsh, test/powershell/hostile and test/apply/interrupted are).
     EXO_GITOPS_PWSH: 'exo-gitops-sim:in-process',
     EXO_SIM_STATE: tenants,
     EXO_SIM_METRICS: metrics,

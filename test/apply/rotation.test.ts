@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { afterAll, describe, expect, it } from 'vitest';
+import { replaceOnce } from '../support/edit.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'exo-rotation-'));
@@ -19,7 +20,7 @@ const run = async (args: string[]) => {
     env: {
       PATH: process.env.PATH ?? '',
       // The simulator's embedded host inside the CLI process: these tests are about the CLI and Exchange's
-      // behaviour, not a process (test/process, test/pwsh and test/apply/interrupted are).
+      // behaviour, not a process (test/process, test/simulator/host-pwsh, test/powershell/hostile and test/apply/interrupted are).
       EXO_GITOPS_PWSH: 'exo-gitops-sim:in-process',
       EXO_SIM_STATE: join(dir, 'tenants'),
       EXO_SIM_METRICS: join(dir, 'metrics.json'),
@@ -43,7 +44,7 @@ describe('credential rotation against a baseline commit', () => {
     expect((await run(['apply', '--dir', 'repo/config', '--yes'])).exitCode).toBe(0);
 
     const migration = join(config, 'northwind/migration.yaml');
-    writeFileSync(migration, readFileSync(migration, 'utf8').replace('rotation: "2026-11-01"', 'rotation: "2026-12-01"'));
+    writeFileSync(migration, replaceOnce(readFileSync(migration, 'utf8'), 'rotation: "2026-11-01"', 'rotation: "2026-12-01"'));
     await git.add('.').commit('rotate the migration app secret');
 
     const rotated = await run(['plan', '--dir', 'repo/config', '--baseline-ref', 'HEAD~1', '--format', 'json']);

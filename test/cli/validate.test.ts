@@ -10,6 +10,7 @@ import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESOURCE_KINDS } from '../../src/model/desired.js';
 import { makeTempDir, offsetOf, positionOf, removeTempDirs } from '../fixtures/repo.js';
+import { replaceOnce } from '../support/edit.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(ROOT, 'dist/cli/main.js');
@@ -41,8 +42,7 @@ function exampleCopy(file: string, from: string, to: string): { dir: string; tex
   cpSync(EXAMPLE, dir, { recursive: true });
   const path = join(dir, file);
   const original = readFileSync(path, 'utf8');
-  offsetOf(original, from); // exactly once
-  const text = original.replace(from, to);
+  const text = replaceOnce(original, from, to, { in: file });
   writeFileSync(path, text);
   return { dir, text };
 }

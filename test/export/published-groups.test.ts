@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exportScript, SNAPSHOT_BEGIN, SNAPSHOT_END } from '../../src/export/script.js';
+import { exportScript, SNAPSHOT_BEGIN, SNAPSHOT_END } from '../../src/powershell/export-script.js';
 import type { Resource } from '../../src/model/desired.js';
 
 const root = new URL('../../', import.meta.url).pathname;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { run } from '../../src/cli/program.js';
 import { OWNER, REPO, type FakeGitHub } from './fake-github.js';
+import { replaceOnce } from '../support/edit.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 export const EXAMPLE = join(root, 'examples/contoso-northwind');
@@ -65,7 +66,7 @@ export async function workspace(github: FakeGitHub): Promise<Workspace> {
     GITHUB_RUN_ID: '4242',
     GITHUB_STEP_SUMMARY: join(work, 'summary.md'),
     // The simulator's embedded host inside the CLI process: these tests are about the CLI and Exchange's
-    // behaviour, not a process (test/process, test/pwsh and test/apply/interrupted are).
+    // behaviour, not a process (test/process, test/simulator/host-pwsh, test/powershell/hostile and test/apply/interrupted are).
     EXO_GITOPS_PWSH: 'exo-gitops-sim:in-process',
     EXO_SIM_STATE: tenants,
     CONTOSO_EXO_TOKEN: 'token-for-contoso',
@@ -94,9 +95,7 @@ export async function workspace(github: FakeGitHub): Promise<Workspace> {
     },
     edit: (file, from, to) => {
       const path = join(repo, file);
-      const text = readFileSync(path, 'utf8');
-      if (text.split(from).length !== 2) throw new Error(`${file}: ${JSON.stringify(from)} must occur exactly once`);
-      writeFileSync(path, text.replace(from, to));
+      writeFileSync(path, replaceOnce(readFileSync(path, 'utf8'), from, to, { in: file }));
     },
     commit: async (message) => {
       await git.add('.');

@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FINDING_CODES, type FindingCode } from '../../src/model/finding.js';
 import { FixtureRepo, removeTempDirs, summary, where } from '../fixtures/repo.js';
+import { replaceOnce } from '../support/edit.js';
 
 afterAll(removeTempDirs);
 
@@ -292,7 +293,7 @@ describe('several documents and several errors', () => {
   });
 
   it('positions in a later document of a file count from the start of the file', () => {
-    const text = `${VALID.Tenant}---\n${VALID.MailUser!.replace('exchangeGuid: aaaaaaaa', 'exchangeGuid: zzzzzzzz')}`;
+    const text = `${VALID.Tenant}---\n${replaceOnce(VALID.MailUser!, 'exchangeGuid: aaaaaaaa', 'exchangeGuid: zzzzzzzz')}`;
     const repo = FixtureRepo.empty().set(F, text);
     const { findings, desired } = repo.load();
     expect(desired.tenants).toHaveLength(1);
@@ -301,7 +302,7 @@ describe('several documents and several errors', () => {
   });
 
   it('a bad document does not keep the others in the file from loading', () => {
-    const text = `${VALID.CloudManagement!.replace('kind: CloudManagement', 'kind: CloudManagment')}---\n${VALID.MigrationScope}`;
+    const text = `${replaceOnce(VALID.CloudManagement!, 'kind: CloudManagement', 'kind: CloudManagment')}---\n${VALID.MigrationScope}`;
     const { findings, desired } = FixtureRepo.empty().set(F, text).load();
     expect(findings.map((f) => [f.code, f.hint])).toEqual([['UnknownKind', 'Did you mean CloudManagement?']]);
     expect(desired.scopes.map((s) => s.name)).toEqual(['Movers']);

@@ -17,6 +17,7 @@ import { parseByDocument, parseYamlFile } from '../../src/load/yaml-source.js';
 import { FINDING_CODES, type FindingCode } from '../../src/model/finding.js';
 import { FixtureRepo, codes, removeTempDirs, summary, where } from '../fixtures/repo.js';
 import { SCOPE, TENANT } from './documents.js';
+import { replaceEach, replaceOnce } from '../support/edit.js';
 
 afterAll(removeTempDirs);
 
@@ -145,7 +146,7 @@ describe('A1: limits checked before parsing', () => {
 
   it('brackets in quoted strings, comments, block scalars and plain text hold no levels', () => {
     const many = '['.repeat(100);
-    const text = `${TENANT.replace('spec:\n', `# ${many} {{{{\nspec:\n`)}---
+    const text = `${replaceOnce(TENANT, 'spec:\n', `# ${many} {{{{\nspec:\n`)}---
 apiVersion: exo.gitops/v1alpha1
 kind: MailUser
 metadata: {name: AdaL, tenant: fabrikam}
@@ -180,7 +181,7 @@ describe('A2: CR-only line breaks', () => {
   const cr = (s: string): string => s.replace(/\n/g, '\r');
   const crlf = (s: string): string => s.replace(/\n/g, '\r\n');
   /** An anchor sends the document to the yaml library instead of js-yaml (yaml-source.ts). */
-  const WITH_ANCHOR = TENANT.replace('name: fabrikam', 'name: &n fabrikam');
+  const WITH_ANCHOR = replaceOnce(TENANT, 'name: fabrikam', 'name: &n fabrikam');
   const BLOCK_SCALARS = 'a: |\n  l1\n  l2\nb: >\n  f1\n  f2\n\n  p2\nc: "q1\n  q2"\nd: [x,\n  y]\n';
 
   it.each([
@@ -199,7 +200,7 @@ describe('A2: CR-only line breaks', () => {
   });
 
   it('positions count CR-only breaks as lines, on both paths', () => {
-    const bad = (t: string): string => t.replace('  organization:', '  organisation: x\n  organization:');
+    const bad = (t: string): string => replaceOnce(t, '  organization:', '  organisation: x\n  organization:');
     for (const text of [TENANT, WITH_ANCHOR]) {
       const r = FixtureRepo.empty().set(F, cr(bad(text))).load();
       expect(r.findings.map((f) => [f.code, where(f)]), text).toEqual([['SchemaViolation', `${F}:7:3`]]);
@@ -207,12 +208,12 @@ describe('A2: CR-only line breaks', () => {
   });
 
   it('a syntax error in a CR-only file is at its line', () => {
-    const r = FixtureRepo.empty().set(F, cr(TENANT.replace('  name: fabrikam', '\tname: fabrikam'))).load();
+    const r = FixtureRepo.empty().set(F, cr(replaceOnce(TENANT, '  name: fabrikam', '\tname: fabrikam'))).load();
     expect(brief(r)).toEqual([['YamlSyntax', `${F}:4:1`, 'Tabs are not allowed as indentation']]);
   });
 
   it('a later document of a CR-only file is found at its line', () => {
-    const text = cr(`${TENANT}---\n${TENANT.replace('name: fabrikam', 'name: tailspin').replace('11111111-1111', 'zzzz')}`);
+    const text = cr(`${TENANT}---\n${replaceEach(TENANT, ['name: fabrikam', 'name: tailspin'], ['11111111-1111', 'zzzz'])}`);
     const r = FixtureRepo.empty().set(F, text).load();
     expect(r.findings.map((f) => [f.code, where(f)])).toEqual([['SchemaViolation', `${F}:16:13`]]);
   });
@@ -231,8 +232,8 @@ describe('A3: cyclic aliases', () => {
   });
 
   it.each([
-    ['a mapping that holds itself', TENANT.replace('metadata:\n  name: fabrikam', 'metadata: &m\n  name: fabrikam\n  self: *m'), '*m'],
-    ['through a nested anchor', TENANT.replace('spec:\n', 'spec: &s\n  extra: &e [1, {back: *s}]\n'), '*s'],
+    ['a mapping that holds itself', replaceOnce(TENANT, 'metadata:\n  name: fabrikam', 'metadata: &m\n  name: fabrikam\n  self: *m'), '*m'],
+    ['through a nested anchor', replaceOnce(TENANT, 'spec:\n', 'spec: &s\n  extra: &e [1, {back: *s}]\n'), '*s'],
     ['a key that is an alias of its own mapping', 'a: &a\n  ? *a\n  : 1\n', '*a'],
     ['the second of two cycles', 'a: [1, &b [*b]]\nc: &c {d: *c}\n', '*b'],
   ])('%s: at the alias, not a crash', (_name, text, alias) => {
@@ -293,7 +294,7 @@ spec:
     ['in a list item', '[smtp:ada@tailspin.com]', '[smtp:ada@tailspin.com, "X500:/o=x\\ud83d"]', 'spec.emailAddresses[1] holds U+D83D', '"X500'],
     ['in a custom attribute', '{"1": x}', '{"1": "x\\udfff"}', 'spec.customAttributes.1 holds U+DFFF', '"x\\'],
   ])('%s is InvalidUnicode at the value', (_name, from, to, message, needle) => {
-    for (const text of [USER, USER.replace('kind: MailUser', 'kind: &k MailUser')]) {
+    for (const text of [USER, replaceOnce(USER, 'kind: MailUser', 'kind: &k MailUser')]) {
       const repo = FixtureRepo.empty().set(F, text).edit(F, from, to);
       const r = repo.load();
       expect(r.findings.map((f) => [f.code, f.severity, where(f)])).toEqual([['InvalidUnicode', 'error', repo.at(F, needle)]]);
@@ -302,7 +303,7 @@ spec:
   });
 
   it('a surrogate pair written as two escapes is one character, and fine', () => {
-    const r = FixtureRepo.empty().set(F, USER.replace('displayName: Ada', 'displayName: "Ada \\ud83d\\ude00"')).load();
+    const r = FixtureRepo.empty().set(F, replaceOnce(USER, 'displayName: Ada', 'displayName: "Ada \\ud83d\\ude00"')).load();
     expect(summary(r.findings)).toEqual([]);
     expect(r.desired.mailUsers[0]!.spec.displayName).toBe('Ada 😀');
   });

@@ -4,6 +4,7 @@ import {
   actionById, allActions, APP_ID, baseFiles, codes, CONTOSO_ID, EMPTY, LARA_GUID, LARA_X500, mailbox, MAILUSER_YAML, mailUser, NORTHWIND_ID, planFor,
   positionOf, snapshots, SOURCE_YAML, TARGET_YAML,
 } from './fixtures.js';
+import { replaceEach, replaceOnce } from '../support/edit.js';
 
 const OTHER_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 
@@ -15,7 +16,7 @@ describe('no false drift', () => {
   });
 
   it('GUIDs compare case-insensitively (ExchangeGuid, DomainNames, OAuthApplicationId, ApplicationId)', () => {
-    const mu = MAILUSER_YAML.replace('  source:', `  exchangeGuid: ${LARA_GUID.toUpperCase()}\n  source:`);
+    const mu = replaceOnce(MAILUSER_YAML, '  source:', `  exchangeGuid: ${LARA_GUID.toUpperCase()}\n  source:`);
     const plan = planFor(baseFiles({ 'mailusers.yaml': mu }), snapshots((l) => {
       l.northwind.MailUser[0]!.ExchangeGuid = LARA_GUID.toUpperCase();
       l.contoso.Mailbox[0]!.ExchangeGuid = LARA_GUID.toUpperCase();
@@ -30,8 +31,8 @@ describe('no false drift', () => {
 
   it('addresses compare case-insensitively (primary, proxies, X500, members, RemoteTenant, group name)', () => {
     const plan = planFor(baseFiles({
-      'source.yaml': SOURCE_YAML.replace('- Lara.Newton@contoso.com', '- LARA.NEWTON@CONTOSO.COM').replace('[T2T-Scope]', '[t2t-scope]').replace('name: T2T-Scope', 'name: t2t-SCOPE'),
-      'mailusers.yaml': MAILUSER_YAML.replace('primarySmtpAddress: Lara.Newton@', 'primarySmtpAddress: lara.newton@').replace('  source:', `  emailAddresses:\n    - SMTP:LARAN@NORTHWINDTRADERS.ONMICROSOFT.COM\n    - ${LARA_X500.toLowerCase()}\n  source:`),
+      'source.yaml': replaceEach(SOURCE_YAML, ['- Lara.Newton@contoso.com', '- LARA.NEWTON@CONTOSO.COM'], ['[T2T-Scope]', '[t2t-scope]'], ['name: T2T-Scope', 'name: t2t-SCOPE']),
+      'mailusers.yaml': replaceEach(MAILUSER_YAML, ['primarySmtpAddress: Lara.Newton@', 'primarySmtpAddress: lara.newton@'], ['  source:', `  emailAddresses:\n    - SMTP:LARAN@NORTHWINDTRADERS.ONMICROSOFT.COM\n    - ${LARA_X500.toLowerCase()}\n  source:`]),
     }), snapshots((l) => {
       l.northwind.MailUser[0]!.PrimarySmtpAddress = 'LARA.NEWTON@NorthwindTraders.com';
       l.northwind.MigrationEndpoint[0]!.RemoteTenant = 'Contoso.OnMicrosoft.com';
@@ -47,7 +48,7 @@ describe('no false drift', () => {
       ['SMTP:LaraN@contoso.onmicrosoft.com', 'LaraN@contoso.onmicrosoft.com'],
       ['smtp:laran@CONTOSO.onmicrosoft.com', 'SMTP:LaraN@contoso.onmicrosoft.com'],
     ]) {
-      const plan = planFor(baseFiles({ 'mailusers.yaml': MAILUSER_YAML.replace('SMTP:LaraN@contoso.onmicrosoft.com', yaml!) }), snapshots((l) => {
+      const plan = planFor(baseFiles({ 'mailusers.yaml': replaceOnce(MAILUSER_YAML, 'SMTP:LaraN@contoso.onmicrosoft.com', yaml!) }), snapshots((l) => {
         l.northwind.MailUser[0]!.ExternalEmailAddress = live!;
       }));
       expect(allActions(plan), `${yaml} vs ${live}`).toEqual([]);
@@ -57,8 +58,8 @@ describe('no false drift', () => {
 
   it('MailboxMoveCapability is a set: "RemoteOutbound, Inbound" equals [Inbound, RemoteOutbound]', () => {
     const files = baseFiles({
-      'target.yaml': TARGET_YAML.replace('mailboxMoveCapability: [Inbound]', 'mailboxMoveCapability: [Inbound, RemoteOutbound]'),
-      'source.yaml': SOURCE_YAML.replace('mailboxMoveCapability: [RemoteOutbound]', 'mailboxMoveCapability: [RemoteOutbound, Inbound]'),
+      'target.yaml': replaceOnce(TARGET_YAML, 'mailboxMoveCapability: [Inbound]', 'mailboxMoveCapability: [Inbound, RemoteOutbound]'),
+      'source.yaml': replaceOnce(SOURCE_YAML, 'mailboxMoveCapability: [RemoteOutbound]', 'mailboxMoveCapability: [RemoteOutbound, Inbound]'),
     });
     const plan = planFor(files, snapshots((l) => {
       l.northwind.OrganizationRelationship[0]!.MailboxMoveCapability = 'RemoteOutbound, Inbound';
@@ -68,7 +69,7 @@ describe('no false drift', () => {
   });
 
   it('MailboxMoveCapability "None" equals []; a real difference is one update', () => {
-    const target = TARGET_YAML.replace('mailboxMoveCapability: [Inbound]', 'mailboxMoveCapability: []');
+    const target = replaceOnce(TARGET_YAML, 'mailboxMoveCapability: [Inbound]', 'mailboxMoveCapability: []');
     const none = planFor(baseFiles({ 'target.yaml': target }), snapshots((l) => {
       l.northwind.OrganizationRelationship[0]!.MailboxMoveCapability = 'None';
     }));
@@ -78,7 +79,7 @@ describe('no false drift', () => {
   });
 
   it('CustomAttribute: "" in YAML equals null, "" and a missing property live', () => {
-    const mu = MAILUSER_YAML.replace('  source:', '  customAttributes:\n    "2": ""\n    "3": ""\n    "4": ""\n  source:');
+    const mu = replaceOnce(MAILUSER_YAML, '  source:', '  customAttributes:\n    "2": ""\n    "3": ""\n    "4": ""\n  source:');
     const plan = planFor(baseFiles({ 'mailusers.yaml': mu }), snapshots((l) => {
       const u = l.northwind.MailUser[0]! as unknown as Record<string, unknown>;
       u.CustomAttribute2 = null;
@@ -112,9 +113,9 @@ describe('no false drift', () => {
   });
 
   it('multi-valued fields compare as sets: DomainNames, members, EmailAddresses in any order', () => {
-    const target = TARGET_YAML.replace('  partner: contoso\n  enabled', `  domainNames: [${CONTOSO_ID}, ${OTHER_ID}]\n  enabled`);
-    const source = SOURCE_YAML.replace('    - Lara.Newton@contoso.com', '    - Lara.Newton@contoso.com\n    - Alex.Wilber@contoso.com');
-    const mu = MAILUSER_YAML.replace('  source:', `  emailAddresses:\n    - ${LARA_X500}\n    - smtp:LaraN@northwindtraders.onmicrosoft.com\n  source:`);
+    const target = replaceOnce(TARGET_YAML, '  partner: contoso\n  enabled', `  domainNames: [${CONTOSO_ID}, ${OTHER_ID}]\n  enabled`);
+    const source = replaceOnce(SOURCE_YAML, '    - Lara.Newton@contoso.com', '    - Lara.Newton@contoso.com\n    - Alex.Wilber@contoso.com');
+    const mu = replaceOnce(MAILUSER_YAML, '  source:', `  emailAddresses:\n    - ${LARA_X500}\n    - smtp:LaraN@northwindtraders.onmicrosoft.com\n  source:`);
     const plan = planFor(baseFiles({ 'target.yaml': target, 'source.yaml': source, 'mailusers.yaml': mu }), snapshots((l) => {
       l.northwind.OrganizationRelationship[0]!.DomainNames = [OTHER_ID, CONTOSO_ID];
       l.contoso.Mailbox.push(mailbox({ Name: 'Alex Wilber', Alias: 'AlexW', PrimarySmtpAddress: 'Alex.Wilber@contoso.com', ExchangeGuid: OTHER_ID, EmailAddresses: ['SMTP:Alex.Wilber@contoso.com'] }));
@@ -194,14 +195,14 @@ describe('OrganizationRelationship', () => {
   });
 
   it('updates keep the live Name as identity when YAML spells it in another case', () => {
-    const plan = planFor(baseFiles({ 'target.yaml': TARGET_YAML.replace('name: Contoso\n', 'name: CONTOSO\n') }), snapshots((l) => {
+    const plan = planFor(baseFiles({ 'target.yaml': replaceOnce(TARGET_YAML, 'name: Contoso\n', 'name: CONTOSO\n') }), snapshots((l) => {
       l.northwind.OrganizationRelationship[0]!.Enabled = false;
     }));
     expect(allActions(plan).map((a) => a.id)).toEqual(['northwind/OrganizationRelationship/Contoso']);
   });
 
   it('ensure: Absent deletes a live relationship (destructive "delete"); nothing when already gone', () => {
-    const target = TARGET_YAML.replace('  partner: contoso\n  enabled: true', '  ensure: Absent\n  partner: contoso\n  enabled: true');
+    const target = replaceOnce(TARGET_YAML, '  partner: contoso\n  enabled: true', '  ensure: Absent\n  partner: contoso\n  enabled: true');
     const plan = planFor(baseFiles({ 'target.yaml': target }), snapshots());
     const a = actionById(plan, 'northwind/OrganizationRelationship/Contoso');
     expect(a).toMatchObject({ action: 'delete', destructive: ['delete'], changes: [] });
@@ -214,7 +215,7 @@ describe('OrganizationRelationship', () => {
   });
 
   it('a second relationship for the same partner tenant is RelationshipNameConflict, not a create', () => {
-    const target = TARGET_YAML.replace('name: Contoso\n', 'name: Contoso Ltd\n');
+    const target = replaceOnce(TARGET_YAML, 'name: Contoso\n', 'name: Contoso Ltd\n');
     const plan = planFor(baseFiles({ 'target.yaml': target }), snapshots());
     expect(allActions(plan).filter((a) => a.kind === 'OrganizationRelationship')).toEqual([]);
     const f = plan.findings.find((x) => x.code === 'RelationshipNameConflict')!;
@@ -241,7 +242,7 @@ describe('MigrationEndpoint', () => {
   });
 
   it('create without credentials is blocked, saying what is missing', () => {
-    const target = TARGET_YAML.replace(/  credentials:\n.*\n.*\n/, '');
+    const target = replaceOnce(TARGET_YAML, /  credentials:\n.*\n.*\n/, '');
     const plan = planFor(baseFiles({ 'target.yaml': target }), snapshots((l) => {
       l.northwind.MigrationEndpoint = [];
     }));
@@ -252,7 +253,7 @@ describe('MigrationEndpoint', () => {
   });
 
   it('update MaxConcurrentMigrations and RemoteServer; a new ApplicationId re-sends the secret', () => {
-    const target = TARGET_YAML.replace('  credentials:', '  maxConcurrentMigrations: 50\n  remoteServer: outlook.office365.com\n  credentials:');
+    const target = replaceOnce(TARGET_YAML, '  credentials:', '  maxConcurrentMigrations: 50\n  remoteServer: outlook.office365.com\n  credentials:');
     const plan = planFor(baseFiles({ 'target.yaml': target }), snapshots((l) => {
       l.northwind.MigrationEndpoint[0]!.ApplicationId = OTHER_ID;
     }));
@@ -267,7 +268,7 @@ describe('MigrationEndpoint', () => {
   });
 
   it('ensure: Absent deletes (destructive)', () => {
-    const target = TARGET_YAML.replace('  partner: contoso\n  applicationId', '  ensure: Absent\n  partner: contoso\n  applicationId');
+    const target = replaceOnce(TARGET_YAML, '  partner: contoso\n  applicationId', '  ensure: Absent\n  partner: contoso\n  applicationId');
     const plan = planFor(baseFiles({ 'target.yaml': target }), snapshots());
     expect(actionById(plan, 'northwind/MigrationEndpoint/Contoso-T2T')).toMatchObject({ action: 'delete', destructive: ['delete'] });
   });
@@ -283,7 +284,7 @@ describe('MigrationEndpoint', () => {
     expect(a.changes.at(-1)).toEqual({ field: 'Credentials', sensitive: true });
     expect(plan.summary.replace).toBe(1);
 
-    const target = TARGET_YAML.replace(/  credentials:\n.*\n.*\n/, '');
+    const target = replaceOnce(TARGET_YAML, /  credentials:\n.*\n.*\n/, '');
     const blocked = planFor(baseFiles({ 'target.yaml': target }), snapshots((l) => {
       l.northwind.MigrationEndpoint[0]!.RemoteTenant = 'fabrikam.onmicrosoft.com';
     }));
@@ -319,7 +320,7 @@ describe('MigrationEndpoint', () => {
 
 describe('MigrationScope', () => {
   it('a member that is not a mailbox of the tenant is ScopeMemberNotFound at its YAML line', () => {
-    const source = SOURCE_YAML.replace('    - Lara.Newton@contoso.com', '    - Lara.Newton@contoso.com\n    - nobody@contoso.com');
+    const source = replaceOnce(SOURCE_YAML, '    - Lara.Newton@contoso.com', '    - Lara.Newton@contoso.com\n    - nobody@contoso.com');
     const plan = planFor(baseFiles({ 'source.yaml': source }), snapshots());
     const f = plan.findings.find((x) => x.code === 'ScopeMemberNotFound')!;
     expect(f).toMatchObject({ severity: 'error', tenant: 'contoso', kind: 'MigrationScope', object: 'T2T-Scope' });
@@ -329,7 +330,7 @@ describe('MigrationScope', () => {
   });
 
   it('a member of a membersFile not found points at the line of the file', () => {
-    const source = SOURCE_YAML.replace('  members:\n    - Lara.Newton@contoso.com', '  membersFile: members.csv');
+    const source = replaceOnce(SOURCE_YAML, '  members:\n    - Lara.Newton@contoso.com', '  membersFile: members.csv');
     const plan = planFor(baseFiles({ 'source.yaml': source, 'members.csv': 'EmailAddress\nLara.Newton@contoso.com\nghost@contoso.com\n' }), snapshots());
     const f = plan.findings.find((x) => x.code === 'ScopeMemberNotFound')!;
     expect(f.location).toMatchObject({ line: 3 });
@@ -343,7 +344,7 @@ describe('MigrationScope', () => {
     expect(missing.findings.find((f) => f.code === 'ScopeGroupMissing')).toMatchObject({ severity: 'error', tenant: 'contoso', object: 'T2T-Scope' });
     expect(allActions(missing).filter((a) => a.kind === 'DistributionGroup')).toEqual([]);
 
-    const source = SOURCE_YAML.replace('spec:\n  members:', 'spec:\n  create: true\n  members:');
+    const source = replaceOnce(SOURCE_YAML, 'spec:\n  members:', 'spec:\n  create: true\n  members:');
     const created = planFor(baseFiles({ 'source.yaml': source }), snapshots((l) => {
       l.contoso.DistributionGroup = [];
     }));
@@ -353,7 +354,7 @@ describe('MigrationScope', () => {
   });
 
   it('spec.group names the Exchange group instead of metadata.name', () => {
-    const source = SOURCE_YAML.replace('spec:\n  members:', 'spec:\n  group: Movers\n  members:').replace('[T2T-Scope]', '[Movers]');
+    const source = replaceEach(SOURCE_YAML, ['spec:\n  members:', 'spec:\n  group: Movers\n  members:'], ['[T2T-Scope]', '[Movers]']);
     const plan = planFor(baseFiles({ 'source.yaml': source }), snapshots((l) => {
       l.contoso.DistributionGroup[0]!.Name = 'Movers';
       l.contoso.DistributionGroup[0]!.Alias = 'Movers';
@@ -385,7 +386,7 @@ describe('MigrationScope', () => {
   });
 
   it('members are compared by the mailbox primary address, whatever alias the YAML uses', () => {
-    const source = SOURCE_YAML.replace('- Lara.Newton@contoso.com', '- LaraN@contoso.onmicrosoft.com');
+    const source = replaceOnce(SOURCE_YAML, '- Lara.Newton@contoso.com', '- LaraN@contoso.onmicrosoft.com');
     const plan = planFor(baseFiles({ 'source.yaml': source }), snapshots());
     expect(allActions(plan)).toEqual([]);
   });
@@ -405,7 +406,7 @@ describe('MigrationScope', () => {
   });
 
   it('members are managed only when the YAML lists them', () => {
-    const source = SOURCE_YAML.replace('spec:\n  members:\n    - Lara.Newton@contoso.com\n', 'spec:\n  create: true\n');
+    const source = replaceOnce(SOURCE_YAML, 'spec:\n  members:\n    - Lara.Newton@contoso.com\n', 'spec:\n  create: true\n');
     const plan = planFor(baseFiles({ 'source.yaml': source }), snapshots((l) => {
       l.contoso.DistributionGroup[0]!.Members = ['Lara.Newton@contoso.com', 'Someone@contoso.com'];
     }));
@@ -415,7 +416,7 @@ describe('MigrationScope', () => {
 
 describe('MailUser', () => {
   it('create with every field, the derived ExchangeGuid and X500s, and the custom attributes', () => {
-    const mu = MAILUSER_YAML.replace('  source:', '  displayName: Lara Newton\n  customAttributes:\n    "1": Wave-1\n  source:');
+    const mu = replaceOnce(MAILUSER_YAML, '  source:', '  displayName: Lara Newton\n  customAttributes:\n    "1": Wave-1\n  source:');
     const plan = planFor(baseFiles({ 'mailusers.yaml': mu }), snapshots((l) => {
       l.northwind.MailUser = [];
     }));
@@ -436,7 +437,7 @@ describe('MailUser', () => {
   });
 
   it('a missing mail user without externalEmailAddress or microsoftOnlineServicesId is MailUserNotCreatable', () => {
-    const mu = MAILUSER_YAML.replace(/  microsoftOnlineServicesId: .*\n/, '');
+    const mu = replaceOnce(MAILUSER_YAML, /  microsoftOnlineServicesId: .*\n/, '');
     const plan = planFor(baseFiles({ 'mailusers.yaml': mu }), snapshots((l) => {
       l.northwind.MailUser = [];
     }));
@@ -445,7 +446,7 @@ describe('MailUser', () => {
   });
 
   it('update: custom attributes; identity is the alias; a new MicrosoftOnlineServicesID is blocked with where to change it', () => {
-    const mu = MAILUSER_YAML.replace('  source:', '  customAttributes:\n    "1": Wave-1\n  source:');
+    const mu = replaceOnce(MAILUSER_YAML, '  source:', '  customAttributes:\n    "1": Wave-1\n  source:');
     const plan = planFor(baseFiles({ 'mailusers.yaml': mu }), snapshots((l) => {
       l.northwind.MailUser[0]!.MicrosoftOnlineServicesID = 'old@northwindtraders.onmicrosoft.com';
       l.northwind.MailUser[0]!.CustomAttribute1 = 'Wave-0';
@@ -460,13 +461,13 @@ describe('MailUser', () => {
   });
 
   it('the mail user is found by its primary address when metadata.name is not its alias', () => {
-    const mu = MAILUSER_YAML.replace('name: LaraN', 'name: lara-newton');
+    const mu = replaceOnce(MAILUSER_YAML, 'name: LaraN', 'name: lara-newton');
     const plan = planFor(baseFiles({ 'mailusers.yaml': mu }), snapshots());
     expect(allActions(plan)).toEqual([]);
   });
 
   it('removeEmailAddresses removes present addresses only, as destructive remove-address', () => {
-    const mu = MAILUSER_YAML.replace('  source:', '  removeEmailAddresses:\n    - SMTP:laran@northwindtraders.onmicrosoft.com\n    - smtp:never@northwindtraders.com\n  source:');
+    const mu = replaceOnce(MAILUSER_YAML, '  source:', '  removeEmailAddresses:\n    - SMTP:laran@northwindtraders.onmicrosoft.com\n    - smtp:never@northwindtraders.com\n  source:');
     const plan = planFor(baseFiles({ 'mailusers.yaml': mu }), snapshots());
     const a = actionById(plan, 'northwind/MailUser/LaraN');
     expect(a.destructive).toEqual(['remove-address']);
@@ -491,7 +492,7 @@ describe('MailUser', () => {
   });
 
   it('without a source link, only what the YAML writes is compared', () => {
-    const mu = MAILUSER_YAML.replace(/  source:\n.*\n.*\n/, '');
+    const mu = replaceOnce(MAILUSER_YAML, /  source:\n.*\n.*\n/, '');
     const plan = planFor(baseFiles({ 'mailusers.yaml': mu }), snapshots((l) => {
       l.northwind.MailUser[0]!.EmailAddresses = ['SMTP:Lara.Newton@northwindtraders.com'];
       l.northwind.MailUser[0]!.ExchangeGuid = EMPTY;

@@ -7,6 +7,7 @@ import { readSnapshots } from '../../src/load/snapshot.js';
 import { desiredDigest } from '../../src/plan/digest.js';
 import { buildPlan } from '../../src/plan/plan.js';
 import { validateDirectory } from '../../src/validate/validate.js';
+import { replaceOnce } from '../support/edit.js';
 
 const example = new URL('../../examples/contoso-northwind/', import.meta.url).pathname;
 const dirs: string[] = [];
@@ -47,7 +48,7 @@ describe('a scope member whose move has completed', () => {
 describe('primary addresses in emailAddresses', () => {
   const edit = (root: string, from: string, to: string) => {
     const file = join(root, 'northwind/mailusers.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
+    writeFileSync(file, replaceOnce(readFileSync(file, 'utf8'), from, to, { in: 'northwind/mailusers.yaml' }));
   };
 
   it('two SMTP: entries are an error at the second', () => {
@@ -70,7 +71,7 @@ describe('primary addresses in emailAddresses', () => {
 describe('names', () => {
   const rename = (root: string, from: string, to: string) => {
     const file = join(root, 'northwind/mailusers.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
+    writeFileSync(file, replaceOnce(readFileSync(file, 'utf8'), from, to, { in: 'northwind/mailusers.yaml' }));
   };
 
   it('a mail user to create needs a name Exchange accepts as its alias, or an address', () => {

@@ -8,6 +8,7 @@ import { buildPlan } from '../../src/plan/plan.js';
 import { desiredDigest } from '../../src/plan/digest.js';
 import { renderPlanJson } from '../../src/render/plan-json.js';
 import { baseFiles, loadFiles, mailbox, planFor, snapshots, SOURCE_YAML, TARGET_YAML } from './fixtures.js';
+import { replaceOnce } from '../support/edit.js';
 
 const CLOUD = `apiVersion: exo.gitops/v1alpha1
 kind: CloudManagement
@@ -31,7 +32,7 @@ spec:
 /** Everything at once: a group to create and publish, an endpoint and relationships to create, a member removal, cloud management, MEU updates. */
 function busyInput() {
   const files = baseFiles({
-    'source.yaml': SOURCE_YAML.replace('spec:\n  members:', 'spec:\n  create: true\n  members:'),
+    'source.yaml': replaceOnce(SOURCE_YAML, 'spec:\n  members:', 'spec:\n  create: true\n  members:'),
     'cloud.yaml': CLOUD,
     'nestor.yaml': NESTOR,
     'gone.yaml': `apiVersion: exo.gitops/v1alpha1
@@ -166,14 +167,14 @@ describe('compareActions', () => {
     const list = [
       action({ kind: 'OrganizationRelationship', identity: 'r', action: 'delete' }),
       action({ kind: 'MigrationEndpoint', identity: 'e', action: 'delete' }),
-      action({ kind: 'DistributionGroup', identity: 'g', id: 'g#remove-members', destructive: ['remove-member'] }),
+      action({ kind: 'DistributionGroup', identity: 'g', id: 'g#remove-members', step: 'remove-members', destructive: ['remove-member'] }),
       action({ kind: 'Mailbox', identity: 'm', id: 't/Mailbox/m' }),
       action({ kind: 'MailUser', identity: 'u' }),
-      action({ kind: 'User', identity: 'u', id: 't/User/u#clear-previous-mailbox' }),
-      action({ kind: 'Mailbox', identity: 'm', id: 't/Mailbox/m#cloud-managed' }),
+      action({ kind: 'User', identity: 'u', id: 't/User/u#clear-previous-mailbox', step: 'clear-previous-mailbox' }),
+      action({ kind: 'Mailbox', identity: 'm', id: 't/Mailbox/m#cloud-managed', step: 'cloud-managed' }),
       action({ kind: 'OrganizationRelationship', identity: 'r' }),
       action({ kind: 'MigrationEndpoint', identity: 'e' }),
-      action({ kind: 'DistributionGroup', identity: 'g', id: 'g#add-members' }),
+      action({ kind: 'DistributionGroup', identity: 'g', id: 'g#add-members', step: 'add-members' }),
       action({ kind: 'DistributionGroup', identity: 'g', action: 'create' }),
       action({ kind: 'OrganizationConfig', identity: 'o' }),
     ];

@@ -8,6 +8,7 @@ import {
   actionById, allActions, APP_ID, baseFiles, codes, EMPTY, LARA_DN, LARA_GUID, LARA_X500, mailbox, MAILUSER_YAML, mailUser, planFor, positionOf, snapshots,
   SOURCE_YAML, TARGET_YAML,
 } from './fixtures.js';
+import { replaceOnce } from '../support/edit.js';
 
 const OTHER = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 const ARCHIVE = '5d2e7c41-93a8-4f0e-b6c2-7a19e4d3f820';
@@ -21,7 +22,7 @@ function only(plan: Plan, code: string): Finding {
 
 /** MAILUSER_YAML with lines added before `source:`. */
 function mu(extra: string, base = MAILUSER_YAML): string {
-  return base.replace('  source:', `${extra}  source:`);
+  return replaceOnce(base, '  source:', `${extra}  source:`);
 }
 
 const at = (file: string, text: string, needle: string, offset = 0) => ({ file, ...positionOf(text, needle, offset) });
@@ -108,12 +109,12 @@ describe('GUIDs', () => {
 
 describe('addresses', () => {
   it('ExternalAddressNotSource at spec.externalEmailAddress; any SMTP address of the source passes', () => {
-    const yaml = MAILUSER_YAML.replace('SMTP:LaraN@contoso.onmicrosoft.com', 'SMTP:someone@contoso.onmicrosoft.com');
+    const yaml = replaceOnce(MAILUSER_YAML, 'SMTP:LaraN@contoso.onmicrosoft.com', 'SMTP:someone@contoso.onmicrosoft.com');
     const plan = planFor(baseFiles({ 'mailusers.yaml': yaml }), snapshots());
     const f = only(plan, 'ExternalAddressNotSource');
     expect(f).toMatchObject({ severity: 'error', tenant: 'northwind', object: 'LaraN', location: at('mailusers.yaml', yaml, 'SMTP:someone') });
     for (const ok of ['Lara.Newton@contoso.com', 'smtp:LARAN@contoso.onmicrosoft.com']) {
-      const p = planFor(baseFiles({ 'mailusers.yaml': MAILUSER_YAML.replace('SMTP:LaraN@contoso.onmicrosoft.com', ok) }), snapshots((l) => {
+      const p = planFor(baseFiles({ 'mailusers.yaml': replaceOnce(MAILUSER_YAML, 'SMTP:LaraN@contoso.onmicrosoft.com', ok) }), snapshots((l) => {
         l.northwind.MailUser[0]!.ExternalEmailAddress = `SMTP:${ok.replace(/^smtp:/i, '')}`;
       }));
       expect(p.findings, ok).toEqual([]);
@@ -121,7 +122,7 @@ describe('addresses', () => {
   });
 
   it('ExternalAddressNotSource from live when the YAML omits it, pointing at metadata.name', () => {
-    const yaml = MAILUSER_YAML.replace(/  externalEmailAddress: .*\n/, '');
+    const yaml = replaceOnce(MAILUSER_YAML, /  externalEmailAddress: .*\n/, '');
     const plan = planFor(baseFiles({ 'mailusers.yaml': yaml }), snapshots((l) => {
       l.northwind.MailUser[0]!.ExternalEmailAddress = 'SMTP:elsewhere@fabrikam.com';
     }));
@@ -129,7 +130,7 @@ describe('addresses', () => {
   });
 
   it('PrimarySmtpMissing when no primary is set and Exchange made the external address primary', () => {
-    const yaml = MAILUSER_YAML.replace(/  primarySmtpAddress: .*\n/, '');
+    const yaml = replaceOnce(MAILUSER_YAML, /  primarySmtpAddress: .*\n/, '');
     const plan = planFor(baseFiles({ 'mailusers.yaml': yaml }), snapshots((l) => {
       l.northwind.MailUser[0]!.PrimarySmtpAddress = 'LaraN@contoso.onmicrosoft.com';
       l.northwind.MailUser[0]!.EmailAddresses = ['smtp:LaraN@northwindtraders.onmicrosoft.com', `X500:${LARA_DN}`, LARA_X500];
@@ -140,7 +141,7 @@ describe('addresses', () => {
   });
 
   it('PrimarySmtpMissing for a mail user to create without primarySmtpAddress', () => {
-    const yaml = MAILUSER_YAML.replace(/  primarySmtpAddress: .*\n/, '');
+    const yaml = replaceOnce(MAILUSER_YAML, /  primarySmtpAddress: .*\n/, '');
     const plan = planFor(baseFiles({ 'mailusers.yaml': yaml }), snapshots((l) => {
       l.northwind.MailUser = [];
     }));
@@ -148,7 +149,7 @@ describe('addresses', () => {
   });
 
   it('AddressNotAcceptedDomain at each offending YAML entry; accepted and initial domains pass', () => {
-    const yaml = mu('  emailAddresses:\n    - smtp:lara@contoso.com\n    - smtp:lara@northwindtraders.com\n    - smtp:lara2@NorthwindTraders.onmicrosoft.com\n').replace('primarySmtpAddress: Lara.Newton@northwindtraders.com', 'primarySmtpAddress: Lara.Newton@northwind.example');
+    const yaml = replaceOnce(mu('  emailAddresses:\n    - smtp:lara@contoso.com\n    - smtp:lara@northwindtraders.com\n    - smtp:lara2@NorthwindTraders.onmicrosoft.com\n'), 'primarySmtpAddress: Lara.Newton@northwindtraders.com', 'primarySmtpAddress: Lara.Newton@northwind.example');
     const plan = planFor(baseFiles({ 'mailusers.yaml': yaml }), snapshots());
     const found = plan.findings.filter((f) => f.code === 'AddressNotAcceptedDomain');
     expect(found.map((f) => [f.severity, f.tenant, f.object, f.location])).toEqual([
@@ -170,7 +171,7 @@ describe('addresses', () => {
 
 describe('source mailbox', () => {
   it('SourceMailboxNotFound at spec.source.mailbox', () => {
-    const yaml = MAILUSER_YAML.replace('mailbox: Lara.Newton@contoso.com', 'mailbox: nobody@contoso.com');
+    const yaml = replaceOnce(MAILUSER_YAML, 'mailbox: Lara.Newton@contoso.com', 'mailbox: nobody@contoso.com');
     expect(only(planFor(baseFiles({ 'mailusers.yaml': yaml }), snapshots()), 'SourceMailboxNotFound')).toMatchObject({ severity: 'error', location: at('mailusers.yaml', yaml, 'nobody@') });
   });
 
@@ -199,7 +200,7 @@ describe('source mailbox', () => {
   });
 
   it('NotInMigrationScope against the desired members when the scope is declared, even if live has it', () => {
-    const source = SOURCE_YAML.replace('- Lara.Newton@contoso.com', '- Alex.Wilber@contoso.com');
+    const source = replaceOnce(SOURCE_YAML, '- Lara.Newton@contoso.com', '- Alex.Wilber@contoso.com');
     const plan = planFor(baseFiles({ 'source.yaml': source }), snapshots((l) => {
       l.contoso.Mailbox.push(mailbox({ Name: 'Alex', Alias: 'AlexW', PrimarySmtpAddress: 'Alex.Wilber@contoso.com', ExchangeGuid: OTHER, EmailAddresses: [] }));
     }));
@@ -360,7 +361,7 @@ describe('live pair checks', () => {
   });
 
   it('NoPublishedScope at the source relationship when it publishes no group', () => {
-    const source = SOURCE_YAML.replace('  mailboxMovePublishedScopes: [T2T-Scope]\n', '');
+    const source = replaceOnce(SOURCE_YAML, '  mailboxMovePublishedScopes: [T2T-Scope]\n', '');
     const plan = planFor(baseFiles({ 'source.yaml': source }), snapshots((l) => {
       l.contoso.OrganizationRelationship[0]!.MailboxMovePublishedScopes = [];
     }));
@@ -368,15 +369,15 @@ describe('live pair checks', () => {
   });
 
   it('LiveOAuthAppMismatch from YAML (at the source relationship) and from live state; equal GUIDs pass', () => {
-    const source = SOURCE_YAML.replace(`oauthApplicationId: ${APP_ID}`, `oauthApplicationId: ${OTHER}`);
+    const source = replaceOnce(SOURCE_YAML, `oauthApplicationId: ${APP_ID}`, `oauthApplicationId: ${OTHER}`);
     const plan = planFor(baseFiles({ 'source.yaml': source }), snapshots());
     expect(only(plan, 'LiveOAuthAppMismatch')).toMatchObject({ severity: 'error', tenant: 'contoso', object: 'Northwind', location: at('source.yaml', source, 'name: Northwind', 6) });
 
-    const liveOnly = planFor(baseFiles({ 'source.yaml': SOURCE_YAML.replace(`  oauthApplicationId: ${APP_ID}\n`, '') }), snapshots((l) => {
+    const liveOnly = planFor(baseFiles({ 'source.yaml': replaceOnce(SOURCE_YAML, `  oauthApplicationId: ${APP_ID}\n`, '') }), snapshots((l) => {
       l.contoso.OrganizationRelationship[0]!.OAuthApplicationId = OTHER;
     }));
     expect(codes(liveOnly)).toEqual(['LiveOAuthAppMismatch']);
-    const endpointLive = planFor(baseFiles({ 'target.yaml': TARGET_YAML.replace(`  applicationId: ${APP_ID}\n`, '') }), snapshots((l) => {
+    const endpointLive = planFor(baseFiles({ 'target.yaml': replaceOnce(TARGET_YAML, `  applicationId: ${APP_ID}\n`, '') }), snapshots((l) => {
       l.northwind.MigrationEndpoint[0]!.ApplicationId = OTHER;
     }));
     expect(codes(endpointLive)).toEqual(['LiveOAuthAppMismatch']);

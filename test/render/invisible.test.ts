@@ -9,7 +9,7 @@ import { summarize, type Plan } from '../../src/model/plan.js';
 import { renderFindingText } from '../../src/render/findings.js';
 import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
-import { showInvisible } from '../../src/render/values.js';
+import { showInvisible } from '../../src/util/invisible.js';
 
 /** Any character showInvisible must escape; line feeds are the renderings' own. */
 const RAW_INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;

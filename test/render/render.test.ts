@@ -4,12 +4,14 @@ import { describe, expect, it } from 'vitest';
 import type { Action, Plan } from '../../src/model/plan.js';
 import { summarize } from '../../src/model/plan.js';
 import { snapshotDigest } from '../../src/plan/digest.js';
-import { parsePlanJson, planToJson, renderPlanJson } from '../../src/render/plan-json.js';
+import { parsePlanJson, planToJson } from '../../src/plan/plan-file.js';
+import { renderPlanJson } from '../../src/render/plan-json.js';
 import { GITHUB_COMMENT_LIMIT, renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
 import { contosoSnapshot } from '../plan/fixtures.js';
 import { examplePlan } from './example-plan.js';
 import { syntheticPlan } from './synthetic.js';
+import { replaceOnce } from '../support/edit.js';
 
 function hugePlan(count: number): Plan {
   const base = syntheticPlan();
@@ -104,7 +106,7 @@ describe('json', () => {
     const plan = syntheticPlan();
     const text = renderPlanJson(plan);
     expect(renderPlanJson(parsePlanJson(text, 'plan.json'))).toBe(text);
-    expect(() => parsePlanJson(text.replace('"formatVersion": 1', '"formatVersion": 2'), 'plan.json')).toThrow(/formatVersion 2/);
+    expect(() => parsePlanJson(replaceOnce(text, '"formatVersion": 1', '"formatVersion": 2'), 'plan.json')).toThrow(/formatVersion 2/);
     expect(() => parsePlanJson(text.slice(0, 100), 'plan.json')).toThrow(/plan\.json is not a plan/);
   });
 

@@ -163,7 +163,7 @@ describe('distribution groups and members', () => {
       ),
     );
     expect(r.stdout.split('\n')).toEqual([
-      'MailUniversalSecurityGroup Migration Scope@contoso.onmicrosoft.com'.replace('Migration Scope@', 'MigrationScope@'),
+      'MailUniversalSecurityGroup MigrationScope@contoso.onmicrosoft.com',
       'ERR:ADObjectAlreadyExistsException:The name "migration scope" is already being used. Please try another name.',
       'ERR:MemberAlreadyExistsException:The recipient "LARA@contoso.com" is already a member of the group "Migration Scope".',
       'ERR:ManagementObjectNotFoundException:Couldn\'t find object "ghost@contoso.com". Please make sure that it was spelled correctly or specify a different object.',

@@ -1,19 +1,16 @@
 import { Option, type Command } from 'commander';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { applyPlan, refusals, type StepResult } from '../../apply/apply.js';
+import { NO_PLAN, planToApply } from '../../apply/plan-to-apply.js';
 import { RunJournal, runRecord, summarizeResults } from '../../apply/record.js';
+import { formatAddress } from '../../model/address.js';
 import { DESTRUCTIVE_CLASSES, actionCount, type DestructiveClass, type Plan } from '../../model/plan.js';
 import { renderFindingText } from '../../render/findings.js';
-import { readPlanFile } from '../../render/plan-json.js';
 import { renderPlanText } from '../../render/plan-text.js';
+import { sharedOption } from '../../settings/options.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { CliContext } from '../context.js';
-import { preparePlan } from '../prepare.js';
-import { planForTenant, verifySavedPlan } from '../saved-plan.js';
-import { DEFAULT_MAX_ACTIONS_PER_TENANT } from '../../plan/plan.js';
-import { parseCount } from './plan.js';
 
 interface ApplyCliOptions {
   dir: string;
@@ -41,7 +38,7 @@ async function confirm(context: CliContext): Promise<boolean> {
 function progressLine(result: StepResult): string {
   const detail = result.error ? `: ${result.error}` : result.reason ? ` (${result.reason})` : '';
   const symbol = result.outcome === 'failed' ? '✗' : result.outcome === 'skipped' ? '-' : '✓';
-  return `${symbol} ${result.outcome} ${result.tenant}/${result.kind}/${result.identity}${result.durationMs ? ` in ${result.durationMs} ms` : ''}${detail}`;
+  return `${symbol} ${result.outcome} ${formatAddress(result.tenant, result.kind, result.identity)}${result.durationMs ? ` in ${result.durationMs} ms` : ''}${detail}`;
 }
 
 function progressBar(done: number, total: number, width = 30): string {
@@ -53,16 +50,16 @@ export function registerApply(program: Command, context: CliContext): void {
   program
     .command('apply')
     .description('Make the planned changes: one PowerShell session per tenant, target tenants first, each action reported as it finishes.')
-    .option('-d, --dir <dir>', 'config directory', '.')
+    .addOption(sharedOption('dir'))
     .option('-p, --plan <file>', 'apply this saved plan (plan --out); refused when desired or live state changed since')
-    .option('-s, --state <dir>', 'read live snapshots from <dir> instead of exporting')
-    .option('--baseline-ref <ref>', 'when planning: the commit already applied; endpoint secrets are sent again where credentials.rotation differs from it')
+    .addOption(sharedOption('state', 'read live snapshots from <dir> instead of exporting'))
+    .addOption(sharedOption('baselineRef', 'when planning: the commit already applied; endpoint secrets are sent again where credentials.rotation differs from it'))
     .addOption(new Option('--allow <class...>', 'allow destructive actions of these classes').choices([...DESTRUCTIVE_CLASSES]).default([]))
     .option('-y, --yes', 'do not ask for confirmation (required when not on a terminal)')
     .option('--record <file>', 'write the run record (JSON) to <file>; also when refused, stale, or with nothing to do')
-    .option('-t, --tenant <name>', 'apply only this tenant\'s actions (one job per tenant); with --plan, the whole plan is still rebuilt and compared')
+    .addOption(sharedOption('tenant', "apply only this tenant's actions (one job per tenant); with --plan, the whole plan is still rebuilt and compared"))
     .option('--peer-state <dir>', 'with --plan and --tenant: the other tenants\' snapshots the plan was made from (plan --state DIR --refresh), checked against the plan\'s digests; without it they are exported')
-    .addOption(new Option('--max-actions <n>', 'per-tenant action limit when planning (0: none)').argParser(parseCount).default(DEFAULT_MAX_ACTIONS_PER_TENANT))
+    .addOption(sharedOption('maxActions', 'per-tenant action limit when planning (0: none)'))
     .addHelpText('after', '\nExit codes: 0 every action succeeded (or there was nothing to do), 1 refused, stale, or an action failed.')
     .action(async (options: ApplyCliOptions) => {
       const startedAt = new Date();
@@ -82,65 +79,18 @@ export function registerApply(program: Command, context: CliContext): void {
     });
 }
 
-/** The record of a run that never had a plan to speak of (unreadable plan file, invalid YAML). */
-const NO_PLAN: Plan = { commit: null, desiredDigest: '', snapshotDigests: {}, maxActionsPerTenant: 0, tenants: [], findings: [], summary: { create: 0, update: 0, delete: 0, replace: 0, blocked: 0, destructive: 0 } } as unknown as Plan;
-
 type WriteRecord = (recorded: Plan | undefined, run: Parameters<typeof runRecord>[1], refusalList?: string[]) => Promise<void>;
 
 async function applyCommand(options: ApplyCliOptions, context: CliContext, writeRecord: WriteRecord, startedAt: Date): Promise<void> {
-  const noSuchTenant = async (from: Plan, name: string): Promise<void> => {
-    const problem = `no tenant ${JSON.stringify(name)} in the plan (tenants: ${from.tenants.map((t) => t.tenant).join(', ') || 'none'})`;
-    context.stderr(`apply: ${problem}; nothing was changed`);
-    await writeRecord(from, undefined, [problem]);
+  const chosen = await planToApply(options, context);
+  if (!chosen.ok) {
+    for (const f of chosen.findings ?? []) context.stderr(renderFindingText(f, { color: context.color }));
+    context.stderr(`apply: ${chosen.problem}`);
+    await writeRecord(chosen.recorded, undefined, [chosen.record]);
     context.setExitCode(1);
-  };
-  let plan: Plan;
-  if (options.plan !== undefined) {
-    const file = resolve(context.cwd, options.plan);
-    const { plan: saved, declaredSummary: declared } = readPlanFile(await readFile(file, 'utf8'), options.plan);
-    if (JSON.stringify(declared) !== JSON.stringify(saved.summary)) {
-      const problem = `${options.plan} is not a valid plan: its summary does not count its actions (${JSON.stringify(declared)}, the actions make ${JSON.stringify(saved.summary)}): re-plan`;
-      context.stderr(`apply: ${problem}; nothing was changed`);
-      await writeRecord(saved, undefined, [problem]);
-      context.setExitCode(1);
-      return;
-    }
-    if (options.tenant !== undefined && !saved.tenants.some((t) => t.tenant === options.tenant) && !(options.tenant in saved.snapshotDigests)) return await noSuchTenant(saved, options.tenant);
-    // Nothing of the file runs: the plan is rebuilt, and the file must say the same.
-    const verified = await verifySavedPlan(
-      saved,
-      {
-        dir: options.dir,
-        ...(options.state !== undefined ? { state: options.state } : {}),
-        ...(options.peerState !== undefined ? { peerState: options.peerState } : {}),
-        ...(options.tenant !== undefined ? { tenant: options.tenant } : {}),
-        ...(options.baselineRef !== undefined ? { baselineRef: options.baselineRef } : {}),
-      },
-      context,
-    );
-    if (!verified.ok) {
-      context.stderr(`apply: plan is stale: re-plan (${verified.reasons.join('; ')})`);
-      const recorded = options.tenant !== undefined ? planForTenant(saved, options.tenant) : saved;
-      await writeRecord(recorded, undefined, [`the plan is stale: ${verified.reasons.join('; ')}`]);
-      context.setExitCode(1);
-      return;
-    }
-    plan = verified.plan;
-  } else {
-    const prepared = await preparePlan({ dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}), maxActions: options.maxActions, ...(options.baselineRef !== undefined ? { baselineRef: options.baselineRef } : {}) }, context);
-    if (!prepared.ok) {
-      for (const f of prepared.findings) context.stderr(renderFindingText(f, { color: context.color }));
-      context.stderr('apply: the desired state is invalid; nothing was changed');
-      await writeRecord(undefined, undefined, ['the desired state is invalid']);
-      context.setExitCode(1);
-      return;
-    }
-    plan = prepared.plan;
-    if (options.tenant !== undefined) {
-      if (!plan.tenants.some((t) => t.tenant === options.tenant)) return await noSuchTenant(plan, options.tenant);
-      plan = planForTenant(plan, options.tenant);
-    }
+    return;
   }
+  const { plan } = chosen;
   context.stdout(renderPlanText(plan, { color: context.color }));
   if (actionCount(plan.summary) === 0) {
     // A run record even for no changes, so a workflow's report tells "nothing to do" from "never ran".

@@ -3,14 +3,15 @@ import { resolve } from 'node:path';
 import { exportTenants } from '../../export/export.js';
 import { renderFindingText } from '../../render/findings.js';
 import { validateDirectory } from '../../validate/validate.js';
+import { sharedOption } from '../../settings/options.js';
 import type { CliContext } from '../context.js';
 
 export function registerExport(program: Command, context: CliContext): void {
   program
     .command('export')
     .description("Read each tenant's live state through Exchange Online PowerShell (one bulk Get-* per kind) into <state>/<tenant>.json.")
-    .option('-d, --dir <dir>', 'config directory (its Tenant documents say how to sign in)', '.')
-    .option('-t, --tenant <name>', 'export only this tenant')
+    .addOption(sharedOption('dir', 'config directory (its Tenant documents say how to sign in)'))
+    .addOption(sharedOption('tenant', 'export only this tenant'))
     .requiredOption('-s, --state <dir>', 'directory to write <tenant>.json snapshots into')
     .addHelpText('after', '\nRuns $EXO_GITOPS_PWSH (default pwsh). Exit codes: 0 exported, 1 error (nothing is written for a tenant that failed).')
     .action(async (options: { dir: string; tenant?: string; state: string }) => {

@@ -1,5 +1,6 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import { preparePlan } from '../../export/prepare.js';
 import { hasErrors } from '../../model/finding.js';
 import { actionCount } from '../../model/plan.js';
 import { renderFindingText } from '../../render/findings.js';
@@ -7,27 +8,20 @@ import { renderPlanJson } from '../../render/plan-json.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { formatOption, type CliContext } from '../context.js';
-import { preparePlan } from '../prepare.js';
-import { DEFAULT_MAX_ACTIONS_PER_TENANT } from '../../plan/plan.js';
-
-export function parseCount(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number, got ${JSON.stringify(value)}`);
-  return n;
-}
+import { formatOption, sharedOption } from '../../settings/options.js';
+import type { CliContext } from '../context.js';
 
 export function registerPlan(program: Command, context: CliContext): void {
   program
     .command('plan')
     .description('Compare the desired state with live state of every tenant and show the ordered changes, with the cross-tenant preflight findings.')
-    .option('-d, --dir <dir>', 'config directory', '.')
-    .option('-s, --state <dir>', 'read live snapshots <dir>/<tenant>.json instead of exporting (offline)')
-    .option('--refresh', 'export live state first (into --state when given)')
-    .option('--baseline-ref <ref>', 'the commit already applied (or a pull request\'s base): endpoint secrets are sent again where credentials.rotation differs from it')
+    .addOption(sharedOption('dir'))
+    .addOption(sharedOption('state'))
+    .addOption(sharedOption('refresh'))
+    .addOption(sharedOption('baselineRef'))
     .addOption(formatOption(['text', 'markdown', 'json']))
-    .option('-o, --out <file>', 'also save the plan as JSON, for apply --plan and as a workflow artifact')
-    .addOption(new Option('--max-actions <n>', 'refuse (as an error finding) more than <n> actions in one tenant; 0 for no limit').argParser(parseCount).default(DEFAULT_MAX_ACTIONS_PER_TENANT))
+    .addOption(sharedOption('out'))
+    .addOption(sharedOption('maxActions'))
     .addHelpText('after', '\nExit codes: 0 no changes, 2 changes present, 1 error (invalid YAML, failed export, or error findings).')
     .action(async (options: { dir: string; state?: string; refresh?: boolean; baselineRef?: string; format: 'text' | 'markdown' | 'json'; out?: string; maxActions: number }) => {
       const prepared = await preparePlan({ dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}), refresh: options.refresh === true, maxActions: options.maxActions, ...(options.baselineRef !== undefined ? { baselineRef: options.baselineRef } : {}) }, context);

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parsePlanJson } from '../../render/plan-json.js';
-import { renderApplyScript } from '../../render/ps-apply.js';
+import { parsePlanJson } from '../../plan/plan-file.js';
+import { renderApplyScript } from '../../powershell/apply-script.js';
+import { sharedOption } from '../../settings/options.js';
 import type { CliContext } from '../context.js';
 
 export function registerRender(program: Command, context: CliContext): void {
@@ -10,7 +11,7 @@ export function registerRender(program: Command, context: CliContext): void {
     .command('render')
     .description('Print the PowerShell that apply would run for a saved plan: one commented block per action, for review or to run by hand.')
     .requiredOption('-p, --plan <file>', 'a saved plan (plan --out)')
-    .option('-t, --tenant <name>', 'only this tenant')
+    .addOption(sharedOption('tenant'))
     .action(async (options: { plan: string; tenant?: string }) => {
       const plan = parsePlanJson(await readFile(resolve(context.cwd, options.plan), 'utf8'), options.plan);
       const tenants = plan.tenants.filter((t) => options.tenant === undefined || t.tenant === options.tenant);

@@ -2,13 +2,14 @@ import type { Command } from 'commander';
 import { hasErrors } from '../../model/finding.js';
 import { countFindings, findingToJson, FINDINGS_FORMAT_VERSION, renderFindingText, summarizeFindings } from '../../render/findings.js';
 import { validateDirectory } from '../../validate/validate.js';
-import { formatOption, type CliContext } from '../context.js';
+import { formatOption, sharedOption } from '../../settings/options.js';
+import type { CliContext } from '../context.js';
 
 export function registerValidate(program: Command, context: CliContext): void {
   program
     .command('validate')
     .description('Check the YAML desired state: syntax, schema, and the cross-resource and cross-tenant rules that need no live state.')
-    .option('-d, --dir <dir>', 'config directory to read (every *.yaml and *.yml below it)', '.')
+    .addOption(sharedOption('dir', 'config directory to read (every *.yaml and *.yml below it)'))
     .addOption(formatOption(['text', 'json']))
     .addHelpText('after', '\nExit codes: 0 valid (warnings allowed), 1 errors found.')
     .action((options: { dir: string; format: 'text' | 'json' }) => {

@@ -5,7 +5,7 @@ import { writeFileAtomicSync } from '../../util/atomic-write.js';
 import { CmdletError, ErrorRecord, exchangeExceptionType } from '../errors.js';
 
 /** The stable substring by which callers recognise a simulated throttling error. */
-export const THROTTLING_MARKER = 'Exceeded the maximum number of requests';
+const THROTTLING_MARKER = 'Exceeded the maximum number of requests';
 
 interface FailRule {
   cmdlet: string;

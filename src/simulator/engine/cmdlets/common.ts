@@ -1,5 +1,5 @@
 // What every Exchange cmdlet implementation gets, and the errors and lookups they share.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { BoundCommand, MultiValuedChange } from '../bound.js';
 import { isMultiValuedChange } from '../bound.js';
 import { CmdletError, exchangeError, NotSupportedError } from '../../errors.js';
@@ -29,7 +29,7 @@ export interface ExchangeCall {
 export type ExchangeCmdlet = (call: ExchangeCall) => void;
 
 /** A fake but stable server name for "couldn't be found on '…'". */
-export function serverName(state: TenantState): string {
+function serverName(state: TenantState): string {
   const prefix = state.organization.split('.')[0]?.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 6) || 'SIM';
   return `${prefix}PR01A001.PROD.OUTLOOK.COM`;
 }
@@ -103,10 +103,6 @@ export function requireIdentity(call: ExchangeCall): string {
   return identity;
 }
 
-export function newGuid(): string {
-  return randomUUID();
-}
-
 export function legacyExchangeDN(alias: string): string {
   return `/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${randomBytes(16).toString('hex')}-${alias}`;
 }
@@ -122,7 +118,7 @@ export function defaultDomain(state: TenantState): string {
 }
 
 /** Normalises a proxy address: "a@b" → "smtp:a@b", prefixes in Exchange's case (SMTP/smtp kept, X500 upper). */
-export function normalizeProxy(raw: string): string {
+function normalizeProxy(raw: string): string {
   const text = raw.trim();
   const colon = text.indexOf(':');
   if (colon < 0 || text.indexOf('@') >= 0 && text.indexOf('@') < colon) return `smtp:${text}`;
@@ -227,7 +223,7 @@ export function toObject(entry: object, typeName: string, extra: [string, unknow
   return object;
 }
 
-export function resultSizeOf(call: ExchangeCall): number {
+function resultSizeOf(call: ExchangeCall): number {
   const size = call.bound.values.get('ResultSize');
   return typeof size === 'number' ? size : size === 'Unlimited' ? Number.POSITIVE_INFINITY : 1000;
 }

@@ -1,0 +1,53 @@
+// `github drift`: plan the desired state (the default branch) against live state, and keep one open
+// issue while they differ: opened when drift appears, updated while it lasts, closed with a comment
+// when it is gone. The job summary says the same.
+
+import { resolve } from 'node:path';
+import { preparePlan } from '../export/prepare.js';
+import { renderPlanJson } from '../render/plan-json.js';
+import { summaryLine } from '../render/plan-text.js';
+import type { GitHubSettings, SettingsNeeds } from '../settings/github.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { DRIFT_ISSUE_TITLE, DRIFT_LABEL, driftGoneComment, driftIssueBody, hasDrift } from './bodies.js';
+import { createClient } from './client.js';
+import { syncDriftIssue } from './issues.js';
+import { appendSummary, now, posting, type GitHubUseCaseContext } from './use-case.js';
+
+export const DRIFT_NEEDS: SettingsNeeds = { token: true, event: false };
+
+export interface DriftOptions {
+  dir: string;
+  state?: string;
+  refresh?: boolean;
+  /** Save the drift plan as JSON here. */
+  out?: string;
+  maxActions: number;
+}
+
+/** Check for drift and keep the drift issue in step; resolves to the exit code (0 whether or not there is drift). */
+export async function drift(options: DriftOptions, settings: GitHubSettings, context: GitHubUseCaseContext): Promise<number> {
+  const prepared = await preparePlan({ dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}), refresh: options.refresh === true, maxActions: options.maxActions }, context);
+  if (!prepared.ok) {
+    context.stderr('github drift: the desired state is invalid or declares no Tenant; drift was not checked (run exo-gitops validate)');
+    return 1;
+  }
+  const { plan } = prepared;
+  if (options.out !== undefined) await writeFileAtomic(resolve(context.cwd, options.out), renderPlanJson(plan));
+  const checkedAt = now();
+  const sha = settings.sha ?? plan.commit?.sha;
+  const drifted = hasDrift(plan);
+  const body = drifted ? driftIssueBody({ plan, checkedAt, ...(sha ? { sha } : {}), ...(settings.runUrl ? { runUrl: settings.runUrl } : {}) }) : undefined;
+  const client = createClient(settings, context.stderr);
+  const result = await posting('updating the drift issue', () =>
+    syncDriftIssue(client, settings.repository, {
+      label: DRIFT_LABEL,
+      title: DRIFT_ISSUE_TITLE,
+      body,
+      closingComment: driftGoneComment({ checkedAt, ...(sha ? { sha } : {}), ...(settings.runUrl ? { runUrl: settings.runUrl } : {}) }),
+    }),
+  );
+  const said = result.action === 'none' ? 'no drift; no drift issue open' : `drift issue ${result.action}: ${result.issue.url}`;
+  context.stdout(drifted ? `drift: ${summaryLine(plan.summary)}; ${said}` : said);
+  await appendSummary(settings, body ?? `### exo-gitops drift check\n\nNo drift: live state matches the desired state (checked ${checkedAt}).`, context);
+  return 0;
+}

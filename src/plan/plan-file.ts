@@ -1,0 +1,189 @@
+// The plan file: the plan as its own versioned JSON object with a fixed key order (Terraform's
+// jsonplan idea), not a dump of internal types, and the one reader of it. docs/plan-json.md documents
+// every field; formatVersion changes when a field's meaning does. The schema's enums are the model's
+// own constants, so a kind, type, role or class the model does not know is refused when read.
+
+import { Ajv } from 'ajv';
+import { FINDING_CODES, SEVERITIES, type Finding, type FindingCode } from '../model/finding.js';
+import { ACTION_TYPES, DESTRUCTIVE_CLASSES, OBJECT_KINDS, PLAN_FORMAT_VERSION, TENANT_ROLES, destructiveClassesOf, summarize, type Action, type Plan, type TenantPlan } from '../model/plan.js';
+import { findingToJson } from '../render/findings.js';
+
+function actionToJson(a: Action): Record<string, unknown> {
+  return {
+    id: a.id,
+    tenant: a.tenant,
+    kind: a.kind,
+    identity: a.identity,
+    action: a.action,
+    ...(a.reason !== undefined ? { reason: a.reason } : {}),
+    destructive: a.destructive,
+    dependsOn: a.dependsOn,
+    changes: a.changes.map((c) => ({
+      field: c.field,
+      ...('before' in c ? { before: c.before ?? null } : {}),
+      ...('after' in c ? { after: c.after ?? null } : {}),
+      ...(c.add ? { add: c.add } : {}),
+      ...(c.remove ? { remove: c.remove } : {}),
+      ...(c.sensitive ? { sensitive: true } : {}),
+      ...(c.derivedFrom ? { derivedFrom: c.derivedFrom } : {}),
+    })),
+    ...(a.parameters ? { parameters: a.parameters } : {}),
+    ...(a.resourceKind ? { resourceKind: a.resourceKind } : {}),
+    ...(a.source ? { source: a.source } : {}),
+  };
+}
+
+export function planToJson(plan: Plan): Record<string, unknown> {
+  return {
+    formatVersion: plan.formatVersion,
+    commit: plan.commit,
+    desiredDigest: plan.desiredDigest,
+    snapshotDigests: plan.snapshotDigests,
+    maxActionsPerTenant: plan.maxActionsPerTenant,
+    summary: plan.summary,
+    tenants: plan.tenants.map((t) => ({
+      tenant: t.tenant,
+      organization: t.organization,
+      ...(t.environment !== undefined ? { environment: t.environment } : {}),
+      connection: t.connection,
+      role: t.role,
+      actions: t.actions.map(actionToJson),
+    })),
+    findings: plan.findings.map(findingToJson),
+  };
+}
+
+export class PlanFileError extends Error {
+  override name = 'PlanFileError';
+}
+
+const str = { type: 'string' } as const;
+const strings = { type: 'array', items: str } as const;
+
+/**
+ * What a Tenant document allows (crds/tenant.yaml: metadata.name, spec.organization,
+ * spec.environment; a test keeps them equal). A plan file says the same or is refused: these values
+ * reach script headers and the sign-in command.
+ */
+export const TENANT_NAME_PATTERN = '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$';
+export const ORGANIZATION_PATTERN = '^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\.(onmicrosoft\\.com|onmicrosoft\\.us|onmicrosoft\\.de|partner\\.onmschina\\.cn)$';
+export const ENVIRONMENTS = ['O365Default', 'O365GermanyCloud', 'O365China', 'O365USGovGCCHigh', 'O365USGovDoD'];
+
+/** The shape a saved plan must have before anything reads it; values are checked again where used. */
+const PLAN_FILE_SCHEMA = {
+  type: 'object',
+  required: ['formatVersion', 'desiredDigest', 'snapshotDigests', 'tenants', 'findings'],
+  properties: {
+    formatVersion: { const: PLAN_FORMAT_VERSION },
+    commit: { anyOf: [{ type: 'null' }, { type: 'object', required: ['sha', 'dirty'], properties: { sha: str, dirty: { type: 'boolean' } } }] },
+    desiredDigest: str,
+    snapshotDigests: { type: 'object', additionalProperties: str },
+    maxActionsPerTenant: { type: 'integer', minimum: 0 },
+    tenants: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['tenant', 'organization', 'role', 'connection', 'actions'],
+        properties: {
+          tenant: { type: 'string', pattern: TENANT_NAME_PATTERN },
+          organization: { type: 'string', pattern: ORGANIZATION_PATTERN },
+          environment: { enum: ENVIRONMENTS },
+          role: { enum: TENANT_ROLES },
+          connection: { type: 'object', additionalProperties: str },
+          actions: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['id', 'tenant', 'kind', 'identity', 'action', 'dependsOn', 'changes'],
+              properties: {
+                id: str,
+                tenant: str,
+                kind: { enum: OBJECT_KINDS },
+                identity: str,
+                action: { enum: ACTION_TYPES },
+                reason: str,
+                dependsOn: strings,
+                destructive: { type: 'array', items: { enum: DESTRUCTIVE_CLASSES } },
+                changes: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['field'],
+                    properties: { field: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9]*$' }, add: strings, remove: strings, sensitive: { type: 'boolean' }, derivedFrom: str },
+                  },
+                },
+                parameters: { type: 'object' },
+              },
+            },
+          },
+        },
+      },
+    },
+    findings: {
+      type: 'array',
+      items: { type: 'object', required: ['code', 'severity', 'message'], properties: { code: { enum: Object.keys(FINDING_CODES) }, severity: { enum: SEVERITIES }, message: str } },
+    },
+  },
+} as const;
+
+const validatePlanFile = new Ajv({ allErrors: false, strict: false }).compile(PLAN_FILE_SCHEMA);
+
+/**
+ * Read a saved plan back (apply --plan, render --plan). A plan file is an artifact that passes through
+ * other hands: its shape is checked, and what it claims about itself (destructive classes, summary)
+ * is recomputed from its actions, never taken from the file.
+ */
+export function parsePlanJson(text: string, origin: string): Plan {
+  return readPlanFile(text, origin).plan;
+}
+
+/**
+ * A plan file, and the summary it declares: the plan's own summary is recomputed from its actions,
+ * and apply refuses a file whose declared one differs.
+ */
+export function readPlanFile(text: string, origin: string): { plan: Plan; declaredSummary: unknown } {
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new PlanFileError(`${origin} is not a plan: ${(error as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new PlanFileError(`${origin} is not a plan`);
+  if (value.formatVersion !== PLAN_FORMAT_VERSION) {
+    throw new PlanFileError(`${origin} has plan formatVersion ${JSON.stringify(value.formatVersion)}; this exo-gitops reads version ${PLAN_FORMAT_VERSION}: re-plan`);
+  }
+  if (!validatePlanFile(value)) {
+    const error = validatePlanFile.errors![0]!;
+    throw new PlanFileError(`${origin} is not a valid plan: ${error.instancePath || 'the plan'} ${error.message ?? 'is invalid'}: re-plan`);
+  }
+  const findings = (value.findings as Record<string, unknown>[]).map((f): Finding => ({
+    code: f.code as FindingCode,
+    severity: f.severity as Finding['severity'],
+    message: String(f.message),
+    ...(f.hint !== undefined ? { hint: String(f.hint) } : {}),
+    ...(f.file !== undefined ? { location: { file: String(f.file), line: Number(f.line), column: Number(f.column) } } : {}),
+    ...(f.tenant !== undefined ? { tenant: String(f.tenant) } : {}),
+    ...(f.kind !== undefined ? { kind: String(f.kind) } : {}),
+    ...(f.object !== undefined ? { object: String(f.object) } : {}),
+  }));
+  const tenants = (value.tenants as TenantPlan[]).map((t) => ({
+    ...t,
+    actions: t.actions.map((a) => ({ ...a, destructive: destructiveClassesOf(a) })),
+  }));
+  return { plan: { ...(value as unknown as Plan), tenants, findings, summary: summarize(tenants), maxActionsPerTenant: Number(value.maxActionsPerTenant ?? 0) }, declaredSummary: value.summary };
+}
+
+/**
+ * What a plan does, for comparing two plans: tenants with their sign-in and actions, and the findings
+ * by code and object. Left out: where things came from (commit, YAML positions, messages naming files).
+ */
+export function planSignature(plan: Plan): string {
+  const json = planToJson(plan) as { tenants: Record<string, unknown>[]; findings: Record<string, unknown>[] };
+  return JSON.stringify({
+    tenants: json.tenants.map((t) => ({
+      ...t,
+      actions: (t.actions as Record<string, unknown>[]).map(({ source: _source, resourceKind: _kind, ...rest }) => rest),
+    })),
+    findings: json.findings.map((f) => [f.code, f.severity, f.tenant ?? null, f.kind ?? null, f.object ?? null]),
+  });
+}

@@ -1,0 +1,311 @@
+// The PowerShell that apply runs for one tenant: readable, one commented block per action, fit for a
+// change board and runnable by hand. Every value is a single-quoted literal (literal.ts) or read
+// from the environment; secrets never appear in the text.
+//
+// Shape of the script:
+//   - Invoke-ExoCall runs one cmdlet call, retrying Exchange's throttling errors with bounded
+//     exponential backoff and jitter; any other error is not retried.
+//   - Invoke-ExoStep runs one action, unless an action it depends on did not succeed, and prints one
+//     JSON line with its result ({"exoGitopsStep": id, "status": …}), so the caller sees each result
+//     as it finishes.
+//   - Each action is rendered on its own: an action with a value PowerShell cannot take (a NUL from
+//     live data) becomes a step that reports `failed` with the reason, and the others still run. A
+//     field outside the writable allowlist refuses the whole plan (UnsupportedChangeError): that is
+//     a tampered plan, not a bad value.
+//   - Values outside a literal appear only in comments, through psComment (no line break survives).
+
+import { formatLocation } from '../model/address.js';
+import type { Action, FieldChange, TenantPlan } from '../model/plan.js';
+import { DISCONNECT_COMMAND, SCRIPT_PREFERENCES, connectCommand, titleComment } from './session.js';
+import { PsValueError, psArray, psBool, psComment, psEnv, psReportString, psString } from './literal.js';
+import { DEFAULT_RETRY, retryFunction } from './retry.js';
+import { showInvisible } from '../util/invisible.js';
+
+export const STEP_MARKER = 'exoGitopsStep';
+
+
+export interface ApplyScriptOptions {
+  /** Attempts per cmdlet call, the first included. */
+  maxAttempts?: number;
+  /** Backoff before attempt n+1: min(maxDelay, base·2^(n-1)), with full jitter. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** A header line naming the plan (digest, commit). */
+  header?: string;
+  /** Action ids to run; the others are reported as skipped with this reason. */
+  skip?: Map<string, string>;
+}
+
+function literal(value: unknown): string {
+  if (typeof value === 'boolean') return psBool(value);
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  if (Array.isArray(value)) return psArray(value.map(String));
+  if (value === null || value === undefined) return '$null';
+  return psString(String(value));
+}
+
+/** Render the value of one field; a value PowerShell cannot take is reported with the field's name. */
+function inField<T>(field: string, render: () => T): T {
+  try {
+    return render();
+  } catch (error) {
+    if (error instanceof PsValueError) throw new PsValueError(error.problem, field);
+    throw error;
+  }
+}
+
+/**
+ * One cmdlet call with its parameters as PowerShell expressions. Calls are written with splatting
+ * (`$parameters = [ordered]@{…}; Set-MailUser @parameters`): standard PowerShell, one parameter a
+ * line for review, and the one form the PowerShell grammar reads right for names ending in a digit
+ * (tree-sitter takes `-CustomAttribute1 'x'` for `-CustomAttribute` and a `1>` redirection).
+ */
+interface Call {
+  cmdlet: string;
+  parameters: [string, string][];
+  /** A message pattern meaning the change is already made (idempotent re-runs). */
+  doneWhen?: string;
+}
+
+/** EmailAddresses changes of an action merged into one @{Add=…; Remove=…} (PrimarySmtpAddress joins as SMTP:). */
+function addressParameter(changes: readonly FieldChange[], options: { primaryAsProxy: boolean }): [string, string][] {
+  // Literals, each rendered with the field it comes from.
+  const add: string[] = [];
+  const remove: string[] = [];
+  for (const change of changes) {
+    const quote = (value: string): string => inField(change.field, () => psString(value));
+    if (change.field === 'EmailAddresses') {
+      for (const value of change.add ?? []) add.push(quote(value));
+      for (const value of change.remove ?? []) remove.push(quote(value));
+    }
+    // In Exchange Online a new primary address is an SMTP: proxy (PrimarySmtpAddress and EmailAddresses cannot share a command).
+    if (change.field === 'PrimarySmtpAddress' && options.primaryAsProxy) add.push(quote(`SMTP:${String(change.after)}`));
+  }
+  if (add.length === 0 && remove.length === 0) return [];
+  const parts = [...(add.length ? [`Add = @(${add.join(', ')})`] : []), ...(remove.length ? [`Remove = @(${remove.join(', ')})`] : [])];
+  return [['EmailAddresses', `@{ ${parts.join('; ')} }`]];
+}
+
+/** Plain field changes as parameters, skipping the ones handled elsewhere. */
+function fieldParameters(changes: readonly FieldChange[], skip: readonly string[] = []): [string, string][] {
+  return changes.filter((c) => !skip.includes(c.field) && !c.sensitive && c.field !== 'EmailAddresses').map((c) => [c.field, inField(c.field, () => literal(c.after))]);
+}
+
+function credentialLines(action: Action): string[] {
+  const secretEnv = action.parameters?.secretEnv;
+  const applicationId = action.changes.find((c) => c.field === 'ApplicationId')?.after ?? action.parameters?.applicationId;
+  if (typeof secretEnv !== 'string') throw new UnsupportedChangeError(`${action.id}: no secretEnv to send credentials with`);
+  // Exchange takes the migration app's ID as the credential's user name; the PSCredential
+  // constructor also throws on an empty one. A plan without it cannot send the secret.
+  if (typeof applicationId !== 'string' || applicationId.trim() === '') throw new UnsupportedChangeError(`${action.id}: no application ID to send the credentials with: re-plan`);
+  return [
+    `$secret = ConvertTo-SecureString -String ${psEnv(secretEnv)} -AsPlainText -Force`,
+    `$credential = New-Object System.Management.Automation.PSCredential -ArgumentList ${inField('ApplicationId', () => psString(applicationId))}, $secret`,
+  ];
+}
+
+/**
+ * Every Exchange call says -ErrorAction Stop itself: the module's cmdlets are functions of a script
+ * module, and whether a script's own $ErrorActionPreference reaches them depends on how the module
+ * writes its errors (PowerShell issue #4568). Stated on the call, an error always reaches the catch.
+ */
+function renderCall(call: Call): string[] {
+  const done = call.doneWhen !== undefined ? ` -DoneWhen ${psString(call.doneWhen)}` : '';
+  if (call.parameters.length === 0) return [`Invoke-ExoCall { ${call.cmdlet} -ErrorAction Stop }${done}`];
+  return [
+    'Invoke-ExoCall {',
+    '  $parameters = [ordered]@{',
+    ...call.parameters.map(([name, value]) => `    ${name} = ${value}`),
+    '  }',
+    `  ${call.cmdlet} @parameters -ErrorAction Stop`,
+    `}${done}`,
+  ];
+}
+
+const CONFIRM_OFF: [string, string] = ['Confirm', '$false'];
+
+const CUSTOM_ATTRIBUTES = Array.from({ length: 15 }, (_, i) => `CustomAttribute${i + 1}`);
+
+/**
+ * The fields exo-gitops writes, per kind of object. A plan may come from a file: a field outside this
+ * list is refused, never written into a script as a parameter name.
+ */
+const WRITABLE: Record<Action['kind'], readonly string[]> = {
+  OrganizationConfig: ['IsDehydrated'],
+  OrganizationRelationship: ['DomainNames', 'Enabled', 'MailboxMoveEnabled', 'MailboxMoveCapability', 'OAuthApplicationId', 'MailboxMovePublishedScopes'],
+  MigrationEndpoint: ['RemoteServer', 'RemoteTenant', 'ApplicationId', 'MaxConcurrentMigrations', 'Credentials'],
+  DistributionGroup: ['Type', 'Members'],
+  MailUser: ['Name', 'Alias', 'DisplayName', 'ExternalEmailAddress', 'MicrosoftOnlineServicesID', 'PrimarySmtpAddress', 'ExchangeGuid', 'ArchiveGuid', 'EmailAddresses', ...CUSTOM_ATTRIBUTES],
+  Mailbox: ['IsExchangeCloudManaged', 'PrimarySmtpAddress', 'EmailAddresses', ...CUSTOM_ATTRIBUTES],
+  User: ['PreviousRecipientTypeDetails'],
+};
+
+export class UnsupportedChangeError extends Error {
+  override name = 'UnsupportedChangeError';
+}
+
+/** The PowerShell lines of one action: its cmdlet calls, each retried on throttling. */
+export function actionCommands(action: Action): string[] {
+  const writable = WRITABLE[action.kind];
+  if (!writable) throw new UnsupportedChangeError(`${action.id}: exo-gitops does not change objects of kind ${JSON.stringify(action.kind)}`);
+  for (const change of action.changes) {
+    if (!writable.includes(change.field)) throw new UnsupportedChangeError(`${action.id}: exo-gitops does not write ${JSON.stringify(change.field)} on a ${action.kind}: re-plan`);
+  }
+  const identity: [string, string] = ['Identity', inField('Identity', () => psString(action.identity))];
+  const name = (): string => inField('Name', () => psString(action.identity));
+  const has = (field: string): boolean => action.changes.some((c) => c.field === field);
+  const calls = (...list: Call[]): string[] => list.flatMap(renderCall);
+  switch (action.kind) {
+    case 'OrganizationConfig':
+      return calls({ cmdlet: 'Enable-OrganizationCustomization', parameters: [CONFIRM_OFF] });
+    case 'OrganizationRelationship':
+      if (action.action === 'delete') return calls({ cmdlet: 'Remove-OrganizationRelationship', parameters: [identity, CONFIRM_OFF] });
+      if (action.action === 'create') return calls({ cmdlet: 'New-OrganizationRelationship', parameters: [['Name', name()], ...fieldParameters(action.changes)] });
+      return calls({ cmdlet: 'Set-OrganizationRelationship', parameters: [identity, ...fieldParameters(action.changes)] });
+    case 'MigrationEndpoint': {
+      const remove: Call = { cmdlet: 'Remove-MigrationEndpoint', parameters: [identity, CONFIRM_OFF] };
+      if (action.action === 'delete') return calls(remove);
+      const sendsSecret = has('Credentials');
+      const credentials = sendsSecret ? credentialLines(action) : [];
+      const withCredentials: [string, string][] = sendsSecret ? [['Credentials', '$credential']] : [];
+      if (action.action === 'create' || action.action === 'replace') {
+        const create: Call = { cmdlet: 'New-MigrationEndpoint', parameters: [['Name', name()], ['ExchangeRemoteMove', '$true'], ...fieldParameters(action.changes), ...withCredentials] };
+        return action.action === 'replace' ? [...calls(remove), ...credentials, ...calls(create)] : [...credentials, ...calls(create)];
+      }
+      return [...credentials, ...calls({ cmdlet: 'Set-MigrationEndpoint', parameters: [identity, ...fieldParameters(action.changes), ...withCredentials] })];
+    }
+    case 'DistributionGroup': {
+      if (action.action === 'create') return calls({ cmdlet: 'New-DistributionGroup', parameters: [['Name', name()], ['Type', "'Security'"]] });
+      const members = action.changes.find((c) => c.field === 'Members');
+      // One call per member (Exchange has no bulk add); a member already there (or already gone, on
+      // removal) counts as done, so re-running the step after a partial failure changes nothing twice.
+      const perMember = (cmdlet: string, list: readonly string[], doneWhen: string): string[] => [
+        `foreach ($member in ${inField('Members', () => psArray(list))}) {`,
+        ...renderCall({ cmdlet, parameters: [identity, ['Member', '$member'], ['BypassSecurityGroupManagerCheck', '$true'], CONFIRM_OFF], doneWhen }).map((l) => `  ${l}`),
+        '}',
+      ];
+      return [
+        ...(members?.add?.length ? perMember('Add-DistributionGroupMember', members.add, '*already a member*') : []),
+        ...(members?.remove?.length ? perMember('Remove-DistributionGroupMember', members.remove, "*isn't a member*") : []),
+      ];
+    }
+    case 'User':
+      return calls({ cmdlet: 'Set-User', parameters: [identity, ['PermanentlyClearPreviousMailboxInfo', '$true'], CONFIRM_OFF] });
+    case 'Mailbox': {
+      if (has('IsExchangeCloudManaged')) {
+        // IsExchangeCloudManaged is a parameter set of its own: it cannot share a call with other fields.
+        return calls({ cmdlet: 'Set-Mailbox', parameters: [identity, ['IsExchangeCloudManaged', inField('IsExchangeCloudManaged', () => literal(action.changes.find((c) => c.field === 'IsExchangeCloudManaged')!.after))]] });
+      }
+      return calls({ cmdlet: 'Set-Mailbox', parameters: [identity, ...fieldParameters(action.changes, ['PrimarySmtpAddress']), ...addressParameter(action.changes, { primaryAsProxy: true })] });
+    }
+    case 'MailUser': {
+      if (action.action === 'create') {
+        // New-MailUser -PrimarySmtpAddress works only on-premises: in Exchange Online the new MEU's
+        // primary address becomes its external address. The primary is set by the follow-up
+        // Set-MailUser, as an SMTP: address in EmailAddresses.
+        const creation = ['Name', 'Alias', 'DisplayName', 'ExternalEmailAddress', 'MicrosoftOnlineServicesID'];
+        const created = action.changes.filter((c) => creation.includes(c.field));
+        const rest = action.changes.filter((c) => !creation.includes(c.field));
+        const setParameters = [...fieldParameters(rest, ['PrimarySmtpAddress']), ...addressParameter(rest, { primaryAsProxy: true })];
+        const nameChange = created.find((c) => c.field === 'Name');
+        if (nameChange === undefined) throw new UnsupportedChangeError(`${action.id}: a new MailUser needs a Name: re-plan`);
+        const newName = inField('Name', () => psString(String(nameChange.after)));
+        return [
+          // The mail user never signs in with this password: it is random, made inside PowerShell, and discarded.
+          `$password = ConvertTo-SecureString -String ('Aa1!' + [guid]::NewGuid().ToString() + [guid]::NewGuid().ToString()) -AsPlainText -Force`,
+          ...calls({ cmdlet: 'New-MailUser', parameters: [...fieldParameters(created), ['Password', '$password']] }),
+          ...(setParameters.length > 0 ? calls({ cmdlet: 'Set-MailUser', parameters: [['Identity', newName], ...setParameters] }) : []),
+        ];
+      }
+      return calls({ cmdlet: 'Set-MailUser', parameters: [identity, ...fieldParameters(action.changes, ['PrimarySmtpAddress']), ...addressParameter(action.changes, { primaryAsProxy: true })] });
+    }
+  }
+}
+
+const PRELUDE = (options: Required<Pick<ApplyScriptOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>>): string => `${SCRIPT_PREFERENCES}
+${retryFunction(options)}
+$ExoSucceeded = @{}
+# The process that started this script (exo-gitops apply). When it is gone (killed, even with -9),
+# this script is its orphan: it starts no further action rather than go on changing the tenant.
+$ExoParentId = (Get-Process -Id $PID).Parent.Id
+
+# One action: skipped when an action it depends on did not succeed; one JSON result line either way.
+function Invoke-ExoStep {
+  param([string]$Id, [string[]]$DependsOn, [scriptblock]$Body)
+  if ((Get-Process -Id $PID).Parent.Id -ne $ExoParentId) { exit 3 }
+  foreach ($dependency in $DependsOn) {
+    if (-not $ExoSucceeded[$dependency]) {
+      Write-Output ([ordered]@{ ${STEP_MARKER} = $Id; status = 'skipped'; reason = "depends on $dependency, which did not succeed" } | ConvertTo-Json -Compress)
+      return
+    }
+  }
+  try {
+    & $Body | Out-Null
+    $ExoSucceeded[$Id] = $true
+    Write-Output ([ordered]@{ ${STEP_MARKER} = $Id; status = 'succeeded' } | ConvertTo-Json -Compress)
+  } catch {
+    Write-Output ([ordered]@{ ${STEP_MARKER} = $Id; status = 'failed'; error = $_.Exception.Message } | ConvertTo-Json -Compress)
+  }
+}`;
+
+function describeAction(action: Action): string[] {
+  const lines = [`# ${action.action} ${action.kind} ${action.identity}${action.destructive.length ? `  [destructive: ${action.destructive.join(', ')}]` : ''}`];
+  if (action.source) lines.push(`#   from ${formatLocation(action.source)}`);
+  for (const change of action.changes) {
+    if (change.sensitive) lines.push(`#   ${change.field}: (sent from the environment)`);
+    else if (change.add || change.remove) {
+      for (const v of change.add ?? []) lines.push(`#   ${change.field}: + ${v}`);
+      for (const v of change.remove ?? []) lines.push(`#   ${change.field}: - ${v}`);
+    } else lines.push(`#   ${change.field}: ${change.before === undefined ? '' : `${JSON.stringify(change.before)} -> `}${JSON.stringify(change.after)}`);
+  }
+  // A comment ends at the line's end: no value may carry a line break into code.
+  return lines.map(psComment);
+}
+
+/** A step that does not run, reporting its status ('skipped' or 'failed') and why, after its description. */
+function reportedStep(action: Action, comment: string[], status: 'skipped' | 'failed', why: string): string {
+  const detail = status === 'skipped' ? 'reason' : 'error';
+  return [
+    ...comment,
+    psComment(`# not run: ${why}`),
+    `Write-Output ([ordered]@{ ${STEP_MARKER} = ${psReportString(action.id)}; status = '${status}'; ${detail} = ${psReportString(why)} } | ConvertTo-Json -Compress)`,
+  ].join('\n');
+}
+
+/**
+ * One action's block. An action that cannot be rendered (a value PowerShell cannot take) is a step
+ * that reports `failed` naming the tenant, kind, identity and reason; a change exo-gitops never
+ * writes (UnsupportedChangeError) is thrown: the plan was tampered with, and nothing may run.
+ */
+function actionBlock(action: Action, skipReason: string | undefined): string {
+  const comment = describeAction(action);
+  if (skipReason !== undefined) return reportedStep(action, comment, 'skipped', skipReason);
+  let body: string[];
+  try {
+    body = actionCommands(action);
+  } catch (error) {
+    if (error instanceof UnsupportedChangeError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    return reportedStep(action, comment, 'failed', showInvisible(`${action.tenant}/${action.kind}/${action.identity}: ${reason}`));
+  }
+  const dependsOn = action.dependsOn.length === 0 ? '@()' : `@(${action.dependsOn.map(psReportString).join(', ')})`;
+  return [...comment, `Invoke-ExoStep -Id ${psReportString(action.id)} -DependsOn ${dependsOn} -Body {`, ...body.map((l) => `  ${l}`), '}'].join('\n');
+}
+
+/** The apply script for one tenant's actions. Blocked and skipped actions are reported, never run. */
+export function renderApplyScript(tenant: TenantPlan, options: ApplyScriptOptions = {}): string {
+  const settings = { maxAttempts: options.maxAttempts ?? DEFAULT_RETRY.maxAttempts, baseDelayMs: options.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs, maxDelayMs: options.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs };
+  const blocks = tenant.actions.map((action) =>
+    actionBlock(action, action.action === 'blocked' ? `blocked: ${action.reason ?? 'not applicable'}` : options.skip?.get(action.id)),
+  );
+  return `${titleComment(`exo-gitops apply: tenant ${tenant.tenant} (${tenant.organization}), ${tenant.actions.length} action(s)`)}
+${options.header ? `${titleComment(options.header)}\n` : ''}${PRELUDE(settings)}
+
+${connectCommand(tenant)}
+try {
+${blocks.join('\n\n').split('\n').map((l) => (l === '' ? '' : `  ${l}`)).join('\n')}
+} finally {
+  ${DISCONNECT_COMMAND}
+}
+`;
+}

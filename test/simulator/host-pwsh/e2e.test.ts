@@ -1,0 +1,124 @@
+// The tool end to end through REAL PowerShell 7.6.9 and the stand-in ExchangeOnlineManagement
+// module: the demo example (plan, apply, re-plan with no changes), a secret rotation, and faults
+// (throttling, a failure at step k, kill -9 mid-apply), each converging on the next apply with
+// nothing lost or done twice.
+import { execa } from 'execa';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleGit } from 'simple-git';
+import { afterAll, describe, expect, it } from 'vitest';
+import { realPwshEnv, realPwshUnavailable, ROOT } from '../../support/real-pwsh.js';
+import { replaceOnce } from '../../support/edit.js';
+
+const unavailable = realPwshUnavailable();
+const cli = join(ROOT, 'dist/cli/main.js');
+const example = join(ROOT, 'examples/contoso-northwind');
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function workspace() {
+  const dir = mkdtempSync(join(tmpdir(), 'exo-real-pwsh-'));
+  dirs.push(dir);
+  const config = join(dir, 'repo', 'config');
+  cpSync(example, config, { recursive: true, filter: (src) => !src.startsWith(join(example, 'state')) });
+  cpSync(join(example, 'state'), join(dir, 'tenants'), { recursive: true });
+  const metrics = join(dir, 'metrics.json');
+  const env = realPwshEnv(join(dir, 'tenants'), {
+    EXO_SIM_METRICS: metrics,
+    CONTOSO_EXO_TOKEN: 'token-for-contoso',
+    NORTHWIND_CERT_PASSWORD: 'password-for-northwind',
+    NORTHWIND_MIGRATION_APP_SECRET: 'secret-for-the-app',
+    EXO_GITOPS_RETRY_BASE_MS: '1',
+    EXO_GITOPS_RETRY_MAX_MS: '5',
+  });
+  const run = async (args: string[], extra: Record<string, string> = {}) => {
+    const r = await execa(process.execPath, [cli, ...args], { cwd: dir, env: { ...env, ...extra }, extendEnv: false, reject: false });
+    return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+  };
+  const tenant = (name: string) => JSON.parse(readFileSync(join(dir, 'tenants', `${name}.json`), 'utf8'));
+  const metricsOf = () => JSON.parse(readFileSync(metrics, 'utf8')) as { calls: Record<string, number>; credentials: Record<string, { set: number }> };
+  return { dir, config, env, run, tenant, metricsOf };
+}
+
+describe.skipIf(unavailable !== null)('the tool through real pwsh and the stand-in module', () => {
+  it('plans the demo example, applies it, and the next plan shows no changes', async () => {
+    const w = workspace();
+    const planned = await w.run(['plan', '--dir', 'repo/config', '--out', 'plan.json']);
+    expect(planned.stderr).not.toMatch(/error|fail/i);
+    expect(planned.exitCode).toBe(2);
+    const applied = await w.run(['apply', '--dir', 'repo/config', '--plan', 'plan.json', '--yes', '--record', 'run.json']);
+    expect(applied.stdout).toContain('Apply: 6 succeeded, 0 failed, 0 skipped.');
+    expect(applied.exitCode).toBe(0);
+    const again = await w.run(['plan', '--dir', 'repo/config']);
+    expect(again.stdout).toContain('No changes');
+    expect(again.stdout).not.toMatch(/error [A-Z]/);
+    expect(again.exitCode).toBe(0);
+    // The new MEU: primary from EmailAddresses (New-MailUser -PrimarySmtpAddress is on-premises only), GUID from the source.
+    const isaiah = w.tenant('northwind').MailUser.find((u: { Alias: string }) => u.Alias === 'IsaiahL');
+    expect(isaiah.ExchangeGuid).toBe('9b8a7f6e-5d4c-4b3a-9281-7f6e5d4c3b2a');
+    expect(isaiah.PrimarySmtpAddress.toLowerCase()).toBe('isaiah.langer@northwindtraders.com');
+  });
+
+  it('applies a secret rotation: the credential carries the application ID and is sent once', async () => {
+    const w = workspace();
+    const git = simpleGit({ baseDir: join(w.dir, 'repo') });
+    await git.init().addConfig('user.email', 'admin@northwindtraders.com').addConfig('user.name', 'Admin');
+    await git.add('.').commit('initial configuration');
+    expect((await w.run(['apply', '--dir', 'repo/config', '--yes'])).exitCode).toBe(0);
+    const migration = join(w.config, 'northwind/migration.yaml');
+    writeFileSync(migration, replaceOnce(readFileSync(migration, 'utf8'), 'rotation: "2026-11-01"', 'rotation: "2026-12-01"'));
+    await git.add('.').commit('rotate the migration app secret');
+    const rotated = await w.run(['apply', '--dir', 'repo/config', '--baseline-ref', 'HEAD~1', '--yes']);
+    expect(rotated.stdout).toContain('updated northwind/MigrationEndpoint/Contoso-T2T');
+    expect(rotated.exitCode).toBe(0);
+    expect(w.metricsOf().credentials['northwind/Contoso-T2T']?.set).toBe(1);
+    expect(readFileSync(join(w.dir, 'tenants/northwind.json'), 'utf8')).not.toContain('secret-for-the-app');
+  });
+
+  it('retries throttling, and a failure at step k leaves exactly the rest for the next apply', async () => {
+    const w = workspace();
+    const failed = await w.run(['apply', '--dir', 'repo/config', '--yes'], { EXO_SIM_THROTTLE_EVERY: '3', EXO_SIM_FAIL: 'Set-MailUser:LaraN#1' });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stdout).toMatch(/failed northwind\/MailUser\/LaraN/);
+    const rest = await w.run(['plan', '--dir', 'repo/config', '--format', 'json']);
+    const ids = JSON.parse(rest.stdout).tenants.flatMap((t: { actions: { id: string }[] }) => t.actions.map((a) => a.id));
+    expect(ids).toContain('northwind/MailUser/LaraN');
+    expect(ids).not.toContain('northwind/MailUser/IsaiahL');
+    const converged = await w.run(['apply', '--dir', 'repo/config', '--yes'], { EXO_SIM_THROTTLE_EVERY: '4' });
+    expect(converged.exitCode).toBe(0);
+    expect((await w.run(['plan', '--dir', 'repo/config'])).exitCode).toBe(0);
+    const calls = w.metricsOf().calls;
+    expect(calls['New-MailUser']).toBe(1);
+  });
+
+  it('converges after kill -9 mid-apply, each member added once', async () => {
+    const w = workspace();
+    // Slow calls, so the kill lands while the apply is running.
+    const subprocess = execa(process.execPath, [cli, 'apply', '--dir', 'repo/config', '--yes'], {
+      cwd: w.dir,
+      env: { ...w.env, EXO_SIM_LATENCY_MS: '100' },
+      extendEnv: false,
+      reject: false,
+      detached: true,
+    });
+    let seen = '';
+    subprocess.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+    });
+    const deadline = Date.now() + 60_000;
+    while (!/✓|succeeded|updated|created/.test(seen) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    process.kill(-subprocess.pid!, 'SIGKILL');
+    await subprocess;
+    const resumed = await w.run(['apply', '--dir', 'repo/config', '--yes']);
+    expect(resumed.exitCode).toBe(0);
+    expect((await w.run(['plan', '--dir', 'repo/config'])).exitCode).toBe(0);
+    const calls = w.metricsOf().calls;
+    expect(calls['New-MailUser']).toBe(1);
+    const scope = w.tenant('contoso').DistributionGroup.find((g: { Name: string }) => g.Name === 'T2T-Migration-Scope');
+    const members = scope.Members.map((m: string) => m.toLowerCase());
+    expect(new Set(members).size).toBe(members.length);
+  });
+});
