@@ -87,6 +87,10 @@ export const FINDING_CODES = {
   RemoteOutboundWithoutApp: { severity: 'error', hint: 'A source relationship with RemoteOutbound needs oauthApplicationId: the migration app the source consented to.' },
   RemoteOutboundWithoutScope: { severity: 'error', hint: 'A source relationship with RemoteOutbound needs mailboxMovePublishedScopes: the scope group of mailboxes allowed to move.' },
   PublishedScopeUndeclared: { severity: 'warning', hint: 'Declare the group as a MigrationScope in this tenant so its members are managed too.' },
+  PublishedScopeNotFound: {
+    severity: 'error',
+    hint: 'Set-OrganizationRelationship -MailboxMovePublishedScopes fails with ManagementObjectNotFoundException: declare the group as a MigrationScope with create: true, or create it in Exchange.',
+  },
   PublishedScopeInOtherTenant: { severity: 'error', hint: 'The published scope must be a group of the tenant the relationship lives in (the source).' },
   RelationshipPairMismatch: { severity: 'error', hint: "The target's Inbound relationship and the source's RemoteOutbound relationship must name each other's tenant." },
   RelationshipPairMissing: { severity: 'warning', hint: 'Declare the partner tenant\'s relationship too, so both halves of the move are checked together.' },
@@ -107,6 +111,7 @@ export const FINDING_CODES = {
   },
   DuplicateExchangeGuid: { severity: 'error', hint: 'Each ExchangeGuid belongs to one mailbox; two mail users cannot both receive it.' },
   DuplicateAddress: { severity: 'error', hint: 'An SMTP address belongs to one recipient of a tenant.' },
+  AddressKeptAndRemoved: { severity: 'error', hint: 'An address is either kept (emailAddresses, primarySmtpAddress) or removed (removeEmailAddresses): each plan would undo the last apply.' },
   SourceInOwnTenant: { severity: 'error', hint: 'source.tenant names the other tenant: the one the mailbox moves from.' },
   ScopeTooLarge: { severity: 'warning', hint: 'Microsoft advises more than 10,000 users be split across several scope groups.' },
   DuplicateMember: { severity: 'warning', hint: 'Remove the repeated address.' },

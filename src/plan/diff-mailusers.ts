@@ -155,7 +155,9 @@ function addressChanges(user: Resource<'MailUser'>, have: readonly string[], der
   const wanted = (spec.emailAddresses ?? []).filter((a) => spec.primarySmtpAddress === undefined || !sameText(bareAddressOfProxy(a), spec.primarySmtpAddress) || !SMTP.test(a));
   const add = missingFrom(wanted, have, proxyKey);
   const haveKeys = new Set(have.map(proxyKey));
-  const remove = (spec.removeEmailAddresses ?? []).filter((a) => haveKeys.has(proxyKey(a)));
+  // An address also kept is an error finding (AddressKeptAndRemoved); it is never removed, so plans settle.
+  const keptKeys = new Set([...(spec.emailAddresses ?? []), ...(spec.primarySmtpAddress !== undefined ? [`smtp:${spec.primarySmtpAddress}`] : [])].map(proxyKey));
+  const remove = (spec.removeEmailAddresses ?? []).filter((a) => haveKeys.has(proxyKey(a)) && !keptKeys.has(proxyKey(a)));
   const changes: FieldChange[] = [];
   if (add.length > 0 || remove.length > 0) changes.push({ field: 'EmailAddresses', ...(add.length ? { add } : {}), ...(remove.length ? { remove } : {}) });
   const derivedAdd = missingFrom(derived, [...have, ...add], proxyKey);
@@ -231,7 +233,7 @@ export function diffMailUser(context: PlanContext, user: Resource<'MailUser'>): 
       ...(spec.primarySmtpAddress !== undefined ? [{ field: 'PrimarySmtpAddress', after: spec.primarySmtpAddress }] : []),
       ...(exchangeGuid !== undefined ? [{ field: 'ExchangeGuid', after: exchangeGuid, ...(spec.exchangeGuid === undefined && derivedFrom ? { derivedFrom } : {}) }] : []),
       ...(archiveGuid !== undefined ? [{ field: 'ArchiveGuid', after: archiveGuid, ...(spec.archiveGuid === undefined && derivedFrom ? { derivedFrom } : {}) }] : []),
-      ...addressChanges(user, spec.primarySmtpAddress ? [`SMTP:${spec.primarySmtpAddress}`] : [], x500s, derivedFrom),
+      ...addressChanges(user, stampedOnCreate(context, user), x500s, derivedFrom),
       ...customAttributeChanges(spec, undefined),
     ];
     actions.push(planAction({ tenant, kind: 'MailUser', identity: user.name, action: 'create', changes, dependsOn: [], source: source(), resourceKind: user.kind }));
@@ -313,6 +315,19 @@ export function diffMailUser(context: PlanContext, user: Resource<'MailUser'>): 
   return { actions, findings };
 }
 
+/**
+ * The addresses a new mail user has once created: the primary the follow-up Set-MailUser gives it,
+ * and the alias@<initial domain> address Exchange Online stamps on every new recipient (when the
+ * alias is known: the name is the alias). A removeEmailAddresses entry naming it is removed then.
+ */
+function stampedOnCreate(context: PlanContext, user: Resource<'MailUser'>): string[] {
+  const organization = context.index.tenantsByName.get(user.tenant!)?.spec.organization;
+  return [
+    ...(user.spec.primarySmtpAddress ? [`SMTP:${user.spec.primarySmtpAddress}`] : []),
+    ...(organization !== undefined && !user.name.includes('@') ? [`smtp:${user.name}@${organization}`] : []),
+  ];
+}
+
 /** Exchange's alias: letters, digits and !#$%&'*+-/=?^_`{|}~, dots between them; Name and Alias up to 64. */
 const ALIAS = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(?:\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*$/;
 
@@ -357,7 +372,8 @@ function diffMovedMailbox(context: PlanContext, user: Resource<'MailUser'>, mail
 
   const intent = context.cloudManagedIntent.get(mailboxKey(tenant, mailbox.PrimarySmtpAddress));
   const cloudManaged = intent ?? mailbox.IsExchangeCloudManaged;
-  const dependsOn = intent !== undefined && intent !== mailbox.IsExchangeCloudManaged ? [cloudManagedActionId(tenant, mailbox.PrimarySmtpAddress)] : [];
+  // The same condition as diffCloudManagement's: only a synced mailbox gets a #cloud-managed action.
+  const dependsOn = intent !== undefined && mailbox.IsDirSynced && intent !== mailbox.IsExchangeCloudManaged ? [cloudManagedActionId(tenant, mailbox.PrimarySmtpAddress)] : [];
   const action = planAction({
     tenant,
     kind: 'Mailbox',

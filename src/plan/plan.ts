@@ -63,6 +63,33 @@ function linkPublishedGroups(actions: readonly Action[]): Action[] {
   });
 }
 
+/**
+ * A relationship can publish only a group that exists: live, or created earlier in this plan.
+ * Exchange refuses the relationship otherwise (ManagementObjectNotFoundException), at apply time.
+ */
+function checkPublishedGroups(context: PlanContext, actions: readonly Action[]): Finding[] {
+  const created = new Set(actions.filter((a) => a.kind === 'DistributionGroup' && a.action === 'create').map((a) => lower(a.identity)));
+  const findings: Finding[] = [];
+  for (const action of actions) {
+    if (action.kind !== 'OrganizationRelationship' || action.action === 'blocked') continue;
+    for (const change of action.changes) {
+      if (change.field !== 'MailboxMovePublishedScopes' || !Array.isArray(change.after)) continue;
+      for (const group of change.after as string[]) {
+        if (created.has(lower(group)) || context.live.get(action.tenant)?.groups.has(lower(group))) continue;
+        findings.push(
+          finding('PublishedScopeNotFound', `${action.tenant} has no group ${JSON.stringify(group)} for relationship ${action.identity} to publish, and this plan creates none`, {
+            tenant: action.tenant,
+            kind: 'OrganizationRelationship',
+            object: action.identity,
+            ...(action.source ? { location: action.source } : {}),
+          }),
+        );
+      }
+    }
+  }
+  return findings;
+}
+
 export function buildPlan(input: PlanInput): Plan {
   const { desired, snapshots } = input;
   const maxActions = input.maxActionsPerTenant ?? DEFAULT_MAX_ACTIONS_PER_TENANT;
@@ -99,6 +126,7 @@ export function buildPlan(input: PlanInput): Plan {
     const snapshot = snapshots.get(tenant.name);
     if (!snapshot) continue;
     let actions = linkPublishedGroups(byTenant.get(tenant.name) ?? []);
+    for (const item of checkPublishedGroups(context, actions)) findings.push(item);
     const runnable = actions.filter((a) => a.action !== 'blocked');
     // A dehydrated tenant refuses most changes until its organization is customized.
     if (snapshot.OrganizationConfig.IsDehydrated && runnable.length > 0) {

@@ -68,7 +68,7 @@ interface Call {
 }
 
 /** EmailAddresses changes of an action merged into one @{Add=…; Remove=…} (PrimarySmtpAddress joins as SMTP:). */
-function addressParameter(changes: readonly FieldChange[], options: { primaryAsProxy: boolean }): [string, string][] {
+function addressParameter(changes: readonly FieldChange[], options: { primaryAsProxy: boolean; only?: 'add' | 'remove' }): [string, string][] {
   // Literals, each rendered with the field it comes from.
   const add: string[] = [];
   const remove: string[] = [];
@@ -81,9 +81,32 @@ function addressParameter(changes: readonly FieldChange[], options: { primaryAsP
     // In Exchange Online a new primary address is an SMTP: proxy (PrimarySmtpAddress and EmailAddresses cannot share a command).
     if (change.field === 'PrimarySmtpAddress' && options.primaryAsProxy) add.push(quote(`SMTP:${String(change.after)}`));
   }
+  if (options.only === 'add') remove.length = 0;
+  if (options.only === 'remove') add.length = 0;
   if (add.length === 0 && remove.length === 0) return [];
   const parts = [...(add.length ? [`Add = @(${add.join(', ')})`] : []), ...(remove.length ? [`Remove = @(${remove.join(', ')})`] : [])];
   return [['EmailAddresses', `@{ ${parts.join('; ')} }`]];
+}
+
+/**
+ * Set-Mailbox / Set-MailUser of fields and addresses, in one call; in two when a new primary is set
+ * and addresses are removed, the new primary first: Exchange refuses to remove the current primary
+ * ("Set another primary SMTP address first") even when the same call adds the new one.
+ */
+function setRecipient(cmdlet: 'Set-Mailbox' | 'Set-MailUser', identity: [string, string], changes: readonly FieldChange[]): Call[] {
+  const fields = fieldParameters(changes, ['PrimarySmtpAddress']);
+  // Decided by which fields change, never by their values: the code of a script is the same
+  // whatever the values (test/powershell/script-tokens.test.ts).
+  const newPrimary = changes.some((c) => c.field === 'PrimarySmtpAddress');
+  const removes = changes.some((c) => c.field === 'EmailAddresses' && (c.remove?.length ?? 0) > 0);
+  if (!(newPrimary && removes)) {
+    const parameters = [...fields, ...addressParameter(changes, { primaryAsProxy: true })];
+    return parameters.length > 0 ? [{ cmdlet, parameters: [identity, ...parameters] }] : [];
+  }
+  return [
+    { cmdlet, parameters: [identity, ...fields, ...addressParameter(changes, { primaryAsProxy: true, only: 'add' })] },
+    { cmdlet, parameters: [identity, ...addressParameter(changes, { primaryAsProxy: true, only: 'remove' })] },
+  ];
 }
 
 /** Plain field changes as parameters, skipping the ones handled elsewhere. */
@@ -196,7 +219,7 @@ export function actionCommands(action: Action): string[] {
         // IsExchangeCloudManaged is a parameter set of its own: it cannot share a call with other fields.
         return calls({ cmdlet: 'Set-Mailbox', parameters: [identity, ['IsExchangeCloudManaged', inField('IsExchangeCloudManaged', () => literal(action.changes.find((c) => c.field === 'IsExchangeCloudManaged')!.after))]] });
       }
-      return calls({ cmdlet: 'Set-Mailbox', parameters: [identity, ...fieldParameters(action.changes, ['PrimarySmtpAddress']), ...addressParameter(action.changes, { primaryAsProxy: true })] });
+      return calls(...setRecipient('Set-Mailbox', identity, action.changes));
     }
     case 'MailUser': {
       if (action.action === 'create') {
@@ -206,7 +229,6 @@ export function actionCommands(action: Action): string[] {
         const creation = ['Name', 'Alias', 'DisplayName', 'ExternalEmailAddress', 'MicrosoftOnlineServicesID'];
         const created = action.changes.filter((c) => creation.includes(c.field));
         const rest = action.changes.filter((c) => !creation.includes(c.field));
-        const setParameters = [...fieldParameters(rest, ['PrimarySmtpAddress']), ...addressParameter(rest, { primaryAsProxy: true })];
         const nameChange = created.find((c) => c.field === 'Name');
         if (nameChange === undefined) throw new UnsupportedChangeError(`${action.id}: a new MailUser needs a Name: re-plan`);
         const newName = inField('Name', () => psString(String(nameChange.after)));
@@ -214,10 +236,10 @@ export function actionCommands(action: Action): string[] {
           // The mail user never signs in with this password: it is random, made inside PowerShell, and discarded.
           `$password = ConvertTo-SecureString -String ('Aa1!' + [guid]::NewGuid().ToString() + [guid]::NewGuid().ToString()) -AsPlainText -Force`,
           ...calls({ cmdlet: 'New-MailUser', parameters: [...fieldParameters(created), ['Password', '$password']] }),
-          ...(setParameters.length > 0 ? calls({ cmdlet: 'Set-MailUser', parameters: [['Identity', newName], ...setParameters] }) : []),
+          ...calls(...setRecipient('Set-MailUser', ['Identity', newName], rest)),
         ];
       }
-      return calls({ cmdlet: 'Set-MailUser', parameters: [identity, ...fieldParameters(action.changes, ['PrimarySmtpAddress']), ...addressParameter(action.changes, { primaryAsProxy: true })] });
+      return calls(...setRecipient('Set-MailUser', identity, action.changes));
     }
   }
 }

@@ -316,6 +316,12 @@ function checkMailUsers(index: TenantIndex): Finding[] {
       if (clash) findings.push(finding('PrimaryAddressConflict', clash, about(user, user.locate(['spec', 'emailAddresses', i]))));
     });
 
+    // Kept and removed at once: every plan would undo the apply before it.
+    const kept = new Set([...(spec.emailAddresses ?? []).map((proxy) => proxy.toLowerCase()), ...(spec.primarySmtpAddress !== undefined ? [`smtp:${spec.primarySmtpAddress.toLowerCase()}`] : [])]);
+    (spec.removeEmailAddresses ?? []).forEach((proxy, i) => {
+      if (kept.has(proxy.toLowerCase())) findings.push(finding('AddressKeptAndRemoved', `${proxy} is both kept and in removeEmailAddresses`, about(user, user.locate(['spec', 'removeEmailAddresses', i]))));
+    });
+
     if (spec.externalEmailAddress !== undefined && user.tenant !== null) {
       const external = spec.externalEmailAddress.replace(/^smtp:/i, '');
       if (index.ownerOfDomain(smtpDomain(external)) === user.tenant) {

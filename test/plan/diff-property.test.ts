@@ -11,7 +11,7 @@
 //   FC_SHRINK=1                     shrink it to a smaller counterexample (slow: a round is ~0.15 s);
 //   FC_RUNS=<n>                     more runs while hunting (the default keeps the file near 10 s);
 //   FC_DEBUG=1                      print each round's error findings and apply results.
-// Bugs it found in src/ are listed in KNOWN_BUGS, each with a minimal reproduction (it.fails) at the end.
+// Bugs it found in src/ were fixed; their minimal reproductions are at the end. Open ones go in KNOWN_BUGS (with an it.fails).
 import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -463,82 +463,18 @@ function waitingOnBlocked(plan: Plan): Set<string> {
 }
 
 /**
- * Bugs in src/ this property found, not fixed yet: each has a minimal reproduction in an it.fails
- * below. `affects` names the actions a bug touches (by id, in either plan): those, what depends on them (and,
- * if one fails, the tenants apply stops before) are exempt from the checks; every other action of the
- * round is still checked. Remove an entry once its it.fails fails (the bug is fixed).
+ * Bugs in src/ this property finds, until fixed: each with a minimal reproduction in an it.fails
+ * below. `affects` names the actions a bug touches (by id, in either plan): those, what depends on
+ * them (and, if one fails, the tenants apply stops before) are exempt from the checks; every other
+ * action of the round is still checked. Remove an entry once its it.fails fails (the bug is fixed).
+ * Empty: the five it found first are fixed, and their reproductions below are plain tests.
  */
-const KNOWN_BUGS: { name: string; affects: (round: Round) => string[] }[] = [
-  {
-    // A relationship that publishes a group existing neither live nor in the plan: only a warning
-    // (PublishedScopeUndeclared), and Exchange refuses the relationship at apply.
-    name: 'published scope group missing live: no error finding, apply fails',
-    affects: ({ plan0, live }) =>
-      actionsOf(plan0)
-        .filter((a) => a.kind === 'OrganizationRelationship' && a.action !== 'blocked')
-        .filter((a) => a.changes.some((c) => c.field === 'MailboxMovePublishedScopes' && Array.isArray(c.after) && (c.after as string[]).some((g) => !groupWillExist(plan0, live, a.tenant, g))))
-        .map((a) => a.id),
-  },
-  {
-    // An address both in emailAddresses and in removeEmailAddresses: no finding, and each plan undoes
-    // the last apply (removed now, added back by the next plan, removed again...).
-    name: 'address both kept and removed: no finding, the plan never settles',
-    affects: ({ desired, plan0, plan1 }) => {
-      const users = desired.mailUsers.filter((u) => (u.spec.removeEmailAddresses ?? []).some((r) => (u.spec.emailAddresses ?? []).some((a) => a.toLowerCase() === r.toLowerCase())));
-      // Both plans: a mailbox's action is named by its primary address, which the first plan may change.
-      return [...actionsOf(plan0), ...actionsOf(plan1)].filter((a) => a.tenant === 'northwind' && (a.kind === 'MailUser' || a.kind === 'Mailbox') && users.some((u) => sameUser(a.identity, u.name))).map((a) => a.id);
-    },
-  },
-  {
-    // A mail user created with removeEmailAddresses naming an address Exchange stamps on every new
-    // mail user (alias@<initial domain>): the create does not remove it, so a second apply is needed.
-    name: 'new mail user: removeEmailAddresses not applied until the next plan',
-    affects: ({ desired, plan0 }) =>
-      actionsOf(plan0)
-        .filter((a) => a.kind === 'MailUser' && a.action === 'create')
-        .filter((a) => desired.mailUsers.some((u) => (u.spec.removeEmailAddresses ?? []).length > 0 && sameUser(a.identity, u.name)))
-        .map((a) => a.id),
-  },
-  {
-    // A new primary address and the removal of the current one in one action: rendered as one
-    // -EmailAddresses @{ Add = 'SMTP:new'; Remove = 'smtp:old' }, which Exchange refuses
-    // ("The primary SMTP address … can't be removed. Set another primary SMTP address first.").
-    name: 'removing the current primary while setting a new one: no finding, apply fails',
-    affects: ({ plan0 }) =>
-      actionsOf(plan0)
-        .filter((a) => {
-          const primary = a.changes.find((c) => c.field === 'PrimarySmtpAddress');
-          if (primary === undefined || typeof primary.before !== 'string') return false;
-          const old = (primary.before as string).toLowerCase();
-          return a.changes.some((c) => c.field === 'EmailAddresses' && (c.remove ?? []).some((r) => r.replace(/^smtp:/i, '').toLowerCase() === old));
-        })
-        .map((a) => a.id),
-  },
-  {
-    // A moved (now target) mailbox listed in a CloudManagement that has no effect on it (it is not
-    // directory-synced: warning CloudManagementNoEffect, no #cloud-managed action), yet its attribute
-    // update depends on that #cloud-managed action: apply skips it every time.
-    name: 'mailbox update depends on a #cloud-managed action that is not in the plan',
-    affects: ({ plan0 }) => danglingDependencies(plan0).map((a) => a.id),
-  },
-];
+const KNOWN_BUGS: { name: string; affects: (round: Round) => string[] }[] = [];
 
 /** Actions that depend on an action the plan does not have. */
 function danglingDependencies(plan: Plan): Action[] {
   const ids = new Set(actionsOf(plan).map((a) => a.id));
   return actionsOf(plan).filter((a) => a.dependsOn.some((id) => !ids.has(id)));
-}
-
-/** An action's identity (alias, name or primary address) is the mail user named `name` in YAML. */
-function sameUser(identity: string, name: string): boolean {
-  const person = PEOPLE.find((p) => p.alias.toLowerCase() === name.toLowerCase())!;
-  return [person.alias, targetPrimary(person), `${person.alias}@northwindtraders.onmicrosoft.com`].some((n) => n.toLowerCase() === identity.toLowerCase());
-}
-
-function groupWillExist(plan: Plan, live: Round['live'], tenant: string, group: string): boolean {
-  const snapshot = live[tenant as keyof Round['live']];
-  if (snapshot.DistributionGroup.some((g) => g.Name.toLowerCase() === group.toLowerCase())) return true;
-  return actionsOf(plan).some((a) => a.tenant === tenant && a.kind === 'DistributionGroup' && a.action === 'create' && a.identity.toLowerCase() === group.toLowerCase());
 }
 
 type KnownBugs = typeof KNOWN_BUGS;
@@ -632,68 +568,73 @@ describe('plan → apply → plan converges', () => {
 
 // ---------------------------------------------------------------------------------------------
 // Bugs the property found, each as a minimal reproduction on ./fixtures.ts (whose baseFiles() and
-// snapshots() plan to nothing), checked with no known bug exempted. it.fails: each passes while its
-// bug is there. When one fails, the bug is fixed: make it an `it` and remove its KNOWN_BUGS entry.
+// snapshots() plan to nothing), checked with no known bug exempted. Each was an it.fails while its
+// bug was there; the fix is named in each test.
 
 /** The base files and snapshots, changed; the problems of one round with nothing exempted. */
-async function reproduce(files: Files, edit: (live: Round['live']) => void = () => {}): Promise<string[]> {
+async function reproduce(files: Files, edit: (live: Round['live']) => void = () => {}): Promise<{ problems: string[]; errors: string[] }> {
   const live = { contoso: contosoSnapshot(), northwind: northwindSnapshot() };
   edit(live);
-  return problems(await roundOf(files, live), []);
+  const round = await roundOf(files, live);
+  return { problems: problems(round, []), errors: errorsOf(round.plan0.findings).map((f) => f.code) };
 }
 
 const LARA_INITIAL = 'smtp:LaraN@northwindtraders.onmicrosoft.com';
 const withMailUserLines = (lines: string) => replaceOnce(MAILUSER_YAML, '  source:', `${lines}  source:`);
 
 describe('bugs found by the property (minimal reproductions)', () => {
-  it.fails('a relationship publishing a scope group that exists nowhere plans without an error, and its apply fails', async () => {
+  it('a relationship publishing a scope group that exists nowhere is an error finding (PublishedScopeNotFound), not a failed apply', async () => {
     // source.yaml without its MigrationScope document; contoso has no T2T-Scope group.
     const files = baseFiles({ 'source.yaml': replaceOnce(SOURCE_YAML, /^[\s\S]*?---\n/, ''), 'mailusers.yaml': '' });
-    expect(await reproduce(files, (l) => {
+    const round = await reproduce(files, (l) => {
       l.contoso.DistributionGroup = [];
       l.contoso.OrganizationRelationship[0]!.MailboxMovePublishedScopes = [];
-    })).toEqual([]);
-    // Now: "plan without errors, yet failed contoso/OrganizationRelationship/Northwind: The operation
+    });
+    expect(round.problems).toEqual([]);
+    expect(round.errors).toEqual(['PublishedScopeNotFound']);
+    // Was: "plan without errors, yet failed contoso/OrganizationRelationship/Northwind: The operation
     // couldn't be performed because object 'T2T-Scope' couldn't be found …" (finding: warning PublishedScopeUndeclared only).
   });
 
-  it.fails('an address in both emailAddresses and removeEmailAddresses is neither a finding nor ever settled', async () => {
+  it('an address in both emailAddresses and removeEmailAddresses is an error finding (AddressKeptAndRemoved), and plans settle', async () => {
     const files = baseFiles({ 'mailusers.yaml': withMailUserLines(`  emailAddresses: [${LARA_INITIAL}]\n  removeEmailAddresses: [${LARA_INITIAL}]\n`) });
-    expect(await reproduce(files)).toEqual([]);
-    // Now: apply removes it, the next plan adds it back ("applied, yet planned again"), and so on.
+    const round = await reproduce(files);
+    expect(round.problems).toEqual([]);
+    expect(round.errors).toEqual(['AddressKeptAndRemoved']);
+    // Was: apply removes it, the next plan adds it back ("applied, yet planned again"), and so on.
   });
 
-  it.fails('a new mail user keeps an address its removeEmailAddresses names until a second apply', async () => {
+  it('a new mail user loses the initial-domain address its removeEmailAddresses names in the same apply', async () => {
     const files = baseFiles({ 'mailusers.yaml': withMailUserLines(`  removeEmailAddresses: [${LARA_INITIAL}]\n`) });
-    expect(await reproduce(files, (l) => {
+    expect((await reproduce(files, (l) => {
       l.northwind.MailUser = [];
-    })).toEqual([]);
-    // Now: the create succeeds, Exchange stamps LaraN@northwindtraders.onmicrosoft.com on the new mail
+    })).problems).toEqual([]);
+    // Was: the create succeeds, Exchange stamps LaraN@northwindtraders.onmicrosoft.com on the new mail
     // user, and the next plan has `update northwind/MailUser/LaraN` removing it.
   });
 
-  it.fails('removing the current primary address while setting primarySmtpAddress plans without an error, and its apply fails', async () => {
+  it('removing the current primary address while setting primarySmtpAddress applies: the new primary first, then the removal', async () => {
     const files = baseFiles({ 'mailusers.yaml': withMailUserLines(`  removeEmailAddresses: [${LARA_INITIAL}]\n`) });
-    expect(await reproduce(files, (l) => {
+    expect((await reproduce(files, (l) => {
       const lara = l.northwind.MailUser[0]!;
       lara.PrimarySmtpAddress = 'LaraN@northwindtraders.onmicrosoft.com';
       lara.EmailAddresses = ['SMTP:LaraN@northwindtraders.onmicrosoft.com', ...lara.EmailAddresses.filter((a) => !/^smtp:/i.test(a))];
-    })).toEqual([]);
-    // Now: Set-MailUser -EmailAddresses @{ Add = 'SMTP:Lara.Newton@northwindtraders.com'; Remove = 'smtp:LaraN@…' }
+    })).problems).toEqual([]);
+    // Was: Set-MailUser -EmailAddresses @{ Add = 'SMTP:Lara.Newton@northwindtraders.com'; Remove = 'smtp:LaraN@…' }
     // fails: "The primary SMTP address "LaraN@northwindtraders.onmicrosoft.com" can't be removed. Set another primary SMTP address first."
   });
 
-  it.fails('a moved mailbox in a CloudManagement it has no effect on: its update waits on a #cloud-managed action never planned', async () => {
+  it('a moved mailbox in a CloudManagement it has no effect on: its update does not wait on a #cloud-managed action never planned', async () => {
     // LaraN has moved: in northwind she is a mailbox now (cloud-only, IsDirSynced false), listed in a CloudManagement.
     const files = baseFiles({
       'mailusers.yaml': withMailUserLines('  customAttributes:\n    "1": Wave-1\n'),
       'cloud.yaml': 'apiVersion: exo.gitops/v1alpha1\nkind: CloudManagement\nmetadata:\n  name: cloud\n  tenant: northwind\nspec:\n  isExchangeCloudManaged: true\n  mailboxes: [Lara.Newton@northwindtraders.com]\n',
     });
-    expect(await reproduce(files, (l) => {
+    expect((await reproduce(files, (l) => {
       l.northwind.MailUser = [];
       l.northwind.Mailbox = [mailbox({ PrimarySmtpAddress: 'Lara.Newton@northwindtraders.com', EmailAddresses: ['SMTP:Lara.Newton@northwindtraders.com'], LegacyExchangeDN: '/o=ExchangeLabs/cn=Recipients/cn=LaraN-moved' })];
-    })).toEqual([]);
-    // Now: plan has `update northwind/Mailbox/Lara.Newton@northwindtraders.com` dependsOn
+    })).problems).toEqual([]);
+    // Was: plan has `update northwind/Mailbox/Lara.Newton@northwindtraders.com` dependsOn
     // `northwind/Mailbox/Lara.Newton@northwindtraders.com#cloud-managed`, which diffCloudManagement did not
     // plan (warning CloudManagementNoEffect); apply skips the update, every time.
   });

@@ -52,7 +52,8 @@ describe('renderApplyScript', () => {
       'Set-User',
       'New-MailUser',
       'Set-MailUser',
-      'Set-MailUser',
+      'Set-MailUser', // LaraN: the new primary first,
+      'Set-MailUser', // then the removal
       'Set-Mailbox',
       'Disconnect-ExchangeOnline',
     ]);
@@ -60,11 +61,22 @@ describe('renderApplyScript', () => {
     expect(script).toContain("exoGitopsStep = 'northwind/MailUser/Synced'; status = 'skipped'");
   });
 
-  it('merges address changes into one @{Add; Remove} and makes a new primary an SMTP: proxy', () => {
+  it('makes a new primary an SMTP: proxy, set before any address is removed (Exchange refuses to remove the current primary first)', () => {
     const lara = actionCommands(EVERY_ACTION.find((a) => a.id === 'northwind/MailUser/LaraN')!).join('\n');
-    expect(lara).toContain("EmailAddresses = @{ Add = @('SMTP:Lara.Newton@northwindtraders.com', 'smtp:o''brien@northwindtraders.com', 'X500:/o=First Organization/cn=Recipients/cn=d11-Lara'); Remove = @('smtp:LaraN@contoso.com') }");
+    const add = "EmailAddresses = @{ Add = @('SMTP:Lara.Newton@northwindtraders.com', 'smtp:o''brien@northwindtraders.com', 'X500:/o=First Organization/cn=Recipients/cn=d11-Lara') }";
+    const remove = "EmailAddresses = @{ Remove = @('smtp:LaraN@contoso.com') }";
+    expect(lara).toContain(add);
+    expect(lara).toContain(remove);
+    expect(lara.indexOf(add)).toBeLessThan(lara.indexOf(remove));
     expect(lara).not.toMatch(/PrimarySmtpAddress =/);
-    expect(lara.match(/Set-MailUser @parameters/g)).toHaveLength(1);
+    expect(lara.match(/Set-MailUser @parameters/g)).toHaveLength(2);
+  });
+
+  it('merges address changes into one @{Add; Remove} when the primary stays', () => {
+    const action = { ...EVERY_ACTION.find((a) => a.id === 'northwind/MailUser/LaraN')!, changes: [{ field: 'EmailAddresses', add: ['smtp:a@northwindtraders.com'], remove: ['smtp:b@northwindtraders.com'] }] };
+    const text = actionCommands(action).join('\n');
+    expect(text).toContain("EmailAddresses = @{ Add = @('smtp:a@northwindtraders.com'); Remove = @('smtp:b@northwindtraders.com') }");
+    expect(text.match(/Set-MailUser @parameters/g)).toHaveLength(1);
   });
 
   it('sends credentials only from the environment, and never in text', () => {

@@ -540,6 +540,20 @@ const cases: RuleCase[] = [
     },
   },
   {
+    title: 'AddressKeptAndRemoved: an address both in emailAddresses and in removeEmailAddresses (case-insensitive)',
+    code: 'AddressKeptAndRemoved',
+    severity: 'error',
+    fail: (r) => {
+      r.edit(M, 'exchangeGuid: bbbbbbbb-0000-4000-8000-00000000000b', 'exchangeGuid: bbbbbbbb-0000-4000-8000-00000000000b\n  emailAddresses: [smtp:bob.k@tailspin.com]\n  removeEmailAddresses: [SMTP:Bob.K@tailspin.com]');
+      return { at: r.at(M, 'SMTP:Bob.K@tailspin.com'), message: 'SMTP:Bob.K@tailspin.com is both kept and in removeEmailAddresses' };
+    },
+    pass: {
+      title: 'an address kept and another removed',
+      change: (r) => r.edit(M, 'exchangeGuid: bbbbbbbb-0000-4000-8000-00000000000b', 'exchangeGuid: bbbbbbbb-0000-4000-8000-00000000000b\n  emailAddresses: [smtp:bob.k@tailspin.com]\n  removeEmailAddresses: [smtp:bob.old@tailspin.com]'),
+      clean: true,
+    },
+  },
+  {
     title: 'SourceInOwnTenant: source.tenant is the tenant the mail user lives in',
     code: 'SourceInOwnTenant',
     severity: 'error',
