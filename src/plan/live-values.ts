@@ -3,6 +3,7 @@
 // object, so the plan says where it is; apply renders per action, so such a value fails only the
 // action that would send it.
 
+import { formatAddress } from '../model/address.js';
 import { codePointOf, controlCharacterIn } from '../load/text-rules.js';
 import { finding, type Finding } from '../model/finding.js';
 import type { Snapshot } from '../model/snapshot.js';
@@ -38,7 +39,7 @@ export function checkLiveValues(snapshots: ReadonlyMap<string, Snapshot>): Findi
           const character = controlCharacterOf(value);
           if (character === undefined) continue;
           const object = identityOf(entry);
-          findings.push(finding('LiveControlCharacter', `${tenant}/${kind}/${object}: ${property} holds a control character (${codePointOf(character)})`, { tenant, kind, object }));
+          findings.push(finding('LiveControlCharacter', `${formatAddress(tenant, kind, object)}: ${property} holds a control character (${codePointOf(character)})`, { tenant, kind, object }));
         }
       }
     }

@@ -14,7 +14,7 @@
 //     a tampered plan, not a bad value.
 //   - Values outside a literal appear only in comments, through psComment (no line break survives).
 
-import { formatLocation } from '../model/address.js';
+import { formatAddress, formatLocation } from '../model/address.js';
 import type { Action, FieldChange, TenantPlan } from '../model/plan.js';
 import { DISCONNECT_COMMAND, SCRIPT_PREFERENCES, connectCommand, titleComment } from './session.js';
 import { PsValueError, psArray, psBool, psComment, psEnv, psReportString, psString } from './literal.js';
@@ -308,7 +308,7 @@ function actionBlock(action: Action, skipReason: string | undefined): string {
   } catch (error) {
     if (error instanceof UnsupportedChangeError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    return reportedStep(action, comment, 'failed', showInvisible(`${action.tenant}/${action.kind}/${action.identity}: ${reason}`));
+    return reportedStep(action, comment, 'failed', showInvisible(`${formatAddress(action.tenant, action.kind, action.identity)}: ${reason}`));
   }
   const dependsOn = action.dependsOn.length === 0 ? '@()' : `@(${action.dependsOn.map(psReportString).join(', ')})`;
   return [...comment, `Invoke-ExoStep -Id ${psReportString(action.id)} -DependsOn ${dependsOn} -Body {`, ...body.map((l) => `  ${l}`), '}'].join('\n');
