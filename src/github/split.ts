@@ -2,7 +2,7 @@
 // already planned at its base commit against the same live snapshots (drift that was already there).
 
 import type { Finding } from '../model/finding.js';
-import { summarize, type Action, type Plan, type TenantPlan } from '../model/plan.js';
+import { EMPTY_SUMMARY, summarize, type Action, type Plan, type TenantPlan } from '../model/plan.js';
 
 export interface PlanSplit {
   /** The head plan's actions (and findings) that the base plan does not have identically. */
@@ -22,9 +22,10 @@ function findingKey(f: Finding): string {
   return JSON.stringify([f.code, f.severity, f.tenant ?? null, f.kind ?? null, f.object ?? null, f.message]);
 }
 
-function subPlan(plan: Plan, keep: (action: Action) => boolean, findings: Finding[]): Plan {
+/** Part of the head plan. The readiness report is the head's, whole: it goes with what the pull request introduces. */
+function subPlan(plan: Plan, keep: (action: Action) => boolean, findings: Finding[], withReadiness: boolean): Plan {
   const tenants: TenantPlan[] = plan.tenants.map((t) => ({ ...t, actions: t.actions.filter(keep) }));
-  return { ...plan, tenants, findings, summary: summarize(tenants) };
+  return { ...plan, tenants, findings, summary: summarize(tenants), readiness: withReadiness ? plan.readiness : [] };
 }
 
 export function splitPlans(base: Plan, head: Plan): PlanSplit {
@@ -33,14 +34,14 @@ export function splitPlans(base: Plan, head: Plan): PlanSplit {
   const baseFindings = new Set(base.findings.map(findingKey));
   const old = (a: Action) => baseActions.has(actionKey(a));
   return {
-    introduced: subPlan(head, (a) => !old(a), head.findings.filter((f) => !baseFindings.has(findingKey(f)))),
-    alreadyThere: subPlan(head, old, head.findings.filter((f) => baseFindings.has(findingKey(f)))),
+    introduced: subPlan(head, (a) => !old(a), head.findings.filter((f) => !baseFindings.has(findingKey(f))), true),
+    alreadyThere: subPlan(head, old, head.findings.filter((f) => baseFindings.has(findingKey(f))), false),
     removed: base.tenants.flatMap((t) => t.actions.filter((a) => !headActions.has(actionKey(a)))),
   };
 }
 
 /** The split when the base could not be planned: the whole head plan is shown as the pull request's. */
 export function allIntroduced(head: Plan): PlanSplit {
-  const alreadyThere: Plan = { ...head, tenants: head.tenants.map((t) => ({ ...t, actions: [] })), findings: [], summary: { create: 0, update: 0, delete: 0, replace: 0, blocked: 0, destructive: 0 } };
+  const alreadyThere: Plan = { ...head, tenants: head.tenants.map((t) => ({ ...t, actions: [] })), findings: [], summary: EMPTY_SUMMARY, readiness: [] };
   return { introduced: head, alreadyThere, removed: [] };
 }

@@ -87,6 +87,14 @@ export const FINDING_CODES = {
   RemoteOutboundWithoutApp: { severity: 'error', hint: 'A source relationship with RemoteOutbound needs oauthApplicationId: the migration app the source consented to.' },
   RemoteOutboundWithoutScope: { severity: 'error', hint: 'A source relationship with RemoteOutbound needs mailboxMovePublishedScopes: the scope group of mailboxes allowed to move.' },
   PublishedScopeUndeclared: { severity: 'warning', hint: 'Declare the group as a MigrationScope in this tenant so its members are managed too.' },
+  CrossCloudPair: {
+    severity: 'error',
+    hint: 'Cross-tenant mailbox migration works only between tenants of the same cloud (environment): both commercial, both GCC High or both DoD.',
+  },
+  TenantIdMismatch: {
+    severity: 'error',
+    hint: 'spec.tenantId must be the tenant the connection signs in to (Get-OrganizationConfig: ExternalDirectoryOrganizationId): a mistyped ID points relationships at the wrong tenant.',
+  },
   PublishedScopeNotFound: {
     severity: 'error',
     hint: 'Set-OrganizationRelationship -MailboxMovePublishedScopes fails with ManagementObjectNotFoundException: declare the group as a MigrationScope with create: true, or create it in Exchange.',
@@ -117,7 +125,15 @@ export const FINDING_CODES = {
   DuplicateMember: { severity: 'warning', hint: 'Remove the repeated address.' },
   UnsupportedEntraConnect: {
     severity: 'error',
-    hint: 'Entra Connect 2.5.79.0 raises ExchangeManagedAttributesUpdateNotAllowed for cloud-managed users and stops syncing them; upgrade to 2.5.190.0 or later first.',
+    hint: 'Entra Connect before 2.5.190.0 raises ExchangeManagedAttributesUpdateNotAllowed for cloud-managed users and stops syncing them; upgrade to 2.5.190.0 or later first.',
+  },
+  EntraConnectVersionUnknown: {
+    severity: 'warning',
+    hint: 'Set spec.entraConnectVersion on the Tenant: IsExchangeCloudManaged needs Entra Connect 2.5.190.0 or later (ExchangeManagedAttributesUpdateNotAllowed before), and exo-gitops checks it only when it knows the version.',
+  },
+  CloudManagementRevert: {
+    severity: 'warning',
+    hint: 'With isExchangeCloudManaged: false the next Entra Connect sync overwrites every Exchange attribute edited in the cloud with the on-premises AD value; apply needs --allow revert-cloud-managed.',
   },
   CloudManagementConflict: { severity: 'error', hint: 'A mailbox can be cloud-managed or not, not both: keep it in one list.' },
   CloudManagementRepeated: { severity: 'warning', hint: 'The mailbox is listed more than once with the same value.' },

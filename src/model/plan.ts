@@ -25,7 +25,7 @@ export const ACTION_STEPS = ['customize', 'cloud-managed', 'clear-previous-mailb
 export type ActionStep = (typeof ACTION_STEPS)[number];
 
 /** Changes apply refuses unless the user allows their class (`apply --allow CLASS`). */
-export const DESTRUCTIVE_CLASSES = ['delete', 'remove-member', 'remove-address', 'change-guid', 'clear-previous-mailbox-info'] as const;
+export const DESTRUCTIVE_CLASSES = ['delete', 'remove-member', 'remove-address', 'change-guid', 'clear-previous-mailbox-info', 'revert-cloud-managed'] as const;
 export type DestructiveClass = (typeof DESTRUCTIVE_CLASSES)[number];
 
 /**
@@ -97,6 +97,25 @@ export interface PlanSummary {
   readonly destructive: number;
 }
 
+export const READINESS = ['blocked', 'warning', 'ready'] as const;
+export type Readiness = (typeof READINESS)[number];
+
+/**
+ * One moving mailbox, before any batch exists: its target mail user, its source mailbox, and whether
+ * the move would start (ready), start with warnings, or fail (blocked), with the finding codes and
+ * the blocked actions that say why. The answer to "which of my users will fail, and why".
+ */
+export interface ReadinessRow {
+  readonly tenant: string;
+  readonly mailUser: string;
+  readonly source: { readonly tenant: string; readonly mailbox: string };
+  readonly status: Readiness;
+  /** Finding codes about this mailbox, its pair of tenants and the two tenants, errors first. */
+  readonly codes: readonly string[];
+  /** Its actions apply will not run. */
+  readonly blockedActions: readonly string[];
+}
+
 export interface Plan {
   readonly formatVersion: typeof PLAN_FORMAT_VERSION;
   /** Commit of the config repository, null outside git; `dirty` when the work tree has changes. */
@@ -109,8 +128,16 @@ export interface Plan {
   readonly tenants: readonly TenantPlan[];
   readonly findings: readonly Finding[];
   readonly summary: PlanSummary;
+  /** One row per target mail user linked to a source mailbox: blocked first, then warnings, then ready. */
+  readonly readiness: readonly ReadinessRow[];
   /** Per-tenant limit on actions the plan was made with (0: none). */
   readonly maxActionsPerTenant: number;
+}
+
+export function readinessCounts(rows: readonly ReadinessRow[]): Record<Readiness, number> {
+  const counts: Record<Readiness, number> = { blocked: 0, warning: 0, ready: 0 };
+  for (const row of rows) counts[row.status]++;
+  return counts;
 }
 
 export const EMPTY_SUMMARY: PlanSummary = { create: 0, update: 0, delete: 0, replace: 0, blocked: 0, destructive: 0 };
@@ -143,6 +170,8 @@ export function destructiveClassesOf(action: Pick<Action, 'kind' | 'action' | 'c
   for (const change of action.changes) {
     if (change.field === 'Members' && (change.remove?.length ?? 0) > 0) classes.add('remove-member');
     if (change.field === 'EmailAddresses' && (change.remove?.length ?? 0) > 0) classes.add('remove-address');
+    // Back to on-premises management: the next sync overwrites what was edited in the cloud.
+    if (change.field === 'IsExchangeCloudManaged' && change.before === true && change.after === false) classes.add('revert-cloud-managed');
     if ((change.field === 'ExchangeGuid' || change.field === 'ArchiveGuid') && change.before !== undefined && change.before !== null && !UNSET_GUID.test(String(change.before))) {
       classes.add('change-guid');
     }

@@ -10,6 +10,10 @@ export const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 export interface SnapshotTenant {
   /** The Tenant resource's metadata.name in the repo. */
   name: string;
+  /**
+   * The live tenant's ID, read from Exchange (Get-OrganizationConfig's ExternalDirectoryOrganizationId),
+   * never copied from the YAML: the plan compares it with the Tenant document's tenantId.
+   */
   tenantId: string;
   /** The tenant's initial domain, e.g. contoso.onmicrosoft.com (Connect-ExchangeOnline -Organization). */
   organization: string;
@@ -17,6 +21,14 @@ export interface SnapshotTenant {
 
 export interface OrganizationConfigEntry {
   IsDehydrated: boolean;
+  /** Organization-wide holds (Microsoft Purview retention policies for all mailboxes), as Exchange prints them. Absent in older snapshots. */
+  InPlaceHolds?: string[];
+  /**
+   * The tenant default of Set-OrganizationConfig -ExchangeAttributesCloudManagedByDefault /
+   * -ExchangeAttributesServerManagedByDefault: true when new synced mailboxes start cloud-managed.
+   * Absent in older snapshots and where Exchange does not print it.
+   */
+  ExchangeAttributesCloudManagedByDefault?: boolean;
 }
 
 export interface AcceptedDomainEntry {
@@ -42,7 +54,8 @@ export interface MigrationEndpointEntry {
   RemoteServer: string | null;
   RemoteTenant: string | null;
   ApplicationId: string | null;
-  MaxConcurrentMigrations: number;
+  /** A number, or "Unlimited" as Exchange prints an unlimited value; null when not set. */
+  MaxConcurrentMigrations: number | 'Unlimited' | null;
 }
 
 export interface DistributionGroupEntry {
@@ -71,6 +84,10 @@ export interface MailUserEntry {
   RecipientTypeDetails: string;
   /** From Get-User: UserMailbox means the object once had a mailbox (see Set-User -PermanentlyClearPreviousMailboxInfo). */
   PreviousRecipientTypeDetails: string;
+  /** Licensing capabilities as Exchange prints them (ExchangeT2TMbxMove: the cross-tenant migration license). Absent in older snapshots. */
+  PersistedCapabilities?: string[];
+  /** RecoverableItemsQuota in bytes; null when Unlimited. Absent in older snapshots. */
+  RecoverableItemsQuotaBytes?: number | null;
   /** CustomAttribute1 … CustomAttribute15, "" when empty. */
   [customAttribute: `CustomAttribute${number}`]: string | undefined;
 }
@@ -92,7 +109,21 @@ export interface MailboxEntry {
   ComplianceTagHoldApplied?: boolean;
   InPlaceHolds: string[];
   GrantSendOnBehalfTo: string[];
+  /** MailboxLocations as Exchange prints them ("1;<guid>;Primary;…"); auxiliary archives are the AuxArchive entries. Absent in older snapshots. */
+  MailboxLocations?: string[];
+  /** Licensing capabilities as Exchange prints them (ExchangeT2TMbxMove). Absent in older snapshots. */
+  PersistedCapabilities?: string[];
+  /** Active | None; absent in older snapshots. */
+  ArchiveStatus?: string;
+  /** The GUID of a disabled (demoted) archive; EMPTY_GUID when none. Absent in older snapshots. */
+  DisabledArchiveGuid?: string;
   [customAttribute: `CustomAttribute${number}`]: string | undefined;
+}
+
+/** Get-MailboxStatistics of a source mailbox the repository links to a target MEU (read only for those). */
+export interface MailboxStatisticsEntry {
+  MailboxGuid: string;
+  TotalDeletedItemSizeBytes: number;
 }
 
 export interface Snapshot {
@@ -107,4 +138,6 @@ export interface Snapshot {
   DistributionGroup: DistributionGroupEntry[];
   MailUser: MailUserEntry[];
   Mailbox: MailboxEntry[];
+  /** Only for mailboxes linked to a target MEU; absent in older snapshots. */
+  MailboxStatistics?: MailboxStatisticsEntry[];
 }

@@ -88,9 +88,26 @@ function migrationPairs(context: PlanContext): [string, string][] {
   return [...pairs.values()].sort();
 }
 
-export function checkMigrationPairs(context: PlanContext): Finding[] {
-  const findings: Finding[] = [];
+/** The findings of one migration pair: they hold up every mailbox moving from `source` to `target`. */
+export interface PairFindings {
+  target: string;
+  source: string;
+  findings: Finding[];
+}
+
+export function checkMigrationPairs(context: PlanContext): PairFindings[] {
+  const pairs: PairFindings[] = [];
   for (const [target, source] of migrationPairs(context)) {
+    const findings: Finding[] = [];
+    pairs.push({ target, source, findings });
+    const cloudOf = (name: string) => context.index.tenantsByName.get(name)?.spec.environment ?? 'O365Default';
+    if (cloudOf(target) !== cloudOf(source)) {
+      findings.push(
+        finding('CrossCloudPair', `${target} is in ${cloudOf(target)} and ${source} in ${cloudOf(source)}: a mailbox cannot move between clouds`, {
+          ...about(context.index.tenantsByName.get(target)!, context.index.tenantsByName.get(target)!.locate(['metadata', 'name'])),
+        }),
+      );
+    }
     const targetTenant = context.index.tenantsByName.get(target)!;
     const sourceTenant = context.index.tenantsByName.get(source)!;
     const where = (declared: Resource | undefined, tenant: string, object: string) =>
@@ -116,5 +133,5 @@ export function checkMigrationPairs(context: PlanContext): Finding[] {
       }
     }
   }
-  return findings;
+  return pairs;
 }

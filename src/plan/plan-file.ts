@@ -5,7 +5,21 @@
 
 import { Ajv } from 'ajv';
 import { FINDING_CODES, SEVERITIES, type Finding, type FindingCode } from '../model/finding.js';
-import { ACTION_TYPES, DESTRUCTIVE_CLASSES, OBJECT_KINDS, PLAN_FORMAT_VERSION, TENANT_ROLES, destructiveClassesOf, summarize, type Action, type Plan, type TenantPlan } from '../model/plan.js';
+import {
+  ACTION_TYPES,
+  DESTRUCTIVE_CLASSES,
+  OBJECT_KINDS,
+  PLAN_FORMAT_VERSION,
+  READINESS,
+  TENANT_ROLES,
+  destructiveClassesOf,
+  readinessCounts,
+  summarize,
+  type Action,
+  type Plan,
+  type ReadinessRow,
+  type TenantPlan,
+} from '../model/plan.js';
 import { findingToJson } from '../render/findings.js';
 
 function actionToJson(a: Action): Record<string, unknown> {
@@ -50,6 +64,10 @@ export function planToJson(plan: Plan): Record<string, unknown> {
       actions: t.actions.map(actionToJson),
     })),
     findings: plan.findings.map(findingToJson),
+    readiness: {
+      summary: readinessCounts(plan.readiness),
+      mailboxes: plan.readiness.map((r) => ({ tenant: r.tenant, mailUser: r.mailUser, source: r.source, status: r.status, codes: r.codes, blockedActions: r.blockedActions })),
+    },
   };
 }
 
@@ -119,6 +137,27 @@ const PLAN_FILE_SCHEMA = {
         },
       },
     },
+    readiness: {
+      type: 'object',
+      required: ['mailboxes'],
+      properties: {
+        mailboxes: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['tenant', 'mailUser', 'source', 'status', 'codes', 'blockedActions'],
+            properties: {
+              tenant: str,
+              mailUser: str,
+              source: { type: 'object', required: ['tenant', 'mailbox'], properties: { tenant: str, mailbox: str } },
+              status: { enum: READINESS },
+              codes: { type: 'array', items: { enum: Object.keys(FINDING_CODES) } },
+              blockedActions: strings,
+            },
+          },
+        },
+      },
+    },
     findings: {
       type: 'array',
       items: { type: 'object', required: ['code', 'severity', 'message'], properties: { code: { enum: Object.keys(FINDING_CODES) }, severity: { enum: SEVERITIES }, message: str } },
@@ -170,7 +209,10 @@ export function readPlanFile(text: string, origin: string): { plan: Plan; declar
     ...t,
     actions: t.actions.map((a) => ({ ...a, destructive: destructiveClassesOf(a) })),
   }));
-  return { plan: { ...(value as unknown as Plan), tenants, findings, summary: summarize(tenants), maxActionsPerTenant: Number(value.maxActionsPerTenant ?? 0) }, declaredSummary: value.summary };
+  const readiness = ((value.readiness as { mailboxes?: ReadinessRow[] } | undefined)?.mailboxes ?? []).map(
+    (r): ReadinessRow => ({ tenant: r.tenant, mailUser: r.mailUser, source: { tenant: r.source.tenant, mailbox: r.source.mailbox }, status: r.status, codes: r.codes, blockedActions: r.blockedActions }),
+  );
+  return { plan: { ...(value as unknown as Plan), tenants, findings, readiness, summary: summarize(tenants), maxActionsPerTenant: Number(value.maxActionsPerTenant ?? 0) }, declaredSummary: value.summary };
 }
 
 /**

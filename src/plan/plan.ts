@@ -1,12 +1,12 @@
 // Desired state + live snapshots → plan. Pure: the caller loads YAML, reads or exports snapshots and
 // finds the git commit; this function only compares and orders.
 
-import type { DesiredState } from '../model/desired.js';
+import { about, type DesiredState } from '../model/desired.js';
 import { checkLiveValues } from './live-values.js';
 import { finding, sortFindings, type Finding } from '../model/finding.js';
 import { PLAN_FORMAT_VERSION, planAction, summarize, type Action, type Plan, type TenantPlan, type TenantRole } from '../model/plan.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { lower } from './compare.js';
+import { lower, sameGuid } from './compare.js';
 import { buildContext, type DiffOutput, type PlanContext } from './context.js';
 import { diffCloudManagement } from './diff-cloud.js';
 import { diffMailUser } from './diff-mailusers.js';
@@ -15,6 +15,7 @@ import { diffScope } from './diff-scopes.js';
 import { snapshotDigest } from './digest.js';
 import { orderTenants } from './order.js';
 import { checkMigrationPairs } from './pairs.js';
+import { readinessRows, type MailUserOutcome } from './readiness.js';
 
 /** Default per-tenant guardrail: more actions than this in one tenant is an error until raised. */
 export const DEFAULT_MAX_ACTIONS_PER_TENANT = 1000;
@@ -107,9 +108,28 @@ export function buildPlan(input: PlanInput): Plan {
   for (const endpoint of desired.endpoints) outputs.push(diffEndpoint(context, endpoint));
   for (const scope of desired.scopes) outputs.push(diffScope(context, scope));
   for (const doc of desired.cloudManagement) outputs.push(diffCloudManagement(context, doc));
-  for (const user of desired.mailUsers) outputs.push(diffMailUser(context, user));
-  // Loops, not push(...list): a list of 100,000+ findings (one per scope member) overflows the call stack as arguments.
-  for (const finding of checkMigrationPairs(context)) findings.push(finding);
+  const moving: MailUserOutcome[] = [];
+  for (const user of desired.mailUsers) {
+    const output = diffMailUser(context, user);
+    outputs.push(output);
+    if (user.spec.source) moving.push({ user, ...output });
+  }
+  // What holds up every move of a pair: the pair's findings and each of its tenants' (below).
+  const held = new Map<string, Finding[]>();
+  const tenantFindings = new Map<string, Finding[]>();
+  for (const tenant of desired.tenants) {
+    const live = snapshots.get(tenant.name);
+    if (live && live.tenant.tenantId && !sameGuid(live.tenant.tenantId, tenant.spec.tenantId)) {
+      const item = finding('TenantIdMismatch', `tenant ${tenant.name} signs in to tenant ID ${live.tenant.tenantId}, but its tenantId is ${tenant.spec.tenantId}`, about(tenant, tenant.locate(['spec', 'tenantId'])));
+      findings.push(item);
+      tenantFindings.set(tenant.name, [item]);
+    }
+  }
+  for (const pair of checkMigrationPairs(context)) {
+    // Loops, not push(...list): a list of 100,000+ findings (one per scope member) overflows the call stack as arguments.
+    for (const item of pair.findings) findings.push(item);
+    held.set(`${pair.target}\0${pair.source}`, [...pair.findings, ...(tenantFindings.get(pair.target) ?? []), ...(tenantFindings.get(pair.source) ?? [])]);
+  }
 
   const byTenant = new Map<string, Action[]>();
   for (const output of outputs) {
@@ -168,5 +188,6 @@ export function buildPlan(input: PlanInput): Plan {
     findings: sortFindings(findings),
     summary: summarize(ordered),
     maxActionsPerTenant: maxActions,
+    readiness: readinessRows(moving, held),
   };
 }

@@ -6,8 +6,8 @@
 
 import type { Plan } from '../model/plan.js';
 import { actionCount, summarize } from '../model/plan.js';
-import { alert, fenceSafe, findingItem, inline, linesThatFit, smallPrint } from './markdown.js';
-import { actionTitle, describeChange, destructiveFirst } from './values.js';
+import { alert, code, fenceSafe, findingItem, inline, linesThatFit, smallPrint } from './markdown.js';
+import { actionTitle, describeChange, destructiveFirst, readinessLine, readinessReason } from './values.js';
 import { summaryLine } from './plan-text.js';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -34,11 +34,21 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
     head.push(`| ${inline(tenant.tenant)} | ${tenant.role} | ${s.create} | ${s.update} | ${s.replace} | ${s.delete} | ${s.blocked} | ${s.destructive} |`);
   }
   head.push('');
+  if (plan.readiness.length > 0) head.push(`**Readiness:** ${readinessLine(plan.readiness)}.`, '');
   if (plan.summary.destructive > 0) {
     head.push(alert('WARNING', `${plan.summary.destructive} destructive change(s), listed first below. Apply refuses them unless their class is allowed (\`--allow delete\`, \`--allow remove-member\`, …).`), '');
   }
 
   const body: string[] = [];
+  const notReady = plan.readiness.filter((row) => row.status !== 'ready');
+  if (notReady.length > 0) {
+    body.push(`#### Readiness: ${notReady.length} of ${plan.readiness.length} moving mailbox(es) not ready`, '', '| Status | Mail user | Source mailbox | Why |', '|---|---|---|---|');
+    for (const row of notReady) {
+      const { mailUser, source, why } = readinessReason(row);
+      body.push(`| ${row.status === 'blocked' ? '❌ blocked' : '⚠️ warning'} | ${code(mailUser)} | ${code(source)} | ${inline(why)} |`);
+    }
+    body.push('');
+  }
   if (plan.findings.length > 0) {
     const errors = plan.findings.filter((f) => f.severity === 'error').length;
     body.push(`#### Findings: ${errors} error(s), ${plan.findings.length - errors} warning(s)`, '');

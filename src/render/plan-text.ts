@@ -7,7 +7,7 @@ import type { Plan, PlanSummary, TenantPlan } from '../model/plan.js';
 import { summarize, actionCount } from '../model/plan.js';
 import { renderFindingText } from './findings.js';
 import { showInvisible } from '../util/invisible.js';
-import { ACTION_SYMBOL, actionHeadline, describeChange } from './values.js';
+import { ACTION_SYMBOL, actionHeadline, describeChange, readinessLine, readinessReason } from './values.js';
 
 const COLOURS: Record<string, string> = { '+': '32', '~': '33', '-': '31', '-/+': '35', '!': '35;1' };
 
@@ -36,6 +36,15 @@ export function renderPlanText(plan: Plan, options: { color: boolean }): string 
   if (plan.findings.length > 0) {
     lines.push(paint('1', 'Findings:'));
     for (const f of plan.findings) lines.push(...renderFindingText(f, options).split('\n').map((l) => `  ${l}`));
+    lines.push('');
+  }
+  if (plan.readiness.length > 0) {
+    lines.push(paint('1', `Readiness: ${readinessLine(plan.readiness)}`));
+    for (const row of plan.readiness) {
+      if (row.status === 'ready') continue;
+      const { mailUser, source, why } = readinessReason(row);
+      lines.push(`  ${paint(row.status === 'blocked' ? '31' : '33', row.status.padEnd(7))} ${showInvisible(`${mailUser} ← ${source}: ${why}`)}`);
+    }
     lines.push('');
   }
   lines.push(

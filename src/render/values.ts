@@ -1,6 +1,7 @@
 // One way to show a value in every rendering of a plan.
 
-import type { Action, ActionType, FieldChange } from '../model/plan.js';
+import { formatAddress } from '../model/address.js';
+import { readinessCounts, type Action, type ActionType, type FieldChange, type ReadinessRow } from '../model/plan.js';
 
 function showValue(value: unknown): string {
   if (value === undefined) return '(none)';
@@ -39,4 +40,16 @@ export function actionHeadline(action: Action): string {
 /** Destructive actions first, then the plan's order: what a reviewer must see before anything else. */
 export function destructiveFirst(actions: readonly Action[]): Action[] {
   return [...actions.filter((a) => a.destructive.length > 0), ...actions.filter((a) => a.destructive.length === 0)];
+}
+
+/** "3 moving mailboxes: 1 blocked, 1 warning, 1 ready" (the readiness report's count line). */
+export function readinessLine(rows: readonly ReadinessRow[]): string {
+  const counts = readinessCounts(rows);
+  return `${rows.length} moving mailbox${rows.length === 1 ? '' : 'es'}: ${counts.blocked} blocked, ${counts.warning} with warnings, ${counts.ready} ready`;
+}
+
+/** One row that is not ready, without its status: the mail user, its source, and why. */
+export function readinessReason(row: ReadinessRow): { mailUser: string; source: string; why: string } {
+  const why = [...row.codes, ...row.blockedActions.map((id) => `blocked ${id}`)].join(', ');
+  return { mailUser: formatAddress(row.tenant, 'MailUser', row.mailUser), source: `${row.source.tenant} ${row.source.mailbox}`, why };
 }

@@ -19,8 +19,19 @@ export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 /** Microsoft advises splitting scope groups above this many members. */
 const SCOPE_MEMBER_LIMIT = 10_000;
 
-/** Entra Connect build whose sync breaks for cloud-managed users (fixed in 2.5.190.0). */
-const BROKEN_ENTRA_CONNECT = '2.5.79.0';
+/** The first Entra Connect build that syncs cloud-managed users (ExchangeManagedAttributesUpdateNotAllowed before it). */
+const ENTRA_CONNECT_FOR_CLOUD_MANAGED = '2.5.190.0';
+
+/** Dotted versions compared number by number (2.5.79.0 < 2.5.190.0); missing parts count as 0. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
+}
 
 
 function hasCapability(rel: Resource<'OrganizationRelationship'>, capability: MailboxMoveCapability): boolean {
@@ -369,10 +380,18 @@ function checkCloudManagement(index: TenantIndex): Finding[] {
   const seen = new Map<string, { value: boolean; location: SourceLocation }>();
   for (const doc of index.desired.cloudManagement) {
     const tenant = index.tenant(doc.tenant);
-    if (tenant?.spec.entraConnectVersion === BROKEN_ENTRA_CONNECT && doc.spec.isExchangeCloudManaged) {
-      findings.push(
-        finding('UnsupportedEntraConnect', `tenant ${tenant.name} syncs with Entra Connect ${BROKEN_ENTRA_CONNECT}, which raises ExchangeManagedAttributesUpdateNotAllowed for cloud-managed users and stops syncing them`, about(doc, doc.locate(['spec', 'isExchangeCloudManaged']))),
-      );
+    const version = tenant?.spec.entraConnectVersion;
+    if (tenant && doc.spec.isExchangeCloudManaged) {
+      if (version !== undefined && compareVersions(version, ENTRA_CONNECT_FOR_CLOUD_MANAGED) < 0) {
+        findings.push(
+          finding('UnsupportedEntraConnect', `tenant ${tenant.name} syncs with Entra Connect ${version}, older than ${ENTRA_CONNECT_FOR_CLOUD_MANAGED}: it raises ExchangeManagedAttributesUpdateNotAllowed for cloud-managed users and stops syncing them`, about(doc, doc.locate(['spec', 'isExchangeCloudManaged']))),
+        );
+      } else if (version === undefined) {
+        findings.push(finding('EntraConnectVersionUnknown', `tenant ${tenant.name} declares no entraConnectVersion: exo-gitops cannot check that its sync accepts cloud-managed mailboxes`, about(doc, doc.locate(['spec', 'isExchangeCloudManaged']))));
+      }
+    }
+    if (!doc.spec.isExchangeCloudManaged) {
+      findings.push(finding('CloudManagementRevert', `isExchangeCloudManaged: false hands ${doc.spec.mailboxes.length} mailbox(es) back to on-premises AD: the next sync overwrites their cloud-edited attributes`, about(doc, doc.locate(['spec', 'isExchangeCloudManaged']))));
     }
     doc.spec.mailboxes.forEach((mailbox, i) => {
       const key = `${doc.tenant}\0${mailbox.toLowerCase()}`;

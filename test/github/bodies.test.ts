@@ -12,7 +12,7 @@ function action(id: number, value: string): Action {
 
 function plan(actions: Action[]): Plan {
   const tenants = [{ tenant: 'northwind', role: 'target' as const, organization: 'northwindtraders.onmicrosoft.com', connection: { accessTokenEnv: 'T' }, actions }];
-  return { formatVersion: 1, commit: null, desiredDigest: 'sha256:0', snapshotDigests: {}, tenants, findings: [], summary: summarize(tenants), maxActionsPerTenant: 0 };
+  return { formatVersion: 1, commit: null, desiredDigest: 'sha256:0', snapshotDigests: {}, tenants, findings: [], summary: summarize(tenants), maxActionsPerTenant: 0, readiness: [] };
 }
 
 describe('plan comment body', () => {

@@ -83,7 +83,7 @@ describe('markdown', () => {
   });
 
   it('a plan without changes says so', () => {
-    const plan: Plan = { ...syntheticPlan(), tenants: [], findings: [], summary: summarize([]) };
+    const plan: Plan = { ...syntheticPlan(), tenants: [], findings: [], summary: summarize([]), readiness: [] };
     expect(renderPlanMarkdown(plan)).toContain('**No changes.**');
     expect(renderPlanText(plan, { color: false })).toBe('No changes: live state matches the desired state in every tenant.');
   });
@@ -153,5 +153,28 @@ describe('snapshot digests', () => {
     const plan = examplePlan();
     expect(Object.keys(plan.snapshotDigests)).toEqual(['contoso', 'northwind']);
     expect(plan.desiredDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+});
+
+describe('readiness', () => {
+  it('counts every moving mailbox and lists the ones not ready, blocked first, in every rendering', () => {
+    const plan = syntheticPlan();
+    const text = renderPlanText(plan, { color: false });
+    expect(text).toContain('Readiness: 4 moving mailboxes: 2 blocked, 1 with warnings, 1 ready');
+    expect(text.indexOf('blocked northwind/MailUser/LaraN')).toBeLessThan(text.indexOf('warning northwind/MailUser/PattiF'));
+    expect(text).not.toContain('AdeleV');
+    const markdown = renderPlanMarkdown(plan);
+    expect(markdown).toContain('**Readiness:** 4 moving mailboxes: 2 blocked, 1 with warnings, 1 ready.');
+    expect(markdown).toContain('| ❌ blocked | `northwind/MailUser/Synced` | `contoso Synced@contoso.com` | blocked northwind/MailUser/Synced |');
+    const json = JSON.parse(renderPlanJson(plan)) as { readiness: { summary: Record<string, number>; mailboxes: { mailUser: string; status: string }[] } };
+    expect(json.readiness.summary).toEqual({ blocked: 2, warning: 1, ready: 1 });
+    expect(json.readiness.mailboxes.map((m) => m.mailUser)).toEqual(['LaraN', 'Synced', 'PattiF', 'AdeleV']);
+    expect(parsePlanJson(renderPlanJson(plan), 'plan.json').readiness).toEqual(plan.readiness);
+  });
+
+  it('a plan file with a status or code the model does not know is refused', () => {
+    const text = renderPlanJson(syntheticPlan());
+    expect(() => parsePlanJson(replaceOnce(text, '"status": "warning"', '"status": "fine"'), 'plan.json')).toThrow(/not a valid plan/);
+    expect(() => parsePlanJson(replaceOnce(text, '"ScopeMemberMoved"', '"Whatever"', { all: true }), 'plan.json')).toThrow(/not a valid plan/);
   });
 });

@@ -9,6 +9,12 @@ export function syntheticPlan(): Plan {
     desiredDigest: 'sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
     snapshotDigests: { contoso: 'sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc', northwind: 'sha256:nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn' },
     maxActionsPerTenant: 1000,
+    readiness: [
+      { tenant: 'northwind', mailUser: 'LaraN', source: { tenant: 'contoso', mailbox: 'Lara.Newton@contoso.com' }, status: 'blocked', codes: ['NotInMigrationScope', 'SourceMailboxOnHold'], blockedActions: [] },
+      { tenant: 'northwind', mailUser: 'Synced', source: { tenant: 'contoso', mailbox: 'Synced@contoso.com' }, status: 'blocked', codes: [], blockedActions: ['northwind/MailUser/Synced'] },
+      { tenant: 'northwind', mailUser: 'PattiF', source: { tenant: 'contoso', mailbox: 'Patti.F@contoso.com' }, status: 'warning', codes: ['ScopeMemberMoved'], blockedActions: [] },
+      { tenant: 'northwind', mailUser: 'AdeleV', source: { tenant: 'contoso', mailbox: 'Adele.V@contoso.com' }, status: 'ready', codes: [], blockedActions: [] },
+    ],
     summary: { create: 0, update: 0, delete: 0, replace: 0, blocked: 0, destructive: 0 },
     tenants: [
       {

@@ -636,10 +636,40 @@ const cases: RuleCase[] = [
       return { at: r.valueAt(S, 'isExchangeCloudManaged: true'), message: /tenant fabrikam syncs with Entra Connect 2\.5\.79\.0/ };
     },
     pass: {
-      title: 'isExchangeCloudManaged false on 2.5.79.0',
-      change: (r) => r.edit(T, 'entraConnectVersion: 2.5.190.0', 'entraConnectVersion: 2.5.79.0').edit(S, 'isExchangeCloudManaged: true', 'isExchangeCloudManaged: false'),
+      title: 'a later version compared by numbers, not as text (2.5.1000.0 sorts before 2.5.190.0 as text)',
+      change: (r) => r.edit(T, 'entraConnectVersion: 2.5.190.0', 'entraConnectVersion: 2.5.1000.0'),
       clean: true,
     },
+  },
+  {
+    title: 'UnsupportedEntraConnect: any build before 2.5.190.0 (2.5.189.9, 2.4)',
+    code: 'UnsupportedEntraConnect',
+    severity: 'error',
+    fail: (r) => {
+      r.edit(T, 'entraConnectVersion: 2.5.190.0', 'entraConnectVersion: 2.5.189.9');
+      return { at: r.valueAt(S, 'isExchangeCloudManaged: true'), message: /older than 2\.5\.190\.0/ };
+    },
+    pass: { title: 'exactly 2.5.190.0', change: () => {}, clean: true },
+  },
+  {
+    title: 'EntraConnectVersionUnknown: cloud-managed true in a tenant that declares no version',
+    code: 'EntraConnectVersionUnknown',
+    severity: 'warning',
+    fail: (r) => {
+      r.edit(T, '  entraConnectVersion: 2.5.190.0\n', '');
+      return { at: r.valueAt(S, 'isExchangeCloudManaged: true'), message: /declares no entraConnectVersion/ };
+    },
+    pass: { title: 'the version declared', change: () => {}, clean: true },
+  },
+  {
+    title: 'CloudManagementRevert: isExchangeCloudManaged false hands mailboxes back to AD',
+    code: 'CloudManagementRevert',
+    severity: 'warning',
+    fail: (r) => {
+      r.edit(S, 'isExchangeCloudManaged: true', 'isExchangeCloudManaged: false');
+      return { at: r.valueAt(S, 'isExchangeCloudManaged: false'), message: /the next sync overwrites their cloud-edited attributes/ };
+    },
+    pass: { title: 'isExchangeCloudManaged true', change: () => {}, clean: true },
   },
   {
     title: 'UnsupportedEntraConnect: the version written as a quoted string',
@@ -649,7 +679,7 @@ const cases: RuleCase[] = [
       r.edit(T, '  entraConnectVersion: 2.5.190.0\n', '  entraConnectVersion: "2.5.79.0"\n');
       return { at: r.valueAt(S, 'isExchangeCloudManaged: true') };
     },
-    pass: { title: 'version 2.5.79.1', change: (r) => r.edit(T, 'entraConnectVersion: 2.5.190.0', 'entraConnectVersion: 2.5.79.1'), clean: true },
+    pass: { title: 'version 2.5.190.1', change: (r) => r.edit(T, 'entraConnectVersion: 2.5.190.0', 'entraConnectVersion: "2.5.190.1"'), clean: true },
   },
   {
     title: 'CloudManagementConflict: one mailbox listed true and false',

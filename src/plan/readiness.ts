@@ -1,0 +1,34 @@
+// The readiness report: one row per target mail user linked to a source mailbox, from what the plan
+// already found. A mailbox is blocked by an error about itself, about its pair of tenants or about
+// either tenant, or by an action of its own apply will not run; a warning makes it "warning".
+
+import type { Resource } from '../model/desired.js';
+import type { Finding } from '../model/finding.js';
+import { READINESS, type Action, type ReadinessRow } from '../model/plan.js';
+
+export interface MailUserOutcome {
+  user: Resource<'MailUser'>;
+  findings: readonly Finding[];
+  actions: readonly Action[];
+}
+
+const collator = new Intl.Collator('en', { sensitivity: 'base' });
+
+/**
+ * @param held findings that hold up every move of a (target, source) pair: the pair's own and each
+ *   tenant's (TenantIdMismatch…), keyed by `target\0source`.
+ */
+export function readinessRows(outcomes: readonly MailUserOutcome[], held: ReadonlyMap<string, readonly Finding[]>): ReadinessRow[] {
+  const rows: ReadinessRow[] = [];
+  for (const { user, findings, actions } of outcomes) {
+    const link = user.spec.source;
+    if (!link || user.tenant === null) continue;
+    const all = [...findings, ...(held.get(`${user.tenant}\0${link.tenant}`) ?? [])];
+    const blockedActions = actions.filter((a) => a.action === 'blocked').map((a) => a.id);
+    const errors = all.filter((f) => f.severity === 'error').map((f) => f.code);
+    const warnings = all.filter((f) => f.severity === 'warning').map((f) => f.code);
+    const status = errors.length > 0 || blockedActions.length > 0 ? 'blocked' : warnings.length > 0 ? 'warning' : 'ready';
+    rows.push({ tenant: user.tenant, mailUser: user.name, source: { tenant: link.tenant, mailbox: link.mailbox }, status, codes: [...new Set([...errors.sort(), ...warnings.sort()])], blockedActions });
+  }
+  return rows.sort((a, b) => READINESS.indexOf(a.status) - READINESS.indexOf(b.status) || (a.tenant < b.tenant ? -1 : a.tenant > b.tenant ? 1 : 0) || collator.compare(a.mailUser, b.mailUser));
+}
