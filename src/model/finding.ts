@@ -155,6 +155,26 @@ export const FINDING_CODES = {
   ExternalAddressNotSource: { severity: 'error', hint: "externalEmailAddress must be one of the source mailbox's addresses, e.g. alias@source.onmicrosoft.com." },
   PrimarySmtpMissing: { severity: 'error', hint: 'Set primarySmtpAddress in a domain of the target, or Exchange makes the external address primary.' },
   SourceMailboxOnHold: { severity: 'error', hint: 'A mailbox on hold cannot move across tenants; release the hold in the source tenant first.' },
+  OrganizationHold: {
+    severity: 'error',
+    hint: 'An organization-wide retention policy holds the mailbox, and a mailbox on hold cannot move across tenants: exclude the mailbox from the policy in the source tenant (it then shows a -mbx exclusion in InPlaceHolds).',
+  },
+  AuxArchiveLimit: {
+    severity: 'error',
+    hint: 'A cross-tenant move takes a mailbox with at most 12 auxiliary archives (the move fails otherwise); the validation script checks the same.',
+  },
+  CrossTenantLicenseMissing: {
+    severity: 'error',
+    hint: 'Cross-tenant mailbox migration needs the Cross Tenant User Data Migration license on the source or the target user (PersistedCapabilities ExchangeT2TMbxMove); the move request fails without it.',
+  },
+  DumpsterOverTargetQuota: {
+    severity: 'error',
+    hint: "The source's Recoverable Items must fit the target mail user's RecoverableItemsQuota, or the move fails: purge the source's Recoverable Items, or raise the target's quota (a hold raises it to 100 GB).",
+  },
+  DemotedArchive: {
+    severity: 'error',
+    hint: 'The source mailbox keeps a disabled archive (DisabledArchiveGuid): the move fails with UserAlreadyHasDemotedArchiveException. Enable the archive again, or remove the disabled archive (Set-Mailbox -RemoveDisabledArchive) in the source first.',
+  },
   NotInMigrationScope: {
     severity: 'error',
     hint: 'Add the mailbox to the scope group the source relationship publishes, or the move fails with MailboxNotInCrossTenantMigrationScopeException.',

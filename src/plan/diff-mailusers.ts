@@ -20,16 +20,49 @@ import type { LiveTenant } from './live.js';
 const X500 = /^x500:/i;
 const SMTP = /^smtp:/i;
 
-/** Holds that stop a cross-tenant move, as Get-Mailbox shows them. */
+/**
+ * Holds that stop a cross-tenant move, as Get-Mailbox shows them. An InPlaceHolds entry starting
+ * with "-" is an exclusion (the mailbox is excluded from an organization-wide policy), not a hold.
+ */
 function holdsOf(mailbox: MailboxEntry): string[] {
   const holds: string[] = [];
   if (mailbox.LitigationHoldEnabled) holds.push('LitigationHoldEnabled');
   if (mailbox.DelayHoldApplied) holds.push('DelayHoldApplied');
   if (mailbox.DelayReleaseHoldApplied) holds.push('DelayReleaseHoldApplied');
   if (mailbox.ComplianceTagHoldApplied) holds.push('ComplianceTagHoldApplied');
-  if (mailbox.InPlaceHolds.length > 0) holds.push(`InPlaceHolds (${mailbox.InPlaceHolds.join(', ')})`);
+  const inPlace = mailbox.InPlaceHolds.filter((entry) => !entry.startsWith('-'));
+  if (inPlace.length > 0) holds.push(`InPlaceHolds (${inPlace.join(', ')})`);
   return holds;
 }
+
+/**
+ * Organization-wide retention policies (Get-OrganizationConfig InPlaceHolds) that hold this mailbox:
+ * the mbx<policy GUID>[:action] entries, less a delete-only policy (action 1, which holds nothing)
+ * and less the policies the mailbox is excluded from (a -mbx<policy GUID> entry in its InPlaceHolds).
+ */
+function organizationHoldsOf(organizationHolds: readonly string[], mailbox: MailboxEntry): string[] {
+  const excluded = new Set(mailbox.InPlaceHolds.filter((entry) => entry.startsWith('-')).map((entry) => policyOf(entry.slice(1))));
+  return organizationHolds.filter((entry) => /^mbx/i.test(entry) && actionOf(entry) !== '1' && !excluded.has(policyOf(entry)));
+}
+
+const policyOf = (entry: string): string => entry.split(':')[0]!.toLowerCase();
+const actionOf = (entry: string): string | undefined => entry.split(':')[1];
+
+/** MailboxLocations entries of auxiliary archives ("1;<guid>;AuxArchive;…"). */
+function auxArchives(mailbox: MailboxEntry): number {
+  return (mailbox.MailboxLocations ?? []).filter((location) => location.split(';')[2]?.trim().toLowerCase() === 'auxarchive').length;
+}
+
+/** The most auxiliary archives a cross-tenant move takes. */
+const AUX_ARCHIVE_LIMIT = 12;
+const T2T_CAPABILITY = 'exchanget2tmbxmove';
+/** Exchange Online's RecoverableItemsQuota of a mail user nobody changed: 30 GB. */
+const DEFAULT_RECOVERABLE_ITEMS_QUOTA = 30 * 1024 ** 3;
+
+const hasCapability = (capabilities: readonly string[] | undefined): boolean | undefined =>
+  capabilities === undefined ? undefined : capabilities.some((c) => c.toLowerCase() === T2T_CAPABILITY);
+
+const gigabytes = (bytes: number): string => `${(bytes / 1024 ** 3).toFixed(2)} GB`;
 
 /** The X500 addresses a target MEU needs: the source LegacyExchangeDN and every X500 of the source. */
 function requiredX500s(source: MailboxEntry): string[] {
@@ -131,6 +164,31 @@ function preflight(context: PlanContext, user: Resource<'MailUser'>, current: Ma
   const holds = holdsOf(mailbox);
   if (holds.length > 0) {
     findings.push(finding('SourceMailboxOnHold', `${link.tenant} mailbox ${mailbox.PrimarySmtpAddress} is on hold: ${holds.join(', ')}`, at(['spec', 'source', 'mailbox'])));
+  }
+  const organizationHolds = organizationHoldsOf(sourceLive.snapshot.OrganizationConfig.InPlaceHolds ?? [], mailbox);
+  if (organizationHolds.length > 0) {
+    findings.push(finding('OrganizationHold', `${link.tenant} mailbox ${mailbox.PrimarySmtpAddress} is held by organization-wide retention: ${organizationHolds.join(', ')}`, at(['spec', 'source', 'mailbox'])));
+  }
+  const archives = auxArchives(mailbox);
+  if (archives > AUX_ARCHIVE_LIMIT) {
+    findings.push(finding('AuxArchiveLimit', `${link.tenant} mailbox ${mailbox.PrimarySmtpAddress} has ${archives} auxiliary archives, more than the ${AUX_ARCHIVE_LIMIT} a move takes`, at(['spec', 'source', 'mailbox'])));
+  }
+  if (mailbox.DisabledArchiveGuid !== undefined && !isUnsetGuid(mailbox.DisabledArchiveGuid)) {
+    findings.push(finding('DemotedArchive', `${link.tenant} mailbox ${mailbox.PrimarySmtpAddress} keeps a disabled archive (DisabledArchiveGuid ${mailbox.DisabledArchiveGuid})`, at(['spec', 'source', 'mailbox'])));
+  }
+  const sourceLicensed = hasCapability(mailbox.PersistedCapabilities);
+  const targetLicensed = current ? hasCapability(current.PersistedCapabilities) : false;
+  if (sourceLicensed === false && targetLicensed === false) {
+    findings.push(
+      finding('CrossTenantLicenseMissing', `neither ${link.tenant} mailbox ${mailbox.PrimarySmtpAddress} nor ${current ? `mail user ${current.PrimarySmtpAddress}` : 'the mail user this plan creates'} has the cross-tenant migration license (ExchangeT2TMbxMove)`, at(['spec', 'source', 'mailbox'])),
+    );
+  }
+  const deleted = sourceLive.statistics(mailbox.ExchangeGuid)?.TotalDeletedItemSizeBytes;
+  const quota = current ? current.RecoverableItemsQuotaBytes : DEFAULT_RECOVERABLE_ITEMS_QUOTA;
+  if (deleted !== undefined && typeof quota === 'number' && deleted > quota) {
+    findings.push(
+      finding('DumpsterOverTargetQuota', `${link.tenant} mailbox ${mailbox.PrimarySmtpAddress} holds ${gigabytes(deleted)} of deleted items, more than the ${current ? '' : 'default '}RecoverableItemsQuota ${gigabytes(quota)} of its target mail user`, at(['spec', 'source', 'mailbox'])),
+    );
   }
   const scope = publishedScope(context, link.tenant, user.tenant!);
   if (scope && !scope.members.has(lower(mailbox.PrimarySmtpAddress))) {
@@ -287,13 +345,15 @@ export function diffMailUser(context: PlanContext, user: Resource<'MailUser'>): 
       kind: 'User',
       identity,
       step: 'clear-previous-mailbox',
-      action: allowed && !current.IsDirSynced ? 'update' : 'blocked',
+      // Also for a directory-synced user: Set-User -PermanentlyClearPreviousMailboxInfo exists for them
+      // ("Permanently Clear Previous Mailbox Info", Exchange Team blog, 2018).
+      action: allowed ? 'update' : 'blocked',
       changes: [{ field: 'PreviousRecipientTypeDetails', before: current.PreviousRecipientTypeDetails, after: 'None' }],
       dependsOn: [],
       source: source(),
       resourceKind: user.kind,
       ...(allowed
-        ? current.IsDirSynced ? { reason: ON_PREMISES_REASON } : {}
+        ? {}
         : { reason: 'the mail user once had a mailbox: Set-User -PermanentlyClearPreviousMailboxInfo is needed and irreversible; set spec.permanentlyClearPreviousMailboxInfo: true to plan it' }),
     });
     actions.push(clear);

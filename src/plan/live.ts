@@ -4,6 +4,7 @@
 import type {
   DistributionGroupEntry,
   MailboxEntry,
+  MailboxStatisticsEntry,
   MailUserEntry,
   MigrationEndpointEntry,
   OrganizationRelationshipEntry,
@@ -26,6 +27,7 @@ export class LiveTenant {
   private readonly mailUsers = new Map<string, MailUserEntry>();
   private readonly mailboxes = new Map<string, MailboxEntry>();
   readonly acceptedDomains: Set<string>;
+  private readonly mailboxStatistics = new Map<string, MailboxStatisticsEntry>();
 
   constructor(readonly snapshot: Snapshot) {
     for (const r of snapshot.OrganizationRelationship) addKey(this.relationships, r.Name, r);
@@ -37,10 +39,16 @@ export class LiveTenant {
     }
     for (const u of snapshot.MailUser) this.indexRecipient(this.mailUsers, u);
     for (const m of snapshot.Mailbox) this.indexRecipient(this.mailboxes, m);
+    for (const stats of snapshot.MailboxStatistics ?? []) this.mailboxStatistics.set(stats.MailboxGuid.toLowerCase(), stats);
     this.acceptedDomains = new Set([
       snapshot.tenant.organization.toLowerCase(),
       ...snapshot.AcceptedDomain.map((d) => d.DomainName.toLowerCase()),
     ]);
+  }
+
+  /** Get-MailboxStatistics of a mailbox, by its ExchangeGuid (read only for mailboxes linked to a target mail user). */
+  statistics(exchangeGuid: string): MailboxStatisticsEntry | undefined {
+    return this.mailboxStatistics.get(exchangeGuid.toLowerCase());
   }
 
   private indexRecipient<T extends MailUserEntry | MailboxEntry>(map: Map<string, T>, entry: T): void {

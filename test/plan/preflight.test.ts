@@ -264,11 +264,13 @@ describe('blocked actions', () => {
     expect(ids.indexOf(clear.id)).toBeLessThan(ids.indexOf(attributes.id));
   });
 
-  it('a synced mail user with previous mailbox info: the allowed clear is still blocked (on-premises)', () => {
+  it('a synced mail user with previous mailbox info: the allowed clear runs (Set-User takes it for synced users), still destructive', () => {
     const plan = planFor(baseFiles({ 'mailusers.yaml': mu('  permanentlyClearPreviousMailboxInfo: true\n') }), previouslyMailbox({ IsDirSynced: true }));
     const clear = actionById(plan, 'northwind/User/LaraN#clear-previous-mailbox');
-    expect(clear.action).toBe('blocked');
-    expect(clear.reason).toMatch(/on-premises/);
+    expect(clear.action).toBe('update');
+    expect(clear.reason).toBeUndefined();
+    expect(clear.destructive).toEqual(['clear-previous-mailbox-info']);
+    expect(plan.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 
   it('a directory-synced MEU: a change is blocked; no change, no action', () => {

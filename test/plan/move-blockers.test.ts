@@ -1,0 +1,123 @@
+// The move blockers Microsoft's CrossTenantMailboxMigrationValidation script checks, driven by
+// snapshots: each fails with its code and passes without it, and each lands in the readiness row.
+import { describe, expect, it } from 'vitest';
+import type { Plan } from '../../src/model/plan.js';
+import { baseFiles, codes, LARA_GUID, planFor, snapshots, TENANTS_YAML, type Live } from './fixtures.js';
+import { replaceOnce } from '../support/edit.js';
+
+const LICENSED = ['ExchangeT2TMbxMove', 'BPOS_S_Enterprise'];
+const location = (n: number) => `1;${'0000000' + n}-1111-4222-8333-444455556666;${n === 0 ? 'Primary' : 'AuxArchive'};contoso.onmicrosoft.com;aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee`;
+
+function plan(edit: (live: Live) => void): Plan {
+  return planFor(baseFiles(), snapshots(edit));
+}
+
+function row(p: Plan) {
+  expect(p.readiness).toHaveLength(1);
+  return p.readiness[0]!;
+}
+
+describe('move blockers', () => {
+  it('the base fixtures are ready', () => {
+    const p = plan(() => {});
+    expect(codes(p)).toEqual([]);
+    expect(row(p)).toEqual({ tenant: 'northwind', mailUser: 'LaraN', source: { tenant: 'contoso', mailbox: 'Lara.Newton@contoso.com' }, status: 'ready', codes: [], blockedActions: [] });
+  });
+
+  it('AuxArchiveLimit: 13 auxiliary archives, not 12', () => {
+    const withArchives = (n: number) => plan((l) => (l.contoso.Mailbox[0]!.MailboxLocations = Array.from({ length: n + 1 }, (_, i) => location(i))));
+    const over = withArchives(13);
+    expect(codes(over)).toEqual(['AuxArchiveLimit']);
+    expect(over.findings[0]!.message).toContain('has 13 auxiliary archives, more than the 12');
+    expect(row(over)).toMatchObject({ status: 'blocked', codes: ['AuxArchiveLimit'] });
+    expect(codes(withArchives(12))).toEqual([]);
+  });
+
+  it('CrossTenantLicenseMissing: neither side licensed; either side is enough; unknown (older snapshot) is no finding', () => {
+    const unlicensed = plan((l) => {
+      l.contoso.Mailbox[0]!.PersistedCapabilities = ['BPOS_S_Enterprise'];
+      l.northwind.MailUser[0]!.PersistedCapabilities = [];
+    });
+    expect(codes(unlicensed)).toEqual(['CrossTenantLicenseMissing']);
+    expect(row(unlicensed).status).toBe('blocked');
+    expect(codes(plan((l) => {
+      l.contoso.Mailbox[0]!.PersistedCapabilities = LICENSED;
+      l.northwind.MailUser[0]!.PersistedCapabilities = [];
+    }))).toEqual([]);
+    expect(codes(plan((l) => {
+      l.contoso.Mailbox[0]!.PersistedCapabilities = [];
+      l.northwind.MailUser[0]!.PersistedCapabilities = ['exchanget2tmbxmove'];
+    }))).toEqual([]);
+    expect(codes(plan((l) => {
+      l.contoso.Mailbox[0]!.PersistedCapabilities = [];
+    }))).toEqual([]);
+  });
+
+  it('DumpsterOverTargetQuota: deleted items above the target quota; equal fits; Unlimited (null) fits', () => {
+    const withSizes = (deleted: number, quota: number | null) =>
+      plan((l) => {
+        l.contoso.MailboxStatistics = [{ MailboxGuid: LARA_GUID.toUpperCase(), TotalDeletedItemSizeBytes: deleted }];
+        l.northwind.MailUser[0]!.RecoverableItemsQuotaBytes = quota;
+      });
+    const over = withSizes(31 * 1024 ** 3, 30 * 1024 ** 3);
+    expect(codes(over)).toEqual(['DumpsterOverTargetQuota']);
+    expect(over.findings[0]!.message).toContain('31.00 GB of deleted items, more than the RecoverableItemsQuota 30.00 GB');
+    expect(codes(withSizes(30 * 1024 ** 3, 30 * 1024 ** 3))).toEqual([]);
+    expect(codes(withSizes(500 * 1024 ** 3, null))).toEqual([]);
+  });
+
+  it('DemotedArchive: a DisabledArchiveGuid; the all-zero GUID is none', () => {
+    expect(codes(plan((l) => (l.contoso.Mailbox[0]!.DisabledArchiveGuid = '9a1b2c3d-0000-4000-8000-000000000001')))).toEqual(['DemotedArchive']);
+    expect(codes(plan((l) => (l.contoso.Mailbox[0]!.DisabledArchiveGuid = '00000000-0000-0000-0000-000000000000')))).toEqual([]);
+  });
+
+  it('OrganizationHold: an org-wide mailbox retention policy holds the mailbox, unless it is excluded or the policy only deletes', () => {
+    const policy = 'mbxa2f1c3d4e5f6478899aabbccddeeff00';
+    const held = plan((l) => (l.contoso.OrganizationConfig.InPlaceHolds = [`${policy}:2`]));
+    expect(codes(held)).toEqual(['OrganizationHold']);
+    expect(row(held)).toMatchObject({ status: 'blocked', codes: ['OrganizationHold'] });
+    // The mailbox's own "-mbx…" entry excludes it; it is no hold of the mailbox either.
+    expect(codes(plan((l) => {
+      l.contoso.OrganizationConfig.InPlaceHolds = [`${policy}:2`];
+      l.contoso.Mailbox[0]!.InPlaceHolds = [`-${policy}`];
+    }))).toEqual([]);
+    expect(codes(plan((l) => (l.contoso.OrganizationConfig.InPlaceHolds = [`${policy}:1`])))).toEqual([]);
+    expect(codes(plan((l) => (l.contoso.OrganizationConfig.InPlaceHolds = ['grpa2f1c3d4e5f6478899aabbccddeeff00:3'])))).toEqual([]);
+  });
+
+  it('SourceMailboxOnHold: a "-" entry is an exclusion, not a hold; any other entry is', () => {
+    expect(codes(plan((l) => (l.contoso.Mailbox[0]!.InPlaceHolds = ['-mbxa2f1c3d4e5f6478899aabbccddeeff00'])))).toEqual([]);
+    expect(codes(plan((l) => (l.contoso.Mailbox[0]!.InPlaceHolds = ['UniH7d2b8c5e-1111-4222-8333-444455556666'])))).toEqual(['SourceMailboxOnHold']);
+  });
+
+  it('TenantIdMismatch: the live tenant is not the tenantId the YAML says; every move of the pair is blocked', () => {
+    const p = plan((l) => (l.contoso.tenant.tenantId = 'ffffffff-0000-4000-8000-000000000000'));
+    expect(codes(p)).toEqual(['TenantIdMismatch']);
+    expect(p.findings[0]!.message).toBe('tenant contoso signs in to tenant ID ffffffff-0000-4000-8000-000000000000, but its tenantId is 6c7b4d2e-3f1a-4e8b-9c5d-2a1b3c4d5e6f');
+    expect(p.findings[0]!.location?.file).toBe('tenants.yaml');
+    expect(row(p)).toMatchObject({ status: 'blocked', codes: ['TenantIdMismatch'] });
+    expect(codes(plan((l) => (l.contoso.tenant.tenantId = l.contoso.tenant.tenantId.toUpperCase())))).toEqual([]);
+  });
+
+  it('CrossCloudPair: a commercial source and a GCC High target', () => {
+    const files = baseFiles({ 'tenants.yaml': replaceOnce(TENANTS_YAML, 'organization: northwindtraders.onmicrosoft.com', 'organization: northwindtraders.onmicrosoft.com\n  environment: O365USGovGCCHigh') });
+    const p = planFor(files, snapshots());
+    expect(codes(p)).toContain('CrossCloudPair');
+    expect(row(p).codes).toContain('CrossCloudPair');
+  });
+
+  it('all at once: every code on one row, errors first, blocked before ready', () => {
+    const p = plan((l) => {
+      const source = l.contoso.Mailbox[0]!;
+      source.MailboxLocations = Array.from({ length: 14 }, (_, i) => location(i));
+      source.PersistedCapabilities = [];
+      source.DisabledArchiveGuid = '9a1b2c3d-0000-4000-8000-000000000001';
+      l.northwind.MailUser[0]!.PersistedCapabilities = [];
+      l.northwind.MailUser[0]!.RecoverableItemsQuotaBytes = 1024;
+      l.contoso.MailboxStatistics = [{ MailboxGuid: LARA_GUID, TotalDeletedItemSizeBytes: 2048 }];
+      l.contoso.OrganizationConfig.InPlaceHolds = ['mbx00000000000000000000000000000001:3'];
+      l.contoso.tenant.tenantId = 'ffffffff-0000-4000-8000-000000000000';
+    });
+    expect(row(p).codes).toEqual(['AuxArchiveLimit', 'CrossTenantLicenseMissing', 'DemotedArchive', 'DumpsterOverTargetQuota', 'OrganizationHold', 'TenantIdMismatch']);
+  });
+});
