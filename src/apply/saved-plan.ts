@@ -81,7 +81,7 @@ export function firstDifference(saved: Plan, fresh: Plan): string {
 
 /** The plan to apply: rebuilt from the YAML and live state, and only when the saved one says the same. */
 export async function verifySavedPlan(saved: Plan, options: SavedPlanOptions, context: UseCaseContext): Promise<Verified> {
-  const validation = validateDirectory(options.dir, { cwd: context.cwd });
+  const validation = validateDirectory(options.dir, { cwd: context.cwd, ...(context.platform ? { platform: context.platform } : {}) });
   if (!validation.rulesRan) return { ok: false, reasons: ['the desired state no longer loads: re-plan'] };
   const desired = validation.desired;
   const reasons: string[] = [];

@@ -49,6 +49,7 @@ export async function run(argv: string[], overrides: Partial<Omit<CliContext, 's
     cwd: process.cwd(),
     env,
     settings,
+    platform: process.platform,
     color: Boolean(process.stdout.isTTY) && !settings.noColor,
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY) && !settings.ci,
     ...(settings.retry ? { retry: settings.retry } : {}),

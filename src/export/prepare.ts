@@ -85,7 +85,7 @@ export async function planValidated(
 }
 
 export async function preparePlan(options: PrepareOptions, context: UseCaseContext): Promise<Prepared> {
-  const validation = validateDirectory(options.dir, { cwd: context.cwd });
+  const validation = validateDirectory(options.dir, { cwd: context.cwd, ...(context.platform ? { platform: context.platform } : {}) });
   if (!plannable(validation)) return { ok: false, findings: validation.findings };
   const snapshots = await loadLiveState(validation.desired, options, context);
   const baseline = options.baselineRef !== undefined ? await rotationBaseline(resolve(context.cwd, options.dir), options.baselineRef) : undefined;

@@ -103,7 +103,7 @@ export async function planComment(options: PlanCommentOptions, settings: GitHubS
     context.stdout(`plan comment ${result.action}: ${result.url}`);
   };
 
-  const validation = validateDirectory(options.dir, { cwd: context.cwd });
+  const validation = validateDirectory(options.dir, { cwd: context.cwd, ...(context.platform ? { platform: context.platform } : {}) });
   if (!plannable(validation)) {
     await publish(invalidCommentBody({ pullRequest: pr.number, headSha: pr.headSha, findings: validation.findings, ...(settings.runUrl ? { runUrl: settings.runUrl } : {}), at: now() }));
     context.stderr('github plan-comment: the desired state is invalid; nothing was planned');

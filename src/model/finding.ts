@@ -123,6 +123,10 @@ export const FINDING_CODES = {
   SourceInOwnTenant: { severity: 'error', hint: 'source.tenant names the other tenant: the one the mailbox moves from.' },
   ScopeTooLarge: { severity: 'warning', hint: 'Microsoft advises more than 10,000 users be split across several scope groups.' },
   DuplicateMember: { severity: 'warning', hint: 'Remove the repeated address.' },
+  CertificateThumbprintWindowsOnly: {
+    severity: 'warning',
+    hint: 'Connect-ExchangeOnline -CertificateThumbprint reads the Windows certificate store. Elsewhere (Linux and macOS runners) use certificatePath with certificatePasswordEnv, or accessTokenEnv.',
+  },
   UnsupportedEntraConnect: {
     severity: 'error',
     hint: 'Entra Connect before 2.5.190.0 raises ExchangeManagedAttributesUpdateNotAllowed for cloud-managed users and stops syncing them; upgrade to 2.5.190.0 or later first.',

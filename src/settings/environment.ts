@@ -104,4 +104,6 @@ export interface UseCaseContext {
   retry?: Partial<RetrySettings>;
   /** Progress and diagnostics for a person (stderr): never data. */
   stderr: (line: string) => void;
+  /** Where PowerShell will run (process.platform): sign-in methods differ by platform. Absent: not checked. */
+  platform?: NodeJS.Platform;
 }

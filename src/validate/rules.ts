@@ -122,7 +122,13 @@ function checkTenantReferences(index: TenantIndex): Finding[] {
   return findings;
 }
 
-function checkConnections(desired: DesiredState): Finding[] {
+/** What the rules may know of where the tool runs. */
+export interface RuleOptions {
+  /** The platform sign-in will run on (the CLI passes process.platform); absent: not checked. */
+  platform?: NodeJS.Platform;
+}
+
+function checkConnections(desired: DesiredState, options: RuleOptions): Finding[] {
   const findings: Finding[] = [];
   for (const tenant of desired.tenants) {
     const c = tenant.spec.connection;
@@ -133,6 +139,10 @@ function checkConnections(desired: DesiredState): Finding[] {
     else if (c.accessTokenEnv === undefined && c.appId === undefined) problem = 'certificate sign-in needs appId';
     else if (c.certificatePasswordEnv !== undefined && c.certificatePath === undefined) problem = 'certificatePasswordEnv goes with certificatePath';
     if (problem) findings.push(finding('ConnectionIncomplete', problem, about(tenant, tenant.locate(['spec', 'connection']))));
+    // Connect-ExchangeOnline -CertificateThumbprint reads the Windows certificate store: Windows only.
+    if (c.certificateThumbprint !== undefined && options.platform !== undefined && options.platform !== 'win32') {
+      findings.push(finding('CertificateThumbprintWindowsOnly', `tenant ${tenant.name} signs in with certificateThumbprint, which works only on Windows; this runs on ${options.platform}`, about(tenant, tenant.locate(['spec', 'connection', 'certificateThumbprint']))));
+    }
   }
   return findings;
 }
@@ -410,12 +420,12 @@ function checkCloudManagement(index: TenantIndex): Finding[] {
 }
 
 /** Every desired-state rule, in a fixed order. */
-export function checkDesiredState(desired: DesiredState): Finding[] {
+export function checkDesiredState(desired: DesiredState, options: RuleOptions = {}): Finding[] {
   const index = new TenantIndex(desired);
   return [
     ...checkDuplicates(desired),
     ...checkTenantReferences(index),
-    ...checkConnections(desired),
+    ...checkConnections(desired, options),
     ...checkRelationships(index),
     ...checkEndpoints(index),
     ...checkMailUsers(index),

@@ -6,7 +6,7 @@ import { readTreeAt } from '../load/git-ref.js';
 import { loadDesiredState, type LoadOptions } from '../load/load.js';
 import type { DesiredState } from '../model/desired.js';
 import { hasErrors, sortFindings, type Finding } from '../model/finding.js';
-import { checkDesiredState } from './rules.js';
+import { checkDesiredState, type RuleOptions } from './rules.js';
 
 export interface ValidationResult {
   desired: DesiredState;
@@ -15,10 +15,12 @@ export interface ValidationResult {
   rulesRan: boolean;
 }
 
-export function validateDirectory(directory: string, options: LoadOptions = {}): ValidationResult {
+export type ValidateOptions = LoadOptions & RuleOptions;
+
+export function validateDirectory(directory: string, options: ValidateOptions = {}): ValidationResult {
   const { desired, findings } = loadDesiredState(directory, options);
   if (hasErrors(findings)) return { desired, findings: sortFindings(findings), rulesRan: false };
-  return { desired, findings: sortFindings([...findings, ...checkDesiredState(desired)]), rulesRan: true };
+  return { desired, findings: sortFindings([...findings, ...checkDesiredState(desired, options)]), rulesRan: true };
 }
 
 /** The same validation of the config directory as it was at another commit (a pull request's base, the commit last applied). */

@@ -43,6 +43,8 @@ interface RuleCase {
   /** A near miss: a similar change the rule must accept. */
   /** clean: no finding at all, or only findings of these codes. */
   pass: { title: string; change: (repo: FixtureRepo) => void; clean?: boolean | string[] };
+  /** The platform the rules are told sign-in runs on (default: not told, so not checked). */
+  platform?: NodeJS.Platform;
 }
 
 const cases: RuleCase[] = [
@@ -653,6 +655,18 @@ const cases: RuleCase[] = [
     pass: { title: 'exactly 2.5.190.0', change: () => {}, clean: true },
   },
   {
+    title: 'CertificateThumbprintWindowsOnly: certificate-store sign-in planned on Linux',
+    code: 'CertificateThumbprintWindowsOnly',
+    severity: 'warning',
+    platform: 'linux',
+    fail: (r) => ({ at: r.valueAt(T, 'certificateThumbprint: 0123'), message: 'signs in with certificateThumbprint, which works only on Windows; this runs on linux' }),
+    pass: {
+      title: 'a certificate file instead',
+      change: (r) => r.edit(T, 'certificateThumbprint: 0123456789abcdef0123456789ABCDEF01234567', 'certificatePath: /etc/exo-gitops/fabrikam.pfx'),
+      clean: true,
+    },
+  },
+  {
     title: 'EntraConnectVersionUnknown: cloud-managed true in a tenant that declares no version',
     code: 'EntraConnectVersionUnknown',
     severity: 'warning',
@@ -738,7 +752,7 @@ describe('domain rules', () => {
       it(`reports ${c.code} (${c.severity}) at the exact node`, () => {
         const repo = FixtureRepo.baseline();
         const expected = c.fail(repo);
-        const { findings, rulesRan } = repo.validate();
+        const { findings, rulesRan } = repo.validate(c.platform ? { platform: c.platform } : {});
         expect(rulesRan, summary(findings).join('\n')).toBe(true);
         const matching = findings.filter((f) => f.code === c.code);
         expect(matching.map(where), summary(findings).join('\n')).toEqual([expected.at]);
@@ -752,7 +766,7 @@ describe('domain rules', () => {
       it(`does not report ${c.code} when ${c.pass.title}`, () => {
         const repo = FixtureRepo.baseline();
         c.pass.change(repo);
-        const { findings, rulesRan } = repo.validate();
+        const { findings, rulesRan } = repo.validate(c.platform ? { platform: c.platform } : {});
         expect(rulesRan, summary(findings).join('\n')).toBe(true);
         expect(codes(findings)).not.toContain(c.code);
         if (c.pass.clean === true) expect(summary(findings)).toEqual([]);

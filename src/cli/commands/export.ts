@@ -15,7 +15,7 @@ export function registerExport(program: Command, context: CliContext): void {
     .requiredOption('-s, --state <dir>', 'directory to write <tenant>.json snapshots into')
     .addHelpText('after', '\nRuns $EXO_GITOPS_PWSH (default pwsh). Exit codes: 0 exported, 1 error (nothing is written for a tenant that failed).')
     .action(async (options: { dir: string; tenant?: string; state: string }) => {
-      const validation = validateDirectory(options.dir, { cwd: context.cwd });
+      const validation = validateDirectory(options.dir, { cwd: context.cwd, ...(context.platform ? { platform: context.platform } : {}) });
       if (!validation.rulesRan) {
         for (const f of validation.findings) context.stderr(renderFindingText(f, { color: context.color }));
         context.stderr('export: the desired state is invalid; nothing was exported');

@@ -13,7 +13,7 @@ export function registerValidate(program: Command, context: CliContext): void {
     .addOption(formatOption(['text', 'json']))
     .addHelpText('after', '\nExit codes: 0 valid (warnings allowed), 1 errors found.')
     .action((options: { dir: string; format: 'text' | 'json' }) => {
-      const result = validateDirectory(options.dir, { cwd: context.cwd });
+      const result = validateDirectory(options.dir, { cwd: context.cwd, ...(context.platform ? { platform: context.platform } : {}) });
       const resources =
         result.desired.tenants.length + result.desired.relationships.length + result.desired.endpoints.length +
         result.desired.scopes.length + result.desired.mailUsers.length + result.desired.cloudManagement.length;
