@@ -87,6 +87,10 @@ export const FINDING_CODES = {
   RemoteOutboundWithoutApp: { severity: 'error', hint: 'A source relationship with RemoteOutbound needs oauthApplicationId: the migration app the source consented to.' },
   RemoteOutboundWithoutScope: { severity: 'error', hint: 'A source relationship with RemoteOutbound needs mailboxMovePublishedScopes: the scope group of mailboxes allowed to move.' },
   PublishedScopeUndeclared: { severity: 'warning', hint: 'Declare the group as a MigrationScope in this tenant so its members are managed too.' },
+  RelationshipMoveDisabled: {
+    severity: 'error',
+    hint: 'A relationship moves mailboxes only with Enabled and MailboxMoveEnabled both true: set enabled: true and mailboxMoveEnabled: true on it.',
+  },
   CrossCloudPair: {
     severity: 'error',
     hint: 'Cross-tenant mailbox migration works only between tenants of the same cloud (environment): both commercial, both GCC High or both DoD.',

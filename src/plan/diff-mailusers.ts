@@ -99,6 +99,8 @@ function publishedScope(context: PlanContext, sourceTenant: string, targetTenant
     group = live?.MailboxMovePublishedScopes[0];
   }
   let view: ScopeView = null;
+  // Written as an alias or address, the group is still the one Exchange names.
+  if (group !== undefined) group = sourceLive?.groups.get(lower(group))?.Name ?? group;
   if (group !== undefined) {
     const scope = context.desired.scopes.find((s) => s.tenant === sourceTenant && sameText(scopeGroupName(s), group) && (s.spec.members !== undefined || s.spec.membersFile !== undefined));
     const members = new Set<string>();

@@ -6,6 +6,7 @@ import { finding } from '../model/finding.js';
 import { planAction, type FieldChange } from '../model/plan.js';
 import type { OrganizationRelationshipEntry } from '../model/snapshot.js';
 import { formatCapability, lower, parseCapability, sameGuid, sameSet, sameText } from './compare.js';
+import type { LiveTenant } from './live.js';
 import { desiredDomainNames, desiredRemoteTenant, endpointKey, type DiffOutput, type PlanContext } from './context.js';
 
 const DEFAULT_REMOTE_SERVER = 'outlook.office.com';
@@ -37,17 +38,19 @@ export function diffRelationship(context: PlanContext, rel: Resource<'Organizati
         findings: [finding('RelationshipNameConflict', `${tenant} already has relationship ${JSON.stringify(clash.Name)} for ${domainNames!.join(', ')}`, about(rel, source))],
       };
     }
-    const changes = relationshipChanges(rel, domainNames, undefined);
+    const changes = relationshipChanges(rel, domainNames, undefined, live);
     return { actions: [planAction({ ...base, identity: rel.name, action: 'create', changes })], findings: [] };
   }
 
-  const changes = relationshipChanges(rel, domainNames, current);
+  const changes = relationshipChanges(rel, domainNames, current, live);
   if (changes.length === 0) return { actions: [], findings: [] };
   return { actions: [planAction({ ...base, identity: current.Name, action: 'update', changes })], findings: [] };
 }
 
-function relationshipChanges(rel: Resource<'OrganizationRelationship'>, domainNames: string[] | undefined, current: OrganizationRelationshipEntry | undefined): FieldChange[] {
+function relationshipChanges(rel: Resource<'OrganizationRelationship'>, domainNames: string[] | undefined, current: OrganizationRelationshipEntry | undefined, live: LiveTenant): FieldChange[] {
   const spec = rel.spec;
+  // A published scope may be written as the group's alias or address: Exchange stores (and prints) its Name.
+  const scopes = spec.mailboxMovePublishedScopes?.map((group) => live.groups.get(lower(group))?.Name ?? group);
   const changes: FieldChange[] = [];
   if (domainNames !== undefined && !(current && sameSet(current.DomainNames, domainNames))) {
     changes.push({ field: 'DomainNames', before: current?.DomainNames, after: domainNames });
@@ -64,8 +67,8 @@ function relationshipChanges(rel: Resource<'OrganizationRelationship'>, domainNa
   if (spec.oauthApplicationId !== undefined && !(current && sameGuid(current.OAuthApplicationId, spec.oauthApplicationId))) {
     changes.push({ field: 'OAuthApplicationId', before: current?.OAuthApplicationId ?? null, after: spec.oauthApplicationId });
   }
-  if (spec.mailboxMovePublishedScopes !== undefined && !(current && sameSet(current.MailboxMovePublishedScopes, spec.mailboxMovePublishedScopes))) {
-    changes.push({ field: 'MailboxMovePublishedScopes', before: current?.MailboxMovePublishedScopes, after: spec.mailboxMovePublishedScopes });
+  if (scopes !== undefined && !(current && sameSet(current.MailboxMovePublishedScopes, scopes))) {
+    changes.push({ field: 'MailboxMovePublishedScopes', before: current?.MailboxMovePublishedScopes, after: scopes });
   }
   return changes;
 }

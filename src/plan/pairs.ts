@@ -14,6 +14,9 @@ interface EffectiveRelationship {
   capabilities: string[];
   oauthApplicationId: string | null;
   scopes: string[];
+  /** Enabled and MailboxMoveEnabled after the plan: the YAML's when it writes them, else the live ones (undefined: not known). */
+  enabled?: boolean;
+  mailboxMoveEnabled?: boolean;
   declared?: Resource<'OrganizationRelationship'>;
 }
 
@@ -27,7 +30,15 @@ interface EffectiveEndpoint {
 function effectiveRelationships(context: PlanContext, tenant: string): EffectiveRelationship[] {
   const byName = new Map<string, EffectiveRelationship>();
   for (const r of context.live.get(tenant)?.snapshot.OrganizationRelationship ?? []) {
-    byName.set(lower(r.Name), { name: r.Name, domainNames: r.DomainNames, capabilities: parseCapability(r.MailboxMoveCapability), oauthApplicationId: isUnsetGuid(r.OAuthApplicationId) ? null : r.OAuthApplicationId, scopes: r.MailboxMovePublishedScopes });
+    byName.set(lower(r.Name), {
+      name: r.Name,
+      domainNames: r.DomainNames,
+      capabilities: parseCapability(r.MailboxMoveCapability),
+      oauthApplicationId: isUnsetGuid(r.OAuthApplicationId) ? null : r.OAuthApplicationId,
+      scopes: r.MailboxMovePublishedScopes,
+      enabled: r.Enabled,
+      mailboxMoveEnabled: r.MailboxMoveEnabled,
+    });
   }
   for (const rel of context.desired.relationships) {
     if (rel.tenant !== tenant) continue;
@@ -42,6 +53,8 @@ function effectiveRelationships(context: PlanContext, tenant: string): Effective
       capabilities: rel.spec.mailboxMoveCapability ?? base.capabilities,
       oauthApplicationId: rel.spec.oauthApplicationId ?? base.oauthApplicationId,
       scopes: rel.spec.mailboxMovePublishedScopes ?? base.scopes,
+      ...((rel.spec.enabled ?? base.enabled) !== undefined ? { enabled: rel.spec.enabled ?? base.enabled } : {}),
+      ...((rel.spec.mailboxMoveEnabled ?? base.mailboxMoveEnabled) !== undefined ? { mailboxMoveEnabled: rel.spec.mailboxMoveEnabled ?? base.mailboxMoveEnabled } : {}),
       declared: rel,
     });
   }
@@ -114,6 +127,14 @@ export function checkMigrationPairs(context: PlanContext): PairFindings[] {
       declared ? about(declared, declared.locate(['metadata', 'name'])) : { tenant, kind: 'OrganizationRelationship', object };
     const inbound = effectiveRelationships(context, target).find((r) => r.capabilities.includes('Inbound') && r.domainNames.some((d) => sameText(d, sourceTenant.spec.tenantId)));
     const outbound = effectiveRelationships(context, source).find((r) => r.capabilities.includes('RemoteOutbound') && r.domainNames.some((d) => sameText(d, targetTenant.spec.tenantId)));
+    // Off, a relationship moves nothing, whatever its capabilities: checked also where the YAML leaves them to live state.
+    for (const [tenant, relationship] of [[target, inbound], [source, outbound]] as const) {
+      if (!relationship) continue;
+      const off = [relationship.enabled === false ? 'Enabled' : undefined, relationship.mailboxMoveEnabled === false ? 'MailboxMoveEnabled' : undefined].filter(Boolean);
+      if (off.length > 0) {
+        findings.push(finding('RelationshipMoveDisabled', `after this plan ${tenant}'s relationship ${relationship.name} has ${off.map((f) => `${f} false`).join(' and ')}: no mailbox can move between ${target} and ${source}`, where(relationship.declared, tenant, relationship.name)));
+      }
+    }
     if (!inbound) {
       findings.push(finding('LiveRelationshipPairMismatch', `after this plan ${target} would have no relationship with capability Inbound for ${source} (tenant ID ${sourceTenant.spec.tenantId})`, { tenant: target, kind: 'OrganizationRelationship', object: source }));
     }

@@ -2,7 +2,7 @@
 // snapshots: each fails with its code and passes without it, and each lands in the readiness row.
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/model/plan.js';
-import { baseFiles, codes, LARA_GUID, planFor, snapshots, TENANTS_YAML, type Live } from './fixtures.js';
+import { baseFiles, codes, LARA_GUID, planFor, snapshots, SOURCE_YAML, TENANTS_YAML, type Live } from './fixtures.js';
 import { replaceOnce } from '../support/edit.js';
 
 const LICENSED = ['ExchangeT2TMbxMove', 'BPOS_S_Enterprise'];
@@ -104,6 +104,29 @@ describe('move blockers', () => {
     const p = planFor(files, snapshots());
     expect(codes(p)).toContain('CrossCloudPair');
     expect(row(p).codes).toContain('CrossCloudPair');
+  });
+
+  it('RelationshipMoveDisabled: a live relationship switched off where the YAML leaves Enabled/MailboxMoveEnabled to it', () => {
+    const files = baseFiles({ 'source.yaml': replaceOnce(SOURCE_YAML, '  enabled: true\n  mailboxMoveEnabled: true\n', '') });
+    const off = planFor(files, snapshots((l) => (l.contoso.OrganizationRelationship[0]!.MailboxMoveEnabled = false)));
+    expect(codes(off)).toEqual(['RelationshipMoveDisabled']);
+    expect(off.findings[0]!.message).toBe("after this plan contoso's relationship Northwind has MailboxMoveEnabled false: no mailbox can move between northwind and contoso");
+    expect(row(off)).toMatchObject({ status: 'blocked', codes: ['RelationshipMoveDisabled'] });
+    // Written in the YAML, the plan turns it on: no finding, an update.
+    const fixed = planFor(baseFiles(), snapshots((l) => (l.contoso.OrganizationRelationship[0]!.MailboxMoveEnabled = false)));
+    expect(codes(fixed)).toEqual([]);
+    expect(fixed.tenants.flatMap((t) => t.actions).map((a) => a.id)).toEqual(['contoso/OrganizationRelationship/Northwind']);
+    expect(codes(planFor(files, snapshots((l) => (l.northwind.OrganizationRelationship[0]!.Enabled = false))))).toEqual([]);
+  });
+
+  it('a published scope written as the group\'s address or alias: no drift, no scope error', () => {
+    for (const written of ['T2T-Scope@contoso.com', 't2t-scope']) {
+      const files = baseFiles({ 'source.yaml': replaceOnce(SOURCE_YAML, 'mailboxMovePublishedScopes: [T2T-Scope]', `mailboxMovePublishedScopes: [${written}]`) });
+      const p = planFor(files, snapshots());
+      expect(p.tenants.flatMap((t) => t.actions)).toEqual([]);
+      expect(codes(p)).toEqual([]);
+      expect(row(p).status).toBe('ready');
+    }
   });
 
   it('all at once: every code on one row, errors first, blocked before ready', () => {
