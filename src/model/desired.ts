@@ -24,6 +24,8 @@ export interface TenantSpec {
   organization: string;
   environment?: string;
   entraConnectVersion?: string;
+  /** The tenant default for new synced mailboxes (Set-OrganizationConfig -ExchangeAttributesCloudManagedByDefault / -ExchangeAttributesServerManagedByDefault). */
+  exchangeAttributesCloudManagedByDefault?: boolean;
   acceptedDomains?: string[];
   connection: {
     appId?: string;

@@ -139,6 +139,14 @@ export const FINDING_CODES = {
     severity: 'warning',
     hint: 'Set spec.entraConnectVersion on the Tenant: IsExchangeCloudManaged needs Entra Connect 2.5.190.0 or later (ExchangeManagedAttributesUpdateNotAllowed before), and exo-gitops checks it only when it knows the version.',
   },
+  CloudManagedByDefault: {
+    severity: 'warning',
+    hint: 'With the tenant default cloud-managed, a mailbox still created on-premises (Enable-RemoteMailbox) does not reach the Exchange Online address book, and fixing it takes Microsoft Support: set it only once no mailbox is created on-premises.',
+  },
+  CloudManagedDefaultUnknown: {
+    severity: 'warning',
+    hint: 'Exchange did not print the tenant default (Get-OrganizationConfig ExchangeAttributesCloudManagedByDefault), so exo-gitops cannot tell whether it is set and plans nothing: set it once by hand with Set-OrganizationConfig.',
+  },
   CloudManagementRevert: {
     severity: 'warning',
     hint: 'With isExchangeCloudManaged: false the next Entra Connect sync overwrites every Exchange attribute edited in the cloud with the on-premises AD value; apply needs --allow revert-cloud-managed.',

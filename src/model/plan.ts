@@ -21,7 +21,7 @@ export type ObjectKind = (typeof OBJECT_KINDS)[number];
  * clearing a previous mailbox before the mail user is stamped, scope members added and removed
  * apart, and a change Exchange cannot make through this object.
  */
-export const ACTION_STEPS = ['customize', 'cloud-managed', 'clear-previous-mailbox', 'add-members', 'remove-members', 'microsoft-online-services-id'] as const;
+export const ACTION_STEPS = ['customize', 'cloud-managed-default', 'cloud-managed', 'clear-previous-mailbox', 'add-members', 'remove-members', 'microsoft-online-services-id'] as const;
 export type ActionStep = (typeof ACTION_STEPS)[number];
 
 /** Changes apply refuses unless the user allows their class (`apply --allow CLASS`). */

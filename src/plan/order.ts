@@ -16,7 +16,8 @@ interface Row {
 
 /** An action takes the place of the first row it matches. */
 const WORK_ORDER: readonly Row[] = [
-  { kind: 'OrganizationConfig', why: 'a dehydrated tenant refuses changes until its organization is customized' },
+  { kind: 'OrganizationConfig', step: 'customize', why: 'a dehydrated tenant refuses changes until its organization is customized' },
+  { kind: 'OrganizationConfig', why: "the tenant's defaults (cloud-managed by default) before the objects" },
   { kind: 'DistributionGroup', types: ['create'], why: 'a scope group exists before a relationship publishes it' },
   { kind: 'DistributionGroup', step: 'add-members', why: 'members are in scope before anything moves' },
   { kind: 'MigrationEndpoint', types: ['create', 'update', 'replace', 'blocked'], why: 'the endpoint is there before batches use it' },

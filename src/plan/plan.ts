@@ -1,7 +1,7 @@
 // Desired state + live snapshots → plan. Pure: the caller loads YAML, reads or exports snapshots and
 // finds the git commit; this function only compares and orders.
 
-import { about, type DesiredState } from '../model/desired.js';
+import { about, type DesiredState, type Resource } from '../model/desired.js';
 import { checkLiveValues } from './live-values.js';
 import { finding, sortFindings, type Finding } from '../model/finding.js';
 import { PLAN_FORMAT_VERSION, planAction, summarize, type Action, type Plan, type TenantPlan, type TenantRole } from '../model/plan.js';
@@ -91,6 +91,34 @@ function checkPublishedGroups(context: PlanContext, actions: readonly Action[]):
   return findings;
 }
 
+/** The tenant's own settings: today the cloud-managed default of new synced mailboxes. */
+function diffTenantDefaults(tenant: Resource<'Tenant'>, snapshot: Snapshot | undefined): DiffOutput {
+  const wanted = tenant.spec.exchangeAttributesCloudManagedByDefault;
+  if (wanted === undefined || !snapshot) return { actions: [], findings: [] };
+  const live = snapshot.OrganizationConfig.ExchangeAttributesCloudManagedByDefault;
+  const location = tenant.locate(['spec', 'exchangeAttributesCloudManagedByDefault']);
+  if (live === undefined) {
+    return { actions: [], findings: [finding('CloudManagedDefaultUnknown', `${tenant.name}'s live state does not say whether new synced mailboxes are cloud-managed by default`, about(tenant, location))] };
+  }
+  if (live === wanted) return { actions: [], findings: [] };
+  return {
+    actions: [
+      planAction({
+        tenant: tenant.name,
+        kind: 'OrganizationConfig',
+        identity: tenant.spec.organization,
+        step: 'cloud-managed-default',
+        action: 'update',
+        changes: [{ field: 'ExchangeAttributesCloudManagedByDefault', before: live, after: wanted }],
+        dependsOn: [],
+        source: location,
+        resourceKind: 'Tenant',
+      }),
+    ],
+    findings: [],
+  };
+}
+
 export function buildPlan(input: PlanInput): Plan {
   const { desired, snapshots } = input;
   const maxActions = input.maxActionsPerTenant ?? DEFAULT_MAX_ACTIONS_PER_TENANT;
@@ -130,6 +158,8 @@ export function buildPlan(input: PlanInput): Plan {
     for (const item of pair.findings) findings.push(item);
     held.set(`${pair.target}\0${pair.source}`, [...pair.findings, ...(tenantFindings.get(pair.target) ?? []), ...(tenantFindings.get(pair.source) ?? [])]);
   }
+
+  for (const tenant of desired.tenants) outputs.push(diffTenantDefaults(tenant, snapshots.get(tenant.name)));
 
   const byTenant = new Map<string, Action[]>();
   for (const output of outputs) {

@@ -154,7 +154,7 @@ const CUSTOM_ATTRIBUTES = Array.from({ length: 15 }, (_, i) => `CustomAttribute$
  * list is refused, never written into a script as a parameter name.
  */
 const WRITABLE: Record<Action['kind'], readonly string[]> = {
-  OrganizationConfig: ['IsDehydrated'],
+  OrganizationConfig: ['IsDehydrated', 'ExchangeAttributesCloudManagedByDefault'],
   OrganizationRelationship: ['DomainNames', 'Enabled', 'MailboxMoveEnabled', 'MailboxMoveCapability', 'OAuthApplicationId', 'MailboxMovePublishedScopes'],
   MigrationEndpoint: ['RemoteServer', 'RemoteTenant', 'ApplicationId', 'MaxConcurrentMigrations', 'Credentials'],
   DistributionGroup: ['Type', 'Members'],
@@ -179,8 +179,13 @@ export function actionCommands(action: Action): string[] {
   const has = (field: string): boolean => action.changes.some((c) => c.field === field);
   const calls = (...list: Call[]): string[] => list.flatMap(renderCall);
   switch (action.kind) {
-    case 'OrganizationConfig':
-      return calls({ cmdlet: 'Enable-OrganizationCustomization', parameters: [CONFIRM_OFF] });
+    case 'OrganizationConfig': {
+      const cloudDefault = action.changes.find((c) => c.field === 'ExchangeAttributesCloudManagedByDefault');
+      if (cloudDefault === undefined) return calls({ cmdlet: 'Enable-OrganizationCustomization', parameters: [CONFIRM_OFF] });
+      // Two switches, one per direction: the default is set by naming the one that applies.
+      const which = cloudDefault.after === true ? 'ExchangeAttributesCloudManagedByDefault' : 'ExchangeAttributesServerManagedByDefault';
+      return calls({ cmdlet: 'Set-OrganizationConfig', parameters: [[which, '$true']] });
+    }
     case 'OrganizationRelationship':
       if (action.action === 'delete') return calls({ cmdlet: 'Remove-OrganizationRelationship', parameters: [identity, CONFIRM_OFF] });
       if (action.action === 'create') return calls({ cmdlet: 'New-OrganizationRelationship', parameters: [['Name', name()], ...fieldParameters(action.changes)] });

@@ -388,6 +388,18 @@ function checkScopes(desired: DesiredState): Finding[] {
 function checkCloudManagement(index: TenantIndex): Finding[] {
   const findings: Finding[] = [];
   const seen = new Map<string, { value: boolean; location: SourceLocation }>();
+  // The tenant default: the same Entra Connect guard, and a warning for mailboxes still made on-premises.
+  for (const tenant of index.desired.tenants) {
+    if (tenant.spec.exchangeAttributesCloudManagedByDefault !== true) continue;
+    const at = about(tenant, tenant.locate(['spec', 'exchangeAttributesCloudManagedByDefault']));
+    const version = tenant.spec.entraConnectVersion;
+    if (version !== undefined && compareVersions(version, ENTRA_CONNECT_FOR_CLOUD_MANAGED) < 0) {
+      findings.push(finding('UnsupportedEntraConnect', `tenant ${tenant.name} syncs with Entra Connect ${version}, older than ${ENTRA_CONNECT_FOR_CLOUD_MANAGED}: it raises ExchangeManagedAttributesUpdateNotAllowed for cloud-managed users and stops syncing them`, at));
+    } else if (version === undefined) {
+      findings.push(finding('EntraConnectVersionUnknown', `tenant ${tenant.name} declares no entraConnectVersion: exo-gitops cannot check that its sync accepts cloud-managed mailboxes`, at));
+    }
+    findings.push(finding('CloudManagedByDefault', `every new mailbox of a synced user in ${tenant.name} becomes cloud-managed: one still created on-premises will not reach the Exchange Online address book`, at));
+  }
   for (const doc of index.desired.cloudManagement) {
     const tenant = index.tenant(doc.tenant);
     const version = tenant?.spec.entraConnectVersion;

@@ -655,6 +655,35 @@ const cases: RuleCase[] = [
     pass: { title: 'exactly 2.5.190.0', change: () => {}, clean: true },
   },
   {
+    title: 'CloudManagedByDefault: the tenant default cloud-managed (a warning: mailboxes still made on-premises break)',
+    code: 'CloudManagedByDefault',
+    severity: 'warning',
+    fail: (r) => {
+      r.edit(T, '  entraConnectVersion: 2.5.190.0\n', '  entraConnectVersion: 2.5.190.0\n  exchangeAttributesCloudManagedByDefault: true\n');
+      return { at: r.valueAt(T, 'exchangeAttributesCloudManagedByDefault: true'), message: /one still created on-premises will not reach the Exchange Online address book/ };
+    },
+    pass: {
+      title: 'the default server-managed',
+      change: (r) => r.edit(T, '  entraConnectVersion: 2.5.190.0\n', '  entraConnectVersion: 2.5.190.0\n  exchangeAttributesCloudManagedByDefault: false\n'),
+      clean: true,
+    },
+  },
+  {
+    title: 'UnsupportedEntraConnect: the tenant default cloud-managed on an Entra Connect before 2.5.190.0',
+    code: 'UnsupportedEntraConnect',
+    severity: 'error',
+    fail: (r) => {
+      r.edit(T, '  entraConnectVersion: 2.5.190.0\n', '  entraConnectVersion: 2.4.18.0\n  exchangeAttributesCloudManagedByDefault: true\n');
+      r.edit(S, 'isExchangeCloudManaged: true', 'isExchangeCloudManaged: false');
+      return { at: r.valueAt(T, 'exchangeAttributesCloudManagedByDefault: true'), message: /Entra Connect 2\.4\.18\.0, older than 2\.5\.190\.0/ };
+    },
+    pass: {
+      title: 'on 2.5.190.0',
+      change: (r) => r.edit(T, '  entraConnectVersion: 2.5.190.0\n', '  entraConnectVersion: 2.5.190.0\n  exchangeAttributesCloudManagedByDefault: true\n'),
+      clean: ['CloudManagedByDefault'],
+    },
+  },
+  {
     title: 'CertificateThumbprintWindowsOnly: certificate-store sign-in planned on Linux',
     code: 'CertificateThumbprintWindowsOnly',
     severity: 'warning',
