@@ -28,6 +28,8 @@ export interface StepResult {
   outcome: Outcome;
   reason?: string;
   error?: string;
+  /** What the check after the change found (Test-MigrationServerAvailability after an endpoint change). */
+  check?: string;
   durationMs: number;
 }
 
@@ -74,7 +76,7 @@ export function refusals(plan: Plan, allow: ReadonlySet<DestructiveClass>, env: 
   return problems;
 }
 
-function resultOf(action: Action, outcome: Outcome, durationMs: number, detail: { reason?: string; error?: string } = {}): StepResult {
+function resultOf(action: Action, outcome: Outcome, durationMs: number, detail: { reason?: string; error?: string; check?: string } = {}): StepResult {
   return { id: action.id, tenant: action.tenant, kind: action.kind, identity: action.identity, action: action.action, outcome, durationMs, ...detail };
 }
 
@@ -93,7 +95,7 @@ async function runTenant(tenant: TenantPlan, script: string, options: ApplyOptio
 
   const onLine = (text: string): void => {
     if (!text.includes(STEP_MARKER)) return;
-    let parsed: { [STEP_MARKER]?: string; status?: string; reason?: string; error?: string };
+    let parsed: { [STEP_MARKER]?: string; status?: string; reason?: string; error?: string; check?: string };
     try {
       parsed = JSON.parse(text) as typeof parsed;
     } catch {
@@ -105,7 +107,7 @@ async function runTenant(tenant: TenantPlan, script: string, options: ApplyOptio
     const duration = Math.round(now - last);
     last = now;
     reported.add(action.id);
-    if (parsed.status === 'succeeded' && action.action !== 'blocked') report(resultOf(action, PAST_TENSE[action.action], duration));
+    if (parsed.status === 'succeeded' && action.action !== 'blocked') report(resultOf(action, PAST_TENSE[action.action], duration, typeof parsed.check === 'string' ? { check: redact(parsed.check, secrets) } : {}));
     else if (parsed.status === 'skipped') report(resultOf(action, 'skipped', duration, { reason: redact(parsed.reason ?? '', secrets) }));
     else report(resultOf(action, 'failed', duration, { error: redact(parsed.error ?? 'unknown error', secrets) }));
   };

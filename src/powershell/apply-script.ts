@@ -257,8 +257,10 @@ $ExoSucceeded = @{}
 $ExoParentId = (Get-Process -Id $PID).Parent.Id
 
 # One action: skipped when an action it depends on did not succeed; one JSON result line either way.
+# -Check: run after the body succeeded; it returns what it found (reported with the step) or throws,
+# and then the step fails: the change is made, but does not work.
 function Invoke-ExoStep {
-  param([string]$Id, [string[]]$DependsOn, [scriptblock]$Body)
+  param([string]$Id, [string[]]$DependsOn, [scriptblock]$Body, [scriptblock]$Check)
   if ((Get-Process -Id $PID).Parent.Id -ne $ExoParentId) { exit 3 }
   foreach ($dependency in $DependsOn) {
     if (-not $ExoSucceeded[$dependency]) {
@@ -268,6 +270,12 @@ function Invoke-ExoStep {
   }
   try {
     & $Body | Out-Null
+    if ($null -ne $Check) {
+      $found = [string](& $Check)
+      $ExoSucceeded[$Id] = $true
+      Write-Output ([ordered]@{ ${STEP_MARKER} = $Id; status = 'succeeded'; check = $found } | ConvertTo-Json -Compress)
+      return
+    }
     $ExoSucceeded[$Id] = $true
     Write-Output ([ordered]@{ ${STEP_MARKER} = $Id; status = 'succeeded' } | ConvertTo-Json -Compress)
   } catch {
@@ -316,7 +324,24 @@ function actionBlock(action: Action, skipReason: string | undefined): string {
     return reportedStep(action, comment, 'failed', showInvisible(`${formatAddress(action.tenant, action.kind, action.identity)}: ${reason}`));
   }
   const dependsOn = action.dependsOn.length === 0 ? '@()' : `@(${action.dependsOn.map(psReportString).join(', ')})`;
-  return [...comment, `Invoke-ExoStep -Id ${psReportString(action.id)} -DependsOn ${dependsOn} -Body {`, ...body.map((l) => `  ${l}`), '}'].join('\n');
+  const check = checkCommands(action);
+  const step = `Invoke-ExoStep -Id ${psReportString(action.id)} -DependsOn ${dependsOn} -Body {`;
+  if (!check) return [...comment, step, ...body.map((l) => `  ${l}`), '}'].join('\n');
+  return [...comment, step, ...body.map((l) => `  ${l}`), '} -Check {', ...check.map((l) => `  ${l}`), '}'].join('\n');
+}
+
+/**
+ * What proves a change works, run right after it: a migration endpoint created or changed is tested
+ * with Test-MigrationServerAvailability -Endpoint, as the guide's "verify" step does (its TestEndpoint
+ * parameter set: -Endpoint alone). Its Result is reported with the step; anything but Success fails it.
+ */
+function checkCommands(action: Action): string[] | undefined {
+  if (action.kind !== 'MigrationEndpoint' || action.action === 'delete' || action.action === 'blocked') return undefined;
+  return [
+    ...renderCall({ cmdlet: 'Test-MigrationServerAvailability', parameters: [['Endpoint', inField('Identity', () => psString(action.identity))]] }).map((line, i) => (i === 0 ? `$availability = ${line}` : line)),
+    "if ([string]$availability.Result -ne 'Success') { throw ('Test-MigrationServerAvailability: ' + [string]$availability.Result + ': ' + [string]$availability.Message) }",
+    "'Test-MigrationServerAvailability: ' + [string]$availability.Result",
+  ];
 }
 
 /** The apply script for one tenant's actions. Blocked and skipped actions are reported, never run. */

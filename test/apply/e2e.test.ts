@@ -247,6 +247,28 @@ describe('apply through the simulator', () => {
     expect(again.tenants.flatMap((t: any) => t.actions).map((a: any) => `${a.action} ${a.id}`)).toEqual(['blocked northwind/MailUser/AdeleV#microsoft-online-services-id']);
   });
 
+  it('tests an endpoint it creates with Test-MigrationServerAvailability: Success is reported with the step, a failure fails it', async () => {
+    const w = workspace();
+    w.editTenant('northwind', (s) => {
+      s.MigrationEndpoint = [];
+    });
+    const ok = await w.run(['apply', '--dir', 'config', '--yes', '--record', 'run.json']);
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stdout).toMatch(/✓ created northwind\/MigrationEndpoint\/Contoso-T2T in \d+ ms \(Test-MigrationServerAvailability: Success\)/);
+    const record = JSON.parse(readFileSync(join(w.dir, 'run.json'), 'utf8')) as { results: { id: string; check?: string }[] };
+    expect(record.results.find((r) => r.id === 'northwind/MigrationEndpoint/Contoso-T2T')?.check).toBe('Test-MigrationServerAvailability: Success');
+
+    const again = workspace();
+    again.editTenant('northwind', (s) => {
+      s.MigrationEndpoint = [];
+    });
+    const failed = await again.run(['apply', '--dir', 'config', '--yes'], { EXO_SIM_FAIL: 'Test-MigrationServerAvailability' });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stdout).toMatch(/✗ failed northwind\/MigrationEndpoint\/Contoso-T2T/);
+    // The endpoint was made: the next plan has nothing to do for it.
+    expect(again.tenant('northwind').MigrationEndpoint).toHaveLength(1);
+  });
+
   it('never lets a secret reach output, the plan, the run record or any file', async () => {
     const w = workspace();
     const canaries = { NORTHWIND_MIGRATION_APP_SECRET: 'canary-app-secret-3f9a1c', CONTOSO_EXO_TOKEN: 'canary-token-77b2e0', NORTHWIND_CERT_PASSWORD: 'canary-password-c41d' };

@@ -41,9 +41,12 @@ describe('renderApplyScript', () => {
       'Add-DistributionGroupMember',
       'Remove-DistributionGroupMember',
       'New-MigrationEndpoint',
+      'Test-MigrationServerAvailability', // every endpoint created or changed is tested
       'Set-MigrationEndpoint',
+      'Test-MigrationServerAvailability',
       'Remove-MigrationEndpoint',
       'New-MigrationEndpoint',
+      'Test-MigrationServerAvailability',
       'Remove-MigrationEndpoint',
       'New-OrganizationRelationship',
       'Set-OrganizationRelationship',

@@ -36,7 +36,7 @@ async function confirm(context: CliContext): Promise<boolean> {
 }
 
 function progressLine(result: StepResult): string {
-  const detail = result.error ? `: ${result.error}` : result.reason ? ` (${result.reason})` : '';
+  const detail = result.error ? `: ${result.error}` : result.reason ? ` (${result.reason})` : result.check ? ` (${result.check})` : '';
   const symbol = result.outcome === 'failed' ? '✗' : result.outcome === 'skipped' ? '-' : '✓';
   return `${symbol} ${result.outcome} ${formatAddress(result.tenant, result.kind, result.identity)}${result.durationMs ? ` in ${result.durationMs} ms` : ''}${detail}`;
 }
