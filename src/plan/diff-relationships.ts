@@ -9,7 +9,19 @@ import { formatCapability, lower, parseCapability, sameGuid, sameSet, sameText }
 import type { LiveTenant } from './live.js';
 import { desiredDomainNames, desiredRemoteTenant, endpointKey, type DiffOutput, type PlanContext } from './context.js';
 
+/**
+ * The migration endpoint's RemoteServer follows the cloud both tenants are in (they must share one:
+ * CrossCloudPair): the worldwide service, GCC High and DoD each have their own.
+ */
+const REMOTE_SERVER_BY_ENVIRONMENT: Record<string, string> = {
+  O365USGovGCCHigh: 'outlook.office365.us',
+  O365USGovDoD: 'dod-outlook.office365.us',
+};
 const DEFAULT_REMOTE_SERVER = 'outlook.office.com';
+
+export function defaultRemoteServer(environment: string | undefined): string {
+  return (environment !== undefined ? REMOTE_SERVER_BY_ENVIRONMENT[environment] : undefined) ?? DEFAULT_REMOTE_SERVER;
+}
 
 export function diffRelationship(context: PlanContext, rel: Resource<'OrganizationRelationship'>): DiffOutput {
   const tenant = rel.tenant!;
@@ -89,11 +101,12 @@ export function diffEndpoint(context: PlanContext, endpoint: Resource<'Migration
   }
 
   const remoteTenant = desiredRemoteTenant(context, endpoint);
+  const environment = context.index.tenantsByName.get(tenant)?.spec.environment;
   const credentialChange: FieldChange = { field: 'Credentials', sensitive: true };
 
   if (!current) {
     const changes: FieldChange[] = [
-      { field: 'RemoteServer', after: spec.remoteServer ?? DEFAULT_REMOTE_SERVER },
+      { field: 'RemoteServer', after: spec.remoteServer ?? defaultRemoteServer(environment) },
       ...(remoteTenant !== undefined ? [{ field: 'RemoteTenant', after: remoteTenant }] : []),
       ...(spec.applicationId !== undefined ? [{ field: 'ApplicationId', after: spec.applicationId }] : []),
       ...(spec.maxConcurrentMigrations !== undefined ? [{ field: 'MaxConcurrentMigrations', after: spec.maxConcurrentMigrations }] : []),
@@ -115,7 +128,7 @@ export function diffEndpoint(context: PlanContext, endpoint: Resource<'Migration
   if (remoteTenant !== undefined && !sameText(current.RemoteTenant, remoteTenant)) {
     const changes: FieldChange[] = [
       { field: 'RemoteTenant', before: current.RemoteTenant, after: remoteTenant },
-      { field: 'RemoteServer', before: current.RemoteServer, after: spec.remoteServer ?? current.RemoteServer ?? DEFAULT_REMOTE_SERVER },
+      { field: 'RemoteServer', before: current.RemoteServer, after: spec.remoteServer ?? current.RemoteServer ?? defaultRemoteServer(environment) },
       { field: 'ApplicationId', before: current.ApplicationId, after: spec.applicationId ?? current.ApplicationId },
       ...(spec.maxConcurrentMigrations !== undefined || current.MaxConcurrentMigrations !== null
         ? [{ field: 'MaxConcurrentMigrations', before: current.MaxConcurrentMigrations, after: spec.maxConcurrentMigrations ?? current.MaxConcurrentMigrations }]

@@ -99,6 +99,14 @@ describe('move blockers', () => {
     expect(codes(plan((l) => (l.contoso.tenant.tenantId = l.contoso.tenant.tenantId.toUpperCase())))).toEqual([]);
   });
 
+  it('a new endpoint in GCC High points at the GCC High service; the worldwide one stays outlook.office.com', () => {
+    const gcc = replaceOnce(TENANTS_YAML, /organization: (\w+)\.onmicrosoft\.com/g, (m) => `${m}\n  environment: O365USGovGCCHigh`);
+    const created = (files: ReturnType<typeof baseFiles>) =>
+      planFor(files, snapshots((l) => (l.northwind.MigrationEndpoint = []))).tenants.flatMap((t) => t.actions).find((a) => a.kind === 'MigrationEndpoint')!.changes.find((c) => c.field === 'RemoteServer')!.after;
+    expect(created(baseFiles({ 'tenants.yaml': gcc }))).toBe('outlook.office365.us');
+    expect(created(baseFiles())).toBe('outlook.office.com');
+  });
+
   it('CrossCloudPair: a commercial source and a GCC High target', () => {
     const files = baseFiles({ 'tenants.yaml': replaceOnce(TENANTS_YAML, 'organization: northwindtraders.onmicrosoft.com', 'organization: northwindtraders.onmicrosoft.com\n  environment: O365USGovGCCHigh') });
     const p = planFor(files, snapshots());
