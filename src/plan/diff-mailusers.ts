@@ -104,17 +104,34 @@ function publishedScope(context: PlanContext, sourceTenant: string, targetTenant
   if (group !== undefined) {
     const scope = context.desired.scopes.find((s) => s.tenant === sourceTenant && sameText(scopeGroupName(s), group) && (s.spec.members !== undefined || s.spec.membersFile !== undefined));
     const members = new Set<string>();
+    const add = (address: string): void => {
+      // A member that is itself a group (a nested scope: the only way past one published scope's
+      // size) brings its own members, expanded as the export read them.
+      if (sourceLive) for (const m of nestedMembers(sourceLive, address)) members.add(m);
+      else members.add(lower(address));
+    };
     if (scope) {
-      for (const m of context.desired.scopeMembers.get(scope) ?? []) {
-        members.add(lower(sourceLive?.mailbox(m.address)?.PrimarySmtpAddress ?? m.address));
-      }
+      for (const m of context.desired.scopeMembers.get(scope) ?? []) add(sourceLive?.mailbox(m.address)?.PrimarySmtpAddress ?? m.address);
     } else {
-      for (const m of sourceLive?.groups.get(lower(group))?.Members ?? []) members.add(lower(m));
+      for (const m of sourceLive?.groups.get(lower(group))?.Members ?? []) add(m);
     }
     view = { group, members };
   }
   cache.set(key, view);
   return view;
+}
+
+/** How deep nested scope groups are followed: deeper nesting (or a cycle) adds no further members. */
+const NESTING_LIMIT = 10;
+
+/** The addresses a scope member stands for: itself, and when it is a group, its members, nested groups expanded. */
+function nestedMembers(live: LiveTenant, address: string, depth = 0, seen = new Set<string>()): string[] {
+  const key = lower(address);
+  const group = live.groups.get(key);
+  if (!group) return [key];
+  if (depth >= NESTING_LIMIT || seen.has(lower(group.Name))) return [];
+  seen.add(lower(group.Name));
+  return group.Members.flatMap((member) => nestedMembers(live, member, depth + 1, seen));
 }
 
 interface Source {

@@ -38,7 +38,13 @@ export function diffScope(context: PlanContext, scope: Resource<'MigrationScope'
       continue;
     }
     if (!mailbox) {
-      findings.push(finding('ScopeMemberNotFound', `${member.address} is not a mailbox of ${tenant}`, { ...about(scope, member.location) }));
+      // A nested group (mail-enabled security, as the export read it) is a member like a mailbox.
+      const nested = live.groups.get(lower(member.address));
+      if (nested && nested.RecipientTypeDetails.toLowerCase() === SECURITY_GROUP && lower(nested.Name) !== lower(groupName)) {
+        wanted.push(nested.PrimarySmtpAddress);
+        continue;
+      }
+      findings.push(finding('ScopeMemberNotFound', `${member.address} is not a mailbox or a security group of ${tenant}`, { ...about(scope, member.location) }));
       continue;
     }
     wanted.push(mailbox.PrimarySmtpAddress);

@@ -137,6 +137,31 @@ describe('move blockers', () => {
     }
   });
 
+  it('a member of a nested scope group: no NotInMigrationScope, no ScopeMemberNotFound, and the nested group is a member like a mailbox', () => {
+    const nested = { Name: 'T2T-Wave-2', Alias: 'T2T-Wave-2', PrimarySmtpAddress: 'T2T-Wave-2@contoso.com', RecipientTypeDetails: 'MailUniversalSecurityGroup', IsDirSynced: false, Members: ['Lara.Newton@contoso.com'] };
+    // Lara is in scope only through the nested group, which the scope document lists.
+    const files = baseFiles({ 'source.yaml': replaceOnce(SOURCE_YAML, '    - Lara.Newton@contoso.com', '    - T2T-Wave-2@contoso.com') });
+    const p = planFor(files, snapshots((l) => {
+      l.contoso.DistributionGroup = [{ ...l.contoso.DistributionGroup[0]!, Members: ['T2T-Wave-2@contoso.com'] }, nested];
+    }));
+    expect(codes(p)).toEqual([]);
+    expect(p.tenants.flatMap((t) => t.actions)).toEqual([]);
+    expect(row(p).status).toBe('ready');
+    // Undeclared scope: the live members, nested groups expanded (two levels), a cycle ends.
+    const deeper = planFor(baseFiles({ 'source.yaml': replaceOnce(SOURCE_YAML, /^[\s\S]*?---\n/, '') }), snapshots((l) => {
+      l.contoso.DistributionGroup = [
+        { ...l.contoso.DistributionGroup[0]!, Members: ['T2T-Wave-2@contoso.com'] },
+        { ...nested, Members: ['T2T-Wave-3@contoso.com'] },
+        { ...nested, Name: 'T2T-Wave-3', Alias: 'T2T-Wave-3', PrimarySmtpAddress: 'T2T-Wave-3@contoso.com', Members: ['Lara.Newton@contoso.com', 'T2T-Wave-2@contoso.com'] },
+      ];
+    }));
+    expect(codes(deeper).filter((c) => c !== 'PublishedScopeUndeclared')).toEqual([]);
+    // Without the nesting Lara is out of scope.
+    expect(codes(planFor(baseFiles({ 'source.yaml': replaceOnce(SOURCE_YAML, /^[\s\S]*?---\n/, '') }), snapshots((l) => {
+      l.contoso.DistributionGroup = [{ ...l.contoso.DistributionGroup[0]!, Members: [] }];
+    })))).toEqual(['NotInMigrationScope']);
+  });
+
   it('all at once: every code on one row, errors first, blocked before ready', () => {
     const p = plan((l) => {
       const source = l.contoso.Mailbox[0]!;
