@@ -177,15 +177,15 @@ export const FINDING_CODES = {
   },
   AuxArchiveLimit: {
     severity: 'error',
-    hint: 'A cross-tenant move takes a mailbox with at most 12 auxiliary archives (the move fails otherwise); the validation script checks the same.',
+    hint: "A cross-tenant move takes a mailbox with at most 12 auxiliary archives (Microsoft's guide; its validation script stops at 13). Exchange names no exception for it: the move fails.",
   },
   CrossTenantLicenseMissing: {
     severity: 'error',
-    hint: 'Cross-tenant mailbox migration needs the Cross Tenant User Data Migration license on the source or the target user (PersistedCapabilities ExchangeT2TMbxMove); the move request fails without it.',
+    hint: 'Cross-tenant mailbox migration needs the Cross-tenant User Data Migration license on the source or the target user (PersistedCapabilities ExchangeT2TMbxMove); without it the move fails with CrossTenantMigrationWithoutLicensePermanentException.',
   },
   DumpsterOverTargetQuota: {
     severity: 'error',
-    hint: "The source's Recoverable Items must fit the target mail user's RecoverableItemsQuota, or the move fails: purge the source's Recoverable Items, or raise the target's quota (a hold raises it to 100 GB).",
+    hint: "The source's Recoverable Items must fit the target mail user's RecoverableItemsQuota (30 GB by default), or the move may fail (Microsoft's validation script checks it; Exchange names no exception): purge the source's Recoverable Items, or raise the target's quota (Set-MailUser -EnableLitigationHoldForMigration makes it 100 GB).",
   },
   DemotedArchive: {
     severity: 'error',

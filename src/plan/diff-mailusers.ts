@@ -21,16 +21,22 @@ const X500 = /^x500:/i;
 const SMTP = /^smtp:/i;
 
 /**
- * Holds that stop a cross-tenant move, as Get-Mailbox shows them. An InPlaceHolds entry starting
- * with "-" is an exclusion (the mailbox is excluded from an organization-wide policy), not a hold.
+ * The InPlaceHolds entries that are holds, by the prefix rules of Microsoft's
+ * CrossTenantMailboxMigrationValidation script (CSS-Exchange, Admin/): mbx (a Purview retention
+ * policy), cld (a legacy In-Place Hold), UniH (an eDiscovery case hold), skp (Skype content), and a
+ * bare 32-character GUID (a legacy In-Place Hold). "-mbx…" is an exclusion from an organization-wide
+ * policy, not a hold; grp applies to groups.
  */
+const HOLD_ENTRY = /^(?:mbx|cld|unih|skp)|^[0-9a-f]{32}$/i;
+
+/** Holds that stop a cross-tenant move, as Get-Mailbox shows them. */
 function holdsOf(mailbox: MailboxEntry): string[] {
   const holds: string[] = [];
   if (mailbox.LitigationHoldEnabled) holds.push('LitigationHoldEnabled');
   if (mailbox.DelayHoldApplied) holds.push('DelayHoldApplied');
   if (mailbox.DelayReleaseHoldApplied) holds.push('DelayReleaseHoldApplied');
   if (mailbox.ComplianceTagHoldApplied) holds.push('ComplianceTagHoldApplied');
-  const inPlace = mailbox.InPlaceHolds.filter((entry) => !entry.startsWith('-'));
+  const inPlace = mailbox.InPlaceHolds.filter((entry) => HOLD_ENTRY.test(entry));
   if (inPlace.length > 0) holds.push(`InPlaceHolds (${inPlace.join(', ')})`);
   return holds;
 }

@@ -11,11 +11,13 @@ import { desiredDomainNames, desiredRemoteTenant, endpointKey, type DiffOutput, 
 
 /**
  * The migration endpoint's RemoteServer follows the cloud both tenants are in (they must share one:
- * CrossCloudPair): the worldwide service, GCC High and DoD each have their own.
+ * CrossCloudPair): Exchange Online's "Optimize/Required" address of each cloud, as Microsoft's
+ * cross-tenant migration guide says to use (Microsoft 365 URLs and IP address ranges: outlook.office.com
+ * worldwide, outlook.office365.us in GCC High, outlook-dod.office365.us in DoD).
  */
 const REMOTE_SERVER_BY_ENVIRONMENT: Record<string, string> = {
   O365USGovGCCHigh: 'outlook.office365.us',
-  O365USGovDoD: 'dod-outlook.office365.us',
+  O365USGovDoD: 'outlook-dod.office365.us',
 };
 const DEFAULT_REMOTE_SERVER = 'outlook.office.com';
 

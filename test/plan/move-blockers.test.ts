@@ -85,9 +85,12 @@ describe('move blockers', () => {
     expect(codes(plan((l) => (l.contoso.OrganizationConfig.InPlaceHolds = ['grpa2f1c3d4e5f6478899aabbccddeeff00:3'])))).toEqual([]);
   });
 
-  it('SourceMailboxOnHold: a "-" entry is an exclusion, not a hold; any other entry is', () => {
-    expect(codes(plan((l) => (l.contoso.Mailbox[0]!.InPlaceHolds = ['-mbxa2f1c3d4e5f6478899aabbccddeeff00'])))).toEqual([]);
-    expect(codes(plan((l) => (l.contoso.Mailbox[0]!.InPlaceHolds = ['UniH7d2b8c5e-1111-4222-8333-444455556666'])))).toEqual(['SourceMailboxOnHold']);
+  it('SourceMailboxOnHold follows the prefix rules of Microsoft\'s validation script: mbx, cld, UniH, skp and bare 32-character GUIDs are holds; "-mbx" exclusions and grp are not', () => {
+    const held = (entry: string) => codes(plan((l) => (l.contoso.Mailbox[0]!.InPlaceHolds = [entry])));
+    for (const entry of ['UniH7d2b8c5e-1111-4222-8333-444455556666', 'mbxcdbbb86ce60342489bff371876e7f224:1', 'cld9c0a984ca74b457fbe4504bf7d3e00de', 'skp127d7cf1076947929bf136b7a2a8c36f:3', 'c0ba3ce811b6432a8751430937152491']) {
+      expect(held(entry), entry).toEqual(['SourceMailboxOnHold']);
+    }
+    for (const entry of ['-mbxe9b52bf7ab3b46a286308ecb29624696', 'grp1a0a132ee8944501a4bb6a452ec31171:3']) expect(held(entry), entry).toEqual([]);
   });
 
   it('TenantIdMismatch: the live tenant is not the tenantId the YAML says; every move of the pair is blocked', () => {
