@@ -21,8 +21,10 @@ const CMDLETS = [
   'Get-DistributionGroupMember', 'Add-DistributionGroupMember', 'Remove-DistributionGroupMember', 'Update-DistributionGroupMember',
   'Get-MailUser', 'New-MailUser', 'Set-MailUser',
   'Get-Mailbox', 'Set-Mailbox',
+  // The REST bulk reader the export uses for mailboxes (property sets), and the statistics cmdlets.
+  'Get-EXOMailbox', 'Get-EXOMailboxStatistics', 'Get-MailboxStatistics',
   'Get-User', 'Set-User',
-  'Get-AcceptedDomain', 'Get-OrganizationConfig', 'Enable-OrganizationCustomization',
+  'Get-AcceptedDomain', 'Get-OrganizationConfig', 'Set-OrganizationConfig', 'Enable-OrganizationCustomization',
 ];
 
 // Disconnect-ExchangeOnline is not in the reference (it is a module function, not a cmdlet of the

@@ -32,8 +32,26 @@ export function groupsToRead(desired: DesiredState, tenant: string): string[] {
   return [...names.values()].sort();
 }
 
+/**
+ * Source mailboxes in a tenant that the repository links to a target mail user (MailUser
+ * spec.source.mailbox where spec.source.tenant is this tenant): the only mailboxes whose statistics
+ * the export reads, one call each. Sorted, each once (case-insensitive).
+ */
+export function linkedMailboxesToRead(desired: DesiredState, tenant: string): string[] {
+  const names = new Map<string, string>();
+  for (const user of desired.mailUsers) {
+    const source = user.spec.source;
+    if (source && source.tenant === tenant && source.mailbox) names.set(source.mailbox.toLowerCase(), source.mailbox);
+  }
+  return [...names.values()].sort();
+}
+
 export async function exportTenant(desired: DesiredState, tenant: Resource<'Tenant'>, options: ExportOptions): Promise<Snapshot> {
-  const script = exportScript(tenant, { groups: groupsToRead(desired, tenant.name), ...(options.retry ? { retry: options.retry } : {}) });
+  const script = exportScript(tenant, {
+    groups: groupsToRead(desired, tenant.name),
+    linkedMailboxes: linkedMailboxesToRead(desired, tenant.name),
+    ...(options.retry ? { retry: options.retry } : {}),
+  });
   const readsEnv = connectionSecretNames(tenant.spec);
   const result = await runScript(script, { ...options, readsEnv });
   const secrets = secretValues(options.env, readsEnv);
@@ -59,11 +77,16 @@ export async function exportTenant(desired: DesiredState, tenant: Resource<'Tena
     return fail(`the export output is not valid JSON (${(error as Error).message})`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) fail('the export output is not a JSON object');
+  // The tenant ID is the live tenant's (Get-OrganizationConfig ExternalDirectoryOrganizationId), never
+  // the YAML's: the plan compares the two (TenantIdMismatch).
+  const { tenant: live, ...collections } = parsed as { tenant?: { tenantId?: unknown } } & Record<string, unknown>;
+  const tenantId = typeof live?.tenantId === 'string' ? live.tenantId.trim().toLowerCase() : '';
+  if (tenantId === '') fail('Exchange printed no tenant ID (Get-OrganizationConfig ExternalDirectoryOrganizationId): is this the Exchange Online PowerShell the tool expects?');
   const snapshot = {
     snapshotVersion: SNAPSHOT_VERSION,
-    tenant: { name: tenant.name, tenantId: tenant.spec.tenantId, organization: tenant.spec.organization },
+    tenant: { name: tenant.name, tenantId, organization: tenant.spec.organization },
     exportedAt: (options.now?.() ?? new Date()).toISOString(),
-    ...parsed,
+    ...collections,
   };
   return checkSnapshot(snapshot, tenant.name);
 }

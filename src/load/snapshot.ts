@@ -12,13 +12,20 @@ const strOrNull = { type: ['string', 'null'] } as const;
 const bool = { type: 'boolean' } as const;
 const strList = { type: 'array', items: { type: 'string' } } as const;
 
-const entry = (required: Record<string, object>) => ({
+const wholeBytes = { type: 'integer', minimum: 0 } as const;
+
+/** An object with these required properties and, optionally, these others (absent in older snapshots). */
+const entry = (required: Record<string, object>, optional: Record<string, object> = {}) => ({
   type: 'object',
   required: Object.keys(required),
-  properties: required,
+  properties: { ...required, ...optional },
 });
 
-/** What plan needs of each collection; further properties are allowed (real exports carry more). */
+/**
+ * What plan needs of each collection; further properties are allowed (real exports carry more). The
+ * properties newer exports add (model/snapshot.ts) are optional, so older snapshots still load, and
+ * typed where present.
+ */
 const SNAPSHOT_SCHEMA = {
   type: 'object',
   required: ['snapshotVersion', 'tenant', 'OrganizationConfig', 'AcceptedDomain', 'OrganizationRelationship', 'MigrationEndpoint', 'DistributionGroup', 'MailUser', 'Mailbox'],
@@ -26,7 +33,7 @@ const SNAPSHOT_SCHEMA = {
     snapshotVersion: { const: SNAPSHOT_VERSION },
     tenant: entry({ name: str, tenantId: str, organization: str }),
     exportedAt: str,
-    OrganizationConfig: entry({ IsDehydrated: bool }),
+    OrganizationConfig: entry({ IsDehydrated: bool }, { InPlaceHolds: strList, ExchangeAttributesCloudManagedByDefault: bool }),
     AcceptedDomain: { type: 'array', items: entry({ DomainName: str, DomainType: str }) },
     OrganizationRelationship: {
       type: 'array',
@@ -34,7 +41,15 @@ const SNAPSHOT_SCHEMA = {
     },
     MigrationEndpoint: {
       type: 'array',
-      items: entry({ Identity: str, EndpointType: str, RemoteServer: strOrNull, RemoteTenant: strOrNull, ApplicationId: strOrNull, MaxConcurrentMigrations: { type: ['integer', 'null'] } }),
+      items: entry({
+        Identity: str,
+        EndpointType: str,
+        RemoteServer: strOrNull,
+        RemoteTenant: strOrNull,
+        ApplicationId: strOrNull,
+        // Exchange's Unlimited<int>: a number, or "Unlimited" as Exchange prints no limit.
+        MaxConcurrentMigrations: { anyOf: [{ type: 'integer' }, { const: 'Unlimited' }, { type: 'null' }] },
+      }),
     },
     DistributionGroup: {
       type: 'array',
@@ -42,11 +57,22 @@ const SNAPSHOT_SCHEMA = {
     },
     MailUser: {
       type: 'array',
-      items: entry({ Name: str, Alias: str, PrimarySmtpAddress: str, ExternalEmailAddress: strOrNull, ExchangeGuid: str, ArchiveGuid: str, LegacyExchangeDN: str, EmailAddresses: strList, IsDirSynced: bool, RecipientTypeDetails: str, PreviousRecipientTypeDetails: str }),
+      items: entry(
+        { Name: str, Alias: str, PrimarySmtpAddress: str, ExternalEmailAddress: strOrNull, ExchangeGuid: str, ArchiveGuid: str, LegacyExchangeDN: str, EmailAddresses: strList, IsDirSynced: bool, RecipientTypeDetails: str, PreviousRecipientTypeDetails: str },
+        // RecoverableItemsQuota in bytes (the export converts Exchange's "30 GB (… bytes)"); null for Unlimited.
+        { PersistedCapabilities: strList, RecoverableItemsQuotaBytes: { anyOf: [wholeBytes, { type: 'null' }] } },
+      ),
     },
     Mailbox: {
       type: 'array',
-      items: entry({ Name: str, Alias: str, PrimarySmtpAddress: str, ExchangeGuid: str, ArchiveGuid: str, LegacyExchangeDN: str, EmailAddresses: strList, RecipientTypeDetails: str, IsDirSynced: bool, IsExchangeCloudManaged: bool, LitigationHoldEnabled: bool, InPlaceHolds: strList }),
+      items: entry(
+        { Name: str, Alias: str, PrimarySmtpAddress: str, ExchangeGuid: str, ArchiveGuid: str, LegacyExchangeDN: str, EmailAddresses: strList, RecipientTypeDetails: str, IsDirSynced: bool, IsExchangeCloudManaged: bool, LitigationHoldEnabled: bool, InPlaceHolds: strList },
+        { MailboxLocations: strList, PersistedCapabilities: strList, ArchiveStatus: str, DisabledArchiveGuid: str },
+      ),
+    },
+    MailboxStatistics: {
+      type: 'array',
+      items: entry({ MailboxGuid: str, TotalDeletedItemSizeBytes: wholeBytes }),
     },
   },
 } as const;
@@ -63,26 +89,62 @@ export class SnapshotError extends Error {
   }
 }
 
-/** Say which object a JSON pointer into a snapshot names: "MailUser[3] (LaraN)". */
-function describePointer(value: unknown, pointer: string): string {
-  const [collection, index] = pointer.split('/').slice(1);
-  if (collection === undefined) return 'the snapshot';
-  if (index === undefined) return collection;
-  const item = (value as Record<string, unknown[] | undefined>)[collection]?.[Number(index)] as Record<string, unknown> | undefined;
-  const name = item?.Name ?? item?.Identity ?? item?.DomainName;
-  return `${collection}[${index}]${typeof name === 'string' ? ` (${name})` : ''}`;
+/** What a property may hold where the schema allows more than one type (its anyOf), in words. */
+const ALTERNATIVES: Record<string, string> = {
+  MaxConcurrentMigrations: 'a whole number, "Unlimited" or null',
+  RecoverableItemsQuotaBytes: 'a whole number of bytes (0 or more) or null',
+};
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'number') return `the number ${value}`;
+  if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/**
+ * Say which object and property a JSON pointer into a snapshot names: "MailUser[3] (LaraN)" and
+ * "EmailAddresses[0]" for an item of a collection, "OrganizationConfig" and "InPlaceHolds[1]" for
+ * the one object of a kind.
+ */
+function describePointer(value: unknown, pointer: string): { object: string; field: string } {
+  const [collection, index, ...rest] = pointer.split('/').slice(1);
+  if (collection === undefined) return { object: 'the snapshot', field: '' };
+  const container = (value as Record<string, unknown>)[collection];
+  let object = collection;
+  let path = [index, ...rest].filter((part): part is string => part !== undefined);
+  if (Array.isArray(container) && index !== undefined) {
+    const item = container[Number(index)] as Record<string, unknown> | undefined;
+    const name = item?.Name ?? item?.Identity ?? item?.DomainName ?? item?.MailboxGuid;
+    object = `${collection}[${index}]${typeof name === 'string' ? ` (${name})` : ''}`;
+    path = rest;
+  }
+  const field = path.map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`)).join('').replace(/^\./, '');
+  return { object, field };
+}
+
+function valueAt(value: unknown, pointer: string): unknown {
+  return pointer
+    .split('/')
+    .slice(1)
+    .reduce<unknown>((current, part) => (current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[part] : undefined), value);
 }
 
 /** Check a parsed value is a snapshot of `tenant`; throws SnapshotError saying what is wrong. */
 export function checkSnapshot(value: unknown, tenant: string): Snapshot {
   if (!validateSnapshot(value)) {
-    const error = validateSnapshot.errors![0]!;
-    const rest = error.instancePath.split('/').slice(3).join('.');
-    const detail =
-      error.keyword === 'required'
-        ? `is missing ${(error.params as { missingProperty: string }).missingProperty}`
-        : `${rest ? `${rest} ` : ''}${error.message}`;
-    throw new SnapshotError(tenant, `${describePointer(value, error.instancePath)} ${detail}`);
+    const errors = validateSnapshot.errors!;
+    // For a property of several types, the anyOf error says what it may be; its branches' errors do not.
+    const error = errors.find((e) => e.keyword === 'anyOf') ?? errors[0]!;
+    const { object, field } = describePointer(value, error.instancePath);
+    let detail: string;
+    if (error.keyword === 'required') detail = `is missing ${field ? `${field}.` : ''}${(error.params as { missingProperty: string }).missingProperty}`;
+    else if (error.keyword === 'anyOf') {
+      const property = error.instancePath.split('/').pop() ?? '';
+      detail = `${field} must be ${ALTERNATIVES[property] ?? 'of another type'}, got ${kindOf(valueAt(value, error.instancePath))}`;
+    } else detail = `${field ? `${field} ` : ''}${error.message}`;
+    throw new SnapshotError(tenant, `${object} ${detail}`);
   }
   return value as unknown as Snapshot;
 }

@@ -1,8 +1,10 @@
 // The read script for one tenant: one bulk Get-* per kind (never one call per object), every value
 // converted to plain JSON inside PowerShell (GUIDs and enums to strings, multi-valued properties to
-// string arrays), so the snapshot does not depend on how a module version serializes objects.
-// Its cost in remote calls is constant in the number of objects: one per kind, plus two per scope
-// group the repository names or a live RemoteOutbound relationship publishes.
+// string arrays, sizes to bytes), so the snapshot does not depend on how a module version serializes
+// objects. Its cost in remote calls is constant in the number of objects: one per kind, plus two per
+// scope group the repository names or a live RemoteOutbound relationship publishes, plus one
+// Get-EXOMailboxStatistics per source mailbox the repository links to a target mail user (and only
+// for those): Connect, 7 bulk reads and Disconnect, + 2 per group, + 1 per linked mailbox.
 
 import type { Resource } from '../model/desired.js';
 import { connectCommand, DISCONNECT_COMMAND, SCRIPT_PREFERENCES, titleComment } from './session.js';
@@ -12,7 +14,29 @@ import { DEFAULT_RETRY, retryFunction, type RetrySettings } from './retry.js';
 export const SNAPSHOT_BEGIN = '<<<exo-gitops:snapshot';
 export const SNAPSHOT_END = 'exo-gitops:snapshot>>>';
 
-type Conversion = 'text' | 'bool' | 'int' | 'list';
+/**
+ * How a property becomes plain JSON inside PowerShell. text, bool, int and list as their names say;
+ * unlimited: an Unlimited<int> (MaxConcurrentMigrations) as its number or the string "Unlimited";
+ * bytes: a ByteQuantifiedSize as Exchange prints it ("30 GB (32,212,254,720 bytes)") as its number of
+ * bytes, "Unlimited" as null. Sizes are converted here, in the export, and nowhere else: a snapshot
+ * holds bytes only (the …Bytes properties), whatever the module version prints.
+ */
+type Conversion = 'text' | 'bool' | 'int' | 'list' | 'unlimited' | 'bytes';
+
+/** A snapshot property: its name, Exchange's name where it differs, its conversion. */
+interface Field {
+  name: string;
+  from?: string;
+  conversion: Conversion;
+  /**
+   * A newer property: left out of the snapshot when the object has no such property at all (the
+   * shape of an older snapshot, which the checks read as "not known"), written (empty, or null) when
+   * Exchange printed it, however empty.
+   */
+  optional?: boolean;
+}
+
+const field = (name: string, conversion: Conversion, options: { from?: string; optional?: boolean } = {}): Field => ({ name, conversion, ...options });
 
 function convert(variable: string, property: string, conversion: Conversion): string {
   const value = `${variable}.${property}`;
@@ -25,54 +49,141 @@ function convert(variable: string, property: string, conversion: Conversion): st
       return `[int]${value}`;
     case 'list':
       return `@(${value} | Where-Object { $null -ne $_ } | ForEach-Object { [string]$_ })`;
+    case 'unlimited':
+      return `(ConvertTo-ExoUnlimited ${value})`;
+    case 'bytes':
+      return `(ConvertTo-ExoBytes ${value})`;
   }
 }
 
-function record(variable: string, properties: ReadonlyArray<readonly [string, Conversion]>, indent: string, extra: string[] = []): string {
-  const lines = properties.map(([name, conversion]) => `${indent}  ${name} = ${convert(variable, name, conversion)}`);
-  return `[ordered]@{\n${[...lines, ...extra.map((e) => `${indent}  ${e}`)].join('\n')}\n${indent}}`;
+/**
+ * One object as an ordered dictionary: `[ordered]@{…}` of the properties every snapshot has; with
+ * optional properties, that dictionary in $record, one `if (Test-ExoProperty …)` per optional
+ * property, then $record. `variable` is the object.
+ */
+function record(variable: string, fields: readonly Field[], indent: string, extra: string[] = []): string {
+  const lines = fields.filter((f) => !f.optional).map((f) => `${indent}  ${f.name} = ${convert(variable, f.from ?? f.name, f.conversion)}`);
+  const literal = `[ordered]@{\n${[...lines, ...extra.map((e) => `${indent}  ${e}`)].join('\n')}\n${indent}}`;
+  const optional = fields.filter((f) => f.optional);
+  if (optional.length === 0) return literal;
+  const checks = optional.map((f) => `${indent}if (Test-ExoProperty ${variable} '${f.from ?? f.name}') { $record.${f.name} = ${convert(variable, f.from ?? f.name, f.conversion)} }`);
+  return `$record = ${literal}\n${checks.join('\n')}\n${indent}$record`;
 }
 
-const CUSTOM_ATTRIBUTES = Array.from({ length: 15 }, (_, i) => [`CustomAttribute${i + 1}`, 'text'] as const);
+const CUSTOM_ATTRIBUTES = Array.from({ length: 15 }, (_, i) => field(`CustomAttribute${i + 1}`, 'text'));
 
 const RELATIONSHIP = [
-  ['Name', 'text'], ['DomainNames', 'list'], ['Enabled', 'bool'], ['MailboxMoveEnabled', 'bool'],
-  ['MailboxMoveCapability', 'text'], ['OAuthApplicationId', 'text'], ['MailboxMovePublishedScopes', 'list'],
-] as const;
+  field('Name', 'text'), field('DomainNames', 'list'), field('Enabled', 'bool'), field('MailboxMoveEnabled', 'bool'),
+  field('MailboxMoveCapability', 'text'), field('OAuthApplicationId', 'text'), field('MailboxMovePublishedScopes', 'list'),
+];
 const ENDPOINT = [
-  ['Identity', 'text'], ['EndpointType', 'text'], ['RemoteServer', 'text'], ['RemoteTenant', 'text'],
-  ['ApplicationId', 'text'], ['MaxConcurrentMigrations', 'int'],
-] as const;
-const GROUP = [['Name', 'text'], ['Alias', 'text'], ['PrimarySmtpAddress', 'text'], ['RecipientTypeDetails', 'text'], ['IsDirSynced', 'bool']] as const;
+  field('Identity', 'text'), field('EndpointType', 'text'), field('RemoteServer', 'text'), field('RemoteTenant', 'text'), field('ApplicationId', 'text'),
+  // Unlimited<int>: Exchange prints "Unlimited" for no limit, which [int] cannot convert.
+  field('MaxConcurrentMigrations', 'unlimited'),
+];
+const GROUP = [field('Name', 'text'), field('Alias', 'text'), field('PrimarySmtpAddress', 'text'), field('RecipientTypeDetails', 'text'), field('IsDirSynced', 'bool')];
 const MAIL_USER = [
-  ['Name', 'text'], ['Alias', 'text'], ['PrimarySmtpAddress', 'text'], ['ExternalEmailAddress', 'text'],
-  ['MicrosoftOnlineServicesID', 'text'], ['ExchangeGuid', 'text'], ['ArchiveGuid', 'text'], ['LegacyExchangeDN', 'text'],
-  ['EmailAddresses', 'list'], ['IsDirSynced', 'bool'], ['RecipientTypeDetails', 'text'], ...CUSTOM_ATTRIBUTES,
-] as const;
+  field('Name', 'text'), field('Alias', 'text'), field('PrimarySmtpAddress', 'text'), field('ExternalEmailAddress', 'text'),
+  field('MicrosoftOnlineServicesID', 'text'), field('ExchangeGuid', 'text'), field('ArchiveGuid', 'text'), field('LegacyExchangeDN', 'text'),
+  field('EmailAddresses', 'list'), field('IsDirSynced', 'bool'), field('RecipientTypeDetails', 'text'), ...CUSTOM_ATTRIBUTES,
+  // The cross-tenant license (ExchangeT2TMbxMove) and the dumpster quota a moved mailbox must fit in.
+  field('PersistedCapabilities', 'list', { optional: true }),
+  field('RecoverableItemsQuotaBytes', 'bytes', { from: 'RecoverableItemsQuota', optional: true }),
+];
 const MAILBOX = [
-  ['Name', 'text'], ['Alias', 'text'], ['PrimarySmtpAddress', 'text'], ['ExchangeGuid', 'text'], ['ArchiveGuid', 'text'],
-  ['LegacyExchangeDN', 'text'], ['EmailAddresses', 'list'], ['RecipientTypeDetails', 'text'], ['IsDirSynced', 'bool'],
-  ['IsExchangeCloudManaged', 'bool'], ['LitigationHoldEnabled', 'bool'], ['DelayHoldApplied', 'bool'],
-  ['DelayReleaseHoldApplied', 'bool'], ['ComplianceTagHoldApplied', 'bool'], ['InPlaceHolds', 'list'],
-  ['GrantSendOnBehalfTo', 'list'], ...CUSTOM_ATTRIBUTES,
+  field('Name', 'text'), field('Alias', 'text'), field('PrimarySmtpAddress', 'text'), field('ExchangeGuid', 'text'), field('ArchiveGuid', 'text'),
+  field('LegacyExchangeDN', 'text'), field('EmailAddresses', 'list'), field('RecipientTypeDetails', 'text'), field('IsDirSynced', 'bool'),
+  field('IsExchangeCloudManaged', 'bool'), field('LitigationHoldEnabled', 'bool'), field('DelayHoldApplied', 'bool'),
+  field('DelayReleaseHoldApplied', 'bool'), field('ComplianceTagHoldApplied', 'bool'), field('InPlaceHolds', 'list'),
+  field('GrantSendOnBehalfTo', 'list'), ...CUSTOM_ATTRIBUTES,
+  // Auxiliary archives (the AuxArchive entries), the license, a disabled (demoted) archive.
+  field('MailboxLocations', 'list', { optional: true }), field('PersistedCapabilities', 'list', { optional: true }),
+  field('ArchiveStatus', 'text', { optional: true }), field('DisabledArchiveGuid', 'text', { optional: true }),
+];
+
+/**
+ * What Get-EXOMailbox is asked for: exactly the properties MAILBOX reads, not the 230+ of Get-Mailbox.
+ * Get-EXOMailbox returns the Minimum property set always, and with -PropertySets / -Properties what
+ * they name as well ("If you use the PropertySets or Properties parameters, you get the specified
+ * properties and the properties in the Minimum property set":
+ * https://learn.microsoft.com/powershell/exchange/exchange-online-powershell-v2#properties-and-property-sets-in-the-exchange-online-powershell-module).
+ * Set membership from https://learn.microsoft.com/powershell/exchange/cmdlet-property-sets#get-exomailbox-property-sets:
+ *   Minimum: Name, Alias, PrimarySmtpAddress, EmailAddresses, RecipientTypeDetails (with identity properties);
+ *   Custom: CustomAttribute1-15 (with ExtensionCustomAttribute1-5 and ExternalDirectoryObjectId).
+ * The rest is named: Archive would bring 14 properties for the 3 needed (ArchiveGuid, ArchiveStatus,
+ * DisabledArchiveGuid), Hold 9 for 4, Delivery 22 for 1 (GrantSendOnBehalfTo); ExchangeGuid is in
+ * StatisticsSeed only; LegacyExchangeDN, IsDirSynced, IsExchangeCloudManaged, DelayReleaseHoldApplied,
+ * MailboxLocations and PersistedCapabilities are in no set. The set names are valid values of
+ * -PropertySets in the reference (exo-cmdlets.json, Get-EXOMailbox).
+ */
+export const EXO_MAILBOX_PROPERTY_SETS = ['Minimum', 'Custom'] as const;
+export const EXO_MAILBOX_PROPERTIES = [
+  'ExchangeGuid', 'ArchiveGuid', 'LegacyExchangeDN', 'IsDirSynced', 'IsExchangeCloudManaged',
+  'LitigationHoldEnabled', 'DelayHoldApplied', 'DelayReleaseHoldApplied', 'ComplianceTagHoldApplied', 'InPlaceHolds',
+  'GrantSendOnBehalfTo', 'MailboxLocations', 'PersistedCapabilities', 'ArchiveStatus', 'DisabledArchiveGuid',
 ] as const;
+
+/** Exchange's names of the Mailbox properties the snapshot holds (what the Get-EXOMailbox request must cover). */
+export const MAILBOX_PROPERTIES_READ: readonly string[] = MAILBOX.map((f) => f.from ?? f.name);
+
+/** Helpers of the read script: property presence, and conversions that need more than a cast. */
+const HELPERS = String.raw`# True when Exchange printed the property at all, however empty: newer snapshot properties are
+# written only then, so a source that does not print one gives the shape of an older snapshot.
+function Test-ExoProperty {
+  param($Object, [string]$Name)
+  return ($Object.PSObject.Properties.Name -contains $Name)
+}
+
+# An Unlimited<int> as JSON: its number, or 'Unlimited'; nothing printed is null.
+function ConvertTo-ExoUnlimited {
+  param($Value)
+  $text = [string]$Value
+  if ($text -eq '') { return $null }
+  if ($text -eq 'Unlimited') { return 'Unlimited' }
+  return [int]$text
+}
+
+# A ByteQuantifiedSize as Exchange prints it ('30 GB (32,212,254,720 bytes)') as its bytes; 'Unlimited'
+# (an Unlimited<ByteQuantifiedSize> without a limit) and nothing printed as null. The separators of the
+# byte count follow the server's culture: every non-digit in the parentheses is dropped.
+function ConvertTo-ExoBytes {
+  param($Size)
+  $text = [string]$Size
+  if ($text -eq '' -or $text -eq 'Unlimited') { return $null }
+  if ($text -match '\(([0-9][^()]*) bytes\)') { return [long]($Matches[1] -replace '[^0-9]', '') }
+  throw ('exo-gitops cannot read the size ''' + $text + ''': Exchange prints sizes as ''30 GB (32,212,254,720 bytes)''')
+}`;
 
 export interface ExportScriptOptions {
   /** Scope groups the repository names in this tenant: only their membership is read. */
   groups: readonly string[];
+  /**
+   * Source mailboxes (SMTP address or alias, as MailUser spec.source.mailbox names them) the
+   * repository links to a target mail user: only their statistics are read, one call each.
+   */
+  linkedMailboxes?: readonly string[];
   retry?: Partial<RetrySettings>;
 }
 
 export function exportScript(tenant: Resource<'Tenant'>, options: ExportScriptOptions): string {
+  const mailboxRead = `Get-EXOMailbox -ResultSize Unlimited -PropertySets ${EXO_MAILBOX_PROPERTY_SETS.join(', ')} -Properties ${EXO_MAILBOX_PROPERTIES.join(', ')} -ErrorAction Stop`;
   return `${titleComment(`exo-gitops export: read-only. Tenant ${tenant.name} (${tenant.spec.organization}).`)}
 ${SCRIPT_PREFERENCES}
 ${retryFunction({ ...DEFAULT_RETRY, ...options.retry })}
+
+${HELPERS}
 
 ${connectCommand(tenant.spec)}
 try {
   $state = [ordered]@{}
   $organization = Invoke-ExoCall { Get-OrganizationConfig -ErrorAction Stop }
+  # The live tenant's ID (its Microsoft Entra tenant ID): the plan compares it with the Tenant document's tenantId, never copies it.
+  $state.tenant = [ordered]@{ tenantId = [string]$organization.ExternalDirectoryOrganizationId }
   $state.OrganizationConfig = [ordered]@{ IsDehydrated = [bool]$organization.IsDehydrated }
+  # Organization-wide holds (Get-OrganizationConfig | FL InPlaceHolds: https://learn.microsoft.com/microsoft-365/compliance/identify-a-hold-on-an-exchange-online-mailbox).
+  # The tenant's cloud-managed default only where Exchange prints a property of that name: the docs name none on Get-OrganizationConfig.
+  if (Test-ExoProperty $organization 'InPlaceHolds') { $state.OrganizationConfig.InPlaceHolds = ${convert('$organization', 'InPlaceHolds', 'list')} }
+  if (Test-ExoProperty $organization 'ExchangeAttributesCloudManagedByDefault') { $state.OrganizationConfig.ExchangeAttributesCloudManagedByDefault = [bool]$organization.ExchangeAttributesCloudManagedByDefault }
   $state.AcceptedDomain = @(Invoke-ExoCall { Get-AcceptedDomain -ErrorAction Stop } | ForEach-Object { $d = $_; [ordered]@{ DomainName = [string]$d.DomainName; DomainType = [string]$d.DomainType } })
   $state.OrganizationRelationship = @(Invoke-ExoCall { Get-OrganizationRelationship -ErrorAction Stop } | ForEach-Object { $r = $_; ${record('$r', RELATIONSHIP, '    ')} })
   $state.MigrationEndpoint = @(Invoke-ExoCall { Get-MigrationEndpoint -ErrorAction Stop } | ForEach-Object { $e = $_; ${record('$e', ENDPOINT, '    ')} })
@@ -107,7 +218,30 @@ try {
   $previous = @{}
   Invoke-ExoCall { Get-User -ResultSize Unlimited -RecipientTypeDetails MailUser -ErrorAction Stop } | ForEach-Object { $previous[[string]$_.Identity] = [string]$_.PreviousRecipientTypeDetails }
   $state.MailUser = @(Invoke-ExoCall { Get-MailUser -ResultSize Unlimited -ErrorAction Stop } | ForEach-Object { $u = $_; ${record('$u', MAIL_USER, '    ', ['PreviousRecipientTypeDetails = [string]$previous[[string]$u.Identity]'])} })
-  $state.Mailbox = @(Invoke-ExoCall { Get-Mailbox -ResultSize Unlimited -ErrorAction Stop } | ForEach-Object { $m = $_; ${record('$m', MAILBOX, '    ')} })
+  $state.Mailbox = @(Invoke-ExoCall { ${mailboxRead} } | ForEach-Object { $m = $_; ${record('$m', MAILBOX, '    ')} })
+  # Statistics of the source mailboxes the repository links to a target mail user, and only those:
+  # one Get-EXOMailboxStatistics each (by ExchangeGuid, read above). A linked mailbox that does not
+  # exist is left to the plan to report.
+  $mailboxGuids = @{}
+  foreach ($mailbox in $state.Mailbox) {
+    foreach ($key in @($mailbox.PrimarySmtpAddress, $mailbox.Alias, $mailbox.Name) + @($mailbox.EmailAddresses | Where-Object { $_ -like 'smtp:*' } | ForEach-Object { $_ -replace '^smtp:', '' })) {
+      if ($key -and -not $mailboxGuids.ContainsKey($key)) { $mailboxGuids[$key] = $mailbox.ExchangeGuid }
+    }
+  }
+  $statistics = @()
+  $statisticsRead = @{}
+  foreach ($linked in ${psArray(options.linkedMailboxes ?? [])}) {
+    $mailboxGuid = $mailboxGuids[$linked]
+    if ($mailboxGuid -and -not $statisticsRead.ContainsKey($mailboxGuid)) {
+      $statisticsRead[$mailboxGuid] = $true
+      $s = Invoke-ExoCall { Get-EXOMailboxStatistics -ExchangeGuid $mailboxGuid -ErrorAction Stop }
+      $statistics += [ordered]@{
+        MailboxGuid = $mailboxGuid
+        TotalDeletedItemSizeBytes = (ConvertTo-ExoBytes $s.TotalDeletedItemSize)
+      }
+    }
+  }
+  $state.MailboxStatistics = $statistics
   Write-Output '${SNAPSHOT_BEGIN}'
   Write-Output ($state | ConvertTo-Json -Depth 8 -Compress)
   Write-Output '${SNAPSHOT_END}'

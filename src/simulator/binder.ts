@@ -228,7 +228,13 @@ class CmdletBinder {
     if (satisfied.length === 1) parameterSet = satisfied[0]!;
     else if (satisfied.length > 1) {
       if (this.signature.defaultSet && satisfied.includes(this.signature.defaultSet)) parameterSet = this.signature.defaultSet;
-      else parameterSet = this.unresolvedSet(position);
+      // Mandatory parameters leave several sets and the default set is still possible: PowerShell takes
+      // the default set and then misses its mandatory parameters (pwsh 7.6.9, Get-MailboxStatistics
+      // without -Identity: "missing mandatory parameters: Identity", not "cannot be resolved").
+      else if (this.signature.defaultSet && candidates.includes(this.signature.defaultSet)) {
+        fail(`Cannot process command because of one or more missing mandatory parameters: ${missingIn(this.signature.defaultSet).join(' ')}.`, 'MissingMandatoryParameter');
+        parameterSet = '';
+      } else parameterSet = this.unresolvedSet(position);
     } else if (this.signature.defaultSet && candidates.includes(this.signature.defaultSet)) {
       fail(`Cannot process command because of one or more missing mandatory parameters: ${missingIn(this.signature.defaultSet).join(' ')}.`, 'MissingMandatoryParameter');
       parameterSet = '';

@@ -18,7 +18,60 @@ function hex(n: number, width: number): string {
   return n.toString(16).padStart(width, '0');
 }
 
-export function scaleSnapshot(mailUsers: number): Record<string, unknown> {
+/** A target tenant and N mail users that name fabrikam mailboxes as their source (the links whose statistics export reads). */
+export function linkedMailUsersYaml(sources: readonly string[]): string {
+  const target = `apiVersion: exo.gitops/v1alpha1
+kind: Tenant
+metadata:
+  name: tailspin
+spec:
+  tenantId: 99999999-2222-4333-8444-555555555555
+  organization: tailspin.onmicrosoft.com
+  acceptedDomains: [tailspintoys.com]
+  connection:
+    accessTokenEnv: TAILSPIN_EXO_TOKEN
+`;
+  const users = sources.map(
+    (mailbox, i) => `apiVersion: exo.gitops/v1alpha1
+kind: MailUser
+metadata:
+  name: linked${i}
+  tenant: tailspin
+spec:
+  source:
+    tenant: fabrikam
+    mailbox: ${JSON.stringify(mailbox)}
+`,
+  );
+  return [target, ...users].join('---\n');
+}
+
+function scaleMailboxes(count: number): Record<string, unknown>[] {
+  const mailboxes = [];
+  for (let i = 0; i < count; i++) {
+    const alias = `box${i}`;
+    const mailbox: Record<string, unknown> = {
+      Name: `Box ${i}`,
+      Alias: alias,
+      PrimarySmtpAddress: `${alias}@fabrikam.com`,
+      ExchangeGuid: `${hex(i, 8)}-1111-4000-8000-${hex(i, 12)}`,
+      ArchiveGuid: '00000000-0000-0000-0000-000000000000',
+      LegacyExchangeDN: `/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${hex(i, 32)}-${alias}`,
+      EmailAddresses: [`SMTP:${alias}@fabrikam.com`, `smtp:${alias}@fabrikam.onmicrosoft.com`],
+      RecipientTypeDetails: 'UserMailbox',
+      IsDirSynced: false,
+      IsExchangeCloudManaged: false,
+      LitigationHoldEnabled: false,
+      InPlaceHolds: [],
+      GrantSendOnBehalfTo: [],
+    };
+    for (let c = 1; c <= 15; c++) mailbox[`CustomAttribute${c}`] = '';
+    mailboxes.push(mailbox);
+  }
+  return mailboxes;
+}
+
+export function scaleSnapshot(mailUsers: number, mailboxes = 0): Record<string, unknown> {
   const users = [];
   for (let i = 0; i < mailUsers; i++) {
     const alias = `user${i}`;
@@ -53,17 +106,18 @@ export function scaleSnapshot(mailUsers: number): Record<string, unknown> {
     MigrationEndpoint: [],
     DistributionGroup: [],
     MailUser: users,
-    Mailbox: [],
+    Mailbox: scaleMailboxes(mailboxes),
   };
 }
 
 /** A config dir (one Tenant) and a simulator state dir holding N mail users. */
-export function writeScaleFixture(root: string, mailUsers: number): { config: string; simState: string; out: string } {
+export function writeScaleFixture(root: string, mailUsers: number, options: { mailboxes?: number; linked?: readonly string[] } = {}): { config: string; simState: string; out: string } {
   const config = join(root, 'config');
   const simState = join(root, 'sim');
   const out = join(root, 'out');
   for (const d of [config, simState, out]) mkdirSync(d, { recursive: true });
   writeFileSync(join(config, 'tenants.yaml'), SCALE_TENANT_YAML);
-  writeFileSync(join(simState, 'fabrikam.json'), JSON.stringify(scaleSnapshot(mailUsers)));
+  if (options.linked) writeFileSync(join(config, 'linked.yaml'), linkedMailUsersYaml(options.linked));
+  writeFileSync(join(simState, 'fabrikam.json'), JSON.stringify(scaleSnapshot(mailUsers, options.mailboxes ?? 0)));
   return { config, simState, out };
 }

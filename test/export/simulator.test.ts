@@ -67,6 +67,27 @@ describe('export through the simulator', () => {
     expect(calls[0]!['Get-MailUser']).toBe(1);
     expect(Object.values(calls[0]!).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(12);
   });
+
+  it('reads statistics only of the mailboxes the repository links to a mail user: the same calls for 20 mailboxes as for 5,000', async () => {
+    // Three links: by address (in another case), by alias, and one to a mailbox that does not exist (not read: the plan reports it).
+    const linked = ['BOX3@Fabrikam.com', 'box7', 'nobody@fabrikam.com'];
+    const calls: Record<string, number>[] = [];
+    for (const n of [20, 5_000]) {
+      const dir = temp();
+      const { config, simState, out } = writeScaleFixture(dir, 0, { mailboxes: n, linked });
+      const metrics = join(dir, 'metrics.json');
+      const r = await run(['export', '--dir', config, '--state', out, '--tenant', 'fabrikam'], { ...baseEnv, FABRIKAM_EXO_TOKEN: 'token-value', EXO_GITOPS_PWSH: simulator, EXO_SIM_STATE: simState, EXO_SIM_METRICS: metrics });
+      expect(r.exitCode, r.stderr).toBe(0);
+      const snapshot = JSON.parse(readFileSync(join(out, 'fabrikam.json'), 'utf8'));
+      expect(snapshot.Mailbox).toHaveLength(n);
+      expect(snapshot.MailboxStatistics.map((s: { MailboxGuid: string }) => s.MailboxGuid)).toEqual(['00000003-1111-4000-8000-000000000003', '00000007-1111-4000-8000-000000000007']);
+      calls.push(JSON.parse(readFileSync(metrics, 'utf8')).calls);
+    }
+    expect(calls[1]).toEqual(calls[0]);
+    expect(calls[0]).toMatchObject({ 'Get-EXOMailbox': 1, 'Get-EXOMailboxStatistics': 2 });
+    // Connect, seven bulk reads, Disconnect, and one call per linked mailbox that exists.
+    expect(Object.values(calls[0]!).reduce((a, b) => a + b, 0)).toBe(9 + 2);
+  });
 });
 
 describe('export failures exit 1, name the tenant, and write nothing', () => {
@@ -79,7 +100,7 @@ describe('export failures exit 1, name the tenant, and write nothing', () => {
   }
   const BEGIN = '<<<exo-gitops:snapshot';
   const END = 'exo-gitops:snapshot>>>';
-  const good = { OrganizationConfig: { IsDehydrated: false }, AcceptedDomain: [], OrganizationRelationship: [], MigrationEndpoint: [], DistributionGroup: [], MailUser: [], Mailbox: [] };
+  const good = { tenant: { tenantId: '6c7b4d2e-3f1a-4e8b-9c5d-2a1b3c4d5e6f' }, OrganizationConfig: { IsDehydrated: false }, AcceptedDomain: [], OrganizationRelationship: [], MigrationEndpoint: [], DistributionGroup: [], MailUser: [], Mailbox: [] };
 
   async function exportWith(pwsh: string) {
     const out = join(temp(), 'out');
@@ -99,6 +120,8 @@ describe('export failures exit 1, name the tenant, and write nothing', () => {
     ['truncated output', `process.stdout.write(${JSON.stringify(BEGIN)} + '\\n{"OrganizationConfig": {"IsDe');`, /cut short/],
     ['not JSON', `console.log(${JSON.stringify(BEGIN)}); console.log('WARNING: this is not json'); console.log(${JSON.stringify(END)});`, /not valid JSON/],
     ['no snapshot at all', `console.log('hello');`, /printed no snapshot/],
+    ['no tenant ID (Get-OrganizationConfig printed no ExternalDirectoryOrganizationId)', `const s = ${JSON.stringify(good)}; s.tenant.tenantId = ''; console.log(${JSON.stringify(BEGIN)}); console.log(JSON.stringify(s)); console.log(${JSON.stringify(END)});`, /printed no tenant ID/],
+    ['a mistyped new property', `const s = ${JSON.stringify(good)}; s.MigrationEndpoint = [{ Identity: 'ep', EndpointType: 'ExchangeRemoteMove', RemoteServer: null, RemoteTenant: null, ApplicationId: null, MaxConcurrentMigrations: 'lots' }]; console.log(${JSON.stringify(BEGIN)}); console.log(JSON.stringify(s)); console.log(${JSON.stringify(END)});`, /MigrationEndpoint\[0\] \(ep\) MaxConcurrentMigrations must be a whole number, "Unlimited" or null, got the text "lots"/],
     ['a missing collection', `const s = ${JSON.stringify(good)}; delete s.Mailbox; console.log(${JSON.stringify(BEGIN)}); console.log(JSON.stringify(s)); console.log(${JSON.stringify(END)});`, /missing Mailbox/],
     ['an object missing a property', `const s = ${JSON.stringify(good)}; s.MailUser = [{ Name: 'Bad One' }]; console.log(${JSON.stringify(BEGIN)}); console.log(JSON.stringify(s)); console.log(${JSON.stringify(END)});`, /MailUser\[0\] \(Bad One\) is missing/],
     ['exit 1 with an error', `console.error('Connect-ExchangeOnline: AADSTS700016: Application not found'); process.exit(1);`, /export failed \(exit code 1\):\n[\s\S]*AADSTS700016/],

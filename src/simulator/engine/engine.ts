@@ -10,15 +10,17 @@ import { loadTenant, type TenantState } from './state.js';
 import { isNull, toStr } from '../values.js';
 import type { ExchangeCall, ExchangeCmdlet, Session } from './cmdlets/common.js';
 import { groupCmdlets } from './cmdlets/groups.js';
-import { migrationCmdlets } from './cmdlets/migration.js';
+import { injectedFailureResults, migrationCmdlets } from './cmdlets/migration.js';
 import { organizationCmdlets } from './cmdlets/organization.js';
 import { recipientCmdlets } from './cmdlets/recipients.js';
+import { statisticsCmdlets } from './cmdlets/statistics.js';
 
 const IMPLEMENTATIONS: Record<string, ExchangeCmdlet> = {
   ...organizationCmdlets,
   ...migrationCmdlets,
   ...groupCmdlets,
   ...recipientCmdlets,
+  ...statisticsCmdlets,
 };
 
 /** The Exchange cmdlets the engine implements (Connect-/Disconnect-ExchangeOnline aside). */
@@ -63,11 +65,22 @@ export class ExchangeEngine implements Session {
     if (!implementation) throw new NotSupportedError(`The cmdlet ${bound.cmdlet} is not supported by the simulator.`);
     const state = this.state;
     if (!state) throw new Error('not connected');
-    const identity = bound.values.get('Identity') ?? bound.values.get('Name');
+    const identity = bound.values.get('Identity') ?? bound.values.get('Name') ?? bound.values.get('Endpoint');
     const call: ExchangeCall = { bound, session: this, state, emit, warn };
     try {
       // Bound values are transformed already: an identity is its string (binder.ts, coerce).
-      this.faults.beforeCall(bound.cmdlet, isNull(identity) ? null : toStr(identity));
+      try {
+        this.faults.beforeCall(bound.cmdlet, isNull(identity) ? null : toStr(identity));
+      } catch (error) {
+        // A cmdlet that reports failure as its result (Test-MigrationServerAvailability: Result
+        // Failed) does so for an injected failure too; throttling stays an error.
+        const asResult = injectedFailureResults[bound.cmdlet];
+        if (asResult && error instanceof CmdletError && error.record.reason === 'SimulatedFailureException') {
+          emit(asResult(bound, error.record.message));
+          return;
+        }
+        throw error;
+      }
       implementation(call);
     } catch (error) {
       if (error instanceof CmdletError || error instanceof TerminatingError) {

@@ -885,7 +885,8 @@ export class Interpreter {
       case '-match':
       case '-notmatch': {
         const match = new RegExp(toStr(right), 'i').exec(toStr(left));
-        if (match && operator === '-match') {
+        // Both operators fill $Matches when the pattern matches (-notmatch is then False), as in PowerShell.
+        if (match) {
           const matches = new Hashtable();
           match.forEach((group, index) => {
             if (group !== undefined) matches.set(index, group);

@@ -14,7 +14,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { groupsToRead } from '../../../src/export/export.js';
+import { groupsToRead, linkedMailboxesToRead } from '../../../src/export/export.js';
 import { exportScript, SNAPSHOT_BEGIN, SNAPSHOT_END } from '../../../src/powershell/export-script.js';
 import { loadDesiredState } from '../../../src/load/load.js';
 import type { Action, TenantPlan } from '../../../src/model/plan.js';
@@ -215,7 +215,44 @@ const CASES = [
   'an organization the state does not have (the script ends with an error)',
   "the example's northwind: export, apply, export",
   "the example's contoso: export, apply, export",
+  'the preflight cmdlets: property sets, statistics, the cloud-managed default, Unlimited, a failed availability test',
 ];
+
+/**
+ * The cmdlets the cross-tenant preflight added (issue 13), called directly on the example's
+ * northwind: Get-EXOMailbox's property sets, both statistics cmdlets, Set-OrganizationConfig's
+ * switches, MaxConcurrentMigrations Unlimited, Test-MigrationServerAvailability's outcomes (an
+ * injected failure is a Failed result), and their binding errors. Module functions do not see the
+ * script's $ErrorActionPreference (module.ts), so each call says -ErrorAction Stop.
+ */
+const PREFLIGHT_CMDLETS = `$ErrorActionPreference = 'Stop'
+Connect-ExchangeOnline -AppId 'app' -CertificateThumbprint 'AB12' -Organization 'northwindtraders.onmicrosoft.com' -ShowBanner:$false -ErrorAction Stop
+try {
+  Get-EXOMailbox -ResultSize Unlimited -PropertySets Archive, Hold -Properties MailboxLocations, LegacyExchangeDN -ErrorAction Stop | ForEach-Object { $_ | ConvertTo-Json -Compress -Depth 3 }
+  (Get-EXOMailbox 'Nestor.Wilke@northwindtraders.com' -ErrorAction Stop).PSObject.Properties.Name -join ','
+  (Get-MailboxStatistics -Identity 'NestorW' -ErrorAction Stop).TotalDeletedItemSize
+  Get-EXOMailboxStatistics -ExchangeGuid 'b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e' -ErrorAction Stop | ForEach-Object { $_ | ConvertTo-Json -Compress }
+  Get-MailUser -ResultSize Unlimited -ErrorAction Stop | ForEach-Object { [string]$_.RecoverableItemsQuota + '|' + (@($_.PersistedCapabilities) -join ',') }
+  Set-OrganizationConfig -ExchangeAttributesCloudManagedByDefault -ErrorAction Stop
+  (Get-OrganizationConfig -ErrorAction Stop).ExchangeAttributesCloudManagedByDefault
+  (Get-OrganizationConfig -ErrorAction Stop).ExternalDirectoryOrganizationId.ToString()
+  Set-MigrationEndpoint 'Contoso-T2T' -MaxConcurrentMigrations Unlimited -ErrorAction Stop
+  (Get-MigrationEndpoint 'Contoso-T2T' -ErrorAction Stop).MaxConcurrentMigrations
+  Test-MigrationServerAvailability -Endpoint 'Contoso-T2T' -ErrorAction Stop | ForEach-Object { $_.Result + '|' + $_.Message }
+  Test-MigrationServerAvailability -Endpoint 'Contoso-T2T' -ErrorAction Stop | ForEach-Object { $_.Result + '|' + $_.Message }
+  foreach ($call in @(
+    { Get-EXOMailbox -PropertySets Bogus -ErrorAction Stop },
+    { Set-OrganizationConfig -ExchangeAttributesCloudManagedByDefault -ExchangeAttributesServerManagedByDefault -ErrorAction Stop },
+    { Get-MailboxStatistics -ErrorAction Stop },
+    { Get-EXOMailboxStatistics -ExchangeGuid 'not-a-guid' -ErrorAction Stop },
+    { Get-EXOMailboxStatistics -Identity 'nobody' -ErrorAction Stop }
+  )) {
+    try { & $call } catch { 'ERR:' + $_.Exception.Message }
+  }
+} finally {
+  Disconnect-ExchangeOnline -Confirm:$false
+}
+`;
 
 describe.skipIf(realPwshUnavailable() !== null)('embedded host and real pwsh agree', () => {
   const cases: Case[] = [];
@@ -238,7 +275,7 @@ describe.skipIf(realPwshUnavailable() !== null)('embedded host and real pwsh agr
     };
     const { desired, findings } = loadDesiredState(example, { parallel: 'never' });
     expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
-    const exportOf = (tenant: string): string => exportScript(desired.tenants.find((t) => t.name === tenant)!, { groups: groupsToRead(desired, tenant) });
+    const exportOf = (tenant: string): string => exportScript(desired.tenants.find((t) => t.name === tenant)!, { groups: groupsToRead(desired, tenant), linkedMailboxes: linkedMailboxesToRead(desired, tenant) });
 
     const everyAction = { ...EVERY_ACTION_TENANT, organization: 'northwindtraders.onmicrosoft.com' };
     cases.push(
@@ -255,6 +292,12 @@ describe.skipIf(realPwshUnavailable() !== null)('embedded host and real pwsh agr
     cases.push({
       name: 'an organization the state does not have (the script ends with an error)',
       scripts: [{ label: 'export', text: exportScript({ ...northwind, spec: { ...northwind.spec, organization: 'missing.onmicrosoft.com' } }, { groups: [] }) }],
+    });
+    cases.push({
+      name: 'the preflight cmdlets: property sets, statistics, the cloud-managed default, Unlimited, a failed availability test',
+      scripts: [{ label: 'preflight', text: PREFLIGHT_CMDLETS }],
+      // The second availability test fails (a Failed result, not an error).
+      env: { EXO_SIM_FAIL: 'Test-MigrationServerAvailability:Contoso-T2T#2' },
     });
     for (const tenant of ['northwind', 'contoso']) {
       cases.push({
@@ -295,6 +338,7 @@ describe.skipIf(realPwshUnavailable() !== null)('embedded host and real pwsh agr
           return;
         }
         if (script.label.startsWith('export')) expect(out.snapshot, `${c.name}: ${script.label}`).not.toBeNull();
+        else if (script.label === 'preflight') expect(out.other.filter((line) => line.startsWith('ERR:')).length, `${c.name}: ${run.stdout}`).toBe(5);
         else expect(out.steps.length, `${c.name}: ${script.label}`).toBeGreaterThan(0);
         expect(run.exitCode, `${c.name}: ${script.label}: ${run.stderr}`).toBe(0);
       });

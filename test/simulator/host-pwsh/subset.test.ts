@@ -18,15 +18,17 @@ const GENERATED_SUBSET = new Set([
   'expr:array', 'expr:arrayExpression', 'expr:bareword', 'expr:binary', 'expr:cast', 'expr:expandable', 'expr:hashtable', 'expr:index', 'expr:increment', 'expr:invoke', 'expr:member', 'expr:number', 'expr:paren', 'expr:scriptBlock', 'expr:string', 'expr:type', 'expr:unary', 'expr:variable',
   // operators
   'op:+', 'op:-', 'op:*', 'op:-join', 'op:-ge', 'op:-like', 'op:-ne', 'op:-not', 'op:-notlike', 'op:-and', 'op:-or', 'op:-eq', 'op:-notcontains',
+  // the export's conversions (sizes, Unlimited) and property presence
+  'op:-contains', 'op:-match', 'op:-replace',
   // types
-  'type:string', 'type:bool', 'type:int', 'type:ordered', 'type:math', 'type:guid', 'type:scriptblock', 'type:string[]', 'type:collections.generic.list[string]',
+  'type:string', 'type:bool', 'type:int', 'type:long', 'type:ordered', 'type:math', 'type:guid', 'type:scriptblock', 'type:string[]', 'type:collections.generic.list[string]',
   // commands
   'command:&', 'command:ConvertTo-Json', 'command:Get-Process', 'command:ConvertTo-SecureString', 'command:ForEach-Object', 'command:Get-Random', 'command:New-Object', 'command:Out-Null', 'command:Start-Sleep', 'command:Where-Object', 'command:Write-Output',
   // methods
   'method:Min', 'method:Pow', 'method:NewGuid', 'method:ToString', 'method:Add', 'method:ContainsKey', 'method:new',
 ]);
 
-const LOCAL_FUNCTIONS = new Set(['Invoke-ExoCall', 'Invoke-ExoStep']);
+const LOCAL_FUNCTIONS = new Set(['Invoke-ExoCall', 'Invoke-ExoStep', 'Test-ExoProperty', 'ConvertTo-ExoUnlimited', 'ConvertTo-ExoBytes']);
 
 function constructs(node: unknown, found: Set<string>, context: 'statement' | 'expr' = 'statement'): void {
   if (Array.isArray(node)) {
@@ -64,7 +66,7 @@ describe('the constructs generated scripts use', () => {
   it('are all in the embedded host\'s subset', async () => {
     const scripts = [
       renderApplyScript({ ...EVERY_ACTION_TENANT, organization: 'northwindtraders.onmicrosoft.com' }),
-      exportScript(TENANT, { groups: ['T2T-Migration-Scope'] }),
+      exportScript(TENANT, { groups: ['T2T-Migration-Scope'], linkedMailboxes: ['Lara.Newton@contoso.com', 'BiancaP'] }),
       exportScript({ ...TENANT, spec: { ...TENANT.spec, connection: { appId: 'app', certificatePath: '/c.pfx', certificatePasswordEnv: 'P' } } } as Resource<'Tenant'>, { groups: [] }),
     ];
     const found = new Set<string>();

@@ -211,17 +211,40 @@ export function validateAddresses(call: ExchangeCall, proxies: string[], self: R
   }
 }
 
+/** Properties Exchange types as System.Guid: Get-* returns them as Guid objects. */
+export const GUID_PROPERTIES = new Set(['ExchangeGuid', 'ArchiveGuid', 'Guid', 'DisabledArchiveGuid', 'MailboxGuid', 'ExternalDirectoryObjectId', 'ExternalDirectoryOrganizationId']);
+
+/** A property value as a Get-* cmdlet returns it: GUIDs as Guid objects, arrays copied. */
+export function outputValue(name: string, item: unknown): unknown {
+  if (GUID_PROPERTIES.has(name) && typeof item === 'string') return new PSGuid(item);
+  return Array.isArray(item) ? [...item] : item;
+}
+
 /** A snapshot entry as Exchange's Get-* returns it: GUIDs as Guid objects, arrays copied. */
 export function toObject(entry: object, typeName: string, extra: [string, unknown][] = [], omit: string[] = []): PSObject {
   const object = new PSObject([], typeName);
   for (const [name, item] of extra) object.set(name, item);
   for (const [name, item] of Object.entries(entry)) {
     if (omit.includes(name)) continue;
-    if ((name === 'ExchangeGuid' || name === 'ArchiveGuid' || name === 'Guid') && typeof item === 'string') object.set(name, new PSGuid(item));
-    else object.set(name, Array.isArray(item) ? [...item] : item);
+    object.set(name, outputValue(name, item));
   }
   return object;
 }
+
+/**
+ * A size as Exchange prints a ByteQuantifiedSize: the largest unit the size fills, with four
+ * significant digits, then the exact bytes with thousands separators ("30 GB (32,212,254,720 bytes)",
+ * "0 B (0 bytes)"); an Unlimited<ByteQuantifiedSize> without a limit (null here) prints "Unlimited".
+ */
+export function byteQuantifiedSize(bytes: number | null): string {
+  if (bytes === null) return 'Unlimited';
+  const units: [string, number][] = [['TB', 2 ** 40], ['GB', 2 ** 30], ['MB', 2 ** 20], ['KB', 2 ** 10]];
+  const [unit, size] = units.find(([, unitSize]) => bytes >= unitSize) ?? ['B', 1];
+  return `${Number((bytes / size).toPrecision(4))} ${unit} (${String(Math.trunc(bytes)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} bytes)`;
+}
+
+/** Exchange Online's RecoverableItemsQuota of a recipient nobody changed: 30 GB. */
+export const DEFAULT_RECOVERABLE_ITEMS_QUOTA_BYTES = 30 * 2 ** 30;
 
 function resultSizeOf(call: ExchangeCall): number {
   const size = call.bound.values.get('ResultSize');

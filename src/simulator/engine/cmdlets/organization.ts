@@ -10,6 +10,7 @@ import {
   emitList,
   has,
   notFound,
+  outputValue,
   requireIdentity,
   requireNoPrompt,
   stringValue,
@@ -142,6 +143,11 @@ const getAcceptedDomain: ExchangeCmdlet = (call) => {
   emitList(call, domains.map((domain) => toObject(domain, 'Microsoft.Exchange.Data.Directory.SystemConfiguration.AcceptedDomain', [['Name', (domain as { Name?: string }).Name ?? domain.DomainName], ['Identity', domain.DomainName]])));
 };
 
+/**
+ * Get-OrganizationConfig: the state's OrganizationConfig as it is (IsDehydrated, InPlaceHolds and
+ * ExchangeAttributesCloudManagedByDefault where the state holds them), and the tenant's ID as
+ * ExternalDirectoryOrganizationId (the state's tenant.tenantId).
+ */
 const getOrganizationConfig: ExchangeCmdlet = (call) => {
   supportOnly(call, []);
   call.emit(
@@ -149,8 +155,37 @@ const getOrganizationConfig: ExchangeCmdlet = (call) => {
       ['Name', call.state.organization],
       ['Identity', call.state.organization],
       ['Guid', call.state.snapshot.tenant.tenantId],
+      ['ExternalDirectoryOrganizationId', outputValue('ExternalDirectoryOrganizationId', call.state.snapshot.tenant.tenantId)],
     ]),
   );
+};
+
+/**
+ * Set-OrganizationConfig: the tenant default for new synced mailboxes, one of two switches
+ * (-ExchangeAttributesCloudManagedByDefault / -ExchangeAttributesServerManagedByDefault). A dehydrated
+ * tenant refuses it until Enable-OrganizationCustomization, in Exchange Online's words.
+ */
+const setOrganizationConfig: ExchangeCmdlet = (call) => {
+  supportOnly(call, ['ExchangeAttributesCloudManagedByDefault', 'ExchangeAttributesServerManagedByDefault']);
+  const cloud = value(call, 'ExchangeAttributesCloudManagedByDefault') === true;
+  const server = value(call, 'ExchangeAttributesServerManagedByDefault') === true;
+  if (cloud && server) {
+    throw exchangeError("The ExchangeAttributesCloudManagedByDefault and ExchangeAttributesServerManagedByDefault parameters can't be used together.", 'ArgumentException', 'InvalidArgument');
+  }
+  const config = call.state.snapshot.OrganizationConfig;
+  if (config.IsDehydrated) {
+    throw exchangeError(
+      "The command you tried to run isn't currently allowed in your organization. To run this command, you first need to run the command: Enable-OrganizationCustomization.",
+      'InvalidOperationException',
+      'InvalidOperation',
+    );
+  }
+  if (!cloud && !server) {
+    call.warn('The command completed successfully but no settings of \'' + call.state.organization + '\' have been modified.');
+    return;
+  }
+  config.ExchangeAttributesCloudManagedByDefault = cloud;
+  call.state.markDirty();
 };
 
 const enableOrganizationCustomization: ExchangeCmdlet = (call) => {
@@ -169,5 +204,6 @@ export const organizationCmdlets: Record<string, ExchangeCmdlet> = {
   'Remove-OrganizationRelationship': removeOrganizationRelationship,
   'Get-AcceptedDomain': getAcceptedDomain,
   'Get-OrganizationConfig': getOrganizationConfig,
+  'Set-OrganizationConfig': setOrganizationConfig,
   'Enable-OrganizationCustomization': enableOrganizationCustomization,
 };

@@ -5,11 +5,14 @@ import { isMultiValuedChange } from '../bound.js';
 import { exchangeError, NotSupportedError } from '../../errors.js';
 import type { RecipientRef } from '../state.js';
 import { smtpOf } from '../state.js';
-import { type PSGuid, toStr } from '../../values.js';
+import { PSObject, type PSGuid, toStr } from '../../values.js';
+import { EXO_MAILBOX_PROPERTY_SETS, requestedProperties } from './property-sets.js';
 import {
   aliasFrom,
   applyEmailAddresses,
+  byteQuantifiedSize,
   CUSTOM_ATTRIBUTES,
+  DEFAULT_RECOVERABLE_ITEMS_QUOTA_BYTES,
   defaultDomain,
   dirSyncError,
   EXCHANGE_ATTRIBUTES,
@@ -20,6 +23,7 @@ import {
   has,
   IDENTITY_ATTRIBUTES,
   legacyExchangeDN,
+  outputValue,
   primaryOf,
   requireIdentity,
   requireNoPrompt,
@@ -31,11 +35,22 @@ import {
   value,
 } from './common.js';
 
+/**
+ * A mail user as Get-MailUser prints it. The state keeps RecoverableItemsQuota in bytes, as snapshots
+ * do (RecoverableItemsQuotaBytes, null for Unlimited); Exchange prints the ByteQuantifiedSize text.
+ */
 function mailUserObject(entry: MailUserEntry) {
-  return toObject(entry, 'Microsoft.Exchange.Data.Directory.Management.MailUser', [
-    ['Identity', entry.Name],
-    ['RecipientType', 'MailUser'],
-  ]);
+  const quota: [string, unknown][] = 'RecoverableItemsQuotaBytes' in entry ? [['RecoverableItemsQuota', byteQuantifiedSize(entry.RecoverableItemsQuotaBytes ?? null)]] : [];
+  return toObject(
+    entry,
+    'Microsoft.Exchange.Data.Directory.Management.MailUser',
+    [
+      ['Identity', entry.Name],
+      ['RecipientType', 'MailUser'],
+      ...quota,
+    ],
+    ['RecoverableItemsQuotaBytes'],
+  );
 }
 
 function mailboxObject(entry: MailboxEntry) {
@@ -128,6 +143,9 @@ const newMailUser: ExchangeCmdlet = (call) => {
     IsDirSynced: false,
     RecipientTypeDetails: 'MailUser',
     PreviousRecipientTypeDetails: 'None',
+    // A new MEU has no license yet (no ExchangeT2TMbxMove) and Exchange Online's default dumpster quota.
+    PersistedCapabilities: [],
+    RecoverableItemsQuotaBytes: DEFAULT_RECOVERABLE_ITEMS_QUOTA_BYTES,
   };
   for (const attribute of CUSTOM_ATTRIBUTES) entry[attribute as `CustomAttribute${number}`] = '';
   if (has(call, 'DisplayName')) (entry as unknown as Record<string, unknown>)['DisplayName'] = stringValue(call, 'DisplayName');
@@ -168,6 +186,60 @@ const getMailbox: ExchangeCmdlet = (call) => {
   }
   const types = has(call, 'RecipientTypeDetails') ? (value(call, 'RecipientTypeDetails') as unknown[]).map((type) => toStr(type).toLowerCase()) : null;
   emitList(call, call.state.snapshot.Mailbox.filter((mailbox) => !types || types.includes(mailbox.RecipientTypeDetails.toLowerCase())).map(mailboxObject));
+};
+
+/**
+ * One property of a mailbox as Get-EXOMailbox returns it: what the state holds, else what Exchange
+ * derives from it (DisplayName, Id, RecipientType, UserPrincipalName); undefined when the state says
+ * nothing, and the property is then left out, as a snapshot that lacks it.
+ */
+function exoMailboxProperty(entry: MailboxEntry, keys: Map<string, string>, name: string): { name: string; value: unknown } | undefined {
+  const key = keys.get(name.toLowerCase());
+  if (key !== undefined) return { name: key, value: outputValue(key, (entry as unknown as Record<string, unknown>)[key]) };
+  const record = entry as unknown as Record<string, unknown>;
+  switch (name.toLowerCase()) {
+    case 'displayname':
+      return { name: 'DisplayName', value: record['DisplayName'] ?? entry.Name };
+    case 'id':
+      return { name: 'Id', value: entry.Name };
+    case 'recipienttype':
+      return { name: 'RecipientType', value: 'UserMailbox' };
+    case 'userprincipalname':
+      return { name: 'UserPrincipalName', value: record['MicrosoftOnlineServicesID'] ?? entry.PrimarySmtpAddress };
+    default:
+      return undefined;
+  }
+}
+
+function exoMailboxObject(entry: MailboxEntry, wanted: string[] | null): PSObject {
+  const keys = new Map(Object.keys(entry).map((key) => [key.toLowerCase(), key]));
+  const names = wanted ?? [...EXO_MAILBOX_PROPERTY_SETS['Minimum']!, ...Object.keys(entry)];
+  const object = new PSObject([], 'Microsoft.Exchange.Management.RestApiClient.ExoMailbox');
+  for (const name of names) {
+    const property = exoMailboxProperty(entry, keys, name);
+    if (property && !object.has(property.name)) object.set(property.name, property.value);
+  }
+  return object;
+}
+
+/**
+ * Get-EXOMailbox: the REST bulk reader. Returns the Minimum property set and the sets and properties
+ * asked for, no more (property-sets.ts); a property the state does not hold is left out.
+ */
+const getExoMailbox: ExchangeCmdlet = (call) => {
+  supportOnly(call, ['Identity', 'PrimarySmtpAddress', 'UserPrincipalName', 'RecipientTypeDetails', 'PropertySets', 'Properties']);
+  const wanted = requestedProperties(
+    EXO_MAILBOX_PROPERTY_SETS,
+    has(call, 'PropertySets') ? (value(call, 'PropertySets') as unknown[]).map(toStr) : [],
+    has(call, 'Properties') ? (value(call, 'Properties') as unknown[]).map(toStr) : [],
+  );
+  const identity = stringValue(call, 'Identity') ?? stringValue(call, 'PrimarySmtpAddress') ?? stringValue(call, 'UserPrincipalName');
+  if (identity !== null) {
+    call.emit(exoMailboxObject(resolveRecipient(call, identity, ['Mailbox']).entry as MailboxEntry, wanted));
+    return;
+  }
+  const types = has(call, 'RecipientTypeDetails') ? (value(call, 'RecipientTypeDetails') as unknown[]).map((type) => toStr(type).toLowerCase()) : null;
+  emitList(call, call.state.snapshot.Mailbox.filter((mailbox) => !types || types.includes(mailbox.RecipientTypeDetails.toLowerCase())).map((mailbox) => exoMailboxObject(mailbox, wanted)));
 };
 
 const setMailbox: ExchangeCmdlet = (call) => {
@@ -259,6 +331,7 @@ export const recipientCmdlets: Record<string, ExchangeCmdlet> = {
   'New-MailUser': newMailUser,
   'Set-MailUser': setMailUser,
   'Get-Mailbox': getMailbox,
+  'Get-EXOMailbox': getExoMailbox,
   'Set-Mailbox': setMailbox,
   'Get-User': getUser,
   'Set-User': setUser,
