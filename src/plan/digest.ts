@@ -72,7 +72,10 @@ export function sha256(text: string): string {
 }
 
 export function snapshotDigest(snapshot: Snapshot): string {
-  const { exportedAt: _ignored, ...rest } = snapshot;
+  // Left out: when it was exported, and mailbox statistics, which change whenever a user deletes mail
+  // (a saved plan would be stale minutes later). A statistic that changes a finding still makes the
+  // rebuilt plan differ from the saved one: apply --plan compares the whole plan too.
+  const { exportedAt: _ignored, MailboxStatistics: _volatile, ...rest } = snapshot;
   // Pieces are gathered into ~1 MB strings before hashing: one update per piece would cost more than
   // the hashing, and one string of the whole snapshot would cost its size in memory.
   const hash = createHash('sha256');

@@ -26,7 +26,7 @@ function canonical(value: unknown): unknown {
   return value;
 }
 function referenceDigest(snapshot: Snapshot): string {
-  const { exportedAt: _ignored, ...rest } = snapshot;
+  const { exportedAt: _ignored, MailboxStatistics: _volatile, ...rest } = snapshot;
   return `sha256:${createHash('sha256').update(JSON.stringify(canonical(rest))).digest('hex')}`;
 }
 
@@ -58,5 +58,13 @@ describe('snapshot digest', () => {
     const a = { snapshotVersion: 1, exportedAt: '1', MailUser: [{ Name: 'b', EmailAddresses: ['SMTP:B@x', 'smtp:a@x'] }, { Name: 'a', EmailAddresses: [] }] } as unknown as Snapshot;
     const b = { exportedAt: '2', MailUser: [{ EmailAddresses: [], Name: 'a' }, { Name: 'b', EmailAddresses: ['smtp:a@x', 'SMTP:B@x'] }], snapshotVersion: 1 } as unknown as Snapshot;
     expect(snapshotDigest(a)).toBe(snapshotDigest(b));
+  });
+
+  it('ignores mailbox statistics (they change whenever a user deletes mail), but not the objects', () => {
+    const base = { snapshotVersion: 1, exportedAt: '1', MailUser: [] } as unknown as Snapshot;
+    const withStats = { ...base, MailboxStatistics: [{ MailboxGuid: '1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8', TotalDeletedItemSizeBytes: 1024 }] } as Snapshot;
+    expect(snapshotDigest(withStats)).toBe(snapshotDigest(base));
+    expect(snapshotDigest({ ...withStats, MailboxStatistics: [{ MailboxGuid: '1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8', TotalDeletedItemSizeBytes: 4096 }] })).toBe(snapshotDigest(withStats));
+    expect(snapshotDigest({ ...base, MailUser: [{ Name: 'x' }] } as unknown as Snapshot)).not.toBe(snapshotDigest(base));
   });
 });
