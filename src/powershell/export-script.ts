@@ -11,6 +11,9 @@ import { connectCommand, DISCONNECT_COMMAND, SCRIPT_PREFERENCES, titleComment } 
 import { psArray } from './literal.js';
 import { DEFAULT_RETRY, retryFunction, type RetrySettings } from './retry.js';
 
+/** Scope groups read in all, nested ones included: a bound on remote calls (2 per group) whatever the nesting. */
+const NESTED_GROUP_LIMIT = 500;
+
 export const SNAPSHOT_BEGIN = '<<<exo-gitops:snapshot';
 export const SNAPSHOT_END = 'exo-gitops:snapshot>>>';
 
@@ -200,7 +203,12 @@ try {
   }
   $groups = @()
   $seen = @{}
-  foreach ($groupName in $groupNames) {
+  # A scope group's members may be security groups (nested scopes: the guide's way past one
+  # published scope's size). Each is read like a scope group, once; ${NESTED_GROUP_LIMIT} groups at most in all.
+  $next = 0
+  while ($next -lt $groupNames.Count) {
+    $groupName = $groupNames[$next]
+    $next = $next + 1
     $group = $null
     try {
       $group = Invoke-ExoCall { Get-DistributionGroup -Identity $groupName -ErrorAction Stop }
@@ -210,7 +218,12 @@ try {
     # One group may be named twice (by its name and by its address): read it once.
     if ($null -ne $group -and -not $seen.ContainsKey([string]$group.Name)) {
       $seen[[string]$group.Name] = $true
-      $members = @(Invoke-ExoCall { Get-DistributionGroupMember -Identity $group.Name -ResultSize Unlimited -ErrorAction Stop } | ForEach-Object { [string]$_.PrimarySmtpAddress })
+      $listed = @(Invoke-ExoCall { Get-DistributionGroupMember -Identity $group.Name -ResultSize Unlimited -ErrorAction Stop })
+      $members = @($listed | ForEach-Object { [string]$_.PrimarySmtpAddress })
+      foreach ($member in $listed) {
+        $address = [string]$member.PrimarySmtpAddress
+        if ([string]$member.RecipientTypeDetails -like '*SecurityGroup' -and $groupNames.Count -lt ${NESTED_GROUP_LIMIT} -and $groupNames -notcontains $address) { $groupNames.Add($address) }
+      }
       $groups += ${record('$group', GROUP, '      ', ['Members = $members'])}
     }
   }

@@ -41,4 +41,18 @@ describe('export of published scope groups', () => {
     writeFileSync(file, JSON.stringify(state));
     expect((await exported([])).DistributionGroup).toEqual([]);
   });
+
+  it('reads nested security groups of a scope group too (two levels), each once, a cycle ending', async () => {
+    cpSync(join(root, 'examples/contoso-northwind/state'), join(dir, 'state'), { recursive: true });
+    const file = join(dir, 'state', 'contoso.json');
+    const state = JSON.parse(readFileSync(file, 'utf8'));
+    const scope = state.DistributionGroup.find((g: { Name: string }) => g.Name === 'T2T-Migration-Scope');
+    const nested = (name: string, members: string[]) => ({ ...scope, Name: name, Alias: name, PrimarySmtpAddress: `${name}@contoso.com`, Members: members });
+    state.DistributionGroup.push(nested('Wave-2', ['Wave-3@contoso.com']), nested('Wave-3', [scope.Members[0], 'Wave-2@contoso.com']));
+    scope.Members = [...scope.Members, 'Wave-2@contoso.com'];
+    writeFileSync(file, JSON.stringify(state));
+    const read = await exported(['T2T-Migration-Scope']);
+    expect(read.DistributionGroup.map((g) => g.Name)).toEqual(['T2T-Migration-Scope', 'Wave-2', 'Wave-3']);
+    expect(read.DistributionGroup[1]!.Members).toEqual(['Wave-3@contoso.com']);
+  });
 });

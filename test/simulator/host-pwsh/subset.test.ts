@@ -17,7 +17,7 @@ const GENERATED_SUBSET = new Set([
   // expressions
   'expr:array', 'expr:arrayExpression', 'expr:bareword', 'expr:binary', 'expr:cast', 'expr:expandable', 'expr:hashtable', 'expr:index', 'expr:increment', 'expr:invoke', 'expr:member', 'expr:number', 'expr:paren', 'expr:scriptBlock', 'expr:string', 'expr:type', 'expr:unary', 'expr:variable',
   // operators
-  'op:+', 'op:-', 'op:*', 'op:-join', 'op:-ge', 'op:-like', 'op:-ne', 'op:-not', 'op:-notlike', 'op:-and', 'op:-or', 'op:-eq', 'op:-notcontains',
+  'op:+', 'op:-', 'op:*', 'op:-join', 'op:-ge', 'op:-lt', 'op:-like', 'op:-ne', 'op:-not', 'op:-notlike', 'op:-and', 'op:-or', 'op:-eq', 'op:-notcontains',
   // the export's conversions (sizes, Unlimited) and property presence
   'op:-contains', 'op:-match', 'op:-replace',
   // types
