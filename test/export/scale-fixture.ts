@@ -1,6 +1,7 @@
 // Snapshots and a one-tenant config for the export scale test: the same tenant with N mail users.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mailbox } from '../simulator/helpers.js';
 
 export const SCALE_TENANT_YAML = `apiVersion: exo.gitops/v1alpha1
 kind: Tenant
@@ -50,23 +51,16 @@ function scaleMailboxes(count: number): Record<string, unknown>[] {
   const mailboxes = [];
   for (let i = 0; i < count; i++) {
     const alias = `box${i}`;
-    const mailbox: Record<string, unknown> = {
-      Name: `Box ${i}`,
-      Alias: alias,
-      PrimarySmtpAddress: `${alias}@fabrikam.com`,
-      ExchangeGuid: `${hex(i, 8)}-1111-4000-8000-${hex(i, 12)}`,
-      ArchiveGuid: '00000000-0000-0000-0000-000000000000',
-      LegacyExchangeDN: `/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${hex(i, 32)}-${alias}`,
-      EmailAddresses: [`SMTP:${alias}@fabrikam.com`, `smtp:${alias}@fabrikam.onmicrosoft.com`],
-      RecipientTypeDetails: 'UserMailbox',
-      IsDirSynced: false,
-      IsExchangeCloudManaged: false,
-      LitigationHoldEnabled: false,
-      InPlaceHolds: [],
-      GrantSendOnBehalfTo: [],
+    const entry: Record<string, unknown> = {
+      ...mailbox(alias, 'fabrikam.com', {
+        Name: `Box ${i}`,
+        ExchangeGuid: `${hex(i, 8)}-1111-4000-8000-${hex(i, 12)}`,
+        LegacyExchangeDN: `/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${hex(i, 32)}-${alias}`,
+        EmailAddresses: [`SMTP:${alias}@fabrikam.com`, `smtp:${alias}@fabrikam.onmicrosoft.com`],
+      }),
     };
-    for (let c = 1; c <= 15; c++) mailbox[`CustomAttribute${c}`] = '';
-    mailboxes.push(mailbox);
+    for (let c = 1; c <= 15; c++) entry[`CustomAttribute${c}`] = '';
+    mailboxes.push(entry);
   }
   return mailboxes;
 }
