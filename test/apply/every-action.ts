@@ -17,6 +17,7 @@ const base = (id: string, kind: Action['kind'], identity: string, action: Action
 
 export const EVERY_ACTION: Action[] = [
   base('northwind/OrganizationConfig/northwind.onmicrosoft.com#customize', 'OrganizationConfig', 'northwind.onmicrosoft.com', 'update', [{ field: 'IsDehydrated', before: true, after: false }]),
+  base('northwind/OrganizationConfig/northwind.onmicrosoft.com#cloud-managed-default', 'OrganizationConfig', 'northwind.onmicrosoft.com', 'update', [{ field: 'ExchangeAttributesCloudManagedByDefault', before: false, after: true }], { step: 'cloud-managed-default' }),
   base('northwind/DistributionGroup/Scope', 'DistributionGroup', `Scope ${HOSTILE}`, 'create', [{ field: 'Type', after: 'Security' }]),
   base('northwind/DistributionGroup/Scope#add-members', 'DistributionGroup', 'Scope', 'update', [{ field: 'Members', add: ["a'b@contoso.com", 'c@contoso.com'] }]),
   base('northwind/DistributionGroup/Scope#remove-members', 'DistributionGroup', 'Scope', 'update', [{ field: 'Members', remove: ['gone@contoso.com'] }], { destructive: ['remove-member'] }),

@@ -37,6 +37,7 @@ describe('renderApplyScript', () => {
     expect(names).toEqual([
       'Connect-ExchangeOnline',
       'Enable-OrganizationCustomization',
+      'Set-OrganizationConfig',
       'New-DistributionGroup',
       'Add-DistributionGroupMember',
       'Remove-DistributionGroupMember',
@@ -93,6 +94,14 @@ describe('renderApplyScript', () => {
       if (line.trimStart().startsWith('#')) expect(line).not.toContain('second line 😀\n');
     }
     expect(script).toContain('#   DisplayName: ');
+  });
+
+  it('sets the tenant default with one of Set-OrganizationConfig\'s two switches, by direction', () => {
+    const action = EVERY_ACTION.find((a) => a.id.endsWith('#cloud-managed-default'))!;
+    expect(actionCommands(action).join('\n')).toContain('ExchangeAttributesCloudManagedByDefault = $true');
+    const back = actionCommands({ ...action, changes: [{ field: 'ExchangeAttributesCloudManagedByDefault', before: true, after: false }] }).join('\n');
+    expect(back).toContain('ExchangeAttributesServerManagedByDefault = $true');
+    expect(back).not.toContain('ExchangeAttributesCloudManagedByDefault');
   });
 
   it('keeps IsExchangeCloudManaged in a call of its own', () => {
