@@ -1,15 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { attempt, CONNECT_CONTOSO, CONNECT_NORTHWIND, contoso, mailUser, northwind, runScript, session, type SimulatorRun } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { attempt, cleanedUpRunner, CONNECT_CONTOSO, CONNECT_NORTHWIND, contoso, mailUser, northwind, session } from './helpers.js';
 
-const runs: SimulatorRun[] = [];
-async function run(script: string, options: Parameters<typeof runScript>[1] = {}) {
-  const result = await runScript(script, options);
-  runs.push(result);
-  return result;
-}
-afterEach(async () => {
-  await Promise.all(runs.splice(0).map((r) => r.cleanup()));
-});
+const run = cleanedUpRunner();
 
 const target = () => northwind({ MailUser: [mailUser('lara', 'northwindtraders.com')] });
 

@@ -1,18 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { attempt, CONNECT_CONTOSO, CONNECT_NORTHWIND, contoso, mailbox, mailUser, northwind, runScript, session, type SimulatorRun } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { attempt, cleanedUpRunner, CONNECT_CONTOSO, CONNECT_NORTHWIND, contoso, mailbox, mailUser, northwind, session } from './helpers.js';
 
-const runs: SimulatorRun[] = [];
-async function run(script: string, options: Parameters<typeof runScript>[1] = {}) {
-  const result = await runScript(script, options);
-  if (process.env.SIM_DEBUG) console.log('STDOUT<<' + result.stdout + '>>\nSTDERR<<' + result.stderr + '>>');
-  runs.push(result);
-  return result;
-}
-afterEach(async () => {
-  await Promise.all(runs.splice(0).map((r) => r.cleanup()));
-});
+const run = cleanedUpRunner();
 
 const NOT_FOUND = (identity: string) => `ERR:ManagementObjectNotFoundException:The operation couldn't be performed because object '${identity}' couldn't be found on '`;
 

@@ -1,16 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
-import { CONNECT_NORTHWIND, mailUser, northwind, runScript, session, type SimulatorRun } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cleanedUpRunner, CONNECT_NORTHWIND, mailUser, northwind, session } from './helpers.js';
 
-const runs: SimulatorRun[] = [];
-async function run(script: string, options: Parameters<typeof runScript>[1] = {}) {
-  const result = await runScript(script, options);
-  runs.push(result);
-  return result;
-}
-afterEach(async () => {
-  await Promise.all(runs.splice(0).map((r) => r.cleanup()));
-});
+const run = cleanedUpRunner();
 
 const tenant = () => northwind({ MailUser: ['a', 'b', 'c', 'd'].map((alias) => mailUser(alias, 'northwindtraders.com')) });
 

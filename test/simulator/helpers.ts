@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 import type { MailboxEntry, MailUserEntry, Snapshot } from '../../src/model/snapshot.js';
 
 export const SIMULATOR = fileURLToPath(new URL('../../dist/simulator/main.js', import.meta.url));
@@ -148,4 +149,18 @@ export function session(connect: string, body: string): string {
 /** `try { <statement> } catch { 'ERR:' + reason + ':' + message }` for one statement. */
 export function attempt(statement: string): string {
   return `try { ${statement} } catch { Write-Output ('ERR:' + $_.CategoryInfo.Reason + ':' + $_.Exception.Message) }`;
+}
+
+/** runScript for a test file: every run's state folder is removed after each test (SIM_DEBUG=1 prints what ran). */
+export function cleanedUpRunner(): (script: string, options?: Parameters<typeof runScript>[1]) => Promise<SimulatorRun> {
+  const runs: SimulatorRun[] = [];
+  afterEach(async () => {
+    await Promise.all(runs.splice(0).map((r) => r.cleanup()));
+  });
+  return async (script, options = {}) => {
+    const result = await runScript(script, options);
+    if (process.env.SIM_DEBUG) console.log(`STDOUT<<${result.stdout}>>\nSTDERR<<${result.stderr}>>`);
+    runs.push(result);
+    return result;
+  };
 }

@@ -2,20 +2,11 @@
 // property sets, the mailbox statistics cmdlets, the organization's holds and tenant ID, the mail
 // user's license and dumpster quota, Unlimited endpoint limits, Test-MigrationServerAvailability's
 // failed outcome and Set-OrganizationConfig's cloud-managed default, through the embedded host.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { byteQuantifiedSize } from '../../src/simulator/engine/cmdlets/common.js';
-import { attempt, CONNECT_CONTOSO, CONNECT_NORTHWIND, contoso, mailbox, mailUser, northwind, runScript, session, type SimulatorRun } from './helpers.js';
+import { attempt, cleanedUpRunner, CONNECT_CONTOSO, CONNECT_NORTHWIND, contoso, mailbox, mailUser, northwind, session } from './helpers.js';
 
-const runs: SimulatorRun[] = [];
-async function run(script: string, options: Parameters<typeof runScript>[1] = {}) {
-  const result = await runScript(script, options);
-  if (process.env.SIM_DEBUG) console.log('STDOUT<<' + result.stdout + '>>\nSTDERR<<' + result.stderr + '>>');
-  runs.push(result);
-  return result;
-}
-afterEach(async () => {
-  await Promise.all(runs.splice(0).map((r) => r.cleanup()));
-});
+const run = cleanedUpRunner();
 
 const GB = 2 ** 30;
 const AUX = (n: number) => Array.from({ length: n }, (_, i) => `1;a${String(i).padStart(7, '0')}-0000-4000-8000-000000000000;AuxArchive;contoso.onmicrosoft.com;00000000-0000-0000-0000-000000000000`);

@@ -1,15 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { runScript, type SimulatorRun } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { cleanedUpRunner, type runScript } from '../helpers.js';
 
-const runs: SimulatorRun[] = [];
-async function run(script: string, options: Parameters<typeof runScript>[1] = {}) {
-  const result = await runScript(script, { tenants: [], ...options });
-  runs.push(result);
-  return result;
-}
-afterEach(async () => {
-  await Promise.all(runs.splice(0).map((r) => r.cleanup()));
-});
+const runTracked = cleanedUpRunner();
+const run = (script: string, options: Parameters<typeof runScript>[1] = {}) => runTracked(script, { tenants: [], ...options });
 
 describe('the PowerShell subset', () => {
   it('handles literals, quoting rules, interpolation and here-strings', async () => {
