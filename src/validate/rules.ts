@@ -385,6 +385,16 @@ function checkScopes(desired: DesiredState): Finding[] {
   return findings;
 }
 
+/** Whether a tenant's Entra Connect syncs cloud-managed mailboxes: an error before 2.5.190.0, a warning when the version is unknown. */
+function entraConnectGuard(tenant: Resource<'Tenant'>, at: Pick<Finding, 'location' | 'tenant' | 'kind' | 'object'>): Finding[] {
+  const version = tenant.spec.entraConnectVersion;
+  if (version === undefined) {
+    return [finding('EntraConnectVersionUnknown', `tenant ${tenant.name} declares no entraConnectVersion: exo-gitops cannot check that its sync accepts cloud-managed mailboxes`, at)];
+  }
+  if (compareVersions(version, ENTRA_CONNECT_FOR_CLOUD_MANAGED) >= 0) return [];
+  return [finding('UnsupportedEntraConnect', `tenant ${tenant.name} syncs with Entra Connect ${version}, older than ${ENTRA_CONNECT_FOR_CLOUD_MANAGED}: it raises ExchangeManagedAttributesUpdateNotAllowed for cloud-managed users and stops syncing them`, at)];
+}
+
 function checkCloudManagement(index: TenantIndex): Finding[] {
   const findings: Finding[] = [];
   const seen = new Map<string, { value: boolean; location: SourceLocation }>();
@@ -392,25 +402,13 @@ function checkCloudManagement(index: TenantIndex): Finding[] {
   for (const tenant of index.desired.tenants) {
     if (tenant.spec.exchangeAttributesCloudManagedByDefault !== true) continue;
     const at = about(tenant, tenant.locate(['spec', 'exchangeAttributesCloudManagedByDefault']));
-    const version = tenant.spec.entraConnectVersion;
-    if (version !== undefined && compareVersions(version, ENTRA_CONNECT_FOR_CLOUD_MANAGED) < 0) {
-      findings.push(finding('UnsupportedEntraConnect', `tenant ${tenant.name} syncs with Entra Connect ${version}, older than ${ENTRA_CONNECT_FOR_CLOUD_MANAGED}: it raises ExchangeManagedAttributesUpdateNotAllowed for cloud-managed users and stops syncing them`, at));
-    } else if (version === undefined) {
-      findings.push(finding('EntraConnectVersionUnknown', `tenant ${tenant.name} declares no entraConnectVersion: exo-gitops cannot check that its sync accepts cloud-managed mailboxes`, at));
-    }
+    for (const item of entraConnectGuard(tenant, at)) findings.push(item);
     findings.push(finding('CloudManagedByDefault', `every new mailbox of a synced user in ${tenant.name} becomes cloud-managed: one still created on-premises will not reach the Exchange Online address book`, at));
   }
   for (const doc of index.desired.cloudManagement) {
     const tenant = index.tenant(doc.tenant);
-    const version = tenant?.spec.entraConnectVersion;
     if (tenant && doc.spec.isExchangeCloudManaged) {
-      if (version !== undefined && compareVersions(version, ENTRA_CONNECT_FOR_CLOUD_MANAGED) < 0) {
-        findings.push(
-          finding('UnsupportedEntraConnect', `tenant ${tenant.name} syncs with Entra Connect ${version}, older than ${ENTRA_CONNECT_FOR_CLOUD_MANAGED}: it raises ExchangeManagedAttributesUpdateNotAllowed for cloud-managed users and stops syncing them`, about(doc, doc.locate(['spec', 'isExchangeCloudManaged']))),
-        );
-      } else if (version === undefined) {
-        findings.push(finding('EntraConnectVersionUnknown', `tenant ${tenant.name} declares no entraConnectVersion: exo-gitops cannot check that its sync accepts cloud-managed mailboxes`, about(doc, doc.locate(['spec', 'isExchangeCloudManaged']))));
-      }
+      for (const item of entraConnectGuard(tenant, about(doc, doc.locate(['spec', 'isExchangeCloudManaged'])))) findings.push(item);
     }
     if (!doc.spec.isExchangeCloudManaged) {
       findings.push(finding('CloudManagementRevert', `isExchangeCloudManaged: false hands ${doc.spec.mailboxes.length} mailbox(es) back to on-premises AD: the next sync overwrites their cloud-edited attributes`, about(doc, doc.locate(['spec', 'isExchangeCloudManaged']))));
