@@ -15,6 +15,7 @@ import type { Action, DestructiveClass, Plan, TenantPlan } from '../model/plan.j
 import { runScript, stderrTail } from '../process/pwsh.js';
 import { renderApplyScript, STEP_MARKER, type ApplyScriptOptions } from '../powershell/apply-script.js';
 import { connectionSecretNames } from '../powershell/session.js';
+import { applySessions } from './sessions.js';
 import { redact, secretValues } from '../util/redact.js';
 
 export type Outcome = 'created' | 'updated' | 'deleted' | 'replaced' | 'failed' | 'skipped';
@@ -127,7 +128,7 @@ export interface ApplyRun {
   tenants: { tenant: string; exitCode: number | undefined | null; durationMs: number }[];
 }
 
-/** Run every tenant's actions in plan order. Call refusals() first: this assumes the plan may run. */
+/** Run every tenant's actions in plan order (sessions.ts). Call refusals() first: this assumes the plan may run. */
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyRun> {
   const results: StepResult[] = [];
   const tenants: ApplyRun['tenants'] = [];
@@ -136,26 +137,35 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     results.push(r);
     options.onResult?.(r, { done: results.length, total });
   };
+  const sessions = applySessions(plan.tenants);
   // Every script is written before the first one runs: a plan that cannot be rendered changes nothing.
-  const scripts = new Map(plan.tenants.filter((t) => t.actions.length > 0).map((t) => [t.tenant, scriptFor(t, options)]));
+  for (const session of sessions) scriptFor(session.tenant, options);
+  const succeeded = new Set<string>();
   let failedTenant: string | undefined;
-  for (const tenant of plan.tenants) {
-    if (tenant.actions.length === 0) continue;
+  for (const { tenant, earlier } of sessions) {
     if (failedTenant !== undefined) {
       for (const action of tenant.actions) report(resultOf(action, 'skipped', 0, { reason: `tenant ${failedTenant} had a failed action; later tenants wait for it` }));
       tenants.push({ tenant: tenant.tenant, exitCode: null, durationMs: 0 });
       continue;
     }
-    if (tenant.actions.every((a) => a.action === 'blocked')) {
+    // What an action needs from an earlier session (the source's scope members for a batch) must have succeeded there.
+    const skip = new Map<string, string>();
+    for (const [id, needs] of earlier) {
+      const missing = needs.find((need) => !succeeded.has(need));
+      if (missing !== undefined) skip.set(id, `depends on ${missing}, which ${results.some((r) => r.id === missing) ? 'did not succeed' : 'this run does not apply'}`);
+    }
+    if (tenant.actions.every((a) => a.action === 'blocked' || skip.has(a.id))) {
       // Nothing to run: no session is opened just to report what is blocked.
-      for (const action of tenant.actions) report(resultOf(action, 'skipped', 0, { reason: `blocked: ${action.reason ?? ''}` }));
+      for (const action of tenant.actions) report(resultOf(action, 'skipped', 0, { reason: skip.get(action.id) ?? `blocked: ${action.reason ?? ''}` }));
       tenants.push({ tenant: tenant.tenant, exitCode: null, durationMs: 0 });
       continue;
     }
     const before = results.length;
-    const run = await runTenant(tenant, scripts.get(tenant.tenant)!, options, report);
+    const run = await runTenant(tenant, renderApplyScript(tenant, { ...options.retry, ...(options.header ? { header: options.header } : {}), skip }), options, report);
     tenants.push({ tenant: tenant.tenant, ...run });
-    if (results.slice(before).some((r) => r.outcome === 'failed')) failedTenant = tenant.tenant;
+    const ran = results.slice(before);
+    for (const result of ran) if (result.outcome !== 'failed' && result.outcome !== 'skipped') succeeded.add(result.id);
+    if (ran.some((r) => r.outcome === 'failed')) failedTenant = tenant.tenant;
   }
   return { results, tenants };
 }

@@ -28,7 +28,7 @@ export type PlanToApply =
   | { ok: false; problem: string; record: string; recorded?: Plan; findings?: readonly Finding[] };
 
 /** The record of a run that never had a plan to speak of (unreadable plan file, invalid YAML). */
-export const NO_PLAN: Plan = { formatVersion: PLAN_FORMAT_VERSION, commit: null, desiredDigest: '', snapshotDigests: {}, maxActionsPerTenant: 0, tenants: [], findings: [], summary: EMPTY_SUMMARY, readiness: [] };
+export const NO_PLAN: Plan = { formatVersion: PLAN_FORMAT_VERSION, commit: null, desiredDigest: '', snapshotDigests: {}, maxActionsPerTenant: 0, tenants: [], findings: [], summary: EMPTY_SUMMARY, readiness: [], batches: [] };
 
 function noSuchTenant(from: Plan, name: string): PlanToApply {
   const problem = `no tenant ${JSON.stringify(name)} in the plan (tenants: ${from.tenants.map((t) => t.tenant).join(', ') || 'none'})`;

@@ -29,6 +29,9 @@ export function groupsToRead(desired: DesiredState, tenant: string): string[] {
     if (rel.tenant !== tenant) continue;
     for (const group of rel.spec.mailboxMovePublishedScopes ?? []) names.set(group.toLowerCase(), group);
   }
+  for (const batch of desired.batches) {
+    if (batch.spec.source === tenant && batch.spec.scope !== undefined && batch.spec.ensure !== 'Absent') names.set(batch.spec.scope.toLowerCase(), batch.spec.scope);
+  }
   return [...names.values()].sort();
 }
 
@@ -43,6 +46,11 @@ export function linkedMailboxesToRead(desired: DesiredState, tenant: string): st
     const source = user.spec.source;
     if (source && source.tenant === tenant && source.mailbox) names.set(source.mailbox.toLowerCase(), source.mailbox);
   }
+  // The users of a batch move from this tenant: their target mail users are derived, not declared.
+  for (const batch of desired.batches) {
+    if (batch.spec.source !== tenant || batch.spec.ensure === 'Absent') continue;
+    for (const user of desired.batchUsers.get(batch) ?? []) names.set(user.address.toLowerCase(), user.address);
+  }
   return [...names.values()].sort();
 }
 
@@ -50,6 +58,7 @@ export async function exportTenant(desired: DesiredState, tenant: Resource<'Tena
   const script = exportScript(tenant, {
     groups: groupsToRead(desired, tenant.name),
     linkedMailboxes: linkedMailboxesToRead(desired, tenant.name),
+    batches: desired.batches.some((batch) => batch.tenant === tenant.name),
     ...(options.retry ? { retry: options.retry } : {}),
   });
   const readsEnv = connectionSecretNames(tenant.spec);

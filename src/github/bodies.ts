@@ -141,9 +141,16 @@ export interface DriftInput {
   limit?: number;
 }
 
-/** Drift is any action the plan would take, or an error finding that would stop apply. */
+/**
+ * Drift is any action the plan would take, or an error finding that would stop apply. A migration
+ * user Exchange failed is no drift, but it waits for an admin just the same: it keeps the issue open.
+ */
 export function hasDrift(plan: Plan): boolean {
-  return actionCount(plan.summary) > 0 || plan.findings.some((f) => f.severity === 'error');
+  return actionCount(plan.summary) > 0 || plan.findings.some((f) => f.severity === 'error') || failedMigrationUsers(plan) > 0;
+}
+
+function failedMigrationUsers(plan: Plan): number {
+  return plan.batches.reduce((n, b) => n + b.failedUsers.length, 0);
 }
 
 export function driftIssueBody(input: DriftInput): string {
@@ -155,6 +162,9 @@ export function driftIssueBody(input: DriftInput): string {
     'Either someone changed a tenant outside this repository (revert it by applying, or write the change into the YAML in a pull request), ' +
       'or a merged change has not been applied yet. This issue is updated on every drift check and closed when the drift is gone.',
     '',
+    ...(failedMigrationUsers(input.plan) > 0
+      ? [`${failedMigrationUsers(input.plan)} migration user(s) failed in Exchange: their errors are listed under "Failed migration users" below.`, '']
+      : []),
   ].join('\n');
   return `${head}${renderPlanMarkdown(input.plan, { title: 'Drift: what apply would change', limit: limit - head.length, fullPlanHint: 'The complete drift plan is in the workflow run\'s `exo-gitops-drift` artifact.' })}`;
 }

@@ -22,10 +22,10 @@ function findingKey(f: Finding): string {
   return JSON.stringify([f.code, f.severity, f.tenant ?? null, f.kind ?? null, f.object ?? null, f.message]);
 }
 
-/** Part of the head plan. The readiness report is the head's, whole: it goes with what the pull request introduces. */
+/** Part of the head plan. The readiness report and the batches' status are the head's, whole: they go with what the pull request introduces. */
 function subPlan(plan: Plan, keep: (action: Action) => boolean, findings: Finding[], withReadiness: boolean): Plan {
   const tenants: TenantPlan[] = plan.tenants.map((t) => ({ ...t, actions: t.actions.filter(keep) }));
-  return { ...plan, tenants, findings, summary: summarize(tenants), readiness: withReadiness ? plan.readiness : [] };
+  return { ...plan, tenants, findings, summary: summarize(tenants), readiness: withReadiness ? plan.readiness : [], batches: withReadiness ? plan.batches : [] };
 }
 
 export function splitPlans(base: Plan, head: Plan): PlanSplit {
@@ -42,6 +42,6 @@ export function splitPlans(base: Plan, head: Plan): PlanSplit {
 
 /** The split when the base could not be planned: the whole head plan is shown as the pull request's. */
 export function allIntroduced(head: Plan): PlanSplit {
-  const alreadyThere: Plan = { ...head, tenants: head.tenants.map((t) => ({ ...t, actions: [] })), findings: [], summary: EMPTY_SUMMARY, readiness: [] };
+  const alreadyThere: Plan = { ...head, tenants: head.tenants.map((t) => ({ ...t, actions: [] })), findings: [], summary: EMPTY_SUMMARY, readiness: [], batches: [] };
   return { introduced: head, alreadyThere, removed: [] };
 }

@@ -59,6 +59,8 @@ function emptyDesiredState(): DesiredState {
     scopes: [],
     mailUsers: [],
     cloudManagement: [],
+    batches: [],
+    batchUsers: new Map(),
     scopeMembers: new Map(),
     files: [],
     contentHashes: new Map(),
@@ -173,9 +175,15 @@ export function loadDesiredState(directory: string, options: LoadOptions = {}): 
       addResource(desired, resource);
       if (resource.kind === 'MigrationScope') {
         const scope = resource as Resource<'MigrationScope'>;
-        const { members, findings: memberFindings } = resolveScopeMembers(scope, root, absolute, display, desired.contentHashes);
+        const { members, findings: memberFindings } = resolveAddressList(scope, ADDRESS_LISTS.MigrationScope, root, absolute, display, desired.contentHashes);
         desired.scopeMembers.set(scope, members);
         append(findings, memberFindings);
+      }
+      if (resource.kind === 'MigrationBatch') {
+        const batch = resource as Resource<'MigrationBatch'>;
+        const { members, findings: userFindings } = resolveAddressList(batch, ADDRESS_LISTS.MigrationBatch, root, absolute, display, desired.contentHashes);
+        desired.batchUsers.set(batch, members);
+        append(findings, userFindings);
       }
     }
   }
@@ -190,71 +198,76 @@ const COLLECTION = {
   MigrationScope: 'scopes',
   MailUser: 'mailUsers',
   CloudManagement: 'cloudManagement',
+  MigrationBatch: 'batches',
 } as const satisfies Record<ResourceKind, keyof DesiredState>;
 
 function addResource(desired: DesiredState, resource: Resource): void {
   (desired[COLLECTION[resource.kind]] as Resource[]).push(resource);
 }
 
-/** `members` from YAML plus the addresses of `membersFile`, each with the place it was written. */
-function resolveScopeMembers(
-  scope: Resource<'MigrationScope'>,
+/** A list of addresses written in YAML and, for thousands, in a CSV file beside it. */
+interface AddressList {
+  list: 'members' | 'users';
+  file: 'membersFile' | 'usersFile';
+}
+
+const ADDRESS_LISTS = {
+  MigrationScope: { list: 'members', file: 'membersFile' },
+  MigrationBatch: { list: 'users', file: 'usersFile' },
+} as const satisfies Record<string, AddressList>;
+
+/** The addresses of `members`/`users` plus those of `membersFile`/`usersFile`, each with the place it was written. */
+function resolveAddressList(
+  resource: Resource<'MigrationScope'> | Resource<'MigrationBatch'>,
+  fields: AddressList,
   root: string,
   yamlFile: string,
   display: (absolute: string) => string,
   contentHashes: Map<string, string>,
 ): { members: ScopeMember[]; findings: Finding[] } {
-  const members: ScopeMember[] = (scope.spec.members ?? []).map((address, i) => ({
+  const spec = resource.spec as Partial<Record<AddressList['list'], string[]>> & Partial<Record<AddressList['file'], string>>;
+  const members: ScopeMember[] = (spec[fields.list] ?? []).map((address, i) => ({
     address,
-    location: scope.locate(['spec', 'members', i]),
+    location: resource.locate(['spec', fields.list, i]),
   }));
   const findings: Finding[] = [];
-  const listed = scope.spec.membersFile;
+  const listed = spec[fields.file];
   if (listed === undefined) return { members, findings };
 
-  const at = scope.locate(['spec', 'membersFile']);
+  const at = resource.locate(['spec', fields.file]);
+  const where = { location: at, kind: resource.kind, object: resource.name };
+  const unreadable = (message: string): { members: ScopeMember[]; findings: Finding[] } => {
+    findings.push(finding('MembersFileUnreadable', `${fields.file} ${JSON.stringify(listed)} ${message}`, where));
+    return { members, findings };
+  };
   const target = resolve(dirname(yamlFile), listed);
   // The file's addresses end up in plans and pull-request comments: never read outside the repository.
-  if (isAbsolute(listed) || (target !== root && !target.startsWith(root + sep))) {
-    findings.push(finding('MembersFileUnreadable', `membersFile ${JSON.stringify(listed)} is outside the config directory`, { location: at, kind: 'MigrationScope', object: scope.name }));
-    return { members, findings };
-  }
+  if (isAbsolute(listed) || (target !== root && !target.startsWith(root + sep))) return unreadable('is outside the config directory');
   let text: string;
   try {
     // A link inside the repository may point anywhere (/etc/passwd, /proc/self/environ): the check
     // above holds for the file's real path too, and only a regular file is read.
     const real = realpathSync(target);
     const realRoot = realpathSync(root);
-    if (real !== realRoot && !real.startsWith(realRoot + sep)) {
-      findings.push(finding('MembersFileUnreadable', `membersFile ${JSON.stringify(listed)} links outside the config directory`, { location: at, kind: 'MigrationScope', object: scope.name }));
-      return { members, findings };
-    }
+    if (real !== realRoot && !real.startsWith(realRoot + sep)) return unreadable('links outside the config directory');
     const stat = statSync(real);
-    if (!stat.isFile()) {
-      findings.push(finding('MembersFileUnreadable', `membersFile ${JSON.stringify(listed)} is not a regular file`, { location: at, kind: 'MigrationScope', object: scope.name }));
-      return { members, findings };
-    }
-    const limit = `a membersFile may hold at most ${formatLimit(MAX_MEMBERS_FILE_BYTES)}`;
+    if (!stat.isFile()) return unreadable('is not a regular file');
+    const limit = `a ${fields.file} may hold at most ${formatLimit(MAX_MEMBERS_FILE_BYTES)}`;
     if (stat.size > MAX_MEMBERS_FILE_BYTES) {
-      findings.push(tooLarge(`membersFile ${JSON.stringify(listed)} is ${formatMiB(stat.size)}; ${limit}`, at, scope.name));
+      findings.push(tooLarge(`${fields.file} ${JSON.stringify(listed)} is ${formatMiB(stat.size)}; ${limit}`, at, resource));
       return { members, findings };
     }
     const bytes = readFileSync(real);
     if (bytes.length > MAX_MEMBERS_FILE_BYTES) {
-      findings.push(tooLarge(`membersFile ${JSON.stringify(listed)} is ${formatMiB(bytes.length)}; ${limit}`, at, scope.name));
+      findings.push(tooLarge(`${fields.file} ${JSON.stringify(listed)} is ${formatMiB(bytes.length)}; ${limit}`, at, resource));
       return { members, findings };
     }
     contentHashes.set(relative(root, target), hashOf(bytes));
     const decoded = decodeText(bytes);
-    if ('problem' in decoded) {
-      findings.push(finding('MembersFileUnreadable', `membersFile ${JSON.stringify(listed)} is not a text file: ${decoded.problem}`, { location: at, kind: 'MigrationScope', object: scope.name }));
-      return { members, findings };
-    }
+    if ('problem' in decoded) return unreadable(`is not a text file: ${decoded.problem}`);
     text = decoded.text;
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (error as Error).message;
-    findings.push(finding('MembersFileUnreadable', `membersFile ${JSON.stringify(listed)} ${reason}`, { location: at, kind: 'MigrationScope', object: scope.name }));
-    return { members, findings };
+    return unreadable((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (error as Error).message);
   }
   const parsed = parseMembersFile(display(target), text);
   append(members, parsed.members);
@@ -262,8 +275,8 @@ function resolveScopeMembers(
   return { members, findings };
 }
 
-function tooLarge(message: string, location: SourceLocation, scope?: string): Finding {
-  return finding('FileTooLarge', message, { location, ...(scope !== undefined ? { kind: 'MigrationScope', object: scope } : {}) });
+function tooLarge(message: string, location: SourceLocation, resource?: Resource): Finding {
+  return finding('FileTooLarge', message, { location, ...(resource !== undefined ? { kind: resource.kind, object: resource.name } : {}) });
 }
 
 /**

@@ -67,12 +67,32 @@ const SNAPSHOT_SCHEMA = {
       type: 'array',
       items: entry(
         { Name: str, Alias: str, PrimarySmtpAddress: str, ExchangeGuid: str, ArchiveGuid: str, LegacyExchangeDN: str, EmailAddresses: strList, RecipientTypeDetails: str, IsDirSynced: bool, IsExchangeCloudManaged: bool, LitigationHoldEnabled: bool, InPlaceHolds: strList },
-        { MailboxLocations: strList, PersistedCapabilities: strList, ArchiveStatus: str, DisabledArchiveGuid: str },
+        { MailboxLocations: strList, PersistedCapabilities: strList, ArchiveStatus: str, DisabledArchiveGuid: str, DisplayName: str, UserPrincipalName: str },
       ),
     },
     MailboxStatistics: {
       type: 'array',
       items: entry({ MailboxGuid: str, TotalDeletedItemSizeBytes: wholeBytes }),
+    },
+    MigrationBatch: {
+      type: 'array',
+      items: entry({
+        Identity: str,
+        Status: str,
+        SourceEndpoint: strOrNull,
+        TargetDeliveryDomain: strOrNull,
+        NotificationEmails: strList,
+        CompleteAfterUTC: strOrNull,
+        TotalCount: wholeBytes,
+        ActiveCount: wholeBytes,
+        SyncedCount: wholeBytes,
+        FinalizedCount: wholeBytes,
+        FailedCount: wholeBytes,
+      }),
+    },
+    MigrationUser: {
+      type: 'array',
+      items: entry({ Identity: str, BatchId: str, Status: str, ErrorSummary: strOrNull }),
     },
   },
 } as const;

@@ -57,6 +57,16 @@ const FIELDS: Record<ResourceKind, Record<string, FieldClass>> = {
     'metadata.tenant': 'name',
     'spec.mailboxes.*': 'smtp',
   },
+  MigrationBatch: {
+    'metadata.name': 'name',
+    'metadata.tenant': 'name',
+    'spec.source': 'name',
+    'spec.endpoint': 'name',
+    'spec.scope': 'name',
+    'spec.users.*': 'smtp',
+    'spec.targetDeliveryDomain': 'address',
+    'spec.notificationEmails.*': 'smtp',
+  },
 };
 
 /** `spec.members[0]`, as schema findings name fields. */

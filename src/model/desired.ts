@@ -13,6 +13,7 @@ export const RESOURCE_KINDS = [
   'MigrationScope',
   'MailUser',
   'CloudManagement',
+  'MigrationBatch',
 ] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
@@ -83,6 +84,32 @@ export interface CloudManagementSpec {
   mailboxes: string[];
 }
 
+/**
+ * A migration wave: source mailboxes by address, from which the target mail users, the scope
+ * membership and the batch itself (New-MigrationBatch in the target) follow.
+ */
+export interface MigrationBatchSpec {
+  ensure?: Ensure;
+  /** The source Tenant's metadata.name. */
+  source: string;
+  /** A MigrationEndpoint of this (the target) tenant: New-MigrationBatch -SourceEndpoint. */
+  endpoint: string;
+  /** The source MigrationScope (metadata.name or group); optional when the source publishes one scope. */
+  scope?: string;
+  users?: string[];
+  usersFile?: string;
+  targetDeliveryDomain: string;
+  /** Source SMTP domain → target domain. */
+  addressMap?: Record<string, string>;
+  mailUsers?: 'derive' | 'declared';
+  autoStart?: boolean;
+  /** Finalize once the batch is Synced (Complete-MigrationBatch). */
+  complete?: boolean;
+  /** ISO 8601 with a zone: "2026-12-15T22:00:00Z". */
+  completeAfter?: string;
+  notificationEmails?: string[];
+}
+
 export interface SpecByKind {
   Tenant: TenantSpec;
   OrganizationRelationship: OrganizationRelationshipSpec;
@@ -90,6 +117,7 @@ export interface SpecByKind {
   MigrationScope: MigrationScopeSpec;
   MailUser: MailUserSpec;
   CloudManagement: CloudManagementSpec;
+  MigrationBatch: MigrationBatchSpec;
 }
 
 /** A path into a document, as JSON Pointer segments: ['spec', 'domainNames', 0]. */
@@ -112,12 +140,29 @@ export interface Resource<K extends ResourceKind = ResourceKind> {
   file: string;
   documentIndex: number;
   locate: Locator;
+  /**
+   * Set on a mail user a MigrationBatch derives (alone, or over a MailUser document of the same user):
+   * which batch, which source mailbox, and which spec fields came from it rather than from YAML.
+   */
+  derived?: Derivation;
+}
+
+export interface Derivation {
+  batch: string;
+  /** "contoso mailbox Lara.Newton@contoso.com": what the plan shows as each derived value's origin. */
+  from: string;
+  /** The spec fields (MailUserSpec keys) whose values came from the source mailbox. */
+  fields: ReadonlySet<string>;
+  /** The source mailbox's Name, for a new mail user's Name (metadata.name is its alias). */
+  exchangeName?: string;
 }
 
 /** A scope member with the place it was written: a YAML node or a line of the members file. */
 export interface ScopeMember {
   address: string;
   location: SourceLocation;
+  /** The MigrationBatch that makes this address a member (a batch user), when it is not listed in the scope. */
+  batch?: string;
 }
 
 export interface DesiredState {
@@ -127,6 +172,9 @@ export interface DesiredState {
   scopes: Resource<'MigrationScope'>[];
   mailUsers: Resource<'MailUser'>[];
   cloudManagement: Resource<'CloudManagement'>[];
+  batches: Resource<'MigrationBatch'>[];
+  /** Users of each batch, from `users` and `usersFile` together, keyed by the resource. */
+  batchUsers: Map<Resource<'MigrationBatch'>, ScopeMember[]>;
   /** Members of each scope, from `members` and `membersFile` together, keyed by the resource. */
   scopeMembers: Map<Resource<'MigrationScope'>, ScopeMember[]>;
   /** Every file read, as displayed, for messages. */

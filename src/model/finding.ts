@@ -50,7 +50,7 @@ export const FINDING_CODES = {
   UnknownApiVersion: { severity: 'error', hint: 'Use apiVersion: exo.gitops/v1alpha1.' },
   UnknownKind: {
     severity: 'error',
-    hint: 'Kinds: Tenant, OrganizationRelationship, MigrationEndpoint, MigrationScope, MailUser, CloudManagement.',
+    hint: 'Kinds: Tenant, OrganizationRelationship, MigrationEndpoint, MigrationScope, MailUser, CloudManagement, MigrationBatch.',
   },
   SchemaViolation: { severity: 'error' },
   ControlCharacter: { severity: 'error', hint: 'Exchange attributes hold text: remove the control character (tabs and line breaks are allowed).' },
@@ -204,6 +204,48 @@ export const FINDING_CODES = {
   LiveOAuthAppMismatch: { severity: 'error', hint: "The source relationship's OAuthApplicationId must equal the target endpoint's ApplicationId." },
   TooManyActions: { severity: 'error', hint: 'A guardrail against mass changes: review the plan, then raise --max-actions (0 for no limit).' },
   MailUserNotCreatable: { severity: 'error', hint: 'Creating a mail user needs externalEmailAddress and microsoftOnlineServicesId.' },
+  // Migration batches
+  BatchTooLarge: { severity: 'error', hint: 'A migration batch holds at most 2,000 users: split the wave into several MigrationBatch documents.' },
+  UserInTwoBatches: {
+    severity: 'error',
+    hint: 'A user belongs to one migration batch (UserDuplicateInOtherBatchException): keep it in one list, or remove it from the other batch (Get-MigrationUser <address> | Remove-MigrationUser).',
+  },
+  UserNotReady: {
+    severity: 'warning',
+    hint: 'A batch is not created or extended while one of its users would fail: fix what blocks them (their findings and blocked actions), or move them to a later wave.',
+  },
+  BatchUserNotFound: { severity: 'error', hint: 'Batch users are mailboxes of the source tenant, by primary or secondary SMTP address.' },
+  BatchUserNotDeclared: {
+    severity: 'error',
+    hint: 'With mailUsers: declared, every batch user needs a MailUser document whose source names it; or use mailUsers: derive.',
+  },
+  BatchRoutingAddressMissing: {
+    severity: 'error',
+    hint: "The target mail user's external address must be the source mailbox's own address in the source's .onmicrosoft.com domain: add one in the source, or declare a MailUser with externalEmailAddress.",
+  },
+  PrimaryAddressUnmapped: {
+    severity: 'error',
+    hint: "Map the source primary address's domain to an accepted domain of the target in spec.addressMap, or declare a MailUser with primarySmtpAddress.",
+  },
+  AddressesLeftOut: {
+    severity: 'warning',
+    hint: 'A domain belongs to one tenant: addresses whose domain addressMap does not map to an accepted domain of the target are not carried (NotAcceptedDomain otherwise). Add the mapping to carry them.',
+  },
+  DerivedNameTaken: {
+    severity: 'error',
+    hint: "The source alias is taken in the target by another recipient: declare a MailUser document for the user with another metadata.name and source pointing at the mailbox.",
+  },
+  BatchEndpointNotFound: { severity: 'error', hint: 'spec.endpoint names a MigrationEndpoint of the batch\'s tenant: declare it, or fix the name.' },
+  BatchEndpointMismatch: { severity: 'error', hint: "The batch's endpoint must point at its source tenant (the endpoint's partner or remoteTenant)." },
+  BatchScopeNotFound: {
+    severity: 'error',
+    hint: 'spec.scope names a MigrationScope of the source tenant (metadata.name or group); without it, the source must publish exactly one scope to the target.',
+  },
+  BatchUserFailed: { severity: 'warning', hint: "Exchange's error is on the migration user (Get-MigrationUserStatistics <address> shows the detail): fix it, then remove the user from the batch and add it to a new one." },
+  BatchUserNotListed: {
+    severity: 'warning',
+    hint: 'The live batch moves users its YAML no longer lists: Exchange keeps moving them. Remove them with Get-MigrationUser <address> | Remove-MigrationUser, or list them again.',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type FindingCode = keyof typeof FINDING_CODES;

@@ -12,16 +12,17 @@ export const ACTION_TYPES = ['create', 'update', 'delete', 'replace', 'blocked']
 export type ActionType = (typeof ACTION_TYPES)[number];
 
 /** Kinds of Exchange objects an action changes (Exchange's nouns, not the YAML kinds). */
-export const OBJECT_KINDS = ['OrganizationConfig', 'OrganizationRelationship', 'MigrationEndpoint', 'DistributionGroup', 'MailUser', 'Mailbox', 'User'] as const;
+export const OBJECT_KINDS = ['OrganizationConfig', 'OrganizationRelationship', 'MigrationEndpoint', 'DistributionGroup', 'MailUser', 'Mailbox', 'User', 'MigrationBatch'] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
 /**
  * The step an action takes when its object takes more than one kind (its id ends in `#step`):
  * organization customization, IsExchangeCloudManaged apart from the mailbox's other attributes,
  * clearing a previous mailbox before the mail user is stamped, scope members added and removed
- * apart, and a change Exchange cannot make through this object.
+ * apart, a change Exchange cannot make through this object, and a batch's users added, its start and
+ * its completion.
  */
-export const ACTION_STEPS = ['customize', 'cloud-managed-default', 'cloud-managed', 'clear-previous-mailbox', 'add-members', 'remove-members', 'microsoft-online-services-id'] as const;
+export const ACTION_STEPS = ['customize', 'cloud-managed-default', 'cloud-managed', 'clear-previous-mailbox', 'add-members', 'remove-members', 'microsoft-online-services-id', 'add-users', 'start', 'complete'] as const;
 export type ActionStep = (typeof ACTION_STEPS)[number];
 
 /** Changes apply refuses unless the user allows their class (`apply --allow CLASS`). */
@@ -108,6 +109,8 @@ export type Readiness = (typeof READINESS)[number];
 export interface ReadinessRow {
   readonly tenant: string;
   readonly mailUser: string;
+  /** The MigrationBatch the user moves in, when one lists it. */
+  readonly batch?: string;
   readonly source: { readonly tenant: string; readonly mailbox: string };
   readonly status: Readiness;
   /** Finding codes about this mailbox, its pair of tenants and the two tenants, errors first. */
@@ -132,6 +135,31 @@ export interface Plan {
   readonly readiness: readonly ReadinessRow[];
   /** Per-tenant limit on actions the plan was made with (0: none). */
   readonly maxActionsPerTenant: number;
+  /** Each declared batch's live status and progress (status, not drift: never an action by itself). */
+  readonly batches: readonly BatchStatus[];
+}
+
+/** A migration user of a batch that Exchange reports failed, with Exchange's error. */
+export interface FailedMigrationUser {
+  readonly user: string;
+  readonly status: string;
+  readonly error: string;
+}
+
+/**
+ * A declared batch as it stands: Exchange's status and counts (NotCreated before New-MigrationBatch,
+ * Removed once an Absent batch is gone), how many users the YAML lists and how many are ready, and the
+ * users Exchange failed.
+ */
+export interface BatchStatus {
+  readonly tenant: string;
+  readonly batch: string;
+  readonly source: string;
+  readonly status: string;
+  readonly users: number;
+  readonly blocked: readonly string[];
+  readonly counts: { readonly total: number; readonly active: number; readonly synced: number; readonly finalized: number; readonly failed: number };
+  readonly failedUsers: readonly FailedMigrationUser[];
 }
 
 export function readinessCounts(rows: readonly ReadinessRow[]): Record<Readiness, number> {
@@ -157,6 +185,9 @@ export function actionCount(summary: PlanSummary): number {
   return summary.create + summary.update + summary.delete + summary.replace + summary.blocked;
 }
 
+/** Batch statuses after which nothing of the batch runs any more. */
+export const COMPLETED_BATCH = /^(completed|completedwitherrors)$/i;
+
 const UNSET_GUID = /^(?:|0{8}-0{4}-0{4}-0{4}-0{12})$/i;
 
 /**
@@ -165,7 +196,9 @@ const UNSET_GUID = /^(?:|0{8}-0{4}-0{4}-0{4}-0{12})$/i;
  */
 export function destructiveClassesOf(action: Pick<Action, 'kind' | 'action' | 'changes'>): readonly DestructiveClass[] {
   const classes = new Set<DestructiveClass>();
-  if (action.action === 'delete' || action.action === 'replace') classes.add('delete');
+  // A completed batch is history: removing it stops nothing (its Status before the removal says so).
+  const completedBatch = action.kind === 'MigrationBatch' && action.changes.some((c) => c.field === 'Status' && typeof c.before === 'string' && COMPLETED_BATCH.test(c.before));
+  if ((action.action === 'delete' && !completedBatch) || action.action === 'replace') classes.add('delete');
   if (action.kind === 'User') classes.add('clear-previous-mailbox-info');
   for (const change of action.changes) {
     if (change.field === 'Members' && (change.remove?.length ?? 0) > 0) classes.add('remove-member');

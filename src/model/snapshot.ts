@@ -95,6 +95,10 @@ export interface MailUserEntry {
 export interface MailboxEntry {
   Name: string;
   Alias: string;
+  /** In Get-EXOMailbox's Minimum property set; absent in older snapshots. */
+  DisplayName?: string;
+  /** The user's sign-in name (in Get-EXOMailbox's Minimum property set); absent in older snapshots. */
+  UserPrincipalName?: string;
   PrimarySmtpAddress: string;
   ExchangeGuid: string;
   ArchiveGuid: string;
@@ -120,6 +124,38 @@ export interface MailboxEntry {
   [customAttribute: `CustomAttribute${number}`]: string | undefined;
 }
 
+/**
+ * A migration batch as Get-MigrationBatch prints it (the target tenant's batches, all of them: one
+ * bulk read). Status is Exchange's MigrationBatchStatus (Created, Syncing, Synced, SyncedWithErrors,
+ * Completing, Completed, CompletedWithErrors, Stopped, Failed, …); CompleteAfterUTC is ISO 8601 UTC
+ * ("2026-12-15T22:00:00Z") or null.
+ */
+export interface MigrationBatchEntry {
+  Identity: string;
+  Status: string;
+  SourceEndpoint: string | null;
+  TargetDeliveryDomain: string | null;
+  NotificationEmails: string[];
+  CompleteAfterUTC: string | null;
+  TotalCount: number;
+  ActiveCount: number;
+  SyncedCount: number;
+  FinalizedCount: number;
+  FailedCount: number;
+}
+
+/**
+ * A migration user as Get-MigrationUser prints it: Identity is the address the batch's CSV named (the
+ * target mail user's), BatchId the batch's name, Status Exchange's MigrationUserStatus (Queued,
+ * Syncing, Synced, Completing, Completed, Failed, …), ErrorSummary Exchange's error when it failed.
+ */
+export interface MigrationUserEntry {
+  Identity: string;
+  BatchId: string;
+  Status: string;
+  ErrorSummary: string | null;
+}
+
 /** Get-MailboxStatistics of a source mailbox the repository links to a target MEU (read only for those). */
 export interface MailboxStatisticsEntry {
   MailboxGuid: string;
@@ -140,4 +176,8 @@ export interface Snapshot {
   Mailbox: MailboxEntry[];
   /** Only for mailboxes linked to a target MEU; absent in older snapshots. */
   MailboxStatistics?: MailboxStatisticsEntry[];
+  /** Every migration batch of the tenant; absent in older snapshots. */
+  MigrationBatch?: MigrationBatchEntry[];
+  /** Every migration user of the tenant's batches; absent in older snapshots. */
+  MigrationUser?: MigrationUserEntry[];
 }

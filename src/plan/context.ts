@@ -19,6 +19,11 @@ export interface PlanContext {
   rotationBaseline?: Map<string, string | undefined>;
   /** Desired IsExchangeCloudManaged per mailbox, keyed by tenant and lower-cased address. */
   cloudManagedIntent: Map<string, boolean>;
+  /**
+   * Scopes whose members are only added, never removed: groups a MigrationBatch adds its users to
+   * while nobody declares their other members (plan/batches.ts).
+   */
+  additiveScopes?: ReadonlySet<Resource<'MigrationScope'>>;
 }
 
 export interface DiffOutput {

@@ -91,24 +91,16 @@ function publishedScope(context: PlanContext, sourceTenant: string, targetTenant
   const key = `${sourceTenant}\0${targetTenant}`;
   if (cache.has(key)) return cache.get(key)!;
 
-  const target = context.index.tenantsByName.get(targetTenant);
   const sourceLive = context.live.get(sourceTenant);
-  let group: string | undefined;
-  const declared = context.desired.relationships.find(
-    (r) => r.tenant === sourceTenant && r.spec.ensure !== 'Absent' && (r.spec.mailboxMoveCapability ?? []).includes('RemoteOutbound') && context.index.relationshipPartner(r)?.name === targetTenant,
-  );
-  if (declared) group = declared.spec.mailboxMovePublishedScopes?.[0];
-  else if (target && sourceLive) {
-    const live = sourceLive.snapshot.OrganizationRelationship.find(
-      (r) => r.DomainNames.some((d) => sameText(d, target.spec.tenantId)) && parseCapability(r.MailboxMoveCapability).includes('RemoteOutbound'),
-    );
-    group = live?.MailboxMovePublishedScopes[0];
-  }
+  let group = publishedGroupName(context, sourceTenant, targetTenant);
   let view: ScopeView = null;
   // Written as an alias or address, the group is still the one Exchange names.
   if (group !== undefined) group = sourceLive?.groups.get(lower(group))?.Name ?? group;
   if (group !== undefined) {
-    const scope = context.desired.scopes.find((s) => s.tenant === sourceTenant && sameText(scopeGroupName(s), group) && (s.spec.members !== undefined || s.spec.membersFile !== undefined));
+    const additive = context.additiveScopes;
+    const scope = context.desired.scopes.find(
+      (s) => s.tenant === sourceTenant && sameText(scopeGroupName(s), group) && (s.spec.members !== undefined || s.spec.membersFile !== undefined || additive?.has(s) === true),
+    );
     const members = new Set<string>();
     const add = (address: string): void => {
       // A member that is itself a group (a nested scope: the only way past one published scope's
@@ -118,6 +110,8 @@ function publishedScope(context: PlanContext, sourceTenant: string, targetTenant
     };
     if (scope) {
       for (const m of context.desired.scopeMembers.get(scope) ?? []) add(sourceLive?.mailbox(m.address)?.PrimarySmtpAddress ?? m.address);
+      // Members only added (a batch's users in a group whose other members nobody declares): the live ones stay.
+      if (additive?.has(scope)) for (const m of sourceLive?.groups.get(lower(group))?.Members ?? []) add(m);
     } else {
       for (const m of sourceLive?.groups.get(lower(group))?.Members ?? []) add(m);
     }
@@ -125,6 +119,24 @@ function publishedScope(context: PlanContext, sourceTenant: string, targetTenant
   }
   cache.set(key, view);
   return view;
+}
+
+/**
+ * The group a source tenant publishes to a target (mailboxMovePublishedScopes of its RemoteOutbound
+ * relationship to it): the declared relationship's, else the live one's; undefined when none.
+ */
+export function publishedGroupName(context: PlanContext, sourceTenant: string, targetTenant: string): string | undefined {
+  const declared = context.desired.relationships.find(
+    (r) => r.tenant === sourceTenant && r.spec.ensure !== 'Absent' && (r.spec.mailboxMoveCapability ?? []).includes('RemoteOutbound') && context.index.relationshipPartner(r)?.name === targetTenant,
+  );
+  if (declared) return declared.spec.mailboxMovePublishedScopes?.[0];
+  const target = context.index.tenantsByName.get(targetTenant);
+  const sourceLive = context.live.get(sourceTenant);
+  if (!target || !sourceLive) return undefined;
+  const live = sourceLive.snapshot.OrganizationRelationship.find(
+    (r) => r.DomainNames.some((d) => sameText(d, target.spec.tenantId)) && parseCapability(r.MailboxMoveCapability).includes('RemoteOutbound'),
+  );
+  return live?.MailboxMovePublishedScopes[0];
 }
 
 /** How deep nested scope groups are followed: deeper nesting (or a cycle) adds no further members. */
@@ -308,7 +320,8 @@ export function diffMailUser(context: PlanContext, user: Resource<'MailUser'>): 
       return { actions, findings };
     }
     const changes: FieldChange[] = [
-      { field: 'Name', after: user.name },
+      // A mail user derived from a source mailbox takes its Name; metadata.name is then its alias.
+      { field: 'Name', after: user.derived?.exchangeName ?? user.name },
       ...(user.name.includes('@') ? [] : [{ field: 'Alias', after: user.name }]),
       { field: 'DisplayName', after: spec.displayName ?? user.name },
       { field: 'ExternalEmailAddress', after: `SMTP:${bareAddress(spec.externalEmailAddress)}` },

@@ -24,7 +24,8 @@ export function diffScope(context: PlanContext, scope: Resource<'MigrationScope'
 
   // Members are managed only when the YAML lists them; each must be a mailbox of this tenant, and is
   // compared by its primary address, as Get-DistributionGroupMember reports members.
-  const declared = scope.spec.members !== undefined || scope.spec.membersFile !== undefined;
+  const additive = context.additiveScopes?.has(scope) === true;
+  const declared = scope.spec.members !== undefined || scope.spec.membersFile !== undefined || additive;
   const wanted: string[] = [];
   /** Listed members whose move has completed: neither added nor removed. */
   const moved: string[] = [];
@@ -33,7 +34,8 @@ export function diffScope(context: PlanContext, scope: Resource<'MigrationScope'
     const movedUser = mailbox ? undefined : live.mailUser(member.address);
     if (movedUser) {
       // After a completed move the source mailbox is a mail user: nothing left to allow, nothing to undo.
-      findings.push(finding('ScopeMemberMoved', `${member.address} has moved: it is a mail user of ${tenant} now`, { ...about(scope, member.location) }));
+      // A batch's user is expected to move: its batch reports it, not a warning per user.
+      if (member.batch === undefined) findings.push(finding('ScopeMemberMoved', `${member.address} has moved: it is a mail user of ${tenant} now`, { ...about(scope, member.location) }));
       moved.push(movedUser.PrimarySmtpAddress, member.address);
       continue;
     }
@@ -44,7 +46,8 @@ export function diffScope(context: PlanContext, scope: Resource<'MigrationScope'
         wanted.push(nested.PrimarySmtpAddress);
         continue;
       }
-      findings.push(finding('ScopeMemberNotFound', `${member.address} is not a mailbox or a security group of ${tenant}`, { ...about(scope, member.location) }));
+      // A batch's user that is no mailbox is reported by the batch (BatchUserNotFound).
+      if (member.batch === undefined) findings.push(finding('ScopeMemberNotFound', `${member.address} is not a mailbox or a security group of ${tenant}`, { ...about(scope, member.location) }));
       continue;
     }
     wanted.push(mailbox.PrimarySmtpAddress);
@@ -70,7 +73,7 @@ export function diffScope(context: PlanContext, scope: Resource<'MigrationScope'
   const have = current?.Members ?? [];
   const identity = current?.Name ?? groupName;
   const add = missingFrom(wanted, have);
-  const remove = missingFrom(missingFrom(have, wanted), moved);
+  const remove = additive ? [] : missingFrom(missingFrom(have, wanted), moved);
   const blocked = current?.IsDirSynced === true;
   const memberAction = (step: Extract<ActionStep, 'add-members' | 'remove-members'>, change: FieldChange, dependsOn: string[]): Action =>
     planAction({

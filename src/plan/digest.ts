@@ -75,7 +75,14 @@ export function snapshotDigest(snapshot: Snapshot): string {
   // Left out: when it was exported, and mailbox statistics, which change whenever a user deletes mail
   // (a saved plan would be stale minutes later). A statistic that changes a finding still makes the
   // rebuilt plan differ from the saved one: apply --plan compares the whole plan too.
-  const { exportedAt: _ignored, MailboxStatistics: _volatile, ...rest } = snapshot;
+  // Batch progress too: counts and each user's status move on every minute of a migration. What the
+  // plan acts on stays in: which batches exist with which settings and status, and who is in them.
+  const { exportedAt: _ignored, MailboxStatistics: _volatile, MigrationBatch: batches, MigrationUser: users, ...kept } = snapshot;
+  const rest = {
+    ...kept,
+    ...(batches ? { MigrationBatch: batches.map(({ TotalCount: _t, ActiveCount: _a, SyncedCount: _s, FinalizedCount: _f, FailedCount: _x, ...b }) => b) } : {}),
+    ...(users ? { MigrationUser: users.map(({ Identity, BatchId }) => ({ Identity, BatchId })) } : {}),
+  };
   // Pieces are gathered into ~1 MB strings before hashing: one update per piece would cost more than
   // the hashing, and one string of the whole snapshot would cost its size in memory.
   const hash = createHash('sha256');

@@ -29,6 +29,12 @@ const WORK_ORDER: readonly Row[] = [
   { kind: 'DistributionGroup', why: 'members removed last among the changes' },
   { kind: 'MigrationEndpoint', why: 'removals last: endpoints' },
   { kind: 'OrganizationRelationship', why: 'removals last: relationships, after the endpoints that use them' },
+  // Batches run in a session of their own after every tenant's other changes (apply/sessions.ts).
+  { kind: 'MigrationBatch', types: ['create'], why: 'a batch starts moves: after its users, their scope membership and the endpoint' },
+  { kind: 'MigrationBatch', step: 'add-users', why: 'users join a batch that exists' },
+  { kind: 'MigrationBatch', step: 'start', why: 'a batch starts once its users are in it' },
+  { kind: 'MigrationBatch', step: 'complete', why: 'completion after the rest' },
+  { kind: 'MigrationBatch', why: "a batch's settings, and batches removed" },
 ];
 
 function matches(row: Row, action: Action): boolean {

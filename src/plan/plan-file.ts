@@ -16,6 +16,7 @@ import {
   readinessCounts,
   summarize,
   type Action,
+  type BatchStatus,
   type Plan,
   type ReadinessRow,
   type TenantPlan,
@@ -66,8 +67,9 @@ export function planToJson(plan: Plan): Record<string, unknown> {
     findings: plan.findings.map(findingToJson),
     readiness: {
       summary: readinessCounts(plan.readiness),
-      mailboxes: plan.readiness.map((r) => ({ tenant: r.tenant, mailUser: r.mailUser, source: r.source, status: r.status, codes: r.codes, blockedActions: r.blockedActions })),
+      mailboxes: plan.readiness.map((r) => ({ tenant: r.tenant, mailUser: r.mailUser, ...(r.batch !== undefined ? { batch: r.batch } : {}), source: r.source, status: r.status, codes: r.codes, blockedActions: r.blockedActions })),
     },
+    batches: plan.batches.map((b) => ({ tenant: b.tenant, batch: b.batch, source: b.source, status: b.status, users: b.users, blocked: b.blocked, counts: b.counts, failedUsers: b.failedUsers })),
   };
 }
 
@@ -149,12 +151,34 @@ const PLAN_FILE_SCHEMA = {
             properties: {
               tenant: str,
               mailUser: str,
+              batch: str,
               source: { type: 'object', required: ['tenant', 'mailbox'], properties: { tenant: str, mailbox: str } },
               status: { enum: READINESS },
               codes: { type: 'array', items: { enum: Object.keys(FINDING_CODES) } },
               blockedActions: strings,
             },
           },
+        },
+      },
+    },
+    batches: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['tenant', 'batch', 'source', 'status', 'users', 'blocked', 'counts', 'failedUsers'],
+        properties: {
+          tenant: str,
+          batch: str,
+          source: str,
+          status: str,
+          users: { type: 'integer', minimum: 0 },
+          blocked: strings,
+          counts: {
+            type: 'object',
+            required: ['total', 'active', 'synced', 'finalized', 'failed'],
+            properties: Object.fromEntries(['total', 'active', 'synced', 'finalized', 'failed'].map((k) => [k, { type: 'integer', minimum: 0 }])),
+          },
+          failedUsers: { type: 'array', items: { type: 'object', required: ['user', 'status', 'error'], properties: { user: str, status: str, error: str } } },
         },
       },
     },
@@ -210,9 +234,12 @@ export function readPlanFile(text: string, origin: string): { plan: Plan; declar
     actions: t.actions.map((a) => ({ ...a, destructive: destructiveClassesOf(a) })),
   }));
   const readiness = ((value.readiness as { mailboxes?: ReadinessRow[] } | undefined)?.mailboxes ?? []).map(
-    (r): ReadinessRow => ({ tenant: r.tenant, mailUser: r.mailUser, source: { tenant: r.source.tenant, mailbox: r.source.mailbox }, status: r.status, codes: r.codes, blockedActions: r.blockedActions }),
+    (r): ReadinessRow => ({ tenant: r.tenant, mailUser: r.mailUser, ...(r.batch !== undefined ? { batch: r.batch } : {}), source: { tenant: r.source.tenant, mailbox: r.source.mailbox }, status: r.status, codes: r.codes, blockedActions: r.blockedActions }),
   );
-  return { plan: { ...(value as unknown as Plan), tenants, findings, readiness, summary: summarize(tenants), maxActionsPerTenant: Number(value.maxActionsPerTenant ?? 0) }, declaredSummary: value.summary };
+  const batches = ((value.batches as BatchStatus[] | undefined) ?? []).map(
+    (b): BatchStatus => ({ tenant: b.tenant, batch: b.batch, source: b.source, status: b.status, users: b.users, blocked: b.blocked, counts: { ...b.counts }, failedUsers: b.failedUsers.map((u) => ({ user: u.user, status: u.status, error: u.error })) }),
+  );
+  return { plan: { ...(value as unknown as Plan), tenants, findings, readiness, batches, summary: summarize(tenants), maxActionsPerTenant: Number(value.maxActionsPerTenant ?? 0) }, declaredSummary: value.summary };
 }
 
 /**

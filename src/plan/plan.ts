@@ -15,7 +15,11 @@ import { diffScope } from './diff-scopes.js';
 import { snapshotDigest } from './digest.js';
 import { orderTenants } from './order.js';
 import { checkMigrationPairs } from './pairs.js';
-import { readinessRows, type MailUserOutcome } from './readiness.js';
+import { readinessRows, sortReadiness, type MailUserOutcome } from './readiness.js';
+import { expandBatches, noteDerivedValues } from './batches.js';
+import { diffBatch } from './diff-batches.js';
+import type { Resource as AnyResource } from '../model/desired.js';
+import type { BatchStatus } from '../model/plan.js';
 
 /** Default per-tenant guardrail: more actions than this in one tenant is an error until raised. */
 export const DEFAULT_MAX_ACTIONS_PER_TENANT = 1000;
@@ -36,6 +40,7 @@ function roleOf(context: PlanContext, tenant: string): TenantRole {
   const { desired, index } = context;
   const isTarget =
     desired.endpoints.some((e) => e.tenant === tenant && e.spec.ensure !== 'Absent') ||
+    desired.batches.some((b) => b.tenant === tenant && b.spec.ensure !== 'Absent') ||
     desired.mailUsers.some((u) => u.tenant === tenant && u.spec.source !== undefined) ||
     desired.relationships.some((r) => r.tenant === tenant && (r.spec.mailboxMoveCapability ?? []).includes('Inbound'));
   if (isTarget) return 'target';
@@ -120,11 +125,18 @@ function diffTenantDefaults(tenant: Resource<'Tenant'>, snapshot: Snapshot | und
 }
 
 export function buildPlan(input: PlanInput): Plan {
-  const { desired, snapshots } = input;
+  const { snapshots } = input;
   const maxActions = input.maxActionsPerTenant ?? DEFAULT_MAX_ACTIONS_PER_TENANT;
-  const context = buildContext(desired, snapshots, input.rotationBaseline);
+  const written = buildContext(input.desired, snapshots, input.rotationBaseline);
   const findings: Finding[] = [...(input.validationFindings ?? [])];
   const outputs: DiffOutput[] = [];
+  // Batches first: the mail users and scope members they imply join the desired state the diffs read.
+  const expansion = expandBatches(written);
+  for (const item of expansion.findings) findings.push(item);
+  const context: PlanContext = { ...written, desired: expansion.desired, additiveScopes: expansion.additiveScopes };
+  const desired = context.desired;
+  const batchOf = new Map<AnyResource<'MailUser'>, string>();
+  for (const { batch, users } of expansion.batches) for (const user of users) if (user.mailUser) batchOf.set(user.mailUser, batch.name);
 
   for (const item of checkLiveValues(snapshots)) findings.push(item);
   for (const tenant of desired.tenants) {
@@ -134,13 +146,22 @@ export function buildPlan(input: PlanInput): Plan {
   }
   for (const rel of desired.relationships) outputs.push(diffRelationship(context, rel));
   for (const endpoint of desired.endpoints) outputs.push(diffEndpoint(context, endpoint));
-  for (const scope of desired.scopes) outputs.push(diffScope(context, scope));
+  const scopeAdditions = new Map<AnyResource<'MigrationScope'>, Action>();
+  for (const scope of desired.scopes) {
+    const output = diffScope(context, scope);
+    outputs.push(output);
+    const addition = output.actions.find((a) => a.step === 'add-members');
+    if (addition) scopeAdditions.set(scope, addition);
+  }
   for (const doc of desired.cloudManagement) outputs.push(diffCloudManagement(context, doc));
   const moving: MailUserOutcome[] = [];
+  const mailUserActions = new Map<AnyResource<'MailUser'>, readonly Action[]>();
   for (const user of desired.mailUsers) {
-    const output = diffMailUser(context, user);
+    const output = noteDerivedValues(diffMailUser(context, user), user);
     outputs.push(output);
-    if (user.spec.source) moving.push({ user, ...output });
+    mailUserActions.set(user, output.actions);
+    const batch = batchOf.get(user);
+    if (user.spec.source) moving.push({ user, ...output, ...(batch !== undefined ? { batch } : {}) });
   }
   // What holds up every move of a pair: the pair's findings and each of its tenants' (below).
   const held = new Map<string, Finding[]>();
@@ -160,6 +181,17 @@ export function buildPlan(input: PlanInput): Plan {
   }
 
   for (const tenant of desired.tenants) outputs.push(diffTenantDefaults(tenant, snapshots.get(tenant.name)));
+
+  const readiness = readinessRows(moving, held);
+  const batchStatuses: BatchStatus[] = [];
+  const planned = new Map(expansion.batches.map((input) => [input.batch, input]));
+  for (const batch of desired.batches) {
+    const input = planned.get(batch);
+    if (!input && batch.spec.ensure !== 'Absent') continue;
+    const { status, ...output } = diffBatch(context, input ?? batch, { mailUserActions, readiness, scopeAdditions });
+    outputs.push(output);
+    if (status) batchStatuses.push(status);
+  }
 
   const byTenant = new Map<string, Action[]>();
   for (const output of outputs) {
@@ -218,6 +250,7 @@ export function buildPlan(input: PlanInput): Plan {
     findings: sortFindings(findings),
     summary: summarize(ordered),
     maxActionsPerTenant: maxActions,
-    readiness: readinessRows(moving, held),
+    readiness: sortReadiness(readiness.values()),
+    batches: batchStatuses,
   };
 }

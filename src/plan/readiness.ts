@@ -8,6 +8,8 @@ import { READINESS, type Action, type ReadinessRow } from '../model/plan.js';
 
 export interface MailUserOutcome {
   user: Resource<'MailUser'>;
+  /** The batch the user moves in, when a MigrationBatch lists it. */
+  batch?: string;
   findings: readonly Finding[];
   actions: readonly Action[];
 }
@@ -18,9 +20,9 @@ const collator = new Intl.Collator('en', { sensitivity: 'base' });
  * @param held findings that hold up every move of a (target, source) pair: the pair's own and each
  *   tenant's (TenantIdMismatch…), keyed by `target\0source`.
  */
-export function readinessRows(outcomes: readonly MailUserOutcome[], held: ReadonlyMap<string, readonly Finding[]>): ReadinessRow[] {
-  const rows: ReadinessRow[] = [];
-  for (const { user, findings, actions } of outcomes) {
+export function readinessRows(outcomes: readonly MailUserOutcome[], held: ReadonlyMap<string, readonly Finding[]>): Map<Resource<'MailUser'>, ReadinessRow> {
+  const rows = new Map<Resource<'MailUser'>, ReadinessRow>();
+  for (const { user, findings, actions, batch } of outcomes) {
     const link = user.spec.source;
     if (!link || user.tenant === null) continue;
     const all = [...findings, ...(held.get(`${user.tenant}\0${link.tenant}`) ?? [])];
@@ -28,7 +30,20 @@ export function readinessRows(outcomes: readonly MailUserOutcome[], held: Readon
     const errors = all.filter((f) => f.severity === 'error').map((f) => f.code);
     const warnings = all.filter((f) => f.severity === 'warning').map((f) => f.code);
     const status = errors.length > 0 || blockedActions.length > 0 ? 'blocked' : warnings.length > 0 ? 'warning' : 'ready';
-    rows.push({ tenant: user.tenant, mailUser: user.name, source: { tenant: link.tenant, mailbox: link.mailbox }, status, codes: [...new Set([...errors.sort(), ...warnings.sort()])], blockedActions });
+    rows.set(user, {
+      tenant: user.tenant,
+      mailUser: user.name,
+      ...(batch !== undefined ? { batch } : {}),
+      source: { tenant: link.tenant, mailbox: link.mailbox },
+      status,
+      codes: [...new Set([...errors.sort(), ...warnings.sort()])],
+      blockedActions,
+    });
   }
-  return rows.sort((a, b) => READINESS.indexOf(a.status) - READINESS.indexOf(b.status) || (a.tenant < b.tenant ? -1 : a.tenant > b.tenant ? 1 : 0) || collator.compare(a.mailUser, b.mailUser));
+  return rows;
+}
+
+/** Blocked first, then warnings, then ready; by tenant and mail user within each. */
+export function sortReadiness(rows: Iterable<ReadinessRow>): ReadinessRow[] {
+  return [...rows].sort((a, b) => READINESS.indexOf(a.status) - READINESS.indexOf(b.status) || (a.tenant < b.tenant ? -1 : a.tenant > b.tenant ? 1 : 0) || collator.compare(a.mailUser, b.mailUser));
 }

@@ -161,7 +161,51 @@ const WRITABLE: Record<Action['kind'], readonly string[]> = {
   MailUser: ['Name', 'Alias', 'DisplayName', 'ExternalEmailAddress', 'MicrosoftOnlineServicesID', 'PrimarySmtpAddress', 'ExchangeGuid', 'ArchiveGuid', 'EmailAddresses', ...CUSTOM_ATTRIBUTES],
   Mailbox: ['IsExchangeCloudManaged', 'PrimarySmtpAddress', 'EmailAddresses', ...CUSTOM_ATTRIBUTES],
   User: ['PreviousRecipientTypeDetails'],
+  MigrationBatch: ['SourceEndpoint', 'TargetDeliveryDomain', 'Users', 'AutoStart', 'CompleteAfter', 'NotificationEmails', 'Status'],
 };
+
+/** One CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break. */
+function csvCell(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/**
+ * A batch's CSV as New-/Set-MigrationBatch -CSVData takes it: bytes, built in memory (no file is
+ * written), an EmailAddress header and one target address a row (the guide's minimal CSV).
+ */
+function csvData(users: readonly string[]): string {
+  const rows = inField('Users', () => psArray(['EmailAddress', ...users].map(csvCell)));
+  return `[System.Text.Encoding]::UTF8.GetBytes((${rows} -join "\`r\`n"))`;
+}
+
+/** New-/Set-/Start-/Complete-/Remove-MigrationBatch for one batch action (diff-batches.ts says which Exchange allows when). */
+function batchCalls(action: Action, identity: [string, string]): Call[] {
+  const change = (field: string): FieldChange | undefined => action.changes.find((c) => c.field === field);
+  const users = change('Users')?.add ?? [];
+  const optional = (field: 'CompleteAfter' | 'NotificationEmails'): [string, string][] => {
+    const value = change(field);
+    return value === undefined ? [] : [[field, inField(field, () => literal(value.after))]];
+  };
+  if (action.action === 'delete') return [{ cmdlet: 'Remove-MigrationBatch', parameters: [identity, CONFIRM_OFF] }];
+  if (action.action === 'create') {
+    return [{
+      cmdlet: 'New-MigrationBatch',
+      parameters: [
+        ['Name', inField('Name', () => psString(action.identity))],
+        ['SourceEndpoint', inField('SourceEndpoint', () => literal(change('SourceEndpoint')?.after))],
+        ['TargetDeliveryDomain', inField('TargetDeliveryDomain', () => literal(change('TargetDeliveryDomain')?.after))],
+        ['CSVData', csvData(users)],
+        ...(change('AutoStart')?.after === true ? [['AutoStart', '$true'] as [string, string]] : []),
+        ...optional('CompleteAfter'),
+        ...optional('NotificationEmails'),
+      ],
+    }];
+  }
+  if (action.step === 'add-users') return [{ cmdlet: 'Set-MigrationBatch', parameters: [identity, ['AddUsers', '$true'], ['CSVData', csvData(users)]] }];
+  if (action.step === 'start') return [{ cmdlet: 'Start-MigrationBatch', parameters: [identity, CONFIRM_OFF] }];
+  if (action.step === 'complete') return [{ cmdlet: 'Complete-MigrationBatch', parameters: [identity, CONFIRM_OFF] }];
+  return [{ cmdlet: 'Set-MigrationBatch', parameters: [identity, ...optional('CompleteAfter'), ...optional('NotificationEmails')] }];
+}
 
 export class UnsupportedChangeError extends Error {
   override name = 'UnsupportedChangeError';
@@ -226,6 +270,8 @@ export function actionCommands(action: Action): string[] {
       }
       return calls(...setRecipient('Set-Mailbox', identity, action.changes));
     }
+    case 'MigrationBatch':
+      return calls(...batchCalls(action, identity));
     case 'MailUser': {
       if (action.action === 'create') {
         // New-MailUser -PrimarySmtpAddress works only on-premises: in Exchange Online the new MEU's

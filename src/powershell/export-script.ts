@@ -4,7 +4,8 @@
 // objects. Its cost in remote calls is constant in the number of objects: one per kind, plus two per
 // scope group the repository names or a live RemoteOutbound relationship publishes, plus one
 // Get-EXOMailboxStatistics per source mailbox the repository links to a target mail user (and only
-// for those): Connect, 7 bulk reads and Disconnect, + 2 per group, + 1 per linked mailbox.
+// for those): Connect, 7 bulk reads and Disconnect, + 2 per group, + 1 per linked mailbox (batch
+// users included), + 2 (Get-MigrationBatch, Get-MigrationUser) where the repository declares batches.
 
 import type { Resource } from '../model/desired.js';
 import { connectCommand, DISCONNECT_COMMAND, SCRIPT_PREFERENCES, titleComment } from './session.js';
@@ -21,10 +22,11 @@ export const SNAPSHOT_END = 'exo-gitops:snapshot>>>';
  * How a property becomes plain JSON inside PowerShell. text, bool, int and list as their names say;
  * unlimited: an Unlimited<int> (MaxConcurrentMigrations) as its number or the string "Unlimited";
  * bytes: a ByteQuantifiedSize as Exchange prints it ("30 GB (32,212,254,720 bytes)") as its number of
- * bytes, "Unlimited" as null. Sizes are converted here, in the export, and nowhere else: a snapshot
+ * bytes, "Unlimited" as null; time: a DateTime as ISO 8601 UTC ("2026-12-15T22:00:00Z"), null when
+ * not set. Sizes are converted here, in the export, and nowhere else: a snapshot
  * holds bytes only (the …Bytes properties), whatever the module version prints.
  */
-type Conversion = 'text' | 'bool' | 'int' | 'list' | 'unlimited' | 'bytes';
+type Conversion = 'text' | 'bool' | 'int' | 'list' | 'unlimited' | 'bytes' | 'time';
 
 /** A snapshot property: its name, Exchange's name where it differs, its conversion. */
 interface Field {
@@ -56,6 +58,8 @@ function convert(variable: string, property: string, conversion: Conversion): st
       return `(ConvertTo-ExoUnlimited ${value})`;
     case 'bytes':
       return `(ConvertTo-ExoBytes ${value})`;
+    case 'time':
+      return `(ConvertTo-ExoTime ${value})`;
   }
 }
 
@@ -94,7 +98,9 @@ const MAIL_USER = [
   field('RecoverableItemsQuotaBytes', 'bytes', { from: 'RecoverableItemsQuota', optional: true }),
 ];
 const MAILBOX = [
-  field('Name', 'text'), field('Alias', 'text'), field('PrimarySmtpAddress', 'text'), field('ExchangeGuid', 'text'), field('ArchiveGuid', 'text'),
+  field('Name', 'text'), field('Alias', 'text'),
+  // In Get-EXOMailbox's Minimum set: what a MigrationBatch derives a target mail user's DisplayName and UPN from.
+  field('DisplayName', 'text', { optional: true }), field('UserPrincipalName', 'text', { optional: true }), field('PrimarySmtpAddress', 'text'), field('ExchangeGuid', 'text'), field('ArchiveGuid', 'text'),
   field('LegacyExchangeDN', 'text'), field('EmailAddresses', 'list'), field('RecipientTypeDetails', 'text'), field('IsDirSynced', 'bool'),
   field('IsExchangeCloudManaged', 'bool'), field('LitigationHoldEnabled', 'bool'), field('DelayHoldApplied', 'bool'),
   field('DelayReleaseHoldApplied', 'bool'), field('ComplianceTagHoldApplied', 'bool'), field('InPlaceHolds', 'list'),
@@ -155,7 +161,23 @@ function ConvertTo-ExoBytes {
   if ($text -eq '' -or $text -eq 'Unlimited') { return $null }
   if ($text -match '\(([0-9][^()]*) bytes\)') { return [long]($Matches[1] -replace '[^0-9]', '') }
   throw ('exo-gitops cannot read the size ''' + $text + ''': Exchange prints sizes as ''30 GB (32,212,254,720 bytes)''')
+}
+
+# A DateTime as ISO 8601 UTC; nothing printed is null. A local time (how a text with a zone casts) is converted first.
+function ConvertTo-ExoTime {
+  param($Value)
+  if ($null -eq $Value -or [string]$Value -eq '') { return $null }
+  $time = [datetime]$Value
+  if ($time.Kind -eq 'Local') { $time = $time.ToUniversalTime() }
+  return $time.ToString('yyyy-MM-ddTHH:mm:ssZ', [System.Globalization.CultureInfo]::InvariantCulture)
 }`;
+
+const MIGRATION_BATCH = [
+  field('Identity', 'text'), field('Status', 'text'), field('SourceEndpoint', 'text'), field('TargetDeliveryDomain', 'text'),
+  field('NotificationEmails', 'list'), field('CompleteAfterUTC', 'time'),
+  field('TotalCount', 'int'), field('ActiveCount', 'int'), field('SyncedCount', 'int'), field('FinalizedCount', 'int'), field('FailedCount', 'int'),
+];
+const MIGRATION_USER = [field('Identity', 'text'), field('BatchId', 'text'), field('Status', 'text'), field('ErrorSummary', 'text')];
 
 export interface ExportScriptOptions {
   /** Scope groups the repository names in this tenant: only their membership is read. */
@@ -165,6 +187,8 @@ export interface ExportScriptOptions {
    * repository links to a target mail user: only their statistics are read, one call each.
    */
   linkedMailboxes?: readonly string[];
+  /** The repository declares migration batches in this tenant: read every batch and migration user (two bulk calls). */
+  batches?: boolean;
   retry?: Partial<RetrySettings>;
 }
 
@@ -255,7 +279,10 @@ try {
     }
   }
   $state.MailboxStatistics = $statistics
-  Write-Output '${SNAPSHOT_BEGIN}'
+${options.batches ? `  # Every batch and migration user of the tenant, in bulk: the declared batches' status, and users already in other batches.
+  $state.MigrationBatch = @(Invoke-ExoCall { Get-MigrationBatch -ResultSize Unlimited -ErrorAction Stop } | ForEach-Object { $b = $_; ${record('$b', MIGRATION_BATCH, '    ')} })
+  $state.MigrationUser = @(Invoke-ExoCall { Get-MigrationUser -ResultSize Unlimited -ErrorAction Stop } | ForEach-Object { $u = $_; ${record('$u', MIGRATION_USER, '    ')} })
+` : ''}  Write-Output '${SNAPSHOT_BEGIN}'
   Write-Output ($state | ConvertTo-Json -Depth 8 -Compress)
   Write-Output '${SNAPSHOT_END}'
 } finally {

@@ -7,7 +7,7 @@
 import type { Plan } from '../model/plan.js';
 import { actionCount, summarize } from '../model/plan.js';
 import { alert, code, fenceSafe, findingItem, inline, linesThatFit, smallPrint } from './markdown.js';
-import { actionTitle, describeChange, destructiveFirst, readinessLine, readinessReason } from './values.js';
+import { actionTitle, batchLine, describeChange, destructiveFirst, readinessLine, readinessReason } from './values.js';
 import { summaryLine } from './plan-text.js';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -48,6 +48,20 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
       body.push(`| ${row.status === 'blocked' ? '❌ blocked' : '⚠️ warning'} | ${code(mailUser)} | ${code(source)} | ${inline(why)} |`);
     }
     body.push('');
+  }
+  if (plan.batches.length > 0) {
+    body.push('#### Migration batches', '', '| Batch | Status | Listed | In Exchange | Synced | Completed | Failed | Not ready |', '|---|---|--:|--:|--:|--:|--:|--:|');
+    for (const batch of plan.batches) {
+      const c = batch.counts;
+      body.push(`| ${code(`${batch.tenant}/${batch.batch}`)} ← ${inline(batch.source)} | ${inline(batch.status)} | ${batch.users} | ${c.total} | ${c.synced} | ${c.finalized} | ${c.failed} | ${batch.blocked.length} |`);
+    }
+    body.push('');
+    const failed = plan.batches.flatMap((batch) => batch.failedUsers.map((user) => ({ batch, user })));
+    if (failed.length > 0) {
+      body.push(`#### Failed migration users: ${failed.length}`, '', '| Batch | User | Status | Exchange\'s error |', '|---|---|---|---|');
+      for (const { batch, user } of failed) body.push(`| ${code(batch.batch)} | ${code(user.user)} | ${inline(user.status)} | ${inline(user.error)} |`);
+      body.push('');
+    }
   }
   if (plan.findings.length > 0) {
     const errors = plan.findings.filter((f) => f.severity === 'error').length;

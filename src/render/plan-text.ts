@@ -7,7 +7,7 @@ import type { Plan, PlanSummary, TenantPlan } from '../model/plan.js';
 import { summarize, actionCount } from '../model/plan.js';
 import { renderFindingText } from './findings.js';
 import { showInvisible } from '../util/invisible.js';
-import { ACTION_SYMBOL, actionHeadline, describeChange, readinessLine, readinessReason } from './values.js';
+import { ACTION_SYMBOL, actionHeadline, batchLine, describeChange, readinessLine, readinessReason } from './values.js';
 
 const COLOURS: Record<string, string> = { '+': '32', '~': '33', '-': '31', '-/+': '35', '!': '35;1' };
 
@@ -44,6 +44,14 @@ export function renderPlanText(plan: Plan, options: { color: boolean }): string 
       if (row.status === 'ready') continue;
       const { mailUser, source, why } = readinessReason(row);
       lines.push(`  ${paint(row.status === 'blocked' ? '31' : '33', row.status.padEnd(7))} ${showInvisible(`${mailUser} ← ${source}: ${why}`)}`);
+    }
+    lines.push('');
+  }
+  if (plan.batches.length > 0) {
+    lines.push(paint('1', 'Migration batches:'));
+    for (const batch of plan.batches) {
+      lines.push(`  ${showInvisible(batchLine(batch))}`);
+      for (const user of batch.failedUsers) lines.push(`    ${paint('31', 'failed')} ${showInvisible(`${user.user} (${user.status}): ${user.error}`)}`);
     }
     lines.push('');
   }

@@ -1,7 +1,7 @@
 // One way to show a value in every rendering of a plan.
 
 import { formatAddress } from '../model/address.js';
-import { readinessCounts, type Action, type ActionType, type FieldChange, type ReadinessRow } from '../model/plan.js';
+import { readinessCounts, type Action, type ActionType, type BatchStatus, type FieldChange, type ReadinessRow } from '../model/plan.js';
 
 function showValue(value: unknown): string {
   if (value === undefined) return '(none)';
@@ -51,5 +51,16 @@ export function readinessLine(rows: readonly ReadinessRow[]): string {
 /** One row that is not ready, without its status: the mail user, its source, and why. */
 export function readinessReason(row: ReadinessRow): { mailUser: string; source: string; why: string } {
   const why = [...row.codes, ...row.blockedActions.map((id) => `blocked ${id}`)].join(', ');
-  return { mailUser: formatAddress(row.tenant, 'MailUser', row.mailUser), source: `${row.source.tenant} ${row.source.mailbox}`, why };
+  return { mailUser: `${formatAddress(row.tenant, 'MailUser', row.mailUser)}${row.batch !== undefined ? ` (batch ${row.batch})` : ''}`, source: `${row.source.tenant} ${row.source.mailbox}`, why };
+}
+
+/** "northwind/MigrationBatch/Wave-1 ← contoso: Syncing; 25 listed, 25 in Exchange: 20 synced, 3 completed, 2 failed" (a batch's progress). */
+export function batchLine(batch: BatchStatus): string {
+  const where = `${formatAddress(batch.tenant, 'MigrationBatch', batch.batch)} ← ${batch.source}`;
+  const counts = batch.counts;
+  const progress = batch.status === 'NotCreated' || batch.status === 'Removed'
+    ? batch.status === 'Removed' ? 'not in Exchange' : 'not created yet'
+    : `${counts.total} in Exchange: ${counts.synced} synced, ${counts.finalized} completed, ${counts.failed} failed`;
+  const waiting = batch.blocked.length > 0 ? `; ${batch.blocked.length} not ready` : '';
+  return `${where}: ${batch.status}; ${batch.users} listed, ${progress}${waiting}`;
 }

@@ -46,6 +46,7 @@ function allResources(desired: DesiredState): Resource[] {
     ...desired.scopes,
     ...desired.mailUsers,
     ...desired.cloudManagement,
+    ...desired.batches,
   ];
 }
 
@@ -110,6 +111,12 @@ function checkTenantReferences(index: TenantIndex): Finding[] {
   }
   for (const endpoint of index.desired.endpoints) {
     if (endpoint.spec.partner !== undefined && !index.tenantsByName.has(endpoint.spec.partner)) unknown(endpoint, endpoint.spec.partner, ['spec', 'partner'], 'UnknownPartner');
+  }
+  for (const batch of index.desired.batches) {
+    if (!index.tenantsByName.has(batch.spec.source)) unknown(batch, batch.spec.source, ['spec', 'source'], 'UnknownTenant');
+    else if (batch.spec.source === batch.tenant) {
+      findings.push(finding('SourceInOwnTenant', `source is ${batch.spec.source}, the tenant this batch runs in`, about(batch, batch.locate(['spec', 'source']))));
+    }
   }
   for (const user of index.desired.mailUsers) {
     const source = user.spec.source;
@@ -429,6 +436,70 @@ function checkCloudManagement(index: TenantIndex): Finding[] {
   return findings;
 }
 
+/** A batch holds at most this many users (New-MigrationBatch; Microsoft's guide and Graph's migration jobs alike). */
+export const BATCH_USER_LIMIT = 2_000;
+
+/**
+ * Batches as written: their size, a user listed twice, a user in two batches, the endpoint and
+ * scope they name where the repository declares them, and the domains of addressMap. What needs live
+ * state (the users' mailboxes, batches already in Exchange) is checked when planning.
+ */
+function checkBatches(index: TenantIndex): Finding[] {
+  const findings: Finding[] = [];
+  const { desired } = index;
+  /** Source tenant + lower-cased address → the first batch listing it and where. */
+  const batchOf = new Map<string, { batch: Resource<'MigrationBatch'>; location: SourceLocation }>();
+  for (const batch of desired.batches) {
+    if (batch.spec.ensure === 'Absent') continue;
+    const users = desired.batchUsers.get(batch) ?? [];
+    if (users.length > BATCH_USER_LIMIT) {
+      const at = users[BATCH_USER_LIMIT]!.location;
+      findings.push(finding('BatchTooLarge', `${users.length.toLocaleString('en-US')} users, above the ${BATCH_USER_LIMIT.toLocaleString('en-US')} a batch holds; the first one over is here`, about(batch, at)));
+    }
+    const seen = new Map<string, SourceLocation>();
+    for (const user of users) {
+      const key = user.address.toLowerCase();
+      const first = seen.get(key);
+      if (first) {
+        findings.push(finding('DuplicateMember', `${user.address} is listed twice; first at ${formatLocation(first)}`, about(batch, user.location)));
+        continue;
+      }
+      seen.set(key, user.location);
+      const other = batchOf.get(`${batch.spec.source}\0${key}`);
+      if (other && other.batch !== batch) {
+        findings.push(finding('UserInTwoBatches', `${user.address} is also in batch ${other.batch.name} (${formatLocation(other.location)})`, about(batch, user.location)));
+      } else batchOf.set(`${batch.spec.source}\0${key}`, { batch, location: user.location });
+    }
+    const endpoint = desired.endpoints.find((e) => e.tenant === batch.tenant && e.name.toLowerCase() === batch.spec.endpoint.toLowerCase());
+    if (endpoint) {
+      const remote = index.endpointRemote(endpoint);
+      if (endpoint.spec.ensure === 'Absent') {
+        findings.push(finding('BatchEndpointNotFound', `endpoint ${endpoint.name} is declared ensure: Absent`, about(batch, batch.locate(['spec', 'endpoint']))));
+      } else if (remote && remote.name !== batch.spec.source) {
+        findings.push(finding('BatchEndpointMismatch', `endpoint ${endpoint.name} points at ${remote.name}, not at the batch's source ${batch.spec.source}`, about(batch, batch.locate(['spec', 'endpoint']))));
+      }
+    }
+    if (batch.spec.scope !== undefined) {
+      const scope = batch.spec.scope.toLowerCase();
+      const declared = desired.scopes.some((s) => s.tenant === batch.spec.source && (s.name.toLowerCase() === scope || scopeGroupName(s).toLowerCase() === scope));
+      const published = desired.relationships.some((r) => r.tenant === batch.spec.source && (r.spec.mailboxMovePublishedScopes ?? []).some((g) => g.toLowerCase() === scope));
+      if (!declared && !published && desired.relationships.some((r) => r.tenant === batch.spec.source)) {
+        findings.push(finding('BatchScopeNotFound', `${batch.spec.source} declares no MigrationScope ${JSON.stringify(batch.spec.scope)}, and its relationships publish no such group`, about(batch, batch.locate(['spec', 'scope']))));
+      }
+    }
+    for (const [from, to] of Object.entries(batch.spec.addressMap ?? {})) {
+      if (!/^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/.test(from)) {
+        findings.push(finding('InvalidAddress', `addressMap key ${JSON.stringify(from)} is not a domain`, about(batch, batch.locate(['spec', 'addressMap', from], 'key'))));
+      }
+      const owner = index.ownerOfDomain(to);
+      if (owner !== undefined && owner !== batch.tenant) {
+        findings.push(finding('AddressInForeignDomain', `addressMap maps ${from} to ${to}, a domain of ${owner}, not of ${batch.tenant}`, about(batch, batch.locate(['spec', 'addressMap', from]))));
+      }
+    }
+  }
+  return findings;
+}
+
 /** Every desired-state rule, in a fixed order. */
 export function checkDesiredState(desired: DesiredState, options: RuleOptions = {}): Finding[] {
   const index = new TenantIndex(desired);
@@ -441,6 +512,7 @@ export function checkDesiredState(desired: DesiredState, options: RuleOptions = 
     ...checkMailUsers(index),
     ...checkScopes(desired),
     ...checkCloudManagement(index),
+    ...checkBatches(index),
   ];
 }
 

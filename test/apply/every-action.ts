@@ -95,5 +95,6 @@ export function planOf(tenants: TenantPlan[]): Plan {
     summary: { create: 0, update: 0, delete: 0, replace: 0, blocked: 0, destructive: 0 },
     maxActionsPerTenant: 0,
     readiness: [],
+    batches: [],
   };
 }

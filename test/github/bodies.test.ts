@@ -1,7 +1,7 @@
 // The bodies are pure: the comment stays within GitHub's limit however large the plans, and the
 // split keeps an action that changed between base and head on both sides of the ledger.
 import { describe, expect, it } from 'vitest';
-import { applyReportBody, planCommentBody, PLAN_MARKER } from '../../src/github/bodies.js';
+import { applyReportBody, driftIssueBody, hasDrift, planCommentBody, PLAN_MARKER } from '../../src/github/bodies.js';
 import { splitPlans } from '../../src/github/split.js';
 import { summarize, type Action, type Plan } from '../../src/model/plan.js';
 import { GITHUB_COMMENT_LIMIT } from '../../src/render/plan-markdown.js';
@@ -12,7 +12,7 @@ function action(id: number, value: string): Action {
 
 function plan(actions: Action[]): Plan {
   const tenants = [{ tenant: 'northwind', role: 'target' as const, organization: 'northwindtraders.onmicrosoft.com', connection: { accessTokenEnv: 'T' }, actions }];
-  return { formatVersion: 1, commit: null, desiredDigest: 'sha256:0', snapshotDigests: {}, tenants, findings: [], summary: summarize(tenants), maxActionsPerTenant: 0, readiness: [] };
+  return { formatVersion: 1, commit: null, desiredDigest: 'sha256:0', snapshotDigests: {}, tenants, findings: [], summary: summarize(tenants), maxActionsPerTenant: 0, readiness: [], batches: [] };
 }
 
 describe('plan comment body', () => {
@@ -48,5 +48,19 @@ describe('plan comment body', () => {
     const body = applyReportBody({ runs: [{ file: 'run.json', record }], sha: 'c'.repeat(40) });
     expect(body.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
     expect(body).toContain('… more failures in the run record artifact');
+  });
+});
+
+describe('drift issue body', () => {
+  it('a failed migration user keeps the drift issue open, with Exchange\'s error in it, even with no action to take', () => {
+    const failed: Plan = {
+      ...plan([]),
+      batches: [{ tenant: 'northwind', batch: 'Wave-1', source: 'contoso', status: 'SyncedWithErrors', users: 2, blocked: [], counts: { total: 2, active: 0, synced: 1, finalized: 0, failed: 1 }, failedUsers: [{ user: 'u2@northwindtraders.com', status: 'Failed', error: 'MailboxNotInCrossTenantMigrationScopeException' }] }],
+    };
+    expect(hasDrift(plan([]))).toBe(false);
+    expect(hasDrift(failed)).toBe(true);
+    const body = driftIssueBody({ plan: failed, checkedAt: '2026-12-01T00:00:00Z' });
+    expect(body).toContain('1 migration user(s) failed in Exchange');
+    expect(body).toContain('| `Wave-1` | `u2@northwindtraders.com` | Failed | MailboxNotInCrossTenantMigrationScopeException |');
   });
 });

@@ -61,7 +61,7 @@ function trojanPlan(): Plan {
   const findings: Finding[] = [
     { code: 'ExchangeGuidMismatch', severity: 'error', message: 'exchangeGuid of \u202Eanomaly', hint: 'hint \u200B', location: { file: 'x\u2067.yaml', line: 1, column: 1 }, tenant: 'northwind', kind: 'MailUser', object: 'Lara' },
   ];
-  return { formatVersion: 1, commit: null, desiredDigest: 'sha256:0', snapshotDigests: {}, tenants, findings, summary: summarize(tenants), maxActionsPerTenant: 0, readiness: [] };
+  return { formatVersion: 1, commit: null, desiredDigest: 'sha256:0', snapshotDigests: {}, tenants, findings, summary: summarize(tenants), maxActionsPerTenant: 0, readiness: [], batches: [] };
 }
 
 describe('every rendering a reviewer reads shows invisible characters escaped', () => {

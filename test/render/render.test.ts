@@ -83,7 +83,7 @@ describe('markdown', () => {
   });
 
   it('a plan without changes says so', () => {
-    const plan: Plan = { ...syntheticPlan(), tenants: [], findings: [], summary: summarize([]), readiness: [] };
+    const plan: Plan = { ...syntheticPlan(), tenants: [], findings: [], summary: summarize([]), readiness: [], batches: [] };
     expect(renderPlanMarkdown(plan)).toContain('**No changes.**');
     expect(renderPlanText(plan, { color: false })).toBe('No changes: live state matches the desired state in every tenant.');
   });
@@ -176,5 +176,33 @@ describe('readiness', () => {
     const text = renderPlanJson(syntheticPlan());
     expect(() => parsePlanJson(replaceOnce(text, '"status": "warning"', '"status": "fine"'), 'plan.json')).toThrow(/not a valid plan/);
     expect(() => parsePlanJson(replaceOnce(text, '"ScopeMemberMoved"', '"Whatever"', { all: true }), 'plan.json')).toThrow(/not a valid plan/);
+  });
+});
+
+describe('migration batches', () => {
+  const withBatches = (): Plan => ({
+    ...syntheticPlan(),
+    batches: [
+      { tenant: 'northwind', batch: 'Wave-1', source: 'contoso', status: 'SyncedWithErrors', users: 3, blocked: [], counts: { total: 3, active: 0, synced: 2, finalized: 0, failed: 1 }, failedUsers: [{ user: 'user2@northwindtraders.com', status: 'Failed', error: 'MissingExchangeGuidException: no ExchangeGuid' }] },
+      { tenant: 'northwind', batch: 'Wave-2', source: 'contoso', status: 'NotCreated', users: 2, blocked: ['user9@contoso.com'], counts: { total: 0, active: 0, synced: 0, finalized: 0, failed: 0 }, failedUsers: [] },
+    ],
+  });
+
+  it('every rendering shows each batch\'s progress and the failed users with Exchange\'s error', () => {
+    const text = renderPlanText(withBatches(), { color: false });
+    expect(text).toContain('northwind/MigrationBatch/Wave-1 ← contoso: SyncedWithErrors; 3 listed, 3 in Exchange: 2 synced, 0 completed, 1 failed');
+    expect(text).toContain('failed user2@northwindtraders.com (Failed): MissingExchangeGuidException: no ExchangeGuid');
+    expect(text).toContain('northwind/MigrationBatch/Wave-2 ← contoso: NotCreated; 2 listed, not created yet; 1 not ready');
+    const md = renderPlanMarkdown(withBatches());
+    expect(md).toContain('| `northwind/Wave-1` ← contoso | SyncedWithErrors | 3 | 3 | 2 | 0 | 1 | 0 |');
+    expect(md).toContain('| `Wave-1` | `user2@northwindtraders.com` | Failed | MissingExchangeGuidException: no ExchangeGuid |');
+  });
+
+  it('the plan file carries the batches and reads them back; a malformed one is refused', () => {
+    const json = renderPlanJson(withBatches());
+    expect(parsePlanJson(json, 'plan.json').batches).toEqual(withBatches().batches);
+    const bad = JSON.parse(json) as { batches: { counts: { failed: unknown } }[] };
+    bad.batches[0]!.counts.failed = -1;
+    expect(() => parsePlanJson(JSON.stringify(bad), 'plan.json')).toThrow(/batches\/0\/counts\/failed/);
   });
 });

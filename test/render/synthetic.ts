@@ -9,6 +9,7 @@ export function syntheticPlan(): Plan {
     desiredDigest: 'sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
     snapshotDigests: { contoso: 'sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc', northwind: 'sha256:nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn' },
     maxActionsPerTenant: 1000,
+    batches: [],
     readiness: [
       { tenant: 'northwind', mailUser: 'LaraN', source: { tenant: 'contoso', mailbox: 'Lara.Newton@contoso.com' }, status: 'blocked', codes: ['NotInMigrationScope', 'SourceMailboxOnHold'], blockedActions: [] },
       { tenant: 'northwind', mailUser: 'Synced', source: { tenant: 'contoso', mailbox: 'Synced@contoso.com' }, status: 'blocked', codes: [], blockedActions: ['northwind/MailUser/Synced'] },

@@ -13,6 +13,7 @@ const T = 'tenants.yaml';
 const S = 'fabrikam/source.yaml';
 const G = 'tailspin/target.yaml';
 const M = 'tailspin/mailusers.yaml';
+const B = 'tailspin/batches.yaml';
 
 const FABRIKAM_ID = '11111111-1111-4111-8111-111111111111';
 const TAILSPIN_ID = '22222222-2222-4222-8222-222222222222';
@@ -23,6 +24,10 @@ const doc = (kind: string, name: string, tenant: string | null, spec: string): s
 
 const wingtipTenant = (tenantId: string): string =>
   doc('Tenant', 'wingtip', null, `  tenantId: ${tenantId}\n  organization: wingtip.onmicrosoft.com\n  connection:\n    accessTokenEnv: WINGTIP_TOKEN\n`);
+
+/** A MigrationBatch in tailspin moving from fabrikam through Fabrikam-T2T, with `rest` of its spec. */
+const batchDoc = (name: string, rest: string): string =>
+  doc('MigrationBatch', name, 'tailspin', `  source: fabrikam\n  endpoint: Fabrikam-T2T\n  targetDeliveryDomain: tailspin.onmicrosoft.com\n${rest}`);
 
 /** `count` addresses, one a line, behind an EmailAddress header. */
 const membersCsv = (count: number): string =>
@@ -601,6 +606,114 @@ const cases: RuleCase[] = [
       },
       clean: true,
     },
+  },
+  {
+    title: 'BatchTooLarge: a usersFile of 2,001 addresses points at the first one over',
+    code: 'BatchTooLarge',
+    severity: 'error',
+    fail: (r) => {
+      r.set(B, batchDoc('Wave-1', '  usersFile: wave-1.csv\n'));
+      r.set('tailspin/wave-1.csv', membersCsv(2_001));
+      return { at: 'tailspin/wave-1.csv:2002:1', message: '2,001 users, above the 2,000 a batch holds; the first one over is here' };
+    },
+    pass: {
+      title: 'exactly 2,000 users',
+      change: (r) => {
+        r.set(B, batchDoc('Wave-1', '  usersFile: wave-1.csv\n'));
+        r.set('tailspin/wave-1.csv', membersCsv(2_000));
+      },
+      clean: true,
+    },
+  },
+  {
+    title: 'UserInTwoBatches: a user listed in two batches (case-insensitive)',
+    code: 'UserInTwoBatches',
+    severity: 'error',
+    fail: (r) => {
+      r.set(B, batchDoc('Wave-1', '  users: [ada@fabrikam.com]\n'));
+      r.addDocument(B, batchDoc('Wave-2', '  users: [bob@fabrikam.com, ADA@fabrikam.com]\n'));
+      return { at: r.at(B, 'ADA@fabrikam.com'), message: `ADA@fabrikam.com is also in batch Wave-1 (${r.at(B, 'ada@fabrikam.com')})` };
+    },
+    pass: {
+      title: 'two batches of different users',
+      change: (r) => {
+        r.set(B, batchDoc('Wave-1', '  users: [ada@fabrikam.com]\n'));
+        r.addDocument(B, batchDoc('Wave-2', '  users: [bob@fabrikam.com]\n'));
+      },
+      clean: true,
+    },
+  },
+  {
+    title: 'DuplicateMember: a batch user listed twice',
+    code: 'DuplicateMember',
+    severity: 'warning',
+    fail: (r) => {
+      r.set(B, batchDoc('Wave-1', '  users: [ada@fabrikam.com, bob@fabrikam.com, Ada@fabrikam.com]\n'));
+      return { at: r.at(B, 'Ada@fabrikam.com'), message: /^Ada@fabrikam.com is listed twice/ };
+    },
+    pass: { title: 'distinct users', change: (r) => r.set(B, batchDoc('Wave-1', '  users: [ada@fabrikam.com, bob@fabrikam.com]\n')), clean: true },
+  },
+  {
+    title: 'BatchEndpointNotFound: the batch names an endpoint the repository removes',
+    code: 'BatchEndpointNotFound',
+    severity: 'error',
+    fail: (r) => {
+      r.edit(G, '  partner: fabrikam\n  applicationId', '  ensure: Absent\n  partner: fabrikam\n  applicationId');
+      r.set(B, batchDoc('Wave-1', '  users: [ada@fabrikam.com]\n'));
+      return { at: r.valueAt(B, 'endpoint: Fabrikam-T2T'), message: 'endpoint Fabrikam-T2T is declared ensure: Absent' };
+    },
+    pass: { title: 'an endpoint that stays', change: (r) => r.set(B, batchDoc('Wave-1', '  users: [ada@fabrikam.com]\n')), clean: true },
+  },
+  {
+    title: 'BatchEndpointMismatch: the batch\'s endpoint points at another tenant than its source',
+    code: 'BatchEndpointMismatch',
+    severity: 'error',
+    fail: (r) => {
+      r.addDocument(T, wingtipTenant('55555555-5555-4555-8555-555555555555'));
+      r.set(B, batchDoc('Wave-1', '  users: [ada@fabrikam.com]\n').replace('source: fabrikam', 'source: wingtip'));
+      return { at: r.valueAt(B, 'endpoint: Fabrikam-T2T'), message: "endpoint Fabrikam-T2T points at fabrikam, not at the batch's source wingtip" };
+    },
+    pass: { title: 'the endpoint of the source', change: (r) => r.set(B, batchDoc('Wave-1', '  users: [ada@fabrikam.com]\n')), clean: true },
+  },
+  {
+    title: 'BatchScopeNotFound: spec.scope names a group the source neither declares nor publishes',
+    code: 'BatchScopeNotFound',
+    severity: 'error',
+    fail: (r) => {
+      r.set(B, batchDoc('Wave-1', '  scope: Leavers\n  users: [ada@fabrikam.com]\n'));
+      return { at: r.valueAt(B, 'scope: Leavers'), message: 'fabrikam declares no MigrationScope "Leavers", and its relationships publish no such group' };
+    },
+    pass: { title: 'the scope by its metadata.name', change: (r) => r.set(B, batchDoc('Wave-1', '  scope: movers\n  users: [ada@fabrikam.com]\n')), clean: true },
+  },
+  {
+    title: 'InvalidAddress: an addressMap key that is no domain',
+    code: 'InvalidAddress',
+    severity: 'error',
+    fail: (r) => {
+      r.set(B, batchDoc('Wave-1', '  users: [ada@fabrikam.com]\n  addressMap:\n    "fabrikam com": tailspin.com\n'));
+      return { at: r.at(B, '"fabrikam com"'), message: 'addressMap key "fabrikam com" is not a domain' };
+    },
+    pass: { title: 'a domain', change: (r) => r.set(B, batchDoc('Wave-1', '  users: [ada@fabrikam.com]\n  addressMap:\n    fabrikam.com: tailspin.com\n')), clean: true },
+  },
+  {
+    title: 'AddressInForeignDomain: addressMap maps to a domain of the source',
+    code: 'AddressInForeignDomain',
+    severity: 'error',
+    fail: (r) => {
+      r.set(B, batchDoc('Wave-1', '  users: [ada@fabrikam.com]\n  addressMap:\n    fabrikam.com: fabrikam.com\n'));
+      return { at: r.valueAt(B, 'fabrikam.com: fabrikam.com'), message: 'addressMap maps fabrikam.com to fabrikam.com, a domain of fabrikam, not of tailspin' };
+    },
+    pass: { title: 'a domain of the target', change: (r) => r.set(B, batchDoc('Wave-1', '  users: [ada@fabrikam.com]\n  addressMap:\n    fabrikam.com: tailspin.com\n')), clean: true },
+  },
+  {
+    title: 'SourceInOwnTenant: a batch whose source is its own tenant',
+    code: 'SourceInOwnTenant',
+    severity: 'error',
+    fail: (r) => {
+      r.set(B, batchDoc('Wave-1', '  users: [ada@fabrikam.com]\n').replace('source: fabrikam', 'source: tailspin'));
+      return { at: r.valueAt(B, 'source: tailspin'), message: 'source is tailspin, the tenant this batch runs in' };
+    },
+    pass: { title: 'the other tenant', change: (r) => r.set(B, batchDoc('Wave-1', '  users: [ada@fabrikam.com]\n')), clean: true },
   },
   {
     title: 'DuplicateMember: an address listed twice in members (case-insensitive)',

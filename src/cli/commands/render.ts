@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parsePlanJson } from '../../plan/plan-file.js';
+import { applySessions } from '../../apply/sessions.js';
 import { renderApplyScript } from '../../powershell/apply-script.js';
 import { sharedOption } from '../../settings/options.js';
 import type { CliContext } from '../context.js';
@@ -21,6 +22,7 @@ export function registerRender(program: Command, context: CliContext): void {
         return;
       }
       const header = `plan ${plan.desiredDigest}${plan.commit ? ` commit ${plan.commit.sha}` : ''}`;
-      context.stdout(tenants.map((t) => renderApplyScript(t, { header })).join('\n'));
+      // The sessions apply opens, in its order: a tenant with migration batches has a second one, last.
+      context.stdout(applySessions(tenants).map((s) => renderApplyScript(s.tenant, { header })).join('\n'));
     });
 }
