@@ -6,8 +6,10 @@ import { ErrorRecord, TerminatingError } from './errors.js';
 import { type EvaluatedArgument, parameterError, statementError } from './host-embedded/interpreter.js';
 import signaturesJson from './signatures.json' with { type: 'json' };
 import {
+  DateTimeValue,
   Hashtable,
   isNull,
+  parseDateTime,
   parseGuid,
   PSCredential,
   PSGuid,
@@ -349,6 +351,30 @@ function coerce(cmdlet: string, name: string, parameter: ParameterSignature, val
   if (type === 'SecureString') {
     if (single instanceof SecureString) return single;
     return fail(`Cannot convert the "${toStr(single)}" value of type "${typeNameOf(single)}" to type "System.Security.SecureString".`);
+  }
+  if (type === 'DateTime') {
+    // As PowerShell converts to [datetime] (a zone gives the instant, as Local; none, the clock time, Unspecified).
+    if (single instanceof DateTimeValue) return single;
+    if (isNull(single)) return fail('Cannot convert null to type "System.DateTime".');
+    if (Array.isArray(single)) return fail('Cannot convert the "System.Object[]" value of type "System.Object[]" to type "System.DateTime".');
+    const parsed = parseDateTime(toStr(single));
+    if (!parsed) {
+      const text = toStr(single);
+      const unknownWord = /^\s*[^\d\s]/.test(text) ? " There is an unknown word starting at index '0'." : '';
+      return fail(`Cannot convert value "${text}" to type "System.DateTime". Error: "The string '${text}' was not recognized as a valid DateTime.${unknownWord}"`);
+    }
+    return parsed;
+  }
+  if (type === 'Byte[]') {
+    // A byte array (-CSVData): each item a number 0-255, as PowerShell converts it.
+    if (isNull(value)) return null;
+    return (Array.isArray(value) ? value.flat(Infinity) : [value]).map((item) => {
+      const text = toStr(item);
+      const number = typeof item === 'number' ? item : /^\s*[+-]?\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+      if (Number.isNaN(number)) return fail(`Cannot convert value "${toStr(value)}" to type "System.Byte[]". Error: "Cannot convert value "${text}" to type "System.Byte". Error: "The input string '${text}' was not in a correct format.""`);
+      if (!Number.isInteger(number) || number < 0 || number > 255) return fail(`Cannot convert value "${toStr(value)}" to type "System.Byte[]". Error: "Cannot convert value "${text}" to type "System.Byte". Error: "Value was either too large or too small for an unsigned byte.""`);
+      return number;
+    });
   }
   if (parameter.validValues && !MULTI_VALUED.test(type)) return coerceEnum(type, parameter.validValues, value, fail);
   if (MULTI_VALUED.test(type)) {

@@ -112,13 +112,220 @@ export class TypeRef {
   }
 }
 
+/** System.DateTimeKind: what a DateTime's clock time is relative to. */
+export type DateTimeKind = 'Utc' | 'Local' | 'Unspecified';
+
+/**
+ * System.DateTime: a clock time and its Kind, as .NET keeps them. `date` is the instant for Utc and
+ * Local; for Unspecified (no zone was given) it holds the clock time in its UTC fields. Formatting and
+ * the date parts read the clock time (a Local time in the process's time zone, TZ); ToUniversalTime
+ * takes an Unspecified time as local, ToLocalTime as UTC, as .NET does.
+ */
 export class DateTimeValue {
-  constructor(readonly date: Date) {}
+  constructor(
+    readonly date: Date,
+    readonly kind: DateTimeKind = 'Utc',
+  ) {}
+
+  /** The clock time, in the UTC fields of a Date. */
+  get clock(): Date {
+    return this.kind === 'Local' ? new Date(this.date.getTime() - this.date.getTimezoneOffset() * 60_000) : this.date;
+  }
+
+  /** The instant this time stands for (an Unspecified time taken as local). */
+  get instant(): Date {
+    if (this.kind !== 'Unspecified') return this.date;
+    const c = this.date;
+    const local = new Date(c.getUTCFullYear(), c.getUTCMonth(), c.getUTCDate(), c.getUTCHours(), c.getUTCMinutes(), c.getUTCSeconds(), c.getUTCMilliseconds());
+    if (c.getUTCFullYear() < 100) local.setFullYear(c.getUTCFullYear());
+    return local;
+  }
+
+  toUniversalTime(): DateTimeValue {
+    return this.kind === 'Utc' ? this : new DateTimeValue(this.instant, 'Utc');
+  }
+
+  toLocalTime(): DateTimeValue {
+    return this.kind === 'Local' ? this : new DateTimeValue(this.date, 'Local');
+  }
+
+  /** The same kind, moved by a number of milliseconds. */
+  plus(milliseconds: number): DateTimeValue {
+    return new DateTimeValue(new Date(this.date.getTime() + milliseconds), this.kind);
+  }
+
+  /** As [string] and "$x" print a DateTime (the invariant culture): MM/dd/yyyy HH:mm:ss. */
   toString(): string {
     const pad = (n: number) => String(n).padStart(2, '0');
-    const d = this.date;
+    const d = this.clock;
     return `${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
   }
+}
+
+const ISO_DATE_TIME = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,7}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const INVARIANT_DATE_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?\s*(AM|PM)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/**
+ * A string as PowerShell converts it to [datetime] (DateTime.Parse with the invariant culture): with
+ * a zone (Z, +02:00) the instant, as a Local time; without one, the clock time as written, Unspecified.
+ * ISO 8601 and the invariant MM/dd/yyyy forms; null when the text is not a date.
+ */
+export function parseDateTime(text: string): DateTimeValue | null {
+  const trimmed = text.trim();
+  let fields: { year: number; month: number; day: number; hour: number; minute: number; second: number; fraction: string; zone: string | undefined } | null = null;
+  const iso = ISO_DATE_TIME.exec(trimmed);
+  if (iso) {
+    fields = { year: +iso[1]!, month: +iso[2]!, day: +iso[3]!, hour: +(iso[4] ?? 0), minute: +(iso[5] ?? 0), second: +(iso[6] ?? 0), fraction: iso[7] ?? '', zone: iso[8] };
+  } else {
+    const invariant = INVARIANT_DATE_TIME.exec(trimmed);
+    if (invariant) {
+      let hour = +(invariant[4] ?? 0);
+      const meridiem = invariant[8]?.toUpperCase();
+      if (meridiem && (hour < 1 || hour > 12)) return null;
+      if (meridiem === 'PM' && hour < 12) hour += 12;
+      if (meridiem === 'AM' && hour === 12) hour = 0;
+      fields = { year: +invariant[3]!, month: +invariant[1]!, day: +invariant[2]!, hour, minute: +(invariant[5] ?? 0), second: +(invariant[6] ?? 0), fraction: invariant[7] ?? '', zone: invariant[9] };
+    }
+  }
+  if (!fields) return null;
+  const { year, month, day, hour, minute, second } = fields;
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  const milliseconds = fields.fraction ? Math.floor(Number(`0.${fields.fraction}`) * 1000) : 0;
+  const clock = new Date(Date.UTC(year, month - 1, day, hour, minute, second, milliseconds));
+  if (year < 100) clock.setUTCFullYear(year);
+  if (clock.getUTCDate() !== day) return null;
+  if (fields.zone === undefined) return new DateTimeValue(clock, 'Unspecified');
+  const zone = fields.zone.toUpperCase();
+  let offsetMinutes = 0;
+  if (zone !== 'Z') {
+    const digits = zone.slice(1).replace(':', '');
+    offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0));
+  }
+  return new DateTimeValue(new Date(clock.getTime() - offsetMinutes * 60_000), 'Local');
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** The offset a time's zone designator prints (zzz, K): +00:00 for UTC, the local zone's otherwise. */
+function offsetOf(value: DateTimeValue): number {
+  return value.kind === 'Utc' ? 0 : -value.instant.getTimezoneOffset();
+}
+
+function offsetText(minutes: number, width: 'z' | 'zz' | 'zzz'): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const hours = Math.floor(Math.abs(minutes) / 60);
+  const rest = Math.abs(minutes) % 60;
+  if (width === 'z') return `${sign}${hours}`;
+  if (width === 'zz') return `${sign}${String(hours).padStart(2, '0')}`;
+  return `${sign}${String(hours).padStart(2, '0')}:${String(rest).padStart(2, '0')}`;
+}
+
+/** Standard formats as the invariant culture writes them, in custom-format terms. */
+const STANDARD_FORMATS: Record<string, string> = {
+  d: 'MM/dd/yyyy',
+  D: 'dddd, dd MMMM yyyy',
+  f: 'dddd, dd MMMM yyyy HH:mm',
+  F: 'dddd, dd MMMM yyyy HH:mm:ss',
+  g: 'MM/dd/yyyy HH:mm',
+  G: 'MM/dd/yyyy HH:mm:ss',
+  M: 'MMMM dd',
+  m: 'MMMM dd',
+  o: "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffffK",
+  O: "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffffK",
+  s: "yyyy'-'MM'-'dd'T'HH':'mm':'ss",
+  t: 'HH:mm',
+  T: 'HH:mm:ss',
+  u: "yyyy'-'MM'-'dd HH':'mm':'ss'Z'",
+  Y: 'yyyy MMMM',
+  y: 'yyyy MMMM',
+};
+
+/**
+ * DateTime.ToString(format) with the invariant culture: the standard formats (o, s, u, d, G, …; r/R
+ * and U convert to UTC first) and custom formats (yyyy MM dd HH hh mm ss f… F… tt zzz K, quoted
+ * literals, \ escapes, % for a lone specifier); any other letter is copied as is, as .NET does.
+ */
+export function formatDateTime(value: DateTimeValue, format: string | null): string {
+  if (format === null || format === '') return value.toString();
+  if (format.length === 1) {
+    if (format === 'r' || format === 'R') return formatDateTime(value.toUniversalTime(), "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'");
+    if (format === 'U') return formatDateTime(value.toUniversalTime(), 'dddd, dd MMMM yyyy HH:mm:ss');
+    const standard = STANDARD_FORMATS[format];
+    if (standard === undefined) throw new Error(`Input string was not in a correct format.`);
+    return formatDateTime(value, standard);
+  }
+  const d = value.clock;
+  const pad = (n: number, width: number) => String(n).padStart(width, '0');
+  let out = '';
+  for (let index = 0; index < format.length; ) {
+    const char = format[index]!;
+    if (char === "'" || char === '"') {
+      const close = format.indexOf(char, index + 1);
+      if (close < 0) throw new Error(`Cannot find a matching quote character for the character '${char}'.`);
+      out += format.slice(index + 1, close);
+      index = close + 1;
+      continue;
+    }
+    if (char === '\\') {
+      out += format[index + 1] ?? '';
+      index += 2;
+      continue;
+    }
+    if (char === '%') {
+      index++;
+      continue;
+    }
+    let run = 1;
+    while (format[index + run] === char) run++;
+    index += run;
+    const hour12 = d.getUTCHours() % 12 === 0 ? 12 : d.getUTCHours() % 12;
+    const fraction = String(d.getUTCMilliseconds()).padStart(3, '0') + '0000';
+    switch (char) {
+      case 'y':
+        out += run === 1 ? String(d.getUTCFullYear() % 100) : run === 2 ? pad(d.getUTCFullYear() % 100, 2) : pad(d.getUTCFullYear(), run);
+        break;
+      case 'M':
+        out += run === 1 ? String(d.getUTCMonth() + 1) : run === 2 ? pad(d.getUTCMonth() + 1, 2) : run === 3 ? MONTHS[d.getUTCMonth()]!.slice(0, 3) : MONTHS[d.getUTCMonth()]!;
+        break;
+      case 'd':
+        out += run === 1 ? String(d.getUTCDate()) : run === 2 ? pad(d.getUTCDate(), 2) : run === 3 ? DAYS[d.getUTCDay()]!.slice(0, 3) : DAYS[d.getUTCDay()]!;
+        break;
+      case 'H':
+        out += run === 1 ? String(d.getUTCHours()) : pad(d.getUTCHours(), 2);
+        break;
+      case 'h':
+        out += run === 1 ? String(hour12) : pad(hour12, 2);
+        break;
+      case 'm':
+        out += run === 1 ? String(d.getUTCMinutes()) : pad(d.getUTCMinutes(), 2);
+        break;
+      case 's':
+        out += run === 1 ? String(d.getUTCSeconds()) : pad(d.getUTCSeconds(), 2);
+        break;
+      case 'f':
+        out += fraction.slice(0, Math.min(run, 7));
+        break;
+      case 'F':
+        out += fraction.slice(0, Math.min(run, 7)).replace(/0+$/, '');
+        break;
+      case 't':
+        out += run === 1 ? (d.getUTCHours() < 12 ? 'A' : 'P') : d.getUTCHours() < 12 ? 'AM' : 'PM';
+        break;
+      case 'z':
+        out += offsetText(offsetOf(value), run === 1 ? 'z' : run === 2 ? 'zz' : 'zzz');
+        break;
+      case 'K':
+        out += (value.kind === 'Utc' ? 'Z' : value.kind === 'Local' ? offsetText(offsetOf(value), 'zzz') : '').repeat(run);
+        break;
+      case 'g':
+        out += 'A.D.';
+        break;
+      default:
+        out += char.repeat(run);
+    }
+  }
+  return out;
 }
 
 /** System.Char ([char]'a', [char]13): a string of one UTF-16 unit that converts to its code as a number. */
@@ -250,7 +457,7 @@ export function likeMatch(value: unknown, pattern: unknown): boolean {
 function comparable(value: unknown): unknown {
   if (value instanceof PSGuid) return value.value;
   if (value instanceof SwitchValue) return value.isPresent;
-  if (value instanceof DateTimeValue) return value.date.getTime();
+  if (value instanceof DateTimeValue) return value.clock.getTime();
   if (value instanceof CharValue) return value.char;
   return value;
 }

@@ -74,6 +74,22 @@ export const EVERY_ACTION: Action[] = [
     { field: 'CustomAttribute3', before: 'a', after: 'b' },
   ]),
   base('northwind/MailUser/Synced', 'MailUser', 'Synced', 'blocked', [{ field: 'CustomAttribute1', before: '', after: 'x' }], { reason: 'make this change in on-premises AD' }),
+  // Migration batches: the CSV carries addresses that need RFC 4180 quoting (a comma, a double quote).
+  base('northwind/MigrationBatch/Wave-X', 'MigrationBatch', 'Wave-X', 'create', [
+    { field: 'SourceEndpoint', after: 'New' },
+    { field: 'TargetDeliveryDomain', after: 'northwindtraders.onmicrosoft.com' },
+    { field: 'Users', add: ["a'b@contoso.com", '"x,y"@contoso.com', 'c@contoso.com'] },
+    { field: 'CompleteAfter', after: '2026-12-15T22:00:00Z' },
+    { field: 'NotificationEmails', after: ["o'brien@northwindtraders.com"] },
+  ]),
+  base('northwind/MigrationBatch/Wave-1', 'MigrationBatch', 'Wave-1', 'update', [
+    { field: 'CompleteAfter', before: '2026-12-15T22:00:00Z', after: '2027-01-02T03:04:05Z' },
+    { field: 'NotificationEmails', before: [], after: ['ops@northwindtraders.com', 'm@northwindtraders.com'] },
+  ]),
+  base('northwind/MigrationBatch/Wave-1#add-users', 'MigrationBatch', 'Wave-1', 'update', [{ field: 'Users', add: ['d@contoso.com'] }], { step: 'add-users' }),
+  base('northwind/MigrationBatch/Wave-1#start', 'MigrationBatch', 'Wave-1', 'update', [{ field: 'Status', before: 'Stopped', after: 'Syncing' }], { step: 'start' }),
+  base('northwind/MigrationBatch/Wave-1#complete', 'MigrationBatch', 'Wave-1', 'update', [{ field: 'Status', before: 'Synced', after: 'Completing' }], { step: 'complete' }),
+  base('northwind/MigrationBatch/Wave-0', 'MigrationBatch', 'Wave-0', 'delete', [], { destructive: ['delete'] }),
 ];
 
 export const EVERY_ACTION_TENANT: TenantPlan = {

@@ -59,6 +59,12 @@ describe('renderApplyScript', () => {
       'Set-MailUser', // LaraN: the new primary first,
       'Set-MailUser', // then the removal
       'Set-Mailbox',
+      'New-MigrationBatch',
+      'Set-MigrationBatch', // CompleteAfter and NotificationEmails,
+      'Set-MigrationBatch', // then -AddUsers
+      'Start-MigrationBatch',
+      'Complete-MigrationBatch',
+      'Remove-MigrationBatch',
       'Disconnect-ExchangeOnline',
     ]);
     expect(script).toMatch(/# not run: blocked: make this change in on-premises AD/);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import type { MailboxEntry, MailUserEntry, Snapshot } from '../../src/model/snapshot.js';
+import { runEmbeddedScript } from '../../src/simulator/host-embedded/host.js';
 
 export const SIMULATOR = fileURLToPath(new URL('../../dist/simulator/main.js', import.meta.url));
 
@@ -159,6 +160,54 @@ export function cleanedUpRunner(): (script: string, options?: Parameters<typeof 
   });
   return async (script, options = {}) => {
     const result = await runScript(script, options);
+    if (process.env.SIM_DEBUG) console.log(`STDOUT<<${result.stdout}>>\nSTDERR<<${result.stderr}>>`);
+    runs.push(result);
+    return result;
+  };
+}
+
+/**
+ * A script through the embedded host inside this process (no build, no process to start): fast, for
+ * the engine's rules. Same options and result as runScript; the caller removes the state folder.
+ */
+export async function runInProcess(script: string, options: RunOptions = {}): Promise<SimulatorRun> {
+  const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'exo-sim-test-')));
+  for (const tenant of options.tenants ?? (options.stateDir ? [] : [contoso(), northwind()])) {
+    await writeFile(join(stateDir, `${tenant.tenant.name}.json`), JSON.stringify(tenant, null, 2));
+  }
+  let stdout = '';
+  let stderr = '';
+  const exitCode = await runEmbeddedScript(script, {
+    scriptFile: join(stateDir, 'script.ps1'),
+    scriptArgs: [],
+    scriptScope: true,
+    env: { EXO_SIM_STATE: stateDir, EXO_SIM_METRICS: join(stateDir, 'metrics.json'), ...options.env },
+    out: (text) => {
+      stdout += text;
+    },
+    err: (text) => {
+      stderr += text;
+    },
+  });
+  return {
+    stdout: stdout.replace(/\n$/, ''),
+    stderr: stderr.replace(/\n$/, ''),
+    exitCode,
+    stateDir,
+    state: async (tenant) => JSON.parse(await readFile(join(stateDir, `${tenant}.json`), 'utf8')) as Snapshot,
+    metrics: async () => JSON.parse(await readFile(join(stateDir, 'metrics.json'), 'utf8')),
+    cleanup: () => rm(stateDir, { recursive: true, force: true }),
+  };
+}
+
+/** runInProcess for a test file: every run's state folder is removed after each test (SIM_DEBUG=1 prints what ran). */
+export function cleanedUpInProcessRunner(): (script: string, options?: RunOptions) => Promise<SimulatorRun> {
+  const runs: SimulatorRun[] = [];
+  afterEach(async () => {
+    await Promise.all(runs.splice(0).map((r) => r.cleanup()));
+  });
+  return async (script, options = {}) => {
+    const result = await runInProcess(script, options);
     if (process.env.SIM_DEBUG) console.log(`STDOUT<<${result.stdout}>>\nSTDERR<<${result.stderr}>>`);
     runs.push(result);
     return result;

@@ -9,6 +9,7 @@ import { Faults, parseFaultConfig } from './faults.js';
 import { loadTenant, type TenantState } from './state.js';
 import { isNull, toStr } from '../values.js';
 import type { ExchangeCall, ExchangeCmdlet, Session } from './cmdlets/common.js';
+import { batchCmdlets } from './cmdlets/batches.js';
 import { groupCmdlets } from './cmdlets/groups.js';
 import { injectedFailureResults, migrationCmdlets } from './cmdlets/migration.js';
 import { organizationCmdlets } from './cmdlets/organization.js';
@@ -21,6 +22,7 @@ const IMPLEMENTATIONS: Record<string, ExchangeCmdlet> = {
   ...groupCmdlets,
   ...recipientCmdlets,
   ...statisticsCmdlets,
+  ...batchCmdlets,
 };
 
 /** The Exchange cmdlets the engine implements (Connect-/Disconnect-ExchangeOnline aside). */

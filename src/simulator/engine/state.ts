@@ -34,6 +34,7 @@ function identityKeys(ref: RecipientRef): string[] {
     if (entry.LegacyExchangeDN) keys.push(entry.LegacyExchangeDN);
   }
   if ('MicrosoftOnlineServicesID' in entry && entry.MicrosoftOnlineServicesID) keys.push(entry.MicrosoftOnlineServicesID);
+  if ('UserPrincipalName' in entry && entry.UserPrincipalName) keys.push(entry.UserPrincipalName);
   // Looked up trimmed (findRecipients), so indexed trimmed: a Name with a trailing space is found by it.
   return [...new Set(keys.filter((key): key is string => typeof key === 'string' && key.trim() !== '').map((key) => key.trim().toLowerCase()))];
 }
@@ -111,6 +112,17 @@ export class TenantState {
     this.dirty = true;
   }
 
+  /** Takes a recipient out of the state (a mail user that became a mailbox, or the reverse). */
+  removeRecipient(entry: RecipientEntry): void {
+    const ref = this.refByEntry.get(entry);
+    if (!ref) return;
+    this.unindex(entry);
+    if (ref.kind === 'MailUser') this.snapshot.MailUser = this.snapshot.MailUser.filter((item) => item !== entry);
+    else if (ref.kind === 'Mailbox') this.snapshot.Mailbox = this.snapshot.Mailbox.filter((item) => item !== entry);
+    else this.snapshot.DistributionGroup = this.snapshot.DistributionGroup.filter((item) => item !== entry);
+    this.dirty = true;
+  }
+
   /** Applies a change to a recipient and re-indexes it (its addresses or names may have changed). */
   updateRecipient(entry: RecipientEntry, change: () => void): void {
     const ref = this.refByEntry.get(entry);
@@ -137,28 +149,44 @@ export class TenantState {
   }
 }
 
-/** Finds the snapshot in the state directory whose tenant.organization matches, case-insensitively. */
-export function loadTenant(stateDirectory: string, organization: string): TenantState | null {
-  const wanted = organization.trim().toLowerCase();
-  let files: string[];
+function stateFiles(stateDirectory: string): string[] {
   try {
-    files = readdirSync(stateDirectory).filter((file) => file.endsWith('.json') && !file.startsWith('.')).sort();
+    return readdirSync(stateDirectory).filter((file) => file.endsWith('.json') && !file.startsWith('.')).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** A state file's snapshot, or null when it is not one (not JSON, or no tenant.organization). */
+function readSnapshot(path: string, text = readFileSync(path, 'utf8')): Snapshot | null {
+  try {
+    const snapshot = JSON.parse(text) as Snapshot;
+    return typeof snapshot?.tenant?.organization === 'string' ? snapshot : null;
   } catch {
     return null;
   }
-  for (const file of files) {
+}
+
+/** Finds the snapshot in the state directory whose tenant.organization matches, case-insensitively. */
+export function loadTenant(stateDirectory: string, organization: string): TenantState | null {
+  const wanted = organization.trim().toLowerCase();
+  for (const file of stateFiles(stateDirectory)) {
     const path = join(stateDirectory, file);
     const text = readFileSync(path, 'utf8');
     // A cheap look at the organization first, so other tenants' large files are not parsed.
     const quick = /"organization"\s*:\s*"([^"]*)"/.exec(text);
     if (quick && quick[1]!.toLowerCase() !== wanted) continue;
-    let snapshot: Snapshot;
-    try {
-      snapshot = JSON.parse(text) as Snapshot;
-    } catch {
-      continue;
-    }
-    if (snapshot.tenant?.organization?.toLowerCase() === wanted) return new TenantState(path, snapshot);
+    const snapshot = readSnapshot(path, text);
+    if (snapshot?.tenant.organization.toLowerCase() === wanted) return new TenantState(path, snapshot);
   }
   return null;
+}
+
+/** Every tenant of the state directory (files that are not snapshots are skipped), in file-name order. */
+export function loadTenants(stateDirectory: string): TenantState[] {
+  return stateFiles(stateDirectory).flatMap((file) => {
+    const path = join(stateDirectory, file);
+    const snapshot = readSnapshot(path);
+    return snapshot ? [new TenantState(path, snapshot)] : [];
+  });
 }

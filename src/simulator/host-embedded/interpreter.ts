@@ -18,10 +18,12 @@ import {
   compareValues,
   DateTimeValue,
   enumerate,
+  formatDateTime,
   Hashtable,
   isNull,
   likeMatch,
   looseEquals,
+  parseDateTime,
   parseGuid,
   PSCredential,
   PSGuid,
@@ -97,6 +99,12 @@ interface FunctionDefinition {
   name: string;
   block: ScriptBlockAst;
 }
+
+/** [System.Globalization.CultureInfo]::InvariantCulture: a format provider, nothing more here. */
+const CULTURE_TYPE = 'System.Globalization.CultureInfo';
+const INVARIANT_CULTURE = new PSObject([['Name', '']], CULTURE_TYPE);
+/** [System.Text.Encoding]::UTF8: GetBytes (a byte[] is an array of numbers here) and GetString. */
+const UTF8_ENCODING = new PSObject([['EncodingName', 'Unicode (UTF-8)'], ['WebName', 'utf-8'], ['CodePage', 65001]], 'System.Text.UTF8Encoding');
 
 const ACTION_PREFERENCES = ['Stop', 'Continue', 'SilentlyContinue', 'Ignore', 'Inquire', 'Suspend', 'Break'];
 
@@ -1009,8 +1017,10 @@ export class Interpreter {
       return null;
     }
     if (object instanceof DateTimeValue) {
-      const date = object.date;
-      const parts: Record<string, number> = { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: date.getUTCHours(), minute: date.getUTCMinutes(), second: date.getUTCSeconds(), millisecond: date.getUTCMilliseconds(), ticks: date.getTime() * 10000 + 621355968000000000 };
+      if (lower === 'kind') return object.kind;
+      if (lower === 'date') return new DateTimeValue(new Date(Date.UTC(object.clock.getUTCFullYear(), object.clock.getUTCMonth(), object.clock.getUTCDate())), object.kind === 'Local' ? 'Unspecified' : object.kind);
+      const date = object.clock;
+      const parts: Record<string, number | string> = { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: date.getUTCHours(), minute: date.getUTCMinutes(), second: date.getUTCSeconds(), millisecond: date.getUTCMilliseconds(), ticks: date.getTime() * 10000 + 621355968000000000, dayofweek: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][date.getUTCDay()]! };
       return parts[lower] ?? null;
     }
     if (lower === 'count' || lower === 'length') return 1;
@@ -1021,7 +1031,11 @@ export class Interpreter {
     const type = normalizeTypeName(typeName);
     const lower = name.toLowerCase();
     if (type === 'guid' && lower === 'empty') return new PSGuid('00000000-0000-0000-0000-000000000000');
-    if (type === 'datetime' && (lower === 'utcnow' || lower === 'now')) return new DateTimeValue(new Date());
+    if (type === 'datetime' && lower === 'utcnow') return new DateTimeValue(new Date(), 'Utc');
+    if (type === 'datetime' && lower === 'now') return new DateTimeValue(new Date(), 'Local');
+    // The invariant culture, for ToString(format, provider); the text encodings, for -CSVData bytes.
+    if ((type === 'globalization.cultureinfo' || type === 'cultureinfo') && lower === 'invariantculture') return INVARIANT_CULTURE;
+    if (type === 'text.encoding' && lower === 'utf8') return UTF8_ENCODING;
     if (type === 'string' && lower === 'empty') return '';
     if (type === 'environment' && lower === 'newline') return '\n';
     if (type === 'int' || type === 'int32') {
@@ -1072,9 +1086,9 @@ export class Interpreter {
       case 'string::format':
         return formatString(toStr(args[0]), args.slice(1));
       case 'datetime::parse': {
-        const date = new Date(toStr(args[0]));
-        if (Number.isNaN(date.getTime())) throw this.runtimeError(`Exception calling "Parse" with "1" argument(s): "String '${toStr(args[0])}' was not recognized as a valid DateTime."`, 'MethodInvocationException', position);
-        return new DateTimeValue(date);
+        const parsed = parseDateTime(toStr(args[0]));
+        if (!parsed) throw this.runtimeError(`Exception calling "Parse" with "1" argument(s): "String '${toStr(args[0])}' was not recognized as a valid DateTime."`, 'MethodInvocationException', position);
+        return parsed;
       }
       case 'management.automation.pscredential::new':
       case 'pscredential::new':
@@ -1175,20 +1189,55 @@ export class Interpreter {
     }
     if (object instanceof DateTimeValue) {
       switch (lower) {
-        case 'tostring':
-          return formatDate(object.date, args.length > 0 ? toStr(args[0]) : null);
+        case 'tostring': {
+          // ToString(format[, provider]): the invariant culture only (the one the simulator's pwsh has).
+          const provider = args[1];
+          if (args.length > 1 && !isNull(provider) && !(provider instanceof PSObject && provider.typeName === CULTURE_TYPE)) {
+            throw new NotSupportedError('DateTime.ToString with a culture other than [System.Globalization.CultureInfo]::InvariantCulture is not supported by the simulator.');
+          }
+          try {
+            return formatDateTime(object, args.length > 0 && !isNull(args[0]) ? toStr(args[0]) : null);
+          } catch (error) {
+            throw this.runtimeError(`Exception calling "ToString" with "${args.length}" argument(s): "${(error as Error).message}"`, 'MethodInvocationException', position);
+          }
+        }
+        case 'addmilliseconds':
+          return object.plus(toNumber(args[0]));
         case 'addseconds':
-          return new DateTimeValue(new Date(object.date.getTime() + toNumber(args[0]) * 1000));
+          return object.plus(toNumber(args[0]) * 1000);
         case 'addminutes':
-          return new DateTimeValue(new Date(object.date.getTime() + toNumber(args[0]) * 60000));
+          return object.plus(toNumber(args[0]) * 60000);
         case 'addhours':
-          return new DateTimeValue(new Date(object.date.getTime() + toNumber(args[0]) * 3600000));
+          return object.plus(toNumber(args[0]) * 3600000);
         case 'adddays':
-          return new DateTimeValue(new Date(object.date.getTime() + toNumber(args[0]) * 86400000));
+          return object.plus(toNumber(args[0]) * 86400000);
         case 'touniversaltime':
-          return object;
+          return object.toUniversalTime();
+        case 'tolocaltime':
+          return object.toLocalTime();
+        case 'equals':
+          return looseEquals(object, args[0]);
+        case 'compareto':
+          return compareValues(object, args[0]);
       }
       return this.unsupportedMethod('System.DateTime', name);
+    }
+    if (object instanceof PSObject && object.typeName === UTF8_ENCODING.typeName) {
+      switch (lower) {
+        case 'getbytes':
+          if (isNull(args[0])) throw this.runtimeError(`Exception calling "GetBytes" with "1" argument(s): "Value cannot be null. (Parameter 's')"`, 'MethodInvocationException', position);
+          return [...Buffer.from(Array.isArray(args[0]) ? args[0].map(toStr).join('') : toStr(args[0]), 'utf8')];
+        case 'getstring':
+          if (isNull(args[0])) throw this.runtimeError(`Exception calling "GetString" with "1" argument(s): "Value cannot be null. (Parameter 'bytes')"`, 'MethodInvocationException', position);
+          return Buffer.from(enumerate(args[0]).map((item) => toNumber(item) & 0xff)).toString('utf8');
+        case 'tostring':
+          return UTF8_ENCODING.typeName;
+      }
+      return this.unsupportedMethod(UTF8_ENCODING.typeName, name);
+    }
+    if (object instanceof PSObject && object.typeName === CULTURE_TYPE) {
+      if (lower === 'tostring') return '';
+      return this.unsupportedMethod(CULTURE_TYPE, name);
     }
     if (object instanceof ErrorRecord) {
       if (lower === 'tostring') return object.message;
@@ -1314,13 +1363,18 @@ export class Interpreter {
       case 'scriptblock':
         if (value instanceof ScriptBlock) return value;
         return fail('System.Management.Automation.ScriptBlock', 'Only script blocks convert to a script block.');
-      case 'datetime':
+      case 'datetime': {
         if (value instanceof DateTimeValue) return value;
-        {
-          const date = new Date(toStr(value));
-          if (Number.isNaN(date.getTime())) return fail('System.DateTime', 'String was not recognized as a valid DateTime.');
-          return new DateTimeValue(date);
-        }
+        const parsed = parseDateTime(toStr(value));
+        if (!parsed) return fail('System.DateTime', `String '${toStr(value)}' was not recognized as a valid DateTime.`);
+        return parsed;
+      }
+      case 'byte[]':
+        return enumerate(value).map((item) => {
+          const number = toNumber(item);
+          if (!Number.isInteger(number) || number < 0 || number > 255) return fail('System.Byte[]', `Cannot convert value "${toStr(item)}" to type "System.Byte". Error: "Value was either too large or too small for an unsigned byte."`);
+          return number;
+        });
       case 'securestring':
       case 'security.securestring':
         if (value instanceof SecureString) return value;
@@ -1632,35 +1686,6 @@ function formatNumber(value: number, spec: string): string {
     default:
       return String(Math.trunc(value)).padStart(digits, '0');
   }
-}
-
-function formatDate(date: Date, format: string | null): string {
-  if (format === null) return new DateTimeValue(date).toString();
-  const iso = date.toISOString();
-  if (format === 'o' || format === 'O') return `${iso.slice(0, 19)}.${String(date.getUTCMilliseconds()).padStart(3, '0')}0000Z`;
-  if (format === 's') return iso.slice(0, 19);
-  if (format === 'u') return `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;
-  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-  return format.replace(/yyyy|MM|dd|HH|mm|ss|fff|'[^']*'/g, (token) => {
-    switch (token) {
-      case 'yyyy':
-        return String(date.getUTCFullYear());
-      case 'MM':
-        return pad(date.getUTCMonth() + 1);
-      case 'dd':
-        return pad(date.getUTCDate());
-      case 'HH':
-        return pad(date.getUTCHours());
-      case 'mm':
-        return pad(date.getUTCMinutes());
-      case 'ss':
-        return pad(date.getUTCSeconds());
-      case 'fff':
-        return pad(date.getUTCMilliseconds(), 3);
-      default:
-        return token.slice(1, -1);
-    }
-  });
 }
 
 /** How a property value looks inside a formatted list. */

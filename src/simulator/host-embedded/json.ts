@@ -1,7 +1,7 @@
 // ConvertTo-Json and ConvertFrom-Json as PowerShell 7 does them (Newtonsoft, 2-space indentation,
 // default depth 2 with a truncation warning).
 import { ErrorRecord } from '../errors.js';
-import { DateTimeValue, Hashtable, isNull, PSCredential, PSGuid, PSObject, ScriptBlock, SecureString, SwitchValue, toStr } from '../values.js';
+import { DateTimeValue, formatDateTime, Hashtable, isNull, PSCredential, PSGuid, PSObject, ScriptBlock, SecureString, SwitchValue, toStr } from '../values.js';
 
 export interface ToJsonResult {
   text: string;
@@ -14,7 +14,7 @@ function toJsonValue(value: unknown, depth: number, state: { truncated: boolean 
   if (typeof value === 'number') return Number.isFinite(value) ? value : toStr(value);
   if (value instanceof PSGuid) return value.value;
   if (value instanceof SwitchValue) return { IsPresent: value.isPresent };
-  if (value instanceof DateTimeValue) return value.date.toISOString().replace('.000Z', 'Z');
+  if (value instanceof DateTimeValue) return jsonDateTime(value);
   if (value instanceof SecureString) return { Length: 0 };
   if (value instanceof ScriptBlock) return value.toString();
   if (value instanceof PSCredential) return level > depth ? 'System.Management.Automation.PSCredential' : { UserName: value.userName, Password: 'System.Security.SecureString' };
@@ -38,6 +38,12 @@ function toJsonValue(value: unknown, depth: number, state: { truncated: boolean 
     return result;
   }
   return toStr(value);
+}
+
+/** A DateTime as ConvertTo-Json writes it: ISO 8601, the fraction without trailing zeros, the zone by Kind (Z, +01:00, none). */
+function jsonDateTime(value: DateTimeValue): string {
+  const fraction = formatDateTime(value, 'fffffff').replace(/0+$/, '');
+  return `${formatDateTime(value, "yyyy'-'MM'-'dd'T'HH':'mm':'ss")}${fraction ? `.${fraction}` : ''}${formatDateTime(value, '%K')}`;
 }
 
 function errorRecordEntries(record: ErrorRecord): [string, unknown][] {

@@ -117,6 +117,8 @@ function ConvertTo-ExoSimWire {
   if ($Value -is [System.Management.Automation.SwitchParameter]) { return $Value.IsPresent }
   if ($Value -is [string] -or $Value -is [bool] -or $Value -is [int] -or $Value -is [long] -or $Value -is [uint32] -or $Value -is [double]) { return $Value }
   if ($Value -is [char]) { return [string]$Value }
+  if ($Value -is [byte]) { return [int]$Value }
+  if ($Value -is [byte[]]) { return @{ '$bytes' = [System.Convert]::ToBase64String($Value) } }
   if ($Value -is [guid]) { return @{ '$guid' = $Value.ToString() } }
   if ($Value -is [datetime]) { return @{ '$datetime' = $Value.ToUniversalTime().ToString('o') } }
   if ($Value -is [enum]) { return $Value.ToString() }

@@ -3,6 +3,7 @@
 // escape), so no reader's idea of a line break or an encoding can change a value.
 //   {"$guid": "…"}            System.Guid
 //   {"$datetime": "…"}        System.DateTime (ISO 8601, UTC)
+//   {"$bytes": "…"}           System.Byte[] (base64), such as -CSVData
 //   {"$object": {…}}          a PSObject (an Exchange object, or a pipeline object bound to -Identity)
 //   {"$hashtable": {…}}       a hashtable, such as @{Add=…; Remove=…}
 //   {"$credential": {userName}}  a PSCredential: the password never crosses
@@ -17,7 +18,8 @@ export function fromWire(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(fromWire);
   const record = value as Record<string, unknown>;
   if ('$guid' in record) return new PSGuid(String(record.$guid).toLowerCase());
-  if ('$datetime' in record) return new DateTimeValue(new Date(String(record.$datetime)));
+  if ('$datetime' in record) return new DateTimeValue(new Date(String(record.$datetime)), 'Utc');
+  if ('$bytes' in record) return [...Buffer.from(String(record.$bytes), 'base64')];
   if ('$secureString' in record) return new SecureString('');
   if ('$credential' in record) return new PSCredential(String((record.$credential as { userName?: unknown }).userName ?? ''), new SecureString(''));
   if ('$hashtable' in record) {
@@ -36,7 +38,7 @@ export function toWire(value: unknown): Wire {
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (Array.isArray(value)) return value.map(toWire);
   if (value instanceof PSGuid) return { $guid: value.value };
-  if (value instanceof DateTimeValue) return { $datetime: value.date.toISOString() };
+  if (value instanceof DateTimeValue) return { $datetime: value.instant.toISOString() };
   if (value instanceof PSObject) return { $object: Object.fromEntries(value.entries().map(([key, item]) => [key, toWire(item)])) };
   if (value instanceof Hashtable) return { $hashtable: Object.fromEntries(value.entries().map(([key, item]) => [String(key), toWire(item)])) };
   if (value instanceof SecureString) return { $secureString: true };

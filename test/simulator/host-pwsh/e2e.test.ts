@@ -50,7 +50,10 @@ describe.skipIf(unavailable !== null)('the tool through real pwsh and the stand-
     expect(planned.stderr).not.toMatch(/error|fail/i);
     expect(planned.exitCode).toBe(2);
     const applied = await w.run(['apply', '--dir', 'repo/config', '--plan', 'plan.json', '--yes', '--record', 'run.json']);
-    expect(applied.stdout).toContain('Apply: 6 succeeded, 0 failed, 0 skipped.');
+    expect(applied.stdout).toContain('Apply: 8 succeeded, 0 failed, 0 skipped.');
+    // Wave-1, last: New-MigrationBatch with its CSV built in memory, through real pwsh.
+    expect(applied.stdout).toContain('created northwind/MigrationBatch/Wave-1');
+    expect(w.tenant('northwind').MigrationBatch).toMatchObject([{ Identity: 'Wave-1', TotalCount: 7, CompleteAfterUTC: '2026-12-15T22:00:00Z' }]);
     expect(applied.exitCode).toBe(0);
     const again = await w.run(['plan', '--dir', 'repo/config']);
     expect(again.stdout).toContain('No changes');
@@ -87,11 +90,14 @@ describe.skipIf(unavailable !== null)('the tool through real pwsh and the stand-
     const ids = JSON.parse(rest.stdout).tenants.flatMap((t: { actions: { id: string }[] }) => t.actions.map((a) => a.id));
     expect(ids).toContain('northwind/MailUser/LaraN');
     expect(ids).not.toContain('northwind/MailUser/IsaiahL');
+    expect(ids).toContain('northwind/MigrationBatch/Wave-1');
     const converged = await w.run(['apply', '--dir', 'repo/config', '--yes'], { EXO_SIM_THROTTLE_EVERY: '4' });
     expect(converged.exitCode).toBe(0);
     expect((await w.run(['plan', '--dir', 'repo/config'])).exitCode).toBe(0);
     const calls = w.metricsOf().calls;
-    expect(calls['New-MailUser']).toBe(1);
+    // AlexW and IsaiahL, each created once; Wave-1 too.
+    expect(calls['New-MailUser']).toBe(2);
+    expect(calls['New-MigrationBatch']).toBe(1);
   });
 
   it('converges after kill -9 mid-apply, each member added once', async () => {
@@ -116,7 +122,9 @@ describe.skipIf(unavailable !== null)('the tool through real pwsh and the stand-
     expect(resumed.exitCode).toBe(0);
     expect((await w.run(['plan', '--dir', 'repo/config'])).exitCode).toBe(0);
     const calls = w.metricsOf().calls;
-    expect(calls['New-MailUser']).toBe(1);
+    // AlexW and IsaiahL, each created once; Wave-1 too.
+    expect(calls['New-MailUser']).toBe(2);
+    expect(calls['New-MigrationBatch']).toBe(1);
     const scope = w.tenant('contoso').DistributionGroup.find((g: { Name: string }) => g.Name === 'T2T-Migration-Scope');
     const members = scope.Members.map((m: string) => m.toLowerCase());
     expect(new Set(members).size).toBe(members.length);

@@ -22,13 +22,17 @@ const GENERATED_SUBSET = new Set([
   'op:-contains', 'op:-match', 'op:-replace',
   // types
   'type:string', 'type:bool', 'type:int', 'type:long', 'type:ordered', 'type:math', 'type:guid', 'type:scriptblock', 'type:string[]', 'type:collections.generic.list[string]',
+  // the export's batch times (ConvertTo-ExoTime): a DateTime to UTC text, whatever the local zone
+  'type:datetime', 'type:globalization.cultureinfo', 'method:ToUniversalTime',
+  // a batch's CSV, built in memory as bytes (New-MigrationBatch -CSVData)
+  'type:text.encoding', 'method:GetBytes',
   // commands
   'command:&', 'command:ConvertTo-Json', 'command:Get-Process', 'command:ConvertTo-SecureString', 'command:ForEach-Object', 'command:Get-Random', 'command:New-Object', 'command:Out-Null', 'command:Start-Sleep', 'command:Where-Object', 'command:Write-Output',
   // methods
   'method:Min', 'method:Pow', 'method:NewGuid', 'method:ToString', 'method:Add', 'method:ContainsKey', 'method:new',
 ]);
 
-const LOCAL_FUNCTIONS = new Set(['Invoke-ExoCall', 'Invoke-ExoStep', 'Test-ExoProperty', 'ConvertTo-ExoUnlimited', 'ConvertTo-ExoBytes']);
+const LOCAL_FUNCTIONS = new Set(['Invoke-ExoCall', 'Invoke-ExoStep', 'Test-ExoProperty', 'ConvertTo-ExoUnlimited', 'ConvertTo-ExoBytes', 'ConvertTo-ExoTime']);
 
 function constructs(node: unknown, found: Set<string>, context: 'statement' | 'expr' = 'statement'): void {
   if (Array.isArray(node)) {

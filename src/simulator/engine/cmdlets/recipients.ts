@@ -279,7 +279,7 @@ const setMailbox: ExchangeCmdlet = (call) => {
 
 function userObject(ref: RecipientRef) {
   const entry = ref.entry as MailUserEntry | MailboxEntry;
-  const upn = ('MicrosoftOnlineServicesID' in entry && entry.MicrosoftOnlineServicesID) || entry.PrimarySmtpAddress;
+  const upn = ('MicrosoftOnlineServicesID' in entry && entry.MicrosoftOnlineServicesID) || ('UserPrincipalName' in entry && entry.UserPrincipalName) || entry.PrimarySmtpAddress;
   return toObject(
     {
       Name: entry.Name,
