@@ -152,7 +152,10 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     const skip = new Map<string, string>();
     for (const [id, needs] of earlier) {
       const missing = needs.find((need) => !succeeded.has(need));
-      if (missing !== undefined) skip.set(id, `depends on ${missing}, which ${results.some((r) => r.id === missing) ? 'did not succeed' : 'this run does not apply'}`);
+      if (missing === undefined) continue;
+      // Per-tenant apply (one job per tenant): the batch waits for the next apply of its tenant after the source's.
+      const notHere = `this run does not apply: apply ${missing.split('/')[0]}, then ${tenant.tenant} again`;
+      skip.set(id, `depends on ${missing}, which ${results.some((r) => r.id === missing) ? 'did not succeed' : notHere}`);
     }
     if (tenant.actions.every((a) => a.action === 'blocked' || skip.has(a.id))) {
       // Nothing to run: no session is opened just to report what is blocked.

@@ -198,6 +198,7 @@ export const FINDING_CODES = {
   NoPublishedScope: { severity: 'error', hint: 'The source tenant needs a RemoteOutbound relationship to the target that publishes a scope group.' },
   AddressNotAcceptedDomain: { severity: 'error', hint: "Every SMTP address of the mail user must be in an accepted domain of its tenant (NotAcceptedDomain)." },
   CloudManagedMailboxNotFound: { severity: 'error', hint: 'CloudManagement lists mailboxes of its tenant by primary SMTP address.' },
+  CloudManagedMailboxMoved: { severity: 'warning', hint: 'The mailbox moved to another tenant (its source is a mail user now): remove it from the list.' },
   CloudManagementNoEffect: { severity: 'warning', hint: 'IsExchangeCloudManaged matters only for directory-synced mailboxes.' },
   LiveControlCharacter: { severity: 'warning', hint: 'Live data holds a control character (a NUL, say): an action that would send that value fails on its own, the others run. Correct the value in Exchange (on-premises for a synced object).' },
   LiveRelationshipPairMismatch: { severity: 'error', hint: "After this plan the two tenants' relationships would still not match; fix the side the plan does not manage." },

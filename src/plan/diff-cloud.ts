@@ -20,6 +20,12 @@ export function diffCloudManagement(context: PlanContext, doc: Resource<'CloudMa
     const location = doc.locate(['spec', 'mailboxes', i]);
     const mailbox = live.mailbox(address);
     if (!mailbox) {
+      // Moved to another tenant: its mailbox is a mail user here now, and there is nothing left to manage.
+      const moved = live.mailUser(address);
+      if (moved && moved.PreviousRecipientTypeDetails.toLowerCase() === 'usermailbox') {
+        out.findings.push(finding('CloudManagedMailboxMoved', `${address} has moved: it is a mail user of ${tenant} now`, about(doc, location)));
+        return;
+      }
       out.findings.push(finding('CloudManagedMailboxNotFound', `${address} is not a mailbox of ${tenant}`, about(doc, location)));
       return;
     }

@@ -29,13 +29,16 @@ export function diffScope(context: PlanContext, scope: Resource<'MigrationScope'
   const wanted: string[] = [];
   /** Listed members whose move has completed: neither added nor removed. */
   const moved: string[] = [];
-  for (const member of context.desired.scopeMembers.get(scope) ?? []) {
+  const members = context.desired.scopeMembers.get(scope) ?? [];
+  // Mailboxes a batch moves: the batch reports them, also where the scope's own list names them too.
+  const batchMoves = new Set(members.filter((member) => member.batch !== undefined).map((member) => lower(live.mailUser(member.address)?.PrimarySmtpAddress ?? member.address)));
+  for (const member of members) {
     const mailbox = live.mailbox(member.address);
     const movedUser = mailbox ? undefined : live.mailUser(member.address);
     if (movedUser) {
       // After a completed move the source mailbox is a mail user: nothing left to allow, nothing to undo.
       // A batch's user is expected to move: its batch reports it, not a warning per user.
-      if (member.batch === undefined) findings.push(finding('ScopeMemberMoved', `${member.address} has moved: it is a mail user of ${tenant} now`, { ...about(scope, member.location) }));
+      if (!batchMoves.has(lower(movedUser.PrimarySmtpAddress))) findings.push(finding('ScopeMemberMoved', `${member.address} has moved: it is a mail user of ${tenant} now`, { ...about(scope, member.location) }));
       moved.push(movedUser.PrimarySmtpAddress, member.address);
       continue;
     }
