@@ -54,7 +54,7 @@ describe('an interrupted apply', () => {
     expect(record.interrupted).toBe(true);
     expect(record.outcome).toBe('failed');
     expect(record.results.length).toBeGreaterThan(0);
-    expect(record.results[0]).toMatchObject({ id: 'northwind/MailUser/IsaiahL', outcome: 'created' });
+    expect(record.results[0]).toMatchObject({ id: 'northwind/MailUser/AlexW', outcome: 'created' });
     expect(record.summary.succeeded).toBe(record.results.filter((r) => r.outcome !== 'failed' && r.outcome !== 'skipped').length);
 
     // Nothing goes on changing the tenant once the CLI is gone.
@@ -66,7 +66,9 @@ describe('an interrupted apply', () => {
     expect(resumed.exitCode).toBe(0);
     expect((await w.cli(['plan', '--dir', 'config'])).exitCode).toBe(0);
     const metrics = JSON.parse(readFileSync(join(w.dir, 'metrics.json'), 'utf8')) as { calls: Record<string, number> };
-    expect(metrics.calls['New-MailUser']).toBe(1);
+    // AlexW and IsaiahL, each created once.
+    expect(metrics.calls['New-MailUser']).toBe(2);
+    expect(metrics.calls['New-MigrationBatch']).toBe(1);
   });
 
   it('killed with -9 (the CLI alone): its journal says what succeeded, and the orphaned PowerShell starts no further action', async () => {
@@ -77,7 +79,7 @@ describe('an interrupted apply', () => {
     await subprocess;
     const record = readRunRecord(readFileSync(join(w.dir, 'run.json'), 'utf8'));
     expect(record.interrupted).toBe(true);
-    expect(record.results[0]).toMatchObject({ id: 'northwind/MailUser/IsaiahL', outcome: 'created' });
+    expect(record.results[0]).toMatchObject({ id: 'northwind/MailUser/AlexW', outcome: 'created' });
     // The orphan may finish the action in flight, then stops: the tenants settle and stay settled.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const settled = w.state();

@@ -51,7 +51,7 @@ describe('validate', () => {
   it('the example validates with exit 0', async () => {
     const r = await cli(['validate', '--dir', 'examples/contoso-northwind']);
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^valid: 4 files, 13 resources, 0 errors, 0 warnings$/m);
+    expect(r.stdout).toMatch(/^valid: 5 files, 12 resources, 0 errors, 0 warnings$/m);
     expect(r.stderr).toBe('');
   });
 
@@ -63,7 +63,7 @@ describe('validate', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain(`${file}:${line}:${column}: error DomainNameNotGuid: DomainNames takes the partner's tenant ID, not a domain name: "contoso.com"`);
     expect(r.stdout).toContain('hint: contoso.com belongs to tenant contoso: write partner: contoso (tenant ID 6c7b4d2e-3f1a-4e8b-9c5d-2a1b3c4d5e6f).');
-    expect(r.stdout).toMatch(/^invalid: 4 files, 13 resources, \d+ errors?, \d+ warnings?$/m);
+    expect(r.stdout).toMatch(/^invalid: 5 files, 12 resources, \d+ errors?, \d+ warnings?$/m);
   });
 
   it('--format json parses and carries formatVersion and positions', async () => {
@@ -93,7 +93,7 @@ describe('validate', () => {
   it('--format json of the valid example', async () => {
     const r = await cli(['validate', '--dir', 'examples/contoso-northwind', '-f', 'json']);
     expect(r.exitCode).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ formatVersion: 1, valid: true, files: 4, resources: 13, errors: 0, warnings: 0, findings: [] });
+    expect(JSON.parse(r.stdout)).toMatchObject({ formatVersion: 1, valid: true, files: 5, resources: 12, errors: 0, warnings: 0, findings: [] });
   });
 
   it('a YAML alias bomb is rejected with exit 1', async () => {

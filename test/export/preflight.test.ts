@@ -28,8 +28,8 @@ const LOCATIONS = [
   '1;1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8;Primary;contoso.onmicrosoft.com;7c3a6f0e-0000-4000-8000-000000000001',
   ...Array.from({ length: 13 }, (_, i) => `1;${(i + 1).toString(16).padStart(8, '0')}-aaaa-4aaa-8aaa-aaaaaaaaaaaa;AuxArchive;contoso.onmicrosoft.com;7c3a6f0e-0000-4000-8000-000000000002`),
 ];
-/** The six contoso mailboxes the example's MailUser documents name as their source (of eight). */
-const LINKED = ['Lara.Newton', 'Bianca.Pisani', 'Megan.Bowen', 'Adele.Vance', 'Diego.Siciliani', 'Isaiah.Langer'];
+/** The seven contoso mailboxes (of eight) that move: named by a MailUser document's source or by Wave-1. */
+const LINKED = ['Lara.Newton', 'Bianca.Pisani', 'Megan.Bowen', 'Adele.Vance', 'Diego.Siciliani', 'Isaiah.Langer', 'Alex.Wilber'];
 
 interface Exported {
   contoso: Snapshot;
@@ -63,8 +63,8 @@ async function exportExample(hostEnv: (stateDir: string) => Record<string, strin
     Object.assign(mailbox(s, 'BiancaP'), { PersistedCapabilities: ['ExchangeT2TMbxMove'], ArchiveStatus: 'Active' } satisfies Partial<MailboxEntry>);
     s.MailboxStatistics = [
       { MailboxGuid: mailbox(s, 'LaraN').ExchangeGuid, TotalDeletedItemSizeBytes: 45 * GB },
-      // Alex Wilber is linked to no mail user: the export never reads his statistics.
-      { MailboxGuid: mailbox(s, 'AlexW').ExchangeGuid, TotalDeletedItemSizeBytes: 3 * GB },
+      // Patti Fernandez does not move: the export never reads her statistics.
+      { MailboxGuid: mailbox(s, 'PattiF').ExchangeGuid, TotalDeletedItemSizeBytes: 3 * GB },
     ];
   });
   edit('northwind', (s) => {
@@ -102,7 +102,7 @@ function expectPreflightProperties(e: Exported): void {
   // Every other mailbox property as before (Get-EXOMailbox with property sets reads what Get-Mailbox did).
   expect(Object.keys(megan)).toEqual(expect.arrayContaining(['Name', 'Alias', 'PrimarySmtpAddress', 'ExchangeGuid', 'ArchiveGuid', 'LegacyExchangeDN', 'EmailAddresses', 'RecipientTypeDetails', 'IsDirSynced', 'IsExchangeCloudManaged', 'LitigationHoldEnabled', 'DelayHoldApplied', 'DelayReleaseHoldApplied', 'ComplianceTagHoldApplied', 'InPlaceHolds', 'GrantSendOnBehalfTo', 'CustomAttribute15']));
 
-  // Statistics: the six linked mailboxes, each once, sizes in bytes; not Alex Wilber's.
+  // Statistics: the seven moving mailboxes, each once, sizes in bytes; not Patti Fernandez's.
   const guids = new Map(e.contoso.Mailbox.map((m) => [m.ExchangeGuid, m.PrimarySmtpAddress.split('@')[0]]));
   expect(e.contoso.MailboxStatistics!.map((s) => guids.get(s.MailboxGuid)).sort()).toEqual([...LINKED].sort());
   expect(e.contoso.MailboxStatistics!.find((s) => s.MailboxGuid === lara.ExchangeGuid)!.TotalDeletedItemSizeBytes).toBe(45 * GB);
@@ -129,8 +129,10 @@ describe('export of what the cross-tenant checks read, embedded host in the CLI 
   it('writes each new property, Unlimited, the live tenant ID, and statistics of the linked mailboxes only', async () => {
     const e = await exportExample((sim) => ({ EXO_GITOPS_PWSH: 'exo-gitops-sim:in-process', EXO_SIM_STATE: sim }));
     expectPreflightProperties(e);
-    // Nine calls a tenant (Connect, seven bulk reads, Disconnect), two per scope group read, one per linked mailbox.
-    expect(Object.values(e.calls).reduce((a, b) => a + b, 0)).toBe(2 * 9 + 2 * 1 + LINKED.length);
+    // Nine calls a tenant (Connect, seven bulk reads, Disconnect), two per scope group read, one per linked
+    // mailbox, and in the tenant that declares batches, Get-MigrationBatch and Get-MigrationUser once each.
+    expect(Object.values(e.calls).reduce((a, b) => a + b, 0)).toBe(2 * 9 + 2 * 1 + LINKED.length + 2);
+    expect([e.calls['Get-MigrationBatch'], e.calls['Get-MigrationUser']]).toEqual([1, 1]);
     expect(YAML_CONTOSO_ID).not.toBe(LIVE_CONTOSO_ID);
   });
 });

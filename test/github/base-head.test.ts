@@ -64,7 +64,11 @@ describe('github plan-comment: base versus head', () => {
     expect(introduced).not.toContain('OrganizationRelationship Northwind Traders');
     expect(already).toContain('#### Drift this pull request undoes or changes');
     expect(already).toMatch(/- `contoso\/OrganizationRelationship\/Northwind Traders`/);
-    expect(body).toContain('**Undone by it:** 1 action.');
+    // Wave-1 with it: a source relationship that does not publish the scope to the target leaves its users
+    // not ready, so the head plans the batch blocked instead of created.
+    expect(already).toMatch(/- `northwind\/MigrationBatch\/Wave-1`/);
+    expect(introduced).toContain("`UserNotReady` `northwind/batches.yaml:10:9`");
+    expect(body).toContain('**Undone by it:** 2 actions.');
     // RemoteInbound without RemoteOutbound is an error finding of the head only: the check fails.
     expect(r.exitCode).toBe(1);
     expect(introduced).toContain('error');

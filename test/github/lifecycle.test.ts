@@ -92,7 +92,9 @@ describe('a pull request from plan comment to apply report', () => {
     expect(github.comments.map((c) => c.body.split('\n')[0])).toEqual([PLAN_MARKER, APPLY_MARKER]);
     const applied = github.comments[1]!.body;
     expect(applied).toContain(`## exo-gitops apply of \`${mergeSha.slice(0, 7)}\`: ✅ applied`);
-    expect(applied).toContain('- `../work/run-northwind.json` (northwind): **succeeded**: 4 succeeded, 0 failed, 0 skipped');
+    // One job per tenant, the target first: Wave-1 waits for the source's scope members, so the target's
+    // next apply creates it (the skip is no failure).
+    expect(applied).toContain('- `../work/run-northwind.json` (northwind): **succeeded**: 5 succeeded, 0 failed, 1 skipped');
     expect(applied).toContain('- `../work/run-contoso.json` (contoso): **succeeded**: 3 succeeded, 0 failed, 0 skipped');
     expect(github.issues).toEqual([]);
     expect(reported.stdout).toContain('apply succeeded');
@@ -178,7 +180,8 @@ describe('the drift issue', () => {
     expect(open!.body.title).toBe('exo-gitops: live state has drifted from the desired state');
     expect(open!.body.labels).toEqual(['exo-gitops-drift']);
     expect(open!.body.body).toMatch(new RegExp(`^${DRIFT_MARKER}\\nLive state no longer matches the desired state at \`[0-9a-f]{7}\`\\.`));
-    expect(open!.body.body).toContain('**Plan:** 1 to create, 5 to update');
+    expect(open!.body.body).toContain('**Plan:** 3 to create, 5 to update');
+    expect(open!.body.body).toContain('+ MigrationBatch Wave-1');
     expect(open!.body.body).toContain('+ MailUser IsaiahL');
     expect(update!.body.title).toBe(open!.body.title);
     expect(update!.body.body).toContain('+ MailUser IsaiahL');

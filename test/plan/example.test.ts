@@ -19,20 +19,24 @@ const temp = () => {
 const plan = (args: string[], cwd = root) => execa('node', [cli, 'plan', ...args], { cwd, reject: false, env: { NO_COLOR: '1' } });
 
 describe('exo-gitops plan on examples/contoso-northwind', () => {
-  it('exits 2 and shows the six differences and the warning', async () => {
+  it("exits 2 and shows the example's differences, the batch last, and the warning", async () => {
     const r = await plan(['--dir', 'examples/contoso-northwind', '--state', 'examples/contoso-northwind/state']);
     expect(r.exitCode, r.stderr).toBe(2);
     const out = r.stdout;
-    expect(out).toContain('Tenant northwind (target, northwindtraders.onmicrosoft.com): 1 to create, 2 to update');
+    expect(out).toContain('Tenant northwind (target, northwindtraders.onmicrosoft.com): 3 to create, 2 to update');
     expect(out).toContain('  ~ MailUser LaraN');
     expect(out).toContain('EmailAddresses: + "X500:/o=First Organization/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=d11ec1a2cacd4f81858c81907273f1f9-Lara"');
     expect(out).toMatch(/~ MailUser AdeleV[\s\S]*ExchangeGuid: "00000000-0000-0000-0000-000000000000" → "4f6a8c0e-1d3b-4a5c-9e7f-0b2d4f6a8c1e"/);
     expect(out).toContain('+ MailUser IsaiahL');
-    expect(out).toMatch(/~ DistributionGroup T2T-Migration-Scope[^\n]*\n\s+Members: \+ "Isaiah.Langer@contoso.com"/);
+    // Derived from Alex Wilber's Contoso mailbox by the batch, which comes last.
+    expect(out).toMatch(/\+ MailUser AlexW[^\n]*\n\s+Name: "Alex Wilber"  \(from contoso mailbox Alex.Wilber@contoso.com, batch Wave-1\)/);
+    expect(out).toMatch(/\+ MigrationBatch Wave-1[^\n]*\n\s+SourceEndpoint: "Contoso-T2T"/);
+    expect(out).toMatch(/~ DistributionGroup T2T-Migration-Scope[^\n]*\n\s+Members: \+ "Isaiah.Langer@contoso.com"\n\s+Members: \+ "Alex.Wilber@contoso.com"/);
+    expect(out).toContain('northwind/MigrationBatch/Wave-1 ← contoso: NotCreated; 7 listed, not created yet');
     expect(out).toMatch(/~ OrganizationRelationship Northwind Traders[^\n]*\n\s+MailboxMoveCapability: "RemoteInbound" → "RemoteOutbound"/);
     expect(out).toMatch(/~ Mailbox Megan.Bowen@contoso.com[^\n]*\n\s+IsExchangeCloudManaged: false → true/);
     expect(out).toContain('warning CloudManagementNoEffect: Patti.Fernandez@contoso.com');
-    expect(out).toContain('Plan: 1 to create, 5 to update, 0 to replace, 0 to delete, 0 blocked; 0 destructive.');
+    expect(out).toContain('Plan: 3 to create, 5 to update, 0 to replace, 0 to delete, 0 blocked; 0 destructive.');
     expect(out).not.toMatch(/\u001b\[/);
     // Target before source.
     expect(out.indexOf('Tenant northwind')).toBeLessThan(out.indexOf('Tenant contoso'));
@@ -49,13 +53,21 @@ describe('exo-gitops plan on examples/contoso-northwind', () => {
     const adele = northwind.MailUser.find((u: { Alias: string }) => u.Alias === 'AdeleV');
     adele.ExchangeGuid = source('AdeleV').ExchangeGuid;
     adele.EmailAddresses.push(`X500:${source('AdeleV').LegacyExchangeDN}`);
-    northwind.MailUser.push({
-      ...adele,
-      Name: 'IsaiahL', Alias: 'IsaiahL', PrimarySmtpAddress: 'Isaiah.Langer@northwindtraders.com', ExternalEmailAddress: 'SMTP:IsaiahL@contoso.onmicrosoft.com',
-      MicrosoftOnlineServicesID: 'IsaiahL@northwindtraders.onmicrosoft.com', ExchangeGuid: source('IsaiahL').ExchangeGuid,
-      EmailAddresses: ['SMTP:Isaiah.Langer@northwindtraders.com', `X500:${source('IsaiahL').LegacyExchangeDN}`], CustomAttribute1: 'Cross-Tenant-Project',
-    });
-    contoso.DistributionGroup.find((g: { Name: string }) => g.Name === 'T2T-Migration-Scope').Members.push('Isaiah.Langer@contoso.com');
+    // IsaiahL and AlexW as the batch derives them from their Contoso mailboxes.
+    for (const [alias, name] of [['IsaiahL', 'Isaiah Langer'], ['AlexW', 'Alex Wilber']] as const) {
+      const mailbox = source(alias);
+      const primary = mailbox.PrimarySmtpAddress.replace('@contoso.com', '@northwindtraders.com');
+      northwind.MailUser.push({
+        ...adele,
+        Name: name, Alias: alias, PrimarySmtpAddress: primary, ExternalEmailAddress: `SMTP:${alias}@contoso.onmicrosoft.com`,
+        MicrosoftOnlineServicesID: primary, ExchangeGuid: mailbox.ExchangeGuid,
+        EmailAddresses: [`SMTP:${primary}`, `smtp:${alias}@northwindtraders.onmicrosoft.com`, `X500:${mailbox.LegacyExchangeDN}`, ...mailbox.EmailAddresses.filter((a: string) => a.startsWith('X500:'))],
+      });
+      contoso.DistributionGroup.find((g: { Name: string }) => g.Name === 'T2T-Migration-Scope').Members.push(mailbox.PrimarySmtpAddress);
+    }
+    const wave = ['Lara.Newton', 'Bianca.Pisani', 'Megan.Bowen', 'Adele.Vance', 'Diego.Siciliani', 'Isaiah.Langer', 'Alex.Wilber'].map((n) => `${n}@northwindtraders.com`);
+    northwind.MigrationBatch = [{ Identity: 'Wave-1', Status: 'Syncing', SourceEndpoint: 'Contoso-T2T', TargetDeliveryDomain: 'northwindtraders.onmicrosoft.com', NotificationEmails: ['migration-team@northwindtraders.com'], CompleteAfterUTC: '2026-12-15T22:00:00Z', TotalCount: 7, ActiveCount: 7, SyncedCount: 0, FinalizedCount: 0, FailedCount: 0 }];
+    northwind.MigrationUser = wave.map((Identity) => ({ Identity, BatchId: 'Wave-1', Status: 'Syncing', ErrorSummary: '' }));
     contoso.OrganizationRelationship[0].MailboxMoveCapability = 'RemoteOutbound';
     source('MeganB').IsExchangeCloudManaged = true;
     writeFileSync(join(state, 'northwind.json'), JSON.stringify(northwind, null, 2));
@@ -80,7 +92,7 @@ describe('exo-gitops plan on examples/contoso-northwind', () => {
     const head = (await execa('git', ['rev-parse', 'HEAD'], { cwd: root })).stdout.trim();
     expect(json.commit.sha).toBe(head);
     expect(typeof json.commit.dirty).toBe('boolean');
-    expect(json.summary).toEqual({ create: 1, update: 5, delete: 0, replace: 0, blocked: 0, destructive: 0 });
+    expect(json.summary).toEqual({ create: 3, update: 5, delete: 0, replace: 0, blocked: 0, destructive: 0 });
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(json);
   });
 
@@ -106,7 +118,7 @@ describe('exo-gitops plan on examples/contoso-northwind', () => {
   it('--max-actions 2 turns the northwind plan into a TooManyActions error (exit 1)', async () => {
     const r = await plan(['--dir', 'examples/contoso-northwind', '--state', 'examples/contoso-northwind/state', '--max-actions', '2']);
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toContain('error TooManyActions: 3 actions planned for northwind, above the limit of 2');
+    expect(r.stdout).toContain('error TooManyActions: 5 actions planned for northwind, above the limit of 2');
   });
 });
 

@@ -110,6 +110,17 @@ describe('bulk reads', () => {
     expect(signatures.cmdlets['Get-EXOMailboxStatistics'].parameters.ExchangeGuid.type).toBe('Guid');
   });
 
+  it('reads batches and migration users, two bulk calls, only where the repository declares batches', () => {
+    const without = exportScript(tenant({ accessTokenEnv: 'T' }), { groups: [] });
+    expect(without).not.toContain('Get-MigrationBatch');
+    expect(without).not.toContain('Get-MigrationUser');
+    const script = exportScript(tenant({ accessTokenEnv: 'T' }), { groups: [], batches: true });
+    expect(script.split('Invoke-ExoCall { Get-MigrationBatch -ResultSize Unlimited -ErrorAction Stop }').length - 1).toBe(1);
+    expect(script.split('Invoke-ExoCall { Get-MigrationUser -ResultSize Unlimited -ErrorAction Stop }').length - 1).toBe(1);
+    expect(script).toContain('CompleteAfterUTC = (ConvertTo-ExoTime $b.CompleteAfterUTC)');
+    for (const cmdlet of ['Get-MigrationBatch', 'Get-MigrationUser']) expect(signatures.cmdlets[cmdlet as 'Get-MigrationBatch'].parameters.ResultSize.type).toBe('Unlimited');
+  });
+
   it('converts MaxConcurrentMigrations (Unlimited<int>) and RecoverableItemsQuota (ByteQuantifiedSize) inside PowerShell, never with [int]', () => {
     const script = exportScript(tenant({ accessTokenEnv: 'T' }), { groups: [] });
     expect(script).toContain('MaxConcurrentMigrations = (ConvertTo-ExoUnlimited $e.MaxConcurrentMigrations)');
