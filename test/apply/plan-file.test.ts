@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 const root = new URL('../../', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'exo-planfile-'));
@@ -25,13 +25,24 @@ const run = async (args: string[]) => {
 const tenants = () => readFileSync(join(dir, 'tenants/northwind.json'), 'utf8') + readFileSync(join(dir, 'tenants/contoso.json'), 'utf8');
 
 let plan: any;
-beforeEach(async () => {
+let planned: string;
+const fresh = () => {
   rmSync(join(dir, 'config'), { recursive: true, force: true });
   rmSync(join(dir, 'tenants'), { recursive: true, force: true });
   cpSync(join(root, 'examples/contoso-northwind'), join(dir, 'config'), { recursive: true });
   cpSync(join(root, 'examples/contoso-northwind/state'), join(dir, 'tenants'), { recursive: true });
+};
+// One plan of the example, made once: every test starts from fresh copies of the same config and
+// state, so the plan each test edits (or applies) is the plan those copies give.
+beforeAll(async () => {
+  fresh();
   expect((await run(['plan', '--dir', 'config', '--state', 'tenants', '--out', 'plan.json'])).exitCode).toBe(2);
-  plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
+  planned = readFileSync(join(dir, 'plan.json'), 'utf8');
+});
+beforeEach(() => {
+  fresh();
+  writeFileSync(join(dir, 'plan.json'), planned);
+  plan = JSON.parse(planned);
 });
 const save = () => writeFileSync(join(dir, 'edited.json'), JSON.stringify(plan));
 const lara = () => plan.tenants[0].actions.find((a: any) => a.id === 'northwind/MailUser/LaraN');
