@@ -6,12 +6,15 @@
 //   BENCH_DRIFT=0.01                      fraction of MEUs that drift from the YAML
 //   BENCH_APPLY_MAX=100000                largest N at which export and apply run through the simulator
 //   BENCH_NO_WRITE=1                      print only; BENCH_SKIP_SIMULATOR=1 skips simulator-bench.mjs
-import { execFileSync, spawnSync } from 'node:child_process';
+//   BENCH_SKIP_BATCHES=1                  skips batch-bench.mjs (MigrationBatch, BENCH_BATCH_USERS / BENCH_BATCH_RUNS);
+//                                         BENCHMARKS.md then keeps its previous batches section
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem, tmpdir, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateConfig, generateSnapshots } from './generate.mjs';
+import { step } from './step.mjs';
 
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000,50000,100000').split(',').map(Number);
 const drift = Number(process.env.BENCH_DRIFT ?? 0.01);
@@ -20,27 +23,6 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = join(root, 'dist', 'cli', 'main.js');
 const simulator = join(root, 'dist', 'simulator', 'main.js');
-const hook = new URL('./rss-hook.mjs', import.meta.url).href;
-
-/** Run one step in its own processes; wall time from outside, peak RSS per Node process (rss-hook.mjs). */
-function step(name, args, { env = {}, expect = [0], cwd } = {}) {
-  const rssDir = mkdtempSync(join(tmpdir(), 'exo-bench-rss-'));
-  const started = performance.now();
-  const result = spawnSync(process.execPath, args, {
-    cwd,
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-    env: { ...process.env, ...env, BENCH_RSS_DIR: rssDir, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${hook}`.trim(), NO_COLOR: '1' },
-  });
-  const ms = Math.round(performance.now() - started);
-  const processes = readdirSync(rssDir).map((f) => JSON.parse(readFileSync(join(rssDir, f), 'utf8')));
-  rmSync(rssDir, { recursive: true, force: true });
-  if (!expect.includes(result.status)) {
-    throw new Error(`${name} exited ${result.status}:\n${(result.stderr || '').slice(-3000)}\n${(result.stdout || '').slice(-2000)}`);
-  }
-  const rssOf = (role) => Math.max(0, ...processes.filter((p) => p.role === role).map((p) => p.maxRssMiB));
-  return { ms, exit: result.status, stdout: result.stdout, rss: Math.max(0, ...processes.map((p) => p.maxRssMiB)), cliRss: rssOf('cli'), simRss: rssOf('simulator') };
-}
 
 const tokens = { CONTOSO_EXO_TOKEN: 'bench-token', NORTHWIND_EXO_TOKEN: 'bench-token', NORTHWIND_MIGRATION_APP_SECRET: 'bench-secret' };
 const simulatorEnv = (state, metrics) => ({ ...tokens, EXO_GITOPS_PWSH: simulator, EXO_SIM_STATE: state, EXO_SIM_METRICS: metrics });
@@ -107,6 +89,15 @@ if (!process.env.BENCH_SKIP_SIMULATOR) {
   }
 }
 
+// Migration batches: N users in batches of 2,000, derived mail users (batch-bench.mjs).
+let batchResult = null;
+if (!process.env.BENCH_SKIP_BATCHES) {
+  const { batchBench, batchTable } = await import('./batch-bench.mjs');
+  batchResult = batchBench({ log: (text) => console.log(`batches: ${text}`) });
+  console.log(`\n${batchTable(batchResult)}\n`);
+  for (const r of batchResult.results) if (r.problems.length) console.log(`batches, ${r.key}: NOT AS EXPECTED: ${r.problems.join('; ')}`);
+}
+
 /** Least-squares slope of log(value) over log(N): value ∝ N^k. */
 function exponent(pick) {
   const points = rows.map((r) => [r.n, pick(r)]).filter(([, v]) => typeof v === 'number' && v > 0);
@@ -149,10 +140,15 @@ const exponents = {
 console.log(`\n${stageTable}\n\n${callTable}\n\nexponents: ${JSON.stringify(exponents)}`);
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}, Node ${process.version}`;
-const results = { date: new Date().toISOString(), machine, sizes, drift, applyMax, rows, exponents, bomb, simulatorResult, stageTable, callTable };
+const results = { date: new Date().toISOString(), machine, sizes, drift, applyMax, rows, exponents, bomb, simulatorResult, stageTable, callTable, batchResult };
 writeFileSync(join(tmpdir(), 'exo-bench-results.json'), JSON.stringify(results, (k, v) => (k === 'stdout' ? undefined : v), 2));
 if (!process.env.BENCH_NO_WRITE) {
   const { writeBenchmarksMarkdown } = await import('./report.mjs');
-  writeFileSync(join(root, 'BENCHMARKS.md'), writeBenchmarksMarkdown(results));
+  const { batchSection } = await import('./batch-bench.mjs');
+  const file = join(root, 'BENCHMARKS.md');
+  // The batches section is appended; without a batches run, the previous one is kept as it was.
+  const previous = existsSync(file) ? /^## Migration batches [^\n]*\n[\s\S]*?(?=^## |(?![\s\S]))/m.exec(readFileSync(file, 'utf8'))?.[0] : undefined;
+  const section = batchResult ? batchSection(batchResult) : previous;
+  writeFileSync(file, `${writeBenchmarksMarkdown(results).trimEnd()}\n${section ? `\n${section.trimEnd()}\n` : ''}`);
   console.log('\nwrote BENCHMARKS.md');
 }
