@@ -8,6 +8,7 @@
 //   pat    in scope, but its mail user lacks the X500 of pat's LegacyExchangeDN
 //   nog    a mail user with no ExchangeGuid
 //   stray  a mail user whose ExchangeGuid no Contoso mailbox has
+import type { Resource } from '../../src/model/desired.js';
 import type { Action, TenantPlan } from '../../src/model/plan.js';
 import type { MailboxEntry, Snapshot } from '../../src/model/snapshot.js';
 import { contoso, mailbox, mailUser, northwind } from './helpers.js';
@@ -87,6 +88,13 @@ export function targetTenant(extra: Partial<Snapshot> = {}): Snapshot {
 }
 
 export const address = (alias: string) => `${alias}@${TARGET_DOMAIN}`;
+
+/** The target tenant's document, as the export script takes it. */
+export const NORTHWIND_RESOURCE = {
+  kind: 'Tenant',
+  name: 'northwind',
+  spec: { tenantId: '22222222-2222-2222-2222-222222222222', organization: 'northwindtraders.onmicrosoft.com', connection: { appId: 'app', certificateThumbprint: 'AB12' } },
+} as unknown as Resource<'Tenant'>;
 
 export const NORTHWIND_PLAN: Omit<TenantPlan, 'actions'> = {
   tenant: 'northwind',

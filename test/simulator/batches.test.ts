@@ -4,24 +4,17 @@
 // by the real export (exportScript), so a change on either side shows here.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Resource } from '../../src/model/desired.js';
 import type { Action, MigrationBatchEntry, MigrationUserEntry } from '../../src/model/plan.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
 import { renderApplyScript } from '../../src/powershell/apply-script.js';
 import { exportScript, SNAPSHOT_BEGIN, SNAPSHOT_END } from '../../src/powershell/export-script.js';
 import { BATCH_ROW_LIMIT, csvAddresses } from '../../src/simulator/engine/cmdlets/batches.js';
-import { address, batchActions, DELIVERY_DOMAIN, NORTHWIND_PLAN, sourceTenant, targetTenant } from './batch-fixtures.js';
+import { address, batchActions, DELIVERY_DOMAIN, NORTHWIND_PLAN, NORTHWIND_RESOURCE, sourceTenant, targetTenant } from './batch-fixtures.js';
 import { attempt, cleanedUpInProcessRunner, CONNECT_NORTHWIND, session, type SimulatorRun } from './helpers.js';
 
 const run = cleanedUpInProcessRunner();
 
 type BatchSnapshot = Snapshot & { MigrationBatch: MigrationBatchEntry[]; MigrationUser: MigrationUserEntry[] };
-
-const NORTHWIND_RESOURCE = {
-  kind: 'Tenant',
-  name: 'northwind',
-  spec: { tenantId: '22222222-2222-2222-2222-222222222222', organization: 'northwindtraders.onmicrosoft.com', connection: { appId: 'app', certificateThumbprint: 'AB12' } },
-} as unknown as Resource<'Tenant'>;
 
 /** The apply script of these batch actions, as the tool renders it. */
 const applyScript = (...actions: Action[]): string => renderApplyScript({ ...NORTHWIND_PLAN, actions });

@@ -9,12 +9,11 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Resource } from '../../../src/model/desired.js';
 import type { Action } from '../../../src/model/plan.js';
 import { renderApplyScript } from '../../../src/powershell/apply-script.js';
 import { exportScript, SNAPSHOT_BEGIN, SNAPSHOT_END } from '../../../src/powershell/export-script.js';
 import { PWSH, SIMULATOR, realPwshEnv, realPwshUnavailable } from '../../support/real-pwsh.js';
-import { address, batchActions, NORTHWIND_PLAN, sourceTenant, targetTenant } from '../batch-fixtures.js';
+import { address, batchActions, NORTHWIND_PLAN, NORTHWIND_RESOURCE, sourceTenant, targetTenant } from '../batch-fixtures.js';
 
 const unavailable = realPwshUnavailable();
 const temps: string[] = [];
@@ -27,12 +26,6 @@ const temp = (prefix: string): string => {
 
 const TZ = 'Asia/Tokyo';
 type Host = 'embedded' | 'pwsh';
-
-const NORTHWIND_RESOURCE = {
-  kind: 'Tenant',
-  name: 'northwind',
-  spec: { tenantId: '22222222-2222-2222-2222-222222222222', organization: 'northwindtraders.onmicrosoft.com', connection: { appId: 'app', certificateThumbprint: 'AB12' } },
-} as unknown as Resource<'Tenant'>;
 
 const apply = (...actions: Action[]): string => renderApplyScript({ ...NORTHWIND_PLAN, actions });
 const exported = (): string => exportScript(NORTHWIND_RESOURCE, { groups: [], batches: true });
