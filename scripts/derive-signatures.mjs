@@ -25,6 +25,12 @@ const CMDLETS = [
   'Get-EXOMailbox', 'Get-EXOMailboxStatistics', 'Get-MailboxStatistics',
   'Get-User', 'Set-User',
   'Get-AcceptedDomain', 'Get-OrganizationConfig', 'Set-OrganizationConfig', 'Enable-OrganizationCustomization',
+  // Migration batches and their users.
+  'New-MigrationBatch', 'Set-MigrationBatch', 'Start-MigrationBatch', 'Stop-MigrationBatch', 'Complete-MigrationBatch', 'Remove-MigrationBatch',
+  'Get-MigrationBatch', 'Get-MigrationUser', 'Remove-MigrationUser',
+  // Mailbox permissions (FullAccess) and Send As (recipient permissions).
+  'Get-EXOMailboxPermission', 'Get-MailboxPermission', 'Add-MailboxPermission',
+  'Get-EXORecipientPermission', 'Get-RecipientPermission', 'Add-RecipientPermission',
 ];
 
 // Disconnect-ExchangeOnline is not in the reference (it is a module function, not a cmdlet of the
@@ -41,6 +47,15 @@ const DISCONNECT = {
   onPremisesOnly: [],
 };
 
+// Default parameter sets the docs do not name but the cmdlets' code declares
+// (DefaultParameterSetName = "AccessRights"): without it `Get-MailboxPermission -Identity x` could be
+// the Owner or the AccessRights set, and `Add-MailboxPermission -Identity x -User u -AccessRights
+// FullAccess` the AccessRights or the on-premises Instance set, and binding would fail.
+const DEFAULT_SETS = {
+  'Get-MailboxPermission': 'AccessRights',
+  'Add-MailboxPermission': 'AccessRights',
+};
+
 function positionOf(text) {
   return text === undefined || text === 'Named' ? null : Number(text);
 }
@@ -48,6 +63,7 @@ function positionOf(text) {
 function deriveCmdlet(name, source) {
   const sets = Object.keys(source.parameter_sets);
   const defaultSet =
+    DEFAULT_SETS[name] ??
     source.default_parameter_set ??
     sets.find((set) => source.parameter_sets[set].default === true) ??
     (sets.length === 1 ? sets[0] : null) ??

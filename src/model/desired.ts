@@ -77,6 +77,14 @@ export interface MailUserSpec {
   customAttributes?: Record<string, string>;
   source?: { tenant: string; mailbox: string };
   permanentlyClearPreviousMailboxInfo?: boolean;
+  /** Delegates granted on the target mailbox once the move has completed (target addresses). */
+  permissions?: DelegatePermissions;
+}
+
+export interface DelegatePermissions {
+  sendAs?: string[];
+  sendOnBehalf?: string[];
+  fullAccess?: { user: string; autoMapping?: boolean }[];
 }
 
 export interface CloudManagementSpec {
@@ -108,6 +116,8 @@ export interface MigrationBatchSpec {
   /** ISO 8601 with a zone: "2026-12-15T22:00:00Z". */
   completeAfter?: string;
   notificationEmails?: string[];
+  /** A principal and its delegates that move apart is an error, not a warning. */
+  keepDelegatesTogether?: boolean;
 }
 
 export interface SpecByKind {

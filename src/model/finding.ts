@@ -243,6 +243,22 @@ export const FINDING_CODES = {
     hint: 'spec.scope names a MigrationScope of the source tenant (metadata.name or group); without it, the source must publish exactly one scope to the target.',
   },
   BatchUserFailed: { severity: 'warning', hint: "Exchange's error is on the migration user (Get-MigrationUserStatistics <address> shows the detail): fix it, then remove the user from the batch and add it to a new one." },
+  DelegateInOtherBatch: {
+    severity: 'warning',
+    hint: "Send As, Send on Behalf and FullAccess work only within one tenant: a principal and its delegates should move in the same batch (Microsoft's guidance). Move them together, or accept the gap until the second one moves (exo-gitops then re-stamps the grants). With keepDelegatesTogether: true on the batch this is an error.",
+  },
+  DelegateNotMailbox: {
+    severity: 'warning',
+    hint: 'Groups and accounts without a mailbox do not move with a batch: grant the target equivalent yourself, e.g. in the moved user\'s MailUser spec.permissions.',
+  },
+  DelegationNotRead: {
+    severity: 'warning',
+    hint: "The snapshot holds no mailbox or Send As permissions (it predates them, or was written by hand): export it again so delegates can be kept together and re-stamped.",
+  },
+  PermissionDelegateNotFound: {
+    severity: 'error',
+    hint: 'spec.permissions names delegates by their address in the target tenant: a mailbox, mail user or mail-enabled security group there.',
+  },
   BatchUserNotListed: {
     severity: 'warning',
     hint: 'The live batch moves users its YAML no longer lists: Exchange keeps moving them. Remove them with Get-MigrationUser <address> | Remove-MigrationUser, or list them again.',
@@ -255,10 +271,11 @@ export type FindingCode = keyof typeof FINDING_CODES;
 export function finding(
   code: FindingCode,
   message: string,
-  where: Omit<Finding, 'code' | 'severity' | 'message'> = {},
+  where: Omit<Finding, 'code' | 'severity' | 'message'> & { severity?: Severity } = {},
 ): Finding {
   const info: CodeInfo = FINDING_CODES[code];
-  const result: Finding = { code, severity: info.severity, message };
+  // A code's severity is fixed, except where the YAML asks for strictness (keepDelegatesTogether).
+  const result: Finding = { code, severity: where.severity ?? info.severity, message };
   const hint = where.hint ?? info.hint;
   if (hint !== undefined) result.hint = hint;
   if (where.location) result.location = where.location;

@@ -19,10 +19,14 @@ export type ObjectKind = (typeof OBJECT_KINDS)[number];
  * The step an action takes when its object takes more than one kind (its id ends in `#step`):
  * organization customization, IsExchangeCloudManaged apart from the mailbox's other attributes,
  * clearing a previous mailbox before the mail user is stamped, scope members added and removed
- * apart, a change Exchange cannot make through this object, and a batch's users added, its start and
- * its completion.
+ * apart, a change Exchange cannot make through this object, a batch's users added, its start and
+ * its completion, and a moved mailbox's Send on Behalf, Send As and FullAccess delegates.
  */
-export const ACTION_STEPS = ['customize', 'cloud-managed-default', 'cloud-managed', 'clear-previous-mailbox', 'add-members', 'remove-members', 'microsoft-online-services-id', 'add-users', 'start', 'complete'] as const;
+export const ACTION_STEPS = [
+  'customize', 'cloud-managed-default', 'cloud-managed', 'clear-previous-mailbox', 'add-members', 'remove-members', 'microsoft-online-services-id', 'add-users', 'start', 'complete',
+  // A moved mailbox's delegates, granted again in the target (plan/delegation.ts).
+  'send-on-behalf', 'send-as', 'full-access',
+] as const;
 export type ActionStep = (typeof ACTION_STEPS)[number];
 
 /** Changes apply refuses unless the user allows their class (`apply --allow CLASS`). */
@@ -137,7 +141,57 @@ export interface Plan {
   readonly maxActionsPerTenant: number;
   /** Each declared batch's live status and progress (status, not drift: never an action by itself). */
   readonly batches: readonly BatchStatus[];
+  /** Who grants whom what among the batches' source mailboxes; absent in plans made before it existed. */
+  readonly delegation?: DelegationReport;
 }
+
+export const DELEGATE_RIGHTS = ['FullAccess', 'SendAs', 'SendOnBehalf'] as const;
+export type DelegateRight = (typeof DELEGATE_RIGHTS)[number];
+
+/** A mailbox of the source and the batch it moves in (null: none of the declared batches lists it). */
+export interface DelegationMember {
+  readonly user: string;
+  readonly batch: string | null;
+}
+
+/** A principal and a delegate of the source: the delegate holds these rights on the principal's mailbox. */
+export interface DelegationPair {
+  readonly tenant: string;
+  readonly principal: DelegationMember;
+  readonly delegate: DelegationMember;
+  readonly rights: readonly DelegateRight[];
+}
+
+/** A delegate that is not a mailbox (a group, a service account, an unresolved entry): reported, never moved. */
+export interface DelegateNotMoved {
+  readonly tenant: string;
+  readonly principal: DelegationMember;
+  readonly delegate: string;
+  readonly rights: readonly DelegateRight[];
+  readonly reason: string;
+}
+
+/** A grant the target will get once its delegate has moved too (it has no target identity yet). */
+export interface PendingRestamp {
+  readonly tenant: string;
+  readonly mailbox: string;
+  readonly delegate: string;
+  readonly rights: readonly DelegateRight[];
+}
+
+/**
+ * The permission graph of the batches' source mailboxes: each connected group of mailboxes (which must
+ * move together), the pairs a split leaves apart (principal and delegate in different batches, or
+ * one not moving), the delegates that never move, and the grants waiting for their delegate.
+ */
+export interface DelegationReport {
+  readonly groups: readonly { readonly tenant: string; readonly members: readonly DelegationMember[]; readonly split: boolean }[];
+  readonly splitPairs: readonly DelegationPair[];
+  readonly notMoved: readonly DelegateNotMoved[];
+  readonly pending: readonly PendingRestamp[];
+}
+
+export const EMPTY_DELEGATION: DelegationReport = { groups: [], splitPairs: [], notMoved: [], pending: [] };
 
 /** A migration user of a batch that Exchange reports failed, with Exchange's error. */
 export interface FailedMigrationUser {

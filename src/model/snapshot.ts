@@ -88,6 +88,11 @@ export interface MailUserEntry {
   PersistedCapabilities?: string[];
   /** RecoverableItemsQuota in bytes; null when Unlimited. Absent in older snapshots. */
   RecoverableItemsQuotaBytes?: number | null;
+  /**
+   * Send on Behalf delegates (AD publicDelegates) as Exchange prints them. A moved mailbox's legacy
+   * mail user in the source keeps them: what the target re-stamps after the move. Absent in older snapshots.
+   */
+  GrantSendOnBehalfTo?: string[];
   /** CustomAttribute1 … CustomAttribute15, "" when empty. */
   [customAttribute: `CustomAttribute${number}`]: string | undefined;
 }
@@ -156,6 +161,38 @@ export interface MigrationUserEntry {
   ErrorSummary: string | null;
 }
 
+/**
+ * One explicit FullAccess grant on a mailbox, as Get-EXOMailboxPermission (a mailbox) or
+ * Get-MailboxPermission (a moved mailbox's legacy mail user) prints it: read only for the users of
+ * declared batches in the source, and for the moved and declared mailboxes of the target. Inherited
+ * entries, Deny entries and NT AUTHORITY\SELF are left out by the export.
+ */
+export interface MailboxPermissionEntry {
+  /** The ExchangeGuid of the mailbox the export asked about (Exchange's Identity is its display name). */
+  MailboxGuid: string;
+  Identity: string;
+  /** The trustee as Exchange prints it: a user's UserPrincipalName, a group's name, an unresolved SID. */
+  User: string;
+  AccessRights: string[];
+  IsInherited: boolean;
+  Deny: boolean;
+}
+
+/**
+ * One explicit Send As grant, as Get-EXORecipientPermission -AccessRights SendAs prints it (one bulk
+ * read): Identity is the recipient sent as, Trustee who may send as it (a UserPrincipalName or a
+ * group's name). The export keeps only the grants that touch a batch user (source) or a moved or
+ * declared mailbox (target); NT AUTHORITY\SELF, inherited and Deny entries are left out.
+ */
+export interface RecipientPermissionEntry {
+  Identity: string;
+  Trustee: string;
+  AccessRights: string[];
+  IsInherited: boolean;
+  /** Allow | Deny */
+  AccessControlType: string;
+}
+
 /** Get-MailboxStatistics of a source mailbox the repository links to a target MEU (read only for those). */
 export interface MailboxStatisticsEntry {
   MailboxGuid: string;
@@ -180,4 +217,8 @@ export interface Snapshot {
   MigrationBatch?: MigrationBatchEntry[];
   /** Every migration user of the tenant's batches; absent in older snapshots. */
   MigrationUser?: MigrationUserEntry[];
+  /** FullAccess grants of batch users' mailboxes (source) and of moved or declared mailboxes (target); absent when not read. */
+  MailboxPermission?: MailboxPermissionEntry[];
+  /** Send As grants touching those mailboxes; absent when not read. */
+  RecipientPermission?: RecipientPermissionEntry[];
 }

@@ -13,6 +13,7 @@ import { batchCmdlets } from './cmdlets/batches.js';
 import { groupCmdlets } from './cmdlets/groups.js';
 import { injectedFailureResults, migrationCmdlets } from './cmdlets/migration.js';
 import { organizationCmdlets } from './cmdlets/organization.js';
+import { permissionCmdlets } from './cmdlets/permissions.js';
 import { recipientCmdlets } from './cmdlets/recipients.js';
 import { statisticsCmdlets } from './cmdlets/statistics.js';
 
@@ -23,6 +24,7 @@ const IMPLEMENTATIONS: Record<string, ExchangeCmdlet> = {
   ...recipientCmdlets,
   ...statisticsCmdlets,
   ...batchCmdlets,
+  ...permissionCmdlets,
 };
 
 /** The Exchange cmdlets the engine implements (Connect-/Disconnect-ExchangeOnline aside). */

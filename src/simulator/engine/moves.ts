@@ -9,12 +9,25 @@
 //     user that routes to the target (ExternalEmailAddress <alias>@<TargetDeliveryDomain>), as the
 //     cross-tenant guide describes; the users become Completed, the batch Completed or
 //     CompletedWithErrors.
+// Permissions across a completing step (cmdlets/permissions.ts holds the grants):
+//   - FullAccess travels only when principal and delegate move together: a source grant on a
+//     completing user P whose trustee is another user D completing in the same batch in the same step
+//     is recreated in the target on P's new mailbox (same MailboxGuid, Identity P's target Name, User
+//     D's target UserPrincipalName). Grants to anyone else (a delegate that stays, moved earlier, or
+//     is a group) do not travel. The users are resolved before any object is converted (two passes),
+//     since completing turns source mailboxes into mail users;
+//   - Send As and Send on Behalf never travel: the target mailbox starts with GrantSendOnBehalfTo []
+//     and no Send As grant;
+//   - the source keeps what was on the object: its grants stay (same MailboxGuid, and the legacy mail
+//     user has the mailbox's Name, so nothing to rewrite), and the legacy mail user keeps the
+//     mailbox's GrantSendOnBehalfTo (stored when not empty; Get-MailUser prints [] otherwise).
 // The source of a batch is the tenant of the same state directory whose tenant.organization is the
 // batch endpoint's RemoteTenant. States are loaded and written as the engine does (state.ts: each
 // file replaced atomically).
 import type { MailboxEntry, MailUserEntry, MigrationBatchEntry, MigrationUserEntry } from '../../model/snapshot.js';
 import { EMPTY_GUID } from '../../model/snapshot.js';
 import { batchesOf, migrationUsersOf, recount } from './cmdlets/batches.js';
+import { grantsOn, mailboxPermissionsOf, storedTrustee, storeMailboxPermission, trusteeName } from './cmdlets/permissions.js';
 import { loadTenants, type TenantState } from './state.js';
 
 const same = (a: string | null | undefined, b: string | null | undefined): boolean => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
@@ -88,10 +101,10 @@ export function moveProblem(user: MigrationUserEntry, target: TenantState, sourc
   return null;
 }
 
-/** One synced user's move completes: the target mail user becomes a mailbox, the source mailbox a mail user routing to it. */
-function completeMove(user: MigrationUserEntry, batch: MigrationBatchEntry, target: TenantState, source: TenantState | undefined): void {
+/** One synced user's move completes: the target mail user becomes a mailbox, the source mailbox a mail user routing to it. Returns the new target mailbox. */
+function completeMove(user: MigrationUserEntry, batch: MigrationBatchEntry, target: TenantState, source: TenantState | undefined): MailboxEntry | undefined {
   const meu = targetMailUser(target, user);
-  if (!meu) return;
+  if (!meu) return undefined;
   const record = meu as MailUserEntry & { DisplayName?: string };
   const mailbox: MailboxEntry = {
     Name: meu.Name,
@@ -132,12 +145,55 @@ function completeMove(user: MigrationUserEntry, batch: MigrationBatchEntry, targ
       RecipientTypeDetails: 'MailUser',
       PreviousRecipientTypeDetails: 'UserMailbox',
     };
+    // The source keeps the object's Send on Behalf delegates (Send As and FullAccess grants stay in the
+    // source's permission lists, keyed by the same ExchangeGuid and Name).
+    if (moved.GrantSendOnBehalfTo?.length) mailUser.GrantSendOnBehalfTo = [...moved.GrantSendOnBehalfTo];
     for (const name of CUSTOM_ATTRIBUTES) mailUser[name] = moved[name] ?? '';
     source.removeRecipient(moved);
     source.addRecipient({ kind: 'MailUser', entry: mailUser });
   }
   user.Status = 'Completed';
   user.ErrorSummary = '';
+  return mailbox;
+}
+
+/**
+ * Completes the synced users of a batch in one step, and brings over the FullAccess grants between
+ * two of them (see the top of this file). First pass: who moves, and which source grants are between
+ * two movers, resolved while the source mailboxes are still mailboxes; second: the moves; third: the
+ * grants, on the new target mailboxes.
+ */
+function completeBatch(users: MigrationUserEntry[], batch: MigrationBatchEntry, target: TenantState, source: TenantState | undefined): void {
+  const movers = new Map<MigrationUserEntry, MailboxEntry | undefined>();
+  for (const user of users) {
+    const meu = targetMailUser(target, user);
+    movers.set(user, meu ? sourceMailbox(source, meu) : undefined);
+  }
+  const travelling: { principal: MigrationUserEntry; delegate: MigrationUserEntry }[] = [];
+  if (source && mailboxPermissionsOf(source).length > 0) {
+    const byMailbox = new Map([...movers].filter(([, mailbox]) => mailbox !== undefined).map(([user, mailbox]) => [mailbox as MailboxEntry, user]));
+    for (const [mailbox, principal] of byMailbox) {
+      for (const grant of grantsOn(source, mailbox)) {
+        if (!grant.AccessRights.includes('FullAccess') || grant.Deny) continue;
+        const trustee = storedTrustee(source, grant.User);
+        const delegate = trustee?.kind === 'Mailbox' && trustee.entry !== mailbox ? byMailbox.get(trustee.entry as MailboxEntry) : undefined;
+        if (delegate) travelling.push({ principal, delegate });
+      }
+    }
+  }
+  const moved = new Map<MigrationUserEntry, MailboxEntry>();
+  for (const user of users) {
+    const mailbox = completeMove(user, batch, target, source);
+    if (mailbox) moved.set(user, mailbox);
+  }
+  for (const { principal, delegate } of travelling) {
+    const principalMailbox = moved.get(principal);
+    const delegateMailbox = moved.get(delegate);
+    if (!principalMailbox || !delegateMailbox) continue;
+    const user = trusteeName({ kind: 'Mailbox', entry: delegateMailbox });
+    if (grantsOn(target, principalMailbox).some((grant) => grant.User.toLowerCase() === user.toLowerCase())) continue;
+    storeMailboxPermission(target, { MailboxGuid: principalMailbox.ExchangeGuid, Identity: principalMailbox.Name, User: user, AccessRights: ['FullAccess'], IsInherited: false, Deny: false });
+  }
 }
 
 /** Whether a batch completes on this step: asked to (Completing), or synced and past its CompleteAfterUTC. */
@@ -181,7 +237,7 @@ export function advanceMigrations(stateDirectory: string, now: Date = new Date()
         const failed = users.filter((u) => u.Status === 'Failed').length;
         batch.Status = failed === 0 ? 'Synced' : failed === users.length ? 'Failed' : 'SyncedWithErrors';
       } else if (completesNow(batch, now)) {
-        for (const user of users.filter((u) => u.Status === 'Synced')) completeMove(user, batch, target, source);
+        completeBatch(users.filter((u) => u.Status === 'Synced'), batch, target, source);
         batch.Status = users.some((u) => u.Status === 'Failed') ? 'CompletedWithErrors' : 'Completed';
       } else continue;
       recount(target, batch);

@@ -38,9 +38,12 @@ import {
 /**
  * A mail user as Get-MailUser prints it. The state keeps RecoverableItemsQuota in bytes, as snapshots
  * do (RecoverableItemsQuotaBytes, null for Unlimited); Exchange prints the ByteQuantifiedSize text.
+ * GrantSendOnBehalfTo is always printed (Exchange's MailUser has it): empty when the state holds none
+ * (a moved mailbox's legacy mail user keeps the mailbox's, moves.ts).
  */
 function mailUserObject(entry: MailUserEntry) {
   const quota: [string, unknown][] = 'RecoverableItemsQuotaBytes' in entry ? [['RecoverableItemsQuota', byteQuantifiedSize(entry.RecoverableItemsQuotaBytes ?? null)]] : [];
+  const sendOnBehalf: [string, unknown][] = entry.GrantSendOnBehalfTo === undefined ? [['GrantSendOnBehalfTo', []]] : [];
   return toObject(
     entry,
     'Microsoft.Exchange.Data.Directory.Management.MailUser',
@@ -48,6 +51,7 @@ function mailUserObject(entry: MailUserEntry) {
       ['Identity', entry.Name],
       ['RecipientType', 'MailUser'],
       ...quota,
+      ...sendOnBehalf,
     ],
     ['RecoverableItemsQuotaBytes'],
   );
