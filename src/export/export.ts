@@ -5,7 +5,9 @@
 import type { DesiredState, Resource } from '../model/desired.js';
 import { scopeGroupName } from '../model/desired.js';
 import { SNAPSHOT_VERSION, type Snapshot } from '../model/snapshot.js';
-import { checkSnapshot, SnapshotError, snapshotPath } from '../load/snapshot.js';
+import { checkSnapshot, readSnapshots, SnapshotError, snapshotPath } from '../load/snapshot.js';
+import { isUnsetGuid } from '../plan/compare.js';
+import { LiveTenant } from '../plan/live.js';
 import { connectionSecretNames } from '../powershell/session.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { redact, secretValues } from '../util/redact.js';
@@ -54,11 +56,55 @@ export function linkedMailboxesToRead(desired: DesiredState, tenant: string): st
   return [...names.values()].sort();
 }
 
-export async function exportTenant(desired: DesiredState, tenant: Resource<'Tenant'>, options: ExportOptions): Promise<Snapshot> {
+const presentBatches = (desired: DesiredState) => desired.batches.filter((batch) => batch.spec.ensure !== 'Absent');
+
+/** Tenants that batches move mailboxes into: their delegate reads need the sources' snapshots. */
+export function batchTargets(desired: DesiredState): Set<string> {
+  return new Set(presentBatches(desired).map((batch) => batch.tenant!));
+}
+
+/**
+ * Whose delegates the export reads in a tenant (plan/delegation.ts), or undefined when none:
+ *   - as a batch source: every batch user, by the address its batch lists;
+ *   - as a batch target: the batch users' mailboxes that moved in, by their source ExchangeGuid (from
+ *     the source's snapshot, exported first; a source without a snapshot gives none);
+ *   - mail users of the tenant that declare spec.permissions, by name and primary address.
+ */
+export function permissionsToRead(desired: DesiredState, tenant: string, sources: ReadonlyMap<string, Snapshot>): { mailboxes: string[]; exchangeGuids: string[] } | undefined {
+  const mailboxes = new Map<string, string>();
+  const exchangeGuids = new Set<string>();
+  let reads = false;
+  for (const batch of presentBatches(desired)) {
+    if (batch.spec.source === tenant) {
+      reads = true;
+      for (const user of desired.batchUsers.get(batch) ?? []) mailboxes.set(user.address.toLowerCase(), user.address);
+    }
+    if (batch.tenant === tenant) {
+      reads = true;
+      const source = sources.get(batch.spec.source);
+      const live = source ? new LiveTenant(source) : undefined;
+      for (const user of live ? (desired.batchUsers.get(batch) ?? []) : []) {
+        const guid = live!.recipient(user.address)?.entry.ExchangeGuid;
+        if (guid && !isUnsetGuid(guid)) exchangeGuids.add(guid.toLowerCase());
+      }
+    }
+  }
+  for (const user of desired.mailUsers) {
+    if (user.tenant !== tenant || !user.spec.permissions) continue;
+    reads = true;
+    for (const name of [user.name, user.spec.primarySmtpAddress]) if (name) mailboxes.set(name.toLowerCase(), name);
+  }
+  if (!reads) return undefined;
+  return { mailboxes: [...mailboxes.values()].sort(), exchangeGuids: [...exchangeGuids].sort() };
+}
+
+export async function exportTenant(desired: DesiredState, tenant: Resource<'Tenant'>, options: ExportOptions, sources: ReadonlyMap<string, Snapshot> = new Map()): Promise<Snapshot> {
+  const permissions = permissionsToRead(desired, tenant.name, sources);
   const script = exportScript(tenant, {
     groups: groupsToRead(desired, tenant.name),
     linkedMailboxes: linkedMailboxesToRead(desired, tenant.name),
     batches: desired.batches.some((batch) => batch.tenant === tenant.name),
+    ...(permissions ? { permissions } : {}),
     ...(options.retry ? { retry: options.retry } : {}),
   });
   const readsEnv = connectionSecretNames(tenant.spec);
@@ -107,15 +153,38 @@ export interface ExportedTenant {
   durationMs: number;
 }
 
-/** Export several tenants in parallel (each in its own pwsh); write only when every one succeeded. */
+/** A snapshot already in the state directory, or none (missing or unreadable: the caller does without). */
+function snapshotOnDisk(stateDirectory: string, tenant: string): Snapshot | undefined {
+  try {
+    return readSnapshots(stateDirectory, [tenant]).get(tenant);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Export several tenants in parallel (each in its own pwsh); write only when every one succeeded.
+ * Batch targets go second: which of their mailboxes' delegates to read depends on the sources'
+ * ExchangeGuids (this run's source snapshots, else the ones already in the state directory).
+ */
 export async function exportTenants(desired: DesiredState, tenants: readonly Resource<'Tenant'>[], stateDirectory: string, options: ExportOptions): Promise<ExportedTenant[]> {
-  const results = await Promise.allSettled(
-    tenants.map(async (tenant) => {
-      const started = performance.now();
-      const snapshot = await exportTenant(desired, tenant, options);
-      return { tenant: tenant.name, file: snapshotPath(stateDirectory, tenant.name), snapshot, durationMs: Math.round(performance.now() - started) };
-    }),
-  );
+  const exportOne = async (tenant: Resource<'Tenant'>, sources: ReadonlyMap<string, Snapshot>): Promise<ExportedTenant> => {
+    const started = performance.now();
+    const snapshot = await exportTenant(desired, tenant, options, sources);
+    return { tenant: tenant.name, file: snapshotPath(stateDirectory, tenant.name), snapshot, durationMs: Math.round(performance.now() - started) };
+  };
+  const targets = batchTargets(desired);
+  const first = await Promise.allSettled(tenants.filter((t) => !targets.has(t.name)).map((tenant) => exportOne(tenant, new Map())));
+  const sources = new Map<string, Snapshot>();
+  for (const result of first) if (result.status === 'fulfilled') sources.set(result.value.tenant, result.value.snapshot);
+  for (const batch of presentBatches(desired)) {
+    if (!sources.has(batch.spec.source)) {
+      const onDisk = snapshotOnDisk(stateDirectory, batch.spec.source);
+      if (onDisk) sources.set(batch.spec.source, onDisk);
+    }
+  }
+  const second = await Promise.allSettled(tenants.filter((t) => targets.has(t.name)).map((tenant) => exportOne(tenant, sources)));
+  const results = [...first, ...second];
   const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as Error);
   if (failures.length > 0) throw new AggregateError(failures, failures.map((f) => f.message).join('\n'));
   const exported = results.map((r) => (r as PromiseFulfilledResult<ExportedTenant>).value);

@@ -60,14 +60,14 @@ const SNAPSHOT_SCHEMA = {
       items: entry(
         { Name: str, Alias: str, PrimarySmtpAddress: str, ExternalEmailAddress: strOrNull, ExchangeGuid: str, ArchiveGuid: str, LegacyExchangeDN: str, EmailAddresses: strList, IsDirSynced: bool, RecipientTypeDetails: str, PreviousRecipientTypeDetails: str },
         // RecoverableItemsQuota in bytes (the export converts Exchange's "30 GB (… bytes)"); null for Unlimited.
-        { PersistedCapabilities: strList, RecoverableItemsQuotaBytes: { anyOf: [wholeBytes, { type: 'null' }] } },
+        { PersistedCapabilities: strList, RecoverableItemsQuotaBytes: { anyOf: [wholeBytes, { type: 'null' }] }, GrantSendOnBehalfTo: strList },
       ),
     },
     Mailbox: {
       type: 'array',
       items: entry(
         { Name: str, Alias: str, PrimarySmtpAddress: str, ExchangeGuid: str, ArchiveGuid: str, LegacyExchangeDN: str, EmailAddresses: strList, RecipientTypeDetails: str, IsDirSynced: bool, IsExchangeCloudManaged: bool, LitigationHoldEnabled: bool, InPlaceHolds: strList },
-        { MailboxLocations: strList, PersistedCapabilities: strList, ArchiveStatus: str, DisabledArchiveGuid: str, DisplayName: str, UserPrincipalName: str },
+        { MailboxLocations: strList, PersistedCapabilities: strList, ArchiveStatus: str, DisabledArchiveGuid: str, DisplayName: str, UserPrincipalName: str, GrantSendOnBehalfTo: strList },
       ),
     },
     MailboxStatistics: {
@@ -93,6 +93,14 @@ const SNAPSHOT_SCHEMA = {
     MigrationUser: {
       type: 'array',
       items: entry({ Identity: str, BatchId: str, Status: str, ErrorSummary: strOrNull }),
+    },
+    MailboxPermission: {
+      type: 'array',
+      items: entry({ MailboxGuid: str, Identity: str, User: str, AccessRights: strList, IsInherited: bool, Deny: bool }),
+    },
+    RecipientPermission: {
+      type: 'array',
+      items: entry({ Identity: str, Trustee: str, AccessRights: strList, IsInherited: bool, AccessControlType: str }),
     },
   },
 } as const;

@@ -191,6 +191,14 @@ export interface DelegationReport {
   readonly pending: readonly PendingRestamp[];
 }
 
+const RIGHT_NAMES: Record<DelegateRight, string> = { FullAccess: 'FullAccess', SendAs: 'Send As', SendOnBehalf: 'Send on Behalf' };
+
+/** Rights in their fixed order (FullAccess, Send As, Send on Behalf), as the documents name them. */
+export function delegateRightsText(rights: Iterable<DelegateRight>): string {
+  const held = new Set(rights);
+  return DELEGATE_RIGHTS.filter((right) => held.has(right)).map((right) => RIGHT_NAMES[right]).join(', ');
+}
+
 export const EMPTY_DELEGATION: DelegationReport = { groups: [], splitPairs: [], notMoved: [], pending: [] };
 
 /** A migration user of a batch that Exchange reports failed, with Exchange's error. */

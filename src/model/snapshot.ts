@@ -165,7 +165,8 @@ export interface MigrationUserEntry {
  * One explicit FullAccess grant on a mailbox, as Get-EXOMailboxPermission (a mailbox) or
  * Get-MailboxPermission (a moved mailbox's legacy mail user) prints it: read only for the users of
  * declared batches in the source, and for the moved and declared mailboxes of the target. Inherited
- * entries, Deny entries and NT AUTHORITY\SELF are left out by the export.
+ * and Deny entries are left out by the export. A mailbox's NT AUTHORITY\SELF entry (Exchange gives
+ * every mailbox one) is kept: it says the mailbox was read, and is never taken for a delegate.
  */
 export interface MailboxPermissionEntry {
   /** The ExchangeGuid of the mailbox the export asked about (Exchange's Identity is its display name). */
@@ -180,9 +181,8 @@ export interface MailboxPermissionEntry {
 
 /**
  * One explicit Send As grant, as Get-EXORecipientPermission -AccessRights SendAs prints it (one bulk
- * read): Identity is the recipient sent as, Trustee who may send as it (a UserPrincipalName or a
- * group's name). The export keeps only the grants that touch a batch user (source) or a moved or
- * declared mailbox (target); NT AUTHORITY\SELF, inherited and Deny entries are left out.
+ * read of the whole tenant): Identity is the recipient sent as, Trustee who may send as it (a
+ * UserPrincipalName or a group's name). NT AUTHORITY\SELF, inherited and Deny entries are left out.
  */
 export interface RecipientPermissionEntry {
   Identity: string;

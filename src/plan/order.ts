@@ -25,7 +25,7 @@ const WORK_ORDER: readonly Row[] = [
   { kind: 'Mailbox', step: 'cloud-managed', why: "IsExchangeCloudManaged before the same mailboxes' Exchange attributes" },
   { kind: 'User', why: 'a previous mailbox is cleared before its mail user is stamped' },
   { kind: 'MailUser', why: 'target mail users' },
-  { kind: 'Mailbox', why: "moved mailboxes' attributes, after their cloud management" },
+  { kind: 'Mailbox', why: "moved mailboxes' attributes and re-stamped delegates (Send on Behalf is an Exchange attribute), after their cloud management" },
   { kind: 'DistributionGroup', why: 'members removed last among the changes' },
   { kind: 'MigrationEndpoint', why: 'removals last: endpoints' },
   { kind: 'OrganizationRelationship', why: 'removals last: relationships, after the endpoints that use them' },

@@ -7,7 +7,9 @@ import { Ajv } from 'ajv';
 import { FINDING_CODES, SEVERITIES, type Finding, type FindingCode } from '../model/finding.js';
 import {
   ACTION_TYPES,
+  DELEGATE_RIGHTS,
   DESTRUCTIVE_CLASSES,
+  EMPTY_DELEGATION,
   OBJECT_KINDS,
   PLAN_FORMAT_VERSION,
   READINESS,
@@ -17,6 +19,8 @@ import {
   summarize,
   type Action,
   type BatchStatus,
+  type DelegationMember,
+  type DelegationReport,
   type Plan,
   type ReadinessRow,
   type TenantPlan,
@@ -70,6 +74,29 @@ export function planToJson(plan: Plan): Record<string, unknown> {
       mailboxes: plan.readiness.map((r) => ({ tenant: r.tenant, mailUser: r.mailUser, ...(r.batch !== undefined ? { batch: r.batch } : {}), source: r.source, status: r.status, codes: r.codes, blockedActions: r.blockedActions })),
     },
     batches: plan.batches.map((b) => ({ tenant: b.tenant, batch: b.batch, source: b.source, status: b.status, users: b.users, blocked: b.blocked, counts: b.counts, failedUsers: b.failedUsers })),
+    delegation: delegationToJson(plan.delegation ?? EMPTY_DELEGATION),
+  };
+}
+
+const memberToJson = (m: DelegationMember) => ({ user: m.user, batch: m.batch });
+
+function delegationToJson(report: DelegationReport): Record<string, unknown> {
+  return {
+    groups: report.groups.map((g) => ({ tenant: g.tenant, split: g.split, members: g.members.map(memberToJson) })),
+    splitPairs: report.splitPairs.map((p) => ({ tenant: p.tenant, principal: memberToJson(p.principal), delegate: memberToJson(p.delegate), rights: [...p.rights] })),
+    notMoved: report.notMoved.map((n) => ({ tenant: n.tenant, principal: memberToJson(n.principal), delegate: n.delegate, rights: [...n.rights], reason: n.reason })),
+    pending: report.pending.map((p) => ({ tenant: p.tenant, mailbox: p.mailbox, delegate: p.delegate, rights: [...p.rights] })),
+  };
+}
+
+function delegationFromJson(value: DelegationReport | undefined): DelegationReport {
+  if (!value) return EMPTY_DELEGATION;
+  const member = (m: DelegationMember): DelegationMember => ({ user: m.user, batch: m.batch });
+  return {
+    groups: value.groups.map((g) => ({ tenant: g.tenant, split: g.split, members: g.members.map(member) })),
+    splitPairs: value.splitPairs.map((p) => ({ tenant: p.tenant, principal: member(p.principal), delegate: member(p.delegate), rights: [...p.rights] })),
+    notMoved: value.notMoved.map((n) => ({ tenant: n.tenant, principal: member(n.principal), delegate: n.delegate, rights: [...n.rights], reason: n.reason })),
+    pending: value.pending.map((p) => ({ tenant: p.tenant, mailbox: p.mailbox, delegate: p.delegate, rights: [...p.rights] })),
   };
 }
 
@@ -79,6 +106,8 @@ export class PlanFileError extends Error {
 
 const str = { type: 'string' } as const;
 const strings = { type: 'array', items: str } as const;
+const DELEGATION_MEMBER = { type: 'object', required: ['user', 'batch'], properties: { user: str, batch: { type: ['string', 'null'] } } } as const;
+const DELEGATE_RIGHT_LIST = { type: 'array', items: { enum: DELEGATE_RIGHTS } } as const;
 
 /**
  * What a Tenant document allows (crds/tenant.yaml: metadata.name, spec.organization,
@@ -182,6 +211,19 @@ const PLAN_FILE_SCHEMA = {
         },
       },
     },
+    delegation: {
+      type: 'object',
+      required: ['groups', 'splitPairs', 'notMoved', 'pending'],
+      properties: {
+        groups: { type: 'array', items: { type: 'object', required: ['tenant', 'split', 'members'], properties: { tenant: str, split: { type: 'boolean' }, members: { type: 'array', items: DELEGATION_MEMBER } } } },
+        splitPairs: { type: 'array', items: { type: 'object', required: ['tenant', 'principal', 'delegate', 'rights'], properties: { tenant: str, principal: DELEGATION_MEMBER, delegate: DELEGATION_MEMBER, rights: DELEGATE_RIGHT_LIST } } },
+        notMoved: {
+          type: 'array',
+          items: { type: 'object', required: ['tenant', 'principal', 'delegate', 'rights', 'reason'], properties: { tenant: str, principal: DELEGATION_MEMBER, delegate: str, rights: DELEGATE_RIGHT_LIST, reason: str } },
+        },
+        pending: { type: 'array', items: { type: 'object', required: ['tenant', 'mailbox', 'delegate', 'rights'], properties: { tenant: str, mailbox: str, delegate: str, rights: DELEGATE_RIGHT_LIST } } },
+      },
+    },
     findings: {
       type: 'array',
       items: { type: 'object', required: ['code', 'severity', 'message'], properties: { code: { enum: Object.keys(FINDING_CODES) }, severity: { enum: SEVERITIES }, message: str } },
@@ -239,7 +281,8 @@ export function readPlanFile(text: string, origin: string): { plan: Plan; declar
   const batches = ((value.batches as BatchStatus[] | undefined) ?? []).map(
     (b): BatchStatus => ({ tenant: b.tenant, batch: b.batch, source: b.source, status: b.status, users: b.users, blocked: b.blocked, counts: { ...b.counts }, failedUsers: b.failedUsers.map((u) => ({ user: u.user, status: u.status, error: u.error })) }),
   );
-  return { plan: { ...(value as unknown as Plan), tenants, findings, readiness, batches, summary: summarize(tenants), maxActionsPerTenant: Number(value.maxActionsPerTenant ?? 0) }, declaredSummary: value.summary };
+  const delegation = delegationFromJson(value.delegation as DelegationReport | undefined);
+  return { plan: { ...(value as unknown as Plan), tenants, findings, readiness, batches, delegation, summary: summarize(tenants), maxActionsPerTenant: Number(value.maxActionsPerTenant ?? 0) }, declaredSummary: value.summary };
 }
 
 /**

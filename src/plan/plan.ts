@@ -18,6 +18,7 @@ import { checkMigrationPairs } from './pairs.js';
 import { readinessRows, sortReadiness, type MailUserOutcome } from './readiness.js';
 import { expandBatches, noteDerivedValues } from './batches.js';
 import { diffBatch } from './diff-batches.js';
+import { planDelegation } from './delegation.js';
 import type { Resource as AnyResource } from '../model/desired.js';
 import type { BatchStatus } from '../model/plan.js';
 
@@ -192,6 +193,9 @@ export function buildPlan(input: PlanInput): Plan {
     outputs.push(output);
     if (status) batchStatuses.push(status);
   }
+  // Delegates of the batches' users: the permission graph, and what moved mailboxes must be granted again.
+  const { report: delegation, ...delegationOutput } = planDelegation(context, expansion.batches);
+  outputs.push(delegationOutput);
 
   const byTenant = new Map<string, Action[]>();
   for (const output of outputs) {
@@ -252,5 +256,6 @@ export function buildPlan(input: PlanInput): Plan {
     maxActionsPerTenant: maxActions,
     readiness: sortReadiness(readiness.values()),
     batches: batchStatuses,
+    delegation,
   };
 }

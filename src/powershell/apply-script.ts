@@ -159,7 +159,7 @@ const WRITABLE: Record<Action['kind'], readonly string[]> = {
   MigrationEndpoint: ['RemoteServer', 'RemoteTenant', 'ApplicationId', 'MaxConcurrentMigrations', 'Credentials'],
   DistributionGroup: ['Type', 'Members'],
   MailUser: ['Name', 'Alias', 'DisplayName', 'ExternalEmailAddress', 'MicrosoftOnlineServicesID', 'PrimarySmtpAddress', 'ExchangeGuid', 'ArchiveGuid', 'EmailAddresses', ...CUSTOM_ATTRIBUTES],
-  Mailbox: ['IsExchangeCloudManaged', 'PrimarySmtpAddress', 'EmailAddresses', ...CUSTOM_ATTRIBUTES],
+  Mailbox: ['IsExchangeCloudManaged', 'PrimarySmtpAddress', 'EmailAddresses', ...CUSTOM_ATTRIBUTES, 'GrantSendOnBehalfTo', 'SendAs', 'FullAccess'],
   User: ['PreviousRecipientTypeDetails'],
   MigrationBatch: ['SourceEndpoint', 'TargetDeliveryDomain', 'Users', 'AutoStart', 'CompleteAfter', 'NotificationEmails', 'Status'],
 };
@@ -205,6 +205,50 @@ function batchCalls(action: Action, identity: [string, string]): Call[] {
   if (action.step === 'start') return [{ cmdlet: 'Start-MigrationBatch', parameters: [identity, CONFIRM_OFF] }];
   if (action.step === 'complete') return [{ cmdlet: 'Complete-MigrationBatch', parameters: [identity, CONFIRM_OFF] }];
   return [{ cmdlet: 'Set-MigrationBatch', parameters: [identity, ...optional('CompleteAfter'), ...optional('NotificationEmails')] }];
+}
+
+/** A moved mailbox's delegates (plan/delegation.ts): fields that are no Set-Mailbox parameter of their own. */
+const DELEGATE_FIELDS = ['GrantSendOnBehalfTo', 'SendAs', 'FullAccess'];
+
+/**
+ * Grants on one mailbox, each added to what is there, never replacing it:
+ *   - Send on Behalf: Set-Mailbox -GrantSendOnBehalfTo @{Add=…} (a multi-valued property);
+ *   - Send As: Add-RecipientPermission -AccessRights SendAs, one trustee a call, -Confirm:$false (it prompts);
+ *   - FullAccess: Add-MailboxPermission, one user a call, in two loops (AutoMapping $true, then
+ *     $false), both always written, so the script's code is the same whatever the values.
+ * Exchange answers a grant that is already there with a warning, not an error: a re-run is harmless.
+ */
+function delegateLines(action: Action, identity: [string, string]): string[] {
+  const lines: string[] = [];
+  const added = (field: string): readonly string[] | undefined => action.changes.find((c) => c.field === field)?.add;
+  const perDelegate = (field: string, list: readonly string[], variable: string, call: Call): string[] => [
+    `foreach (${variable} in ${inField(field, () => psArray(list))}) {`,
+    ...renderCall(call).map((line) => `  ${line}`),
+    '}',
+  ];
+  const sendOnBehalf = added('GrantSendOnBehalfTo');
+  if (sendOnBehalf !== undefined) {
+    lines.push(...renderCall({ cmdlet: 'Set-Mailbox', parameters: [identity, ['GrantSendOnBehalfTo', `@{ Add = ${inField('GrantSendOnBehalfTo', () => psArray(sendOnBehalf))} }`]] }));
+  }
+  const sendAs = added('SendAs');
+  if (sendAs !== undefined) {
+    lines.push(...perDelegate('SendAs', sendAs, '$trustee', { cmdlet: 'Add-RecipientPermission', parameters: [identity, ['AccessRights', "'SendAs'"], ['Trustee', '$trustee'], CONFIRM_OFF] }));
+  }
+  const fullAccess = added('FullAccess');
+  if (fullAccess !== undefined) {
+    const raw = action.parameters?.noAutoMapping;
+    const noAutoMapping = new Set((Array.isArray(raw) ? raw : []).map((value) => String(value).toLowerCase()));
+    for (const autoMapping of [true, false]) {
+      const users = fullAccess.filter((user) => noAutoMapping.has(user.toLowerCase()) !== autoMapping);
+      lines.push(
+        ...perDelegate('FullAccess', users, '$user', {
+          cmdlet: 'Add-MailboxPermission',
+          parameters: [identity, ['User', '$user'], ['AccessRights', "'FullAccess'"], ['AutoMapping', psBool(autoMapping)], CONFIRM_OFF],
+        }),
+      );
+    }
+  }
+  return lines;
 }
 
 export class UnsupportedChangeError extends Error {
@@ -268,7 +312,8 @@ export function actionCommands(action: Action): string[] {
         // IsExchangeCloudManaged is a parameter set of its own: it cannot share a call with other fields.
         return calls({ cmdlet: 'Set-Mailbox', parameters: [identity, ['IsExchangeCloudManaged', inField('IsExchangeCloudManaged', () => literal(action.changes.find((c) => c.field === 'IsExchangeCloudManaged')!.after))]] });
       }
-      return calls(...setRecipient('Set-Mailbox', identity, action.changes));
+      const attributes = action.changes.filter((c) => !DELEGATE_FIELDS.includes(c.field));
+      return [...calls(...setRecipient('Set-Mailbox', identity, attributes)), ...delegateLines(action, identity)];
     }
     case 'MigrationBatch':
       return calls(...batchCalls(action, identity));

@@ -6,6 +6,10 @@
 // Get-EXOMailboxStatistics per source mailbox the repository links to a target mail user (and only
 // for those): Connect, 7 bulk reads and Disconnect, + 2 per group, + 1 per linked mailbox (batch
 // users included), + 2 (Get-MigrationBatch, Get-MigrationUser) where the repository declares batches.
+// Delegates (where batches move from or to the tenant, or a mail user declares permissions): + 1 bulk
+// Send As read, + 1 FullAccess read per batch user (source: every one; target: each that has moved
+// in) and per mail user declaring permissions that is a mailbox. Exchange has no bulk read of
+// explicit mailbox permissions, so this part grows with the batch users, never with the tenant.
 
 import type { Resource } from '../model/desired.js';
 import { connectCommand, DISCONNECT_COMMAND, SCRIPT_PREFERENCES, titleComment } from './session.js';
@@ -93,6 +97,8 @@ const MAIL_USER = [
   field('Name', 'text'), field('Alias', 'text'), field('PrimarySmtpAddress', 'text'), field('ExternalEmailAddress', 'text'),
   field('MicrosoftOnlineServicesID', 'text'), field('ExchangeGuid', 'text'), field('ArchiveGuid', 'text'), field('LegacyExchangeDN', 'text'),
   field('EmailAddresses', 'list'), field('IsDirSynced', 'bool'), field('RecipientTypeDetails', 'text'), ...CUSTOM_ATTRIBUTES,
+  // A moved mailbox's legacy mail user keeps its Send on Behalf delegates (plan/delegation.ts).
+  field('GrantSendOnBehalfTo', 'list', { optional: true }),
   // The cross-tenant license (ExchangeT2TMbxMove) and the dumpster quota a moved mailbox must fit in.
   field('PersistedCapabilities', 'list', { optional: true }),
   field('RecoverableItemsQuotaBytes', 'bytes', { from: 'RecoverableItemsQuota', optional: true }),
@@ -177,6 +183,10 @@ const MIGRATION_BATCH = [
   field('NotificationEmails', 'list'), field('CompleteAfterUTC', 'time'),
   field('TotalCount', 'int'), field('ActiveCount', 'int'), field('SyncedCount', 'int'), field('FinalizedCount', 'int'), field('FailedCount', 'int'),
 ];
+// Rights as a list whether Exchange prints a collection or one "FullAccess, ReadPermission" text.
+const RIGHTS = (variable: string): string => `@(@(${variable}.AccessRights | ForEach-Object { [string]$_ }) -join ',' -split '\\s*,\\s*' | Where-Object { $_ -ne '' })`;
+const SEND_AS = [field('Identity', 'text'), field('Trustee', 'text'), field('IsInherited', 'bool'), field('AccessControlType', 'text')];
+
 const MIGRATION_USER = [field('Identity', 'text'), field('BatchId', 'text'), field('Status', 'text'), field('ErrorSummary', 'text')];
 
 export interface ExportScriptOptions {
@@ -189,7 +199,66 @@ export interface ExportScriptOptions {
   linkedMailboxes?: readonly string[];
   /** The repository declares migration batches in this tenant: read every batch and migration user (two bulk calls). */
   batches?: boolean;
+  /**
+   * Whose delegates to read (plan/delegation.ts); absent: no permissions are read. `mailboxes`: the
+   * users of batches moving from this tenant, and the mail users that declare permissions here (an
+   * address, alias or name); `exchangeGuids`: the batch users' source ExchangeGuids, which are their
+   * mailboxes' here once moved. One FullAccess read each that is a mailbox (or a moved mailbox's
+   * mail user), and one bulk Send As read.
+   */
+  permissions?: { mailboxes: readonly string[]; exchangeGuids: readonly string[] };
   retry?: Partial<RetrySettings>;
+}
+
+/**
+ * FullAccess of the mailboxes asked about (one call each: Exchange has no bulk read of explicit
+ * mailbox permissions; Get-EXOMailboxPermission for a mailbox, Get-MailboxPermission for a moved
+ * mailbox's mail user, which keeps them), and every Send As grant of the tenant (one bulk call). What
+ * is kept: explicit, non-inherited Allow entries; of a mailbox's entries, its FullAccess grants and
+ * its NT AUTHORITY\SELF entry (Exchange gives every mailbox one: it says the mailbox was read, and is
+ * never taken for a delegate).
+ */
+function permissionReads(permissions: { mailboxes: readonly string[]; exchangeGuids: readonly string[] }): string {
+  return `  # Whose permissions to read, each once (by ExchangeGuid): mailboxes by any address, alias or name,
+  # moved mailboxes (mail users with an ExchangeGuid) the same way, and mailboxes by ExchangeGuid.
+  $movedUsers = @{}
+  foreach ($user in $state.MailUser) {
+    if ($user.ExchangeGuid -and $user.ExchangeGuid -ne '00000000-0000-0000-0000-000000000000') {
+      foreach ($key in @($user.PrimarySmtpAddress, $user.Alias, $user.Name) + @($user.EmailAddresses | Where-Object { $_ -like 'smtp:*' } | ForEach-Object { $_ -replace '^smtp:', '' })) {
+        if ($key -and -not $movedUsers.ContainsKey($key)) { $movedUsers[$key] = $user }
+      }
+    }
+  }
+  $mailboxByGuid = @{}
+  foreach ($mailbox in $state.Mailbox) { if ($mailbox.ExchangeGuid) { $mailboxByGuid[$mailbox.ExchangeGuid] = $mailbox } }
+  $permissionReads = [System.Collections.Generic.List[object]]::new()
+  $permissionSeen = @{}
+  foreach ($wanted in ${psArray(permissions.mailboxes)}) {
+    $read = $null
+    if ($mailboxGuids.ContainsKey($wanted)) { $read = @{ Guid = $mailboxGuids[$wanted]; Address = $mailboxByGuid[$mailboxGuids[$wanted]].PrimarySmtpAddress; Mailbox = $true } }
+    elseif ($movedUsers.ContainsKey($wanted)) { $read = @{ Guid = $movedUsers[$wanted].ExchangeGuid; Address = $movedUsers[$wanted].PrimarySmtpAddress; Mailbox = $false } }
+    if ($null -ne $read -and -not $permissionSeen.ContainsKey($read.Guid)) { $permissionSeen[$read.Guid] = $true; $permissionReads.Add($read) }
+  }
+  foreach ($wantedGuid in ${psArray(permissions.exchangeGuids)}) {
+    $mailbox = $mailboxByGuid[$wantedGuid]
+    if ($null -ne $mailbox -and -not $permissionSeen.ContainsKey($mailbox.ExchangeGuid)) {
+      $permissionSeen[$mailbox.ExchangeGuid] = $true
+      $permissionReads.Add(@{ Guid = $mailbox.ExchangeGuid; Address = $mailbox.PrimarySmtpAddress; Mailbox = $true })
+    }
+  }
+  $mailboxPermissions = [System.Collections.Generic.List[object]]::new()
+  foreach ($read in $permissionReads) {
+    $entries = if ($read.Mailbox) { @(Invoke-ExoCall { Get-EXOMailboxPermission -Identity $read.Address -ErrorAction Stop }) } else { @(Invoke-ExoCall { Get-MailboxPermission -Identity $read.Address -ErrorAction Stop }) }
+    foreach ($p in $entries) {
+      $rights = ${RIGHTS('$p')}
+      if (-not [bool]$p.IsInherited -and -not [bool]$p.Deny -and ([string]$p.User -eq 'NT AUTHORITY\SELF' -or $rights -contains 'FullAccess')) {
+        $mailboxPermissions.Add([ordered]@{ MailboxGuid = [string]$read.Guid; Identity = [string]$p.Identity; User = [string]$p.User; AccessRights = $rights; IsInherited = $false; Deny = $false })
+      }
+    }
+  }
+  $state.MailboxPermission = @($mailboxPermissions)
+  $state.RecipientPermission = @(Invoke-ExoCall { Get-EXORecipientPermission -ResultSize Unlimited -AccessRights SendAs -ErrorAction Stop } | Where-Object { -not [bool]$_.IsInherited -and [string]$_.AccessControlType -ne 'Deny' -and [string]$_.Trustee -ne 'NT AUTHORITY\SELF' } | ForEach-Object { $p = $_; ${record('$p', SEND_AS, '    ', [`AccessRights = ${RIGHTS('$p')}`])} })
+`;
 }
 
 export function exportScript(tenant: Resource<'Tenant'>, options: ExportScriptOptions): string {
@@ -279,7 +348,7 @@ try {
     }
   }
   $state.MailboxStatistics = $statistics
-${options.batches ? `  # Every batch and migration user of the tenant, in bulk: the declared batches' status, and users already in other batches.
+${options.permissions ? permissionReads(options.permissions) : ''}${options.batches ? `  # Every batch and migration user of the tenant, in bulk: the declared batches' status, and users already in other batches.
   $state.MigrationBatch = @(Invoke-ExoCall { Get-MigrationBatch -ResultSize Unlimited -ErrorAction Stop } | ForEach-Object { $b = $_; ${record('$b', MIGRATION_BATCH, '    ')} })
   $state.MigrationUser = @(Invoke-ExoCall { Get-MigrationUser -ResultSize Unlimited -ErrorAction Stop } | ForEach-Object { $u = $_; ${record('$u', MIGRATION_USER, '    ')} })
 ` : ''}  Write-Output '${SNAPSHOT_BEGIN}'

@@ -7,7 +7,7 @@
 import type { Plan } from '../model/plan.js';
 import { actionCount, summarize } from '../model/plan.js';
 import { alert, code, fenceSafe, findingItem, inline, linesThatFit, smallPrint } from './markdown.js';
-import { actionTitle, batchLine, describeChange, destructiveFirst, readinessLine, readinessReason } from './values.js';
+import { actionTitle, batchLine, describeChange, destructiveFirst, notMovedLine, pendingLine, readinessLine, readinessReason, rightsText } from './values.js';
 import { summaryLine } from './plan-text.js';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -62,6 +62,22 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
       for (const { batch, user } of failed) body.push(`| ${code(batch.batch)} | ${code(user.user)} | ${inline(user.status)} | ${inline(user.error)} |`);
       body.push('');
     }
+  }
+  const delegation = plan.delegation;
+  if (delegation && delegation.splitPairs.length > 0) {
+    // The split pairs by name: the reviewer sees who must move together before approving.
+    body.push(`#### Delegates moving apart: ${delegation.splitPairs.length} pair(s)`, '', '| Source | Delegate | Batch | Holds | On principal | Batch |', '|---|---|---|---|---|---|');
+    for (const pair of delegation.splitPairs) {
+      const batch = (b: string | null) => (b === null ? '_none_' : code(b));
+      body.push(`| ${inline(pair.tenant)} | ${code(pair.delegate.user)} | ${batch(pair.delegate.batch)} | ${inline(rightsText(pair.rights))} | ${code(pair.principal.user)} | ${batch(pair.principal.batch)} |`);
+    }
+    body.push('');
+  }
+  if (delegation && delegation.notMoved.length + delegation.pending.length > 0) {
+    body.push(`#### Delegates not re-stamped: ${delegation.notMoved.length + delegation.pending.length}`, '');
+    for (const item of delegation.notMoved) body.push(`- ${inline(notMovedLine(item))}`);
+    for (const item of delegation.pending) body.push(`- ${inline(pendingLine(item))}`);
+    body.push('');
   }
   if (plan.findings.length > 0) {
     const errors = plan.findings.filter((f) => f.severity === 'error').length;

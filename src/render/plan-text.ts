@@ -7,7 +7,7 @@ import type { Plan, PlanSummary, TenantPlan } from '../model/plan.js';
 import { summarize, actionCount } from '../model/plan.js';
 import { renderFindingText } from './findings.js';
 import { showInvisible } from '../util/invisible.js';
-import { ACTION_SYMBOL, actionHeadline, batchLine, describeChange, readinessLine, readinessReason } from './values.js';
+import { ACTION_SYMBOL, actionHeadline, batchLine, describeChange, notMovedLine, pendingLine, readinessLine, readinessReason, splitPairLine } from './values.js';
 
 const COLOURS: Record<string, string> = { '+': '32', '~': '33', '-': '31', '-/+': '35', '!': '35;1' };
 
@@ -53,6 +53,14 @@ export function renderPlanText(plan: Plan, options: { color: boolean }): string 
       lines.push(`  ${showInvisible(batchLine(batch))}`);
       for (const user of batch.failedUsers) lines.push(`    ${paint('31', 'failed')} ${showInvisible(`${user.user} (${user.status}): ${user.error}`)}`);
     }
+    lines.push('');
+  }
+  const delegation = plan.delegation;
+  if (delegation && delegation.splitPairs.length + delegation.notMoved.length + delegation.pending.length > 0) {
+    lines.push(paint('1', 'Delegates:'));
+    for (const pair of delegation.splitPairs) lines.push(`  ${paint('33', 'apart  ')} ${showInvisible(`${pair.tenant}: ${splitPairLine(pair)}`)}`);
+    for (const item of delegation.notMoved) lines.push(`  ${paint('33', 'stays  ')} ${showInvisible(`${item.tenant}: ${notMovedLine(item)}`)}`);
+    for (const item of delegation.pending) lines.push(`  ${paint('33', 'waits  ')} ${showInvisible(pendingLine(item))}`);
     lines.push('');
   }
   lines.push(

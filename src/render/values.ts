@@ -1,7 +1,7 @@
 // One way to show a value in every rendering of a plan.
 
 import { formatAddress } from '../model/address.js';
-import { readinessCounts, type Action, type ActionType, type BatchStatus, type FieldChange, type ReadinessRow } from '../model/plan.js';
+import { delegateRightsText, readinessCounts, type Action, type ActionType, type BatchStatus, type DelegateNotMoved, type DelegationMember, type DelegationPair, type FieldChange, type PendingRestamp, type ReadinessRow } from '../model/plan.js';
 
 function showValue(value: unknown): string {
   if (value === undefined) return '(none)';
@@ -55,6 +55,25 @@ export function readinessReason(row: ReadinessRow): { mailUser: string; source: 
 }
 
 /** "northwind/MigrationBatch/Wave-1 ← contoso: Syncing; 25 listed, 25 in Exchange: 20 synced, 3 completed, 2 failed" (a batch's progress). */
+export const rightsText = delegateRightsText;
+
+const placeOf = (member: DelegationMember): string => (member.batch === null ? 'no batch' : `batch ${member.batch}`);
+
+/** A principal and delegate moving apart, both with their batch. */
+export function splitPairLine(pair: DelegationPair): string {
+  return `${pair.delegate.user} (${placeOf(pair.delegate)}) holds ${rightsText(pair.rights)} on ${pair.principal.user} (${placeOf(pair.principal)})`;
+}
+
+/** A delegate that is not a mailbox: it stays where it is. */
+export function notMovedLine(item: DelegateNotMoved): string {
+  return `${item.delegate} holds ${rightsText(item.rights)} on ${item.principal.user} (${placeOf(item.principal)}): ${item.reason}; not moved`;
+}
+
+/** A moved mailbox's grant that waits for its delegate to arrive in the target. */
+export function pendingLine(item: PendingRestamp): string {
+  return `${item.tenant}: ${rightsText(item.rights)} on ${item.mailbox} for ${item.delegate}, once ${item.delegate} has moved`;
+}
+
 export function batchLine(batch: BatchStatus): string {
   const where = `${formatAddress(batch.tenant, 'MigrationBatch', batch.batch)} ← ${batch.source}`;
   const counts = batch.counts;

@@ -89,7 +89,7 @@ describe('apply through the simulator', () => {
     const applied = await w.run(['apply', '--dir', 'config', '--yes', '--record', 'run.json']);
     expect(applied.stderr).not.toMatch(/error|fail/i);
     expect(applied.exitCode).toBe(0);
-    expect(applied.stdout).toContain('Apply: 8 succeeded, 0 failed, 0 skipped.');
+    expect(applied.stdout).toContain('Apply: 9 succeeded, 0 failed, 0 skipped.');
     const again = await w.run(['plan', '--dir', 'config']);
     expect(again.stdout).toContain('No changes');
     expect(again.exitCode).toBe(0);
@@ -99,12 +99,13 @@ describe('apply through the simulator', () => {
     expect(mailUser(w, 'IsaiahL').ExchangeGuid).toBe('9b8a7f6e-5d4c-4b3a-9281-7f6e5d4c3b2a');
 
     const record = JSON.parse(readFileSync(join(w.dir, 'run.json'), 'utf8'));
-    expect(record).toMatchObject({ formatVersion: 1, outcome: 'succeeded', summary: { succeeded: 8, failed: 0, skipped: 0 } });
+    expect(record).toMatchObject({ formatVersion: 1, outcome: 'succeeded', summary: { succeeded: 9, failed: 0, skipped: 0 } });
     expect(record.plan.digest).toMatch(/^sha256:/);
     // Wave-1 comes last, once its users' mail users exist and they are in the source's scope.
     expect(record.results.map((r: any) => `${r.outcome} ${r.id}`)).toEqual([
       'created northwind/MailUser/AlexW',
       'created northwind/MailUser/IsaiahL',
+      'created northwind/MailUser/JohannaL',
       'updated northwind/MailUser/AdeleV',
       'updated northwind/MailUser/LaraN',
       'updated contoso/DistributionGroup/T2T-Migration-Scope#add-members',
@@ -112,7 +113,7 @@ describe('apply through the simulator', () => {
       'updated contoso/Mailbox/Megan.Bowen@contoso.com#cloud-managed',
       'created northwind/MigrationBatch/Wave-1',
     ]);
-    expect(w.tenant('northwind').MigrationBatch).toMatchObject([{ Identity: 'Wave-1', Status: 'Syncing', TotalCount: 7 }]);
+    expect(w.tenant('northwind').MigrationBatch).toMatchObject([{ Identity: 'Wave-1', Status: 'Syncing', TotalCount: 8 }]);
   });
 
   it('a failure at one action skips what depends on it, leaves a plan of exactly the rest, and a rerun converges without repeating side effects', async () => {
@@ -120,7 +121,7 @@ describe('apply through the simulator', () => {
     const failed = await w.run(['apply', '--dir', 'config', '--yes', '--record', 'run.json'], { EXO_SIM_FAIL: 'Set-MailUser:LaraN' });
     expect(failed.exitCode).toBe(1);
     expect(failed.stdout).toMatch(/✗ failed northwind\/MailUser\/LaraN: .+/);
-    expect(failed.stdout).toContain('Apply: 3 succeeded, 1 failed, 4 skipped.');
+    expect(failed.stdout).toContain('Apply: 4 succeeded, 1 failed, 4 skipped.');
     const record = JSON.parse(readFileSync(join(w.dir, 'run.json'), 'utf8'));
     expect(record.outcome).toBe('failed');
     // The source tenant waits for its target: its actions are skipped, not attempted.
@@ -142,8 +143,8 @@ describe('apply through the simulator', () => {
     expect((await w.run(['apply', '--dir', 'config', '--yes'])).exitCode).toBe(0);
     expect((await w.run(['plan', '--dir', 'config'])).exitCode).toBe(0);
     const calls = metricsOf(w).calls;
-    expect(calls['New-MailUser']).toBe(2);
-    expect(calls['Add-DistributionGroupMember']).toBe(2);
+    expect(calls['New-MailUser']).toBe(3);
+    expect(calls['Add-DistributionGroupMember']).toBe(3);
     expect(calls['New-MigrationBatch']).toBe(1);
   });
 
@@ -156,14 +157,14 @@ describe('apply through the simulator', () => {
     const first = await w.run(['apply', '--dir', 'config', '--yes'], { EXO_SIM_FAIL: 'Add-DistributionGroupMember#2' });
     expect(first.exitCode).toBe(1);
     const members = () => w.tenant('contoso').DistributionGroup[0].Members as string[];
-    expect(members().filter((m) => /^(Lara|Bianca|Isaiah|Alex)/.test(m))).toHaveLength(1);
+    expect(members().filter((m) => /^(Lara|Bianca|Isaiah|Alex|Johanna)/.test(m))).toHaveLength(1);
     const plan = JSON.parse((await w.run(['plan', '--dir', 'config', '--format', 'json'])).stdout);
     const add = plan.tenants.find((t: any) => t.tenant === 'contoso').actions.find((a: any) => a.id.endsWith('#add-members'));
-    expect(add.changes[0].add).toHaveLength(3);
+    expect(add.changes[0].add).toHaveLength(4);
     expect((await w.run(['apply', '--dir', 'config', '--yes'])).exitCode).toBe(0);
-    expect(members()).toEqual(expect.arrayContaining(['Lara.Newton@contoso.com', 'Bianca.Pisani@contoso.com', 'Isaiah.Langer@contoso.com', 'Alex.Wilber@contoso.com']));
-    // 4 members: one success and one injected failure in the first run, three in the second.
-    expect(metricsOf(w).calls['Add-DistributionGroupMember']).toBe(5);
+    expect(members()).toEqual(expect.arrayContaining(['Lara.Newton@contoso.com', 'Bianca.Pisani@contoso.com', 'Isaiah.Langer@contoso.com', 'Alex.Wilber@contoso.com', 'Johanna.Lorenz@contoso.com']));
+    // 5 members: one success and one injected failure in the first run, four in the second.
+    expect(metricsOf(w).calls['Add-DistributionGroupMember']).toBe(6);
   });
 
   it('retries throttling with backoff and still converges', async () => {
@@ -240,7 +241,7 @@ describe('apply through the simulator', () => {
     expect(results.find((x) => x.id === 'northwind/MailUser/LaraN')).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('depends on') });
     // Wave-1 waits for all its users' mail users, Lara's among them.
     expect(results.find((x) => x.id === 'northwind/MigrationBatch/Wave-1')).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('depends on') });
-    expect(results.filter((x) => x.outcome === 'updated' || x.outcome === 'created')).toHaveLength(6);
+    expect(results.filter((x) => x.outcome === 'updated' || x.outcome === 'created')).toHaveLength(7);
   });
 
   it('a changed MicrosoftOnlineServicesID of an existing mail user is planned blocked, not sent as a call that cannot bind', async () => {

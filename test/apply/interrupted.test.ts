@@ -66,8 +66,8 @@ describe('an interrupted apply', () => {
     expect(resumed.exitCode).toBe(0);
     expect((await w.cli(['plan', '--dir', 'config'])).exitCode).toBe(0);
     const metrics = JSON.parse(readFileSync(join(w.dir, 'metrics.json'), 'utf8')) as { calls: Record<string, number> };
-    // AlexW and IsaiahL, each created once.
-    expect(metrics.calls['New-MailUser']).toBe(2);
+    // AlexW, IsaiahL and JohannaL, each created once.
+    expect(metrics.calls['New-MailUser']).toBe(3);
     expect(metrics.calls['New-MigrationBatch']).toBe(1);
   });
 

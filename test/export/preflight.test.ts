@@ -28,8 +28,8 @@ const LOCATIONS = [
   '1;1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8;Primary;contoso.onmicrosoft.com;7c3a6f0e-0000-4000-8000-000000000001',
   ...Array.from({ length: 13 }, (_, i) => `1;${(i + 1).toString(16).padStart(8, '0')}-aaaa-4aaa-8aaa-aaaaaaaaaaaa;AuxArchive;contoso.onmicrosoft.com;7c3a6f0e-0000-4000-8000-000000000002`),
 ];
-/** The seven contoso mailboxes (of eight) that move: named by a MailUser document's source or by Wave-1. */
-const LINKED = ['Lara.Newton', 'Bianca.Pisani', 'Megan.Bowen', 'Adele.Vance', 'Diego.Siciliani', 'Isaiah.Langer', 'Alex.Wilber'];
+/** The eight contoso mailboxes (of nine) that move: named by a MailUser document's source or by Wave-1. */
+const LINKED = ['Lara.Newton', 'Bianca.Pisani', 'Megan.Bowen', 'Adele.Vance', 'Diego.Siciliani', 'Isaiah.Langer', 'Alex.Wilber', 'Johanna.Lorenz'];
 
 interface Exported {
   contoso: Snapshot;
@@ -102,7 +102,7 @@ function expectPreflightProperties(e: Exported): void {
   // Every other mailbox property as before (Get-EXOMailbox with property sets reads what Get-Mailbox did).
   expect(Object.keys(megan)).toEqual(expect.arrayContaining(['Name', 'Alias', 'PrimarySmtpAddress', 'ExchangeGuid', 'ArchiveGuid', 'LegacyExchangeDN', 'EmailAddresses', 'RecipientTypeDetails', 'IsDirSynced', 'IsExchangeCloudManaged', 'LitigationHoldEnabled', 'DelayHoldApplied', 'DelayReleaseHoldApplied', 'ComplianceTagHoldApplied', 'InPlaceHolds', 'GrantSendOnBehalfTo', 'CustomAttribute15']));
 
-  // Statistics: the seven moving mailboxes, each once, sizes in bytes; not Patti Fernandez's.
+  // Statistics: the eight moving mailboxes, each once, sizes in bytes; not Patti Fernandez's.
   const guids = new Map(e.contoso.Mailbox.map((m) => [m.ExchangeGuid, m.PrimarySmtpAddress.split('@')[0]]));
   expect(e.contoso.MailboxStatistics!.map((s) => guids.get(s.MailboxGuid)).sort()).toEqual([...LINKED].sort());
   expect(e.contoso.MailboxStatistics!.find((s) => s.MailboxGuid === lara.ExchangeGuid)!.TotalDeletedItemSizeBytes).toBe(45 * GB);
@@ -120,6 +120,19 @@ function expectPreflightProperties(e: Exported): void {
   expect(e.calls['Get-Mailbox']).toBeUndefined();
   expect(e.calls['Get-MailboxStatistics']).toBeUndefined();
 
+  // Delegates: FullAccess of each moving mailbox in the source (its NT AUTHORITY\SELF entry says it was
+  // read, plus Johanna's grant on Lara), every Send As grant of each tenant; none moved in yet.
+  const johanna = 'Johanna.Lorenz@contoso.com';
+  expect(e.contoso.MailboxPermission!.filter((p) => p.User === 'NT AUTHORITY\\SELF').map((p) => guids.get(p.MailboxGuid)).sort()).toEqual([...LINKED].sort());
+  expect(e.contoso.MailboxPermission!.filter((p) => p.User !== 'NT AUTHORITY\\SELF')).toEqual([
+    { MailboxGuid: lara.ExchangeGuid, Identity: 'Lara Newton', User: johanna, AccessRights: ['FullAccess'], IsInherited: false, Deny: false },
+  ]);
+  expect(e.contoso.RecipientPermission).toEqual([{ Identity: 'Lara Newton', Trustee: johanna, IsInherited: false, AccessControlType: 'Allow', AccessRights: ['SendAs'] }]);
+  expect(lara.GrantSendOnBehalfTo).toEqual([johanna]);
+  expect([e.northwind.MailboxPermission, e.northwind.RecipientPermission]).toEqual([[], []]);
+  expect(e.calls['Get-EXOMailboxPermission']).toBe(LINKED.length);
+  expect(e.calls['Get-EXORecipientPermission']).toBe(2);
+
   // The checks read them from the exported snapshots.
   const codes = new Set(e.planFindings.map((f) => f.code));
   for (const code of ['TenantIdMismatch', 'AuxArchiveLimit', 'OrganizationHold', 'DemotedArchive', 'DumpsterOverTargetQuota', 'CrossTenantLicenseMissing']) expect(codes, code).toContain(code);
@@ -130,8 +143,9 @@ describe('export of what the cross-tenant checks read, embedded host in the CLI 
     const e = await exportExample((sim) => ({ EXO_GITOPS_PWSH: 'exo-gitops-sim:in-process', EXO_SIM_STATE: sim }));
     expectPreflightProperties(e);
     // Nine calls a tenant (Connect, seven bulk reads, Disconnect), two per scope group read, one per linked
-    // mailbox, and in the tenant that declares batches, Get-MigrationBatch and Get-MigrationUser once each.
-    expect(Object.values(e.calls).reduce((a, b) => a + b, 0)).toBe(2 * 9 + 2 * 1 + LINKED.length + 2);
+    // mailbox, and in the tenant that declares batches, Get-MigrationBatch and Get-MigrationUser once each;
+    // delegates: one Send As read a tenant, one FullAccess read per batch user in the source.
+    expect(Object.values(e.calls).reduce((a, b) => a + b, 0)).toBe(2 * 9 + 2 * 1 + LINKED.length + 2 + 2 + LINKED.length);
     expect([e.calls['Get-MigrationBatch'], e.calls['Get-MigrationUser']]).toEqual([1, 1]);
     expect(YAML_CONTOSO_ID).not.toBe(LIVE_CONTOSO_ID);
   });

@@ -35,7 +35,7 @@ describe('export through the simulator', () => {
     cpSync(join(example, 'state'), sim, { recursive: true });
     const r = await run(['export', '--dir', 'examples/contoso-northwind', '--state', out], { ...baseEnv, EXO_GITOPS_PWSH: simulator, EXO_SIM_STATE: sim });
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/exported contoso → .*contoso\.json .*8 mailboxes/);
+    expect(r.stdout).toMatch(/exported contoso → .*contoso\.json .*9 mailboxes/);
     expect(r.stdout).toMatch(/exported northwind → .*northwind\.json .*5 mail users/);
     const fromExport = await run(['plan', '--dir', 'examples/contoso-northwind', '--state', out, '--format', 'json'], baseEnv);
     const fromOriginal = await run(['plan', '--dir', 'examples/contoso-northwind', '--state', join(example, 'state'), '--format', 'json'], baseEnv);

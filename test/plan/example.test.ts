@@ -23,7 +23,7 @@ describe('exo-gitops plan on examples/contoso-northwind', () => {
     const r = await plan(['--dir', 'examples/contoso-northwind', '--state', 'examples/contoso-northwind/state']);
     expect(r.exitCode, r.stderr).toBe(2);
     const out = r.stdout;
-    expect(out).toContain('Tenant northwind (target, northwindtraders.onmicrosoft.com): 3 to create, 2 to update');
+    expect(out).toContain('Tenant northwind (target, northwindtraders.onmicrosoft.com): 4 to create, 2 to update');
     expect(out).toContain('  ~ MailUser LaraN');
     expect(out).toContain('EmailAddresses: + "X500:/o=First Organization/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=d11ec1a2cacd4f81858c81907273f1f9-Lara"');
     expect(out).toMatch(/~ MailUser AdeleV[\s\S]*ExchangeGuid: "00000000-0000-0000-0000-000000000000" → "4f6a8c0e-1d3b-4a5c-9e7f-0b2d4f6a8c1e"/);
@@ -32,11 +32,11 @@ describe('exo-gitops plan on examples/contoso-northwind', () => {
     expect(out).toMatch(/\+ MailUser AlexW[^\n]*\n\s+Name: "Alex Wilber"  \(from contoso mailbox Alex.Wilber@contoso.com, batch Wave-1\)/);
     expect(out).toMatch(/\+ MigrationBatch Wave-1[^\n]*\n\s+SourceEndpoint: "Contoso-T2T"/);
     expect(out).toMatch(/~ DistributionGroup T2T-Migration-Scope[^\n]*\n\s+Members: \+ "Isaiah.Langer@contoso.com"\n\s+Members: \+ "Alex.Wilber@contoso.com"/);
-    expect(out).toContain('northwind/MigrationBatch/Wave-1 ← contoso: NotCreated; 7 listed, not created yet');
+    expect(out).toContain('northwind/MigrationBatch/Wave-1 ← contoso: NotCreated; 8 listed, not created yet');
     expect(out).toMatch(/~ OrganizationRelationship Northwind Traders[^\n]*\n\s+MailboxMoveCapability: "RemoteInbound" → "RemoteOutbound"/);
     expect(out).toMatch(/~ Mailbox Megan.Bowen@contoso.com[^\n]*\n\s+IsExchangeCloudManaged: false → true/);
     expect(out).toContain('warning CloudManagementNoEffect: Patti.Fernandez@contoso.com');
-    expect(out).toContain('Plan: 3 to create, 5 to update, 0 to replace, 0 to delete, 0 blocked; 0 destructive.');
+    expect(out).toContain('Plan: 4 to create, 5 to update, 0 to replace, 0 to delete, 0 blocked; 0 destructive.');
     expect(out).not.toMatch(/\u001b\[/);
     // Target before source.
     expect(out.indexOf('Tenant northwind')).toBeLessThan(out.indexOf('Tenant contoso'));
@@ -53,8 +53,8 @@ describe('exo-gitops plan on examples/contoso-northwind', () => {
     const adele = northwind.MailUser.find((u: { Alias: string }) => u.Alias === 'AdeleV');
     adele.ExchangeGuid = source('AdeleV').ExchangeGuid;
     adele.EmailAddresses.push(`X500:${source('AdeleV').LegacyExchangeDN}`);
-    // IsaiahL and AlexW as the batch derives them from their Contoso mailboxes.
-    for (const [alias, name] of [['IsaiahL', 'Isaiah Langer'], ['AlexW', 'Alex Wilber']] as const) {
+    // IsaiahL, AlexW and JohannaL as the batch derives them from their Contoso mailboxes.
+    for (const [alias, name] of [['IsaiahL', 'Isaiah Langer'], ['AlexW', 'Alex Wilber'], ['JohannaL', 'Johanna Lorenz']] as const) {
       const mailbox = source(alias);
       const primary = mailbox.PrimarySmtpAddress.replace('@contoso.com', '@northwindtraders.com');
       northwind.MailUser.push({
@@ -65,8 +65,8 @@ describe('exo-gitops plan on examples/contoso-northwind', () => {
       });
       contoso.DistributionGroup.find((g: { Name: string }) => g.Name === 'T2T-Migration-Scope').Members.push(mailbox.PrimarySmtpAddress);
     }
-    const wave = ['Lara.Newton', 'Bianca.Pisani', 'Megan.Bowen', 'Adele.Vance', 'Diego.Siciliani', 'Isaiah.Langer', 'Alex.Wilber'].map((n) => `${n}@northwindtraders.com`);
-    northwind.MigrationBatch = [{ Identity: 'Wave-1', Status: 'Syncing', SourceEndpoint: 'Contoso-T2T', TargetDeliveryDomain: 'northwindtraders.onmicrosoft.com', NotificationEmails: ['migration-team@northwindtraders.com'], CompleteAfterUTC: '2026-12-15T22:00:00Z', TotalCount: 7, ActiveCount: 7, SyncedCount: 0, FinalizedCount: 0, FailedCount: 0 }];
+    const wave = ['Lara.Newton', 'Bianca.Pisani', 'Megan.Bowen', 'Adele.Vance', 'Diego.Siciliani', 'Isaiah.Langer', 'Alex.Wilber', 'Johanna.Lorenz'].map((n) => `${n}@northwindtraders.com`);
+    northwind.MigrationBatch = [{ Identity: 'Wave-1', Status: 'Syncing', SourceEndpoint: 'Contoso-T2T', TargetDeliveryDomain: 'northwindtraders.onmicrosoft.com', NotificationEmails: ['migration-team@northwindtraders.com'], CompleteAfterUTC: '2026-12-15T22:00:00Z', TotalCount: 8, ActiveCount: 8, SyncedCount: 0, FinalizedCount: 0, FailedCount: 0 }];
     northwind.MigrationUser = wave.map((Identity) => ({ Identity, BatchId: 'Wave-1', Status: 'Syncing', ErrorSummary: '' }));
     contoso.OrganizationRelationship[0].MailboxMoveCapability = 'RemoteOutbound';
     source('MeganB').IsExchangeCloudManaged = true;
@@ -92,7 +92,7 @@ describe('exo-gitops plan on examples/contoso-northwind', () => {
     const head = (await execa('git', ['rev-parse', 'HEAD'], { cwd: root })).stdout.trim();
     expect(json.commit.sha).toBe(head);
     expect(typeof json.commit.dirty).toBe('boolean');
-    expect(json.summary).toEqual({ create: 3, update: 5, delete: 0, replace: 0, blocked: 0, destructive: 0 });
+    expect(json.summary).toEqual({ create: 4, update: 5, delete: 0, replace: 0, blocked: 0, destructive: 0 });
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(json);
   });
 
@@ -118,7 +118,7 @@ describe('exo-gitops plan on examples/contoso-northwind', () => {
   it('--max-actions 2 turns the northwind plan into a TooManyActions error (exit 1)', async () => {
     const r = await plan(['--dir', 'examples/contoso-northwind', '--state', 'examples/contoso-northwind/state', '--max-actions', '2']);
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toContain('error TooManyActions: 5 actions planned for northwind, above the limit of 2');
+    expect(r.stdout).toContain('error TooManyActions: 6 actions planned for northwind, above the limit of 2');
   });
 });
 

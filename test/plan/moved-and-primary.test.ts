@@ -47,7 +47,7 @@ describe('a scope member whose move has completed', () => {
     expect(plan.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(plan.findings.find((f) => f.code === 'ScopeMemberMoved')).toMatchObject({ severity: 'warning', tenant: 'contoso', message: 'Lara.Newton@contoso.com has moved: it is a mail user of contoso now', location: { file: 'contoso/scope-members.csv', line: 3 } });
     const members = plan.tenants.find((t) => t.tenant === 'contoso')!.actions.filter((a) => a.kind === 'DistributionGroup');
-    expect(members.map((a) => [a.id, a.changes])).toEqual([['contoso/DistributionGroup/T2T-Migration-Scope#add-members', [{ field: 'Members', add: ['Isaiah.Langer@contoso.com', 'Alex.Wilber@contoso.com'] }]]]);
+    expect(members.map((a) => [a.id, a.changes])).toEqual([['contoso/DistributionGroup/T2T-Migration-Scope#add-members', [{ field: 'Members', add: ['Isaiah.Langer@contoso.com', 'Alex.Wilber@contoso.com', 'Johanna.Lorenz@contoso.com'] }]]]);
   });
 
   it("is no warning when a batch moves it (the batch reports its users), even where the scope's own list names it", () => {
@@ -56,7 +56,7 @@ describe('a scope member whose move has completed', () => {
     const plan = planOf(root);
     expect(plan.findings.map((f) => f.code)).not.toContain('ScopeMemberMoved');
     const members = plan.tenants.find((t) => t.tenant === 'contoso')!.actions.filter((a) => a.kind === 'DistributionGroup');
-    expect(members.map((a) => [a.id, a.changes])).toEqual([['contoso/DistributionGroup/T2T-Migration-Scope#add-members', [{ field: 'Members', add: ['Isaiah.Langer@contoso.com', 'Alex.Wilber@contoso.com'] }]]]);
+    expect(members.map((a) => [a.id, a.changes])).toEqual([['contoso/DistributionGroup/T2T-Migration-Scope#add-members', [{ field: 'Members', add: ['Isaiah.Langer@contoso.com', 'Alex.Wilber@contoso.com', 'Johanna.Lorenz@contoso.com'] }]]]);
   });
 });
 

@@ -2,7 +2,7 @@
 // changes first, colour only on request, digests that ignore export time and order.
 import { describe, expect, it } from 'vitest';
 import type { Action, Plan } from '../../src/model/plan.js';
-import { summarize } from '../../src/model/plan.js';
+import { EMPTY_DELEGATION, summarize } from '../../src/model/plan.js';
 import { snapshotDigest } from '../../src/plan/digest.js';
 import { parsePlanJson, planToJson } from '../../src/plan/plan-file.js';
 import { renderPlanJson } from '../../src/render/plan-json.js';
@@ -83,7 +83,7 @@ describe('markdown', () => {
   });
 
   it('a plan without changes says so', () => {
-    const plan: Plan = { ...syntheticPlan(), tenants: [], findings: [], summary: summarize([]), readiness: [], batches: [] };
+    const plan: Plan = { ...syntheticPlan(), tenants: [], findings: [], summary: summarize([]), readiness: [], batches: [], delegation: EMPTY_DELEGATION };
     expect(renderPlanMarkdown(plan)).toContain('**No changes.**');
     expect(renderPlanText(plan, { color: false })).toBe('No changes: live state matches the desired state in every tenant.');
   });

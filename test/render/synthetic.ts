@@ -10,6 +10,12 @@ export function syntheticPlan(): Plan {
     snapshotDigests: { contoso: 'sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc', northwind: 'sha256:nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn' },
     maxActionsPerTenant: 1000,
     batches: [],
+    delegation: {
+      groups: [{ tenant: 'contoso', split: true, members: [{ user: 'Bianca.P@contoso.com', batch: null }, { user: 'Lara.Newton@contoso.com', batch: 'Wave-1' }] }],
+      splitPairs: [{ tenant: 'contoso', principal: { user: 'Lara.Newton@contoso.com', batch: 'Wave-1' }, delegate: { user: 'Bianca.P@contoso.com', batch: null }, rights: ['FullAccess', 'SendAs'] }],
+      notMoved: [{ tenant: 'contoso', principal: { user: 'Lara.Newton@contoso.com', batch: 'Wave-1' }, delegate: 'svc-backup|pipe', rights: ['FullAccess'], reason: 'not a mailbox of the tenant (a service account, or an entry Exchange could not resolve)' }],
+      pending: [{ tenant: 'northwind', mailbox: 'Adele.V@northwindtraders.com', delegate: 'Diego.Siciliani@contoso.com', rights: ['SendOnBehalf'] }],
+    },
     readiness: [
       { tenant: 'northwind', mailUser: 'LaraN', source: { tenant: 'contoso', mailbox: 'Lara.Newton@contoso.com' }, status: 'blocked', codes: ['NotInMigrationScope', 'SourceMailboxOnHold'], blockedActions: [] },
       { tenant: 'northwind', mailUser: 'Synced', source: { tenant: 'contoso', mailbox: 'Synced@contoso.com' }, status: 'blocked', codes: [], blockedActions: ['northwind/MailUser/Synced'] },
@@ -32,6 +38,7 @@ export function syntheticPlan(): Plan {
           { id: 'northwind/MailUser/LaraN', tenant: 'northwind', kind: 'MailUser', identity: 'LaraN', action: 'update', changes: [{ field: 'ExchangeGuid', before: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', after: '1ec059c7-8396-4d0b-af4e-d6bd4c12a8d8', derivedFrom: 'contoso mailbox Lara.Newton@contoso.com' }, { field: 'EmailAddresses', add: ['X500:/o=First Organization/cn=Lara'], remove: ['smtp:old|pipe@northwindtraders.com'] }, { field: 'CustomAttribute1', before: '', after: "O'Brien ```fenced```" }, { field: 'OAuthApplicationId', before: null, after: undefined }], destructive: ['remove-address', 'change-guid'], dependsOn: ['northwind/User/LaraN#clear-previous-mailbox'] },
           { id: 'northwind/MailUser/DiegoS', tenant: 'northwind', kind: 'MailUser', identity: 'DiegoS', action: 'blocked', reason: 'the object is synchronized from your on-premises organization: make this change in on-premises AD', changes: [{ field: 'EmailAddresses', add: ['X500:/o=ExchangeLabs/cn=Diego'], derivedFrom: 'contoso mailbox Diego.Siciliani@contoso.com' }], destructive: [], dependsOn: [] },
           { id: 'northwind/MailUser/IsaiahL', tenant: 'northwind', kind: 'MailUser', identity: 'IsaiahL', action: 'create', changes: [{ field: 'Name', after: 'IsaiahL' }, { field: 'ExternalEmailAddress', after: 'SMTP:IsaiahL@contoso.onmicrosoft.com' }], destructive: [], dependsOn: [] },
+          { id: 'northwind/Mailbox/Adele.V@northwindtraders.com#full-access', tenant: 'northwind', kind: 'Mailbox', identity: 'Adele.V@northwindtraders.com', step: 'full-access', action: 'update', changes: [{ field: 'FullAccess', add: ['Megan.Bowen@northwindtraders.com'], derivedFrom: 'the grants of contoso mailbox Adele.V@contoso.com' }], destructive: [], dependsOn: [], parameters: { noAutoMapping: ['Megan.Bowen@northwindtraders.com'] } },
           { id: 'northwind/OrganizationRelationship/Old Partner', tenant: 'northwind', kind: 'OrganizationRelationship', identity: 'Old Partner', action: 'delete', changes: [], destructive: ['delete'], dependsOn: [] },
         ],
       },
