@@ -214,8 +214,8 @@ const DELEGATE_FIELDS = ['GrantSendOnBehalfTo', 'SendAs', 'FullAccess'];
  * Grants on one mailbox, each added to what is there, never replacing it:
  *   - Send on Behalf: Set-Mailbox -GrantSendOnBehalfTo @{Add=…} (a multi-valued property);
  *   - Send As: Add-RecipientPermission -AccessRights SendAs, one trustee a call, -Confirm:$false (it prompts);
- *   - FullAccess: Add-MailboxPermission, one user a call, in two loops (AutoMapping $true, then
- *     $false), both always written, so the script's code is the same whatever the values.
+ *   - FullAccess: Add-MailboxPermission, one user a call, AutoMapping unless the plan lists the user
+ *     in parameters.noAutoMapping (spec.permissions.fullAccess[].autoMapping: false).
  * Exchange answers a grant that is already there with a warning, not an error: a re-run is harmless.
  */
 function delegateLines(action: Action, identity: [string, string]): string[] {
@@ -236,17 +236,17 @@ function delegateLines(action: Action, identity: [string, string]): string[] {
   }
   const fullAccess = added('FullAccess');
   if (fullAccess !== undefined) {
+    // AutoMapping is decided inside PowerShell, from the list of users without it: the script's code
+    // is the same whatever the values (test/powershell/script-tokens.test.ts).
     const raw = action.parameters?.noAutoMapping;
-    const noAutoMapping = new Set((Array.isArray(raw) ? raw : []).map((value) => String(value).toLowerCase()));
-    for (const autoMapping of [true, false]) {
-      const users = fullAccess.filter((user) => noAutoMapping.has(user.toLowerCase()) !== autoMapping);
-      lines.push(
-        ...perDelegate('FullAccess', users, '$user', {
-          cmdlet: 'Add-MailboxPermission',
-          parameters: [identity, ['User', '$user'], ['AccessRights', "'FullAccess'"], ['AutoMapping', psBool(autoMapping)], CONFIRM_OFF],
-        }),
-      );
-    }
+    const noAutoMapping = (Array.isArray(raw) ? raw : []).map(String);
+    lines.push(
+      `$noAutoMapping = ${inField('FullAccess', () => psArray(noAutoMapping))}`,
+      ...perDelegate('FullAccess', fullAccess, '$user', {
+        cmdlet: 'Add-MailboxPermission',
+        parameters: [identity, ['User', '$user'], ['AccessRights', "'FullAccess'"], ['AutoMapping', '(-not ($noAutoMapping -contains $user))'], CONFIRM_OFF],
+      }),
+    );
   }
   return lines;
 }

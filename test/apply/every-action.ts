@@ -73,6 +73,14 @@ export const EVERY_ACTION: Action[] = [
     { field: 'EmailAddresses', add: ['smtp:alias@northwindtraders.com'] },
     { field: 'CustomAttribute3', before: 'a', after: 'b' },
   ]),
+  // A moved mailbox's delegates, re-stamped (plan/delegation.ts): each added to what is there.
+  base('northwind/Mailbox/Nestor.Wilke@northwindtraders.com#send-on-behalf', 'Mailbox', 'Nestor.Wilke@northwindtraders.com', 'update', [
+    { field: 'GrantSendOnBehalfTo', add: ['Lara.Newton@northwindtraders.com', 'Bianca.Pisani@northwindtraders.com'], derivedFrom: 'the grants of contoso mailbox Nestor.Wilke@contoso.com' },
+  ], { step: 'send-on-behalf' }),
+  base('northwind/Mailbox/Nestor.Wilke@northwindtraders.com#send-as', 'Mailbox', 'Nestor.Wilke@northwindtraders.com', 'update', [{ field: 'SendAs', add: ['Lara.Newton@northwindtraders.com'] }], { step: 'send-as' }),
+  base('northwind/Mailbox/Nestor.Wilke@northwindtraders.com#full-access', 'Mailbox', 'Nestor.Wilke@northwindtraders.com', 'update', [
+    { field: 'FullAccess', add: ['Lara.Newton@northwindtraders.com', 'Megan.Bowen@northwindtraders.com'] },
+  ], { step: 'full-access', parameters: { noAutoMapping: ['Megan.Bowen@northwindtraders.com'] } }),
   base('northwind/MailUser/Synced', 'MailUser', 'Synced', 'blocked', [{ field: 'CustomAttribute1', before: '', after: 'x' }], { reason: 'make this change in on-premises AD' }),
   // Migration batches: the CSV carries addresses that need RFC 4180 quoting (a comma, a double quote).
   base('northwind/MigrationBatch/Wave-X', 'MigrationBatch', 'Wave-X', 'create', [

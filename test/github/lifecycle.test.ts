@@ -94,7 +94,7 @@ describe('a pull request from plan comment to apply report', () => {
     expect(applied).toContain(`## exo-gitops apply of \`${mergeSha.slice(0, 7)}\`: ✅ applied`);
     // One job per tenant, the target first: Wave-1 waits for the source's scope members, so the target's
     // next apply creates it (the skip is no failure).
-    expect(applied).toContain('- `../work/run-northwind.json` (northwind): **succeeded**: 5 succeeded, 0 failed, 1 skipped');
+    expect(applied).toContain('- `../work/run-northwind.json` (northwind): **succeeded**: 6 succeeded, 0 failed, 1 skipped');
     expect(applied).toContain('- `../work/run-contoso.json` (contoso): **succeeded**: 3 succeeded, 0 failed, 0 skipped');
     expect(github.issues).toEqual([]);
     expect(reported.stdout).toContain('apply succeeded');
@@ -180,7 +180,7 @@ describe('the drift issue', () => {
     expect(open!.body.title).toBe('exo-gitops: live state has drifted from the desired state');
     expect(open!.body.labels).toEqual(['exo-gitops-drift']);
     expect(open!.body.body).toMatch(new RegExp(`^${DRIFT_MARKER}\\nLive state no longer matches the desired state at \`[0-9a-f]{7}\`\\.`));
-    expect(open!.body.body).toContain('**Plan:** 3 to create, 5 to update');
+    expect(open!.body.body).toContain('**Plan:** 4 to create, 5 to update');
     expect(open!.body.body).toContain('+ MigrationBatch Wave-1');
     expect(open!.body.body).toContain('+ MailUser IsaiahL');
     expect(update!.body.title).toBe(open!.body.title);

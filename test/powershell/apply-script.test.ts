@@ -59,6 +59,9 @@ describe('renderApplyScript', () => {
       'Set-MailUser', // LaraN: the new primary first,
       'Set-MailUser', // then the removal
       'Set-Mailbox',
+      'Set-Mailbox', // -GrantSendOnBehalfTo @{Add=…}
+      'Add-RecipientPermission', // one trustee a call, in a loop
+      'Add-MailboxPermission', // one user a call, in a loop
       'New-MigrationBatch',
       'Set-MigrationBatch', // CompleteAfter and NotificationEmails,
       'Set-MigrationBatch', // then -AddUsers
@@ -69,6 +72,18 @@ describe('renderApplyScript', () => {
     ]);
     expect(script).toMatch(/# not run: blocked: make this change in on-premises AD/);
     expect(script).toContain("exoGitopsStep = 'northwind/MailUser/Synced'; status = 'skipped'");
+  });
+
+  it('adds delegates to what a moved mailbox has, never replacing it: Send on Behalf merged, Send As without a prompt, FullAccess with AutoMapping unless listed', () => {
+    const commands = (step: string) => actionCommands(EVERY_ACTION.find((a) => a.id === `northwind/Mailbox/Nestor.Wilke@northwindtraders.com#${step}`)!).join('\n');
+    expect(commands('send-on-behalf')).toContain("GrantSendOnBehalfTo = @{ Add = @('Lara.Newton@northwindtraders.com', 'Bianca.Pisani@northwindtraders.com') }");
+    expect(commands('send-as')).toMatch(/foreach \(\$trustee in @\('Lara.Newton@northwindtraders.com'\)\) \{[\s\S]*AccessRights = 'SendAs'\n\s+Trustee = \$trustee\n\s+Confirm = \$false[\s\S]*Add-RecipientPermission @parameters -ErrorAction Stop/);
+    const fullAccess = commands('full-access');
+    expect(fullAccess).toContain("$noAutoMapping = @('Megan.Bowen@northwindtraders.com')");
+    expect(fullAccess).toContain('AutoMapping = (-not ($noAutoMapping -contains $user))');
+    // Not a field Set-Mailbox would take: the delegate fields never reach a Set-Mailbox parameter list.
+    expect(commands('send-as')).not.toContain('Set-Mailbox');
+    expect(commands('full-access')).not.toContain('Set-Mailbox');
   });
 
   it('makes a new primary an SMTP: proxy, set before any address is removed (Exchange refuses to remove the current primary first)', () => {

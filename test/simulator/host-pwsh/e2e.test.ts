@@ -50,10 +50,10 @@ describe.skipIf(unavailable !== null)('the tool through real pwsh and the stand-
     expect(planned.stderr).not.toMatch(/error|fail/i);
     expect(planned.exitCode).toBe(2);
     const applied = await w.run(['apply', '--dir', 'repo/config', '--plan', 'plan.json', '--yes', '--record', 'run.json']);
-    expect(applied.stdout).toContain('Apply: 8 succeeded, 0 failed, 0 skipped.');
+    expect(applied.stdout).toContain('Apply: 9 succeeded, 0 failed, 0 skipped.');
     // Wave-1, last: New-MigrationBatch with its CSV built in memory, through real pwsh.
     expect(applied.stdout).toContain('created northwind/MigrationBatch/Wave-1');
-    expect(w.tenant('northwind').MigrationBatch).toMatchObject([{ Identity: 'Wave-1', TotalCount: 7, CompleteAfterUTC: '2026-12-15T22:00:00Z' }]);
+    expect(w.tenant('northwind').MigrationBatch).toMatchObject([{ Identity: 'Wave-1', TotalCount: 8, CompleteAfterUTC: '2026-12-15T22:00:00Z' }]);
     expect(applied.exitCode).toBe(0);
     const again = await w.run(['plan', '--dir', 'repo/config']);
     expect(again.stdout).toContain('No changes');
@@ -63,7 +63,24 @@ describe.skipIf(unavailable !== null)('the tool through real pwsh and the stand-
     const isaiah = w.tenant('northwind').MailUser.find((u: { Alias: string }) => u.Alias === 'IsaiahL');
     expect(isaiah.ExchangeGuid).toBe('9b8a7f6e-5d4c-4b3a-9281-7f6e5d4c3b2a');
     expect(isaiah.PrimarySmtpAddress.toLowerCase()).toBe('isaiah.langer@northwindtraders.com');
-  });
+
+    // The wave moves (the simulator's clock), Lara with her assistant Johanna: the export reads their
+    // delegates through real pwsh, and the re-stamp (Send on Behalf merged, Send As) runs there too.
+    const advance = async () => expect((await execa(process.execPath, [join(ROOT, 'dist/simulator/main.js'), 'advance-migrations', '--state', join(w.dir, 'tenants')])).exitCode).toBe(0);
+    await advance();
+    const batches = join(w.config, 'northwind/batches.yaml');
+    writeFileSync(batches, replaceOnce(readFileSync(batches, 'utf8'), '  autoStart: true\n', '  autoStart: true\n  complete: true\n'));
+    expect((await w.run(['apply', '--dir', 'repo/config', '--yes'])).exitCode).toBe(0);
+    await advance();
+    const restamp = await w.run(['apply', '--dir', 'repo/config', '--yes']);
+    expect(restamp.stdout).toContain('updated northwind/Mailbox/Lara.Newton@northwindtraders.com');
+    expect(restamp.stdout).toContain('Apply: 2 succeeded, 0 failed, 0 skipped.');
+    const lara = w.tenant('northwind').Mailbox.find((m: { Alias: string }) => m.Alias === 'LaraN');
+    expect(lara.GrantSendOnBehalfTo).toEqual(['Johanna.Lorenz@northwindtraders.com']);
+    const done = await w.run(['plan', '--dir', 'repo/config']);
+    expect(done.stdout).toContain('No changes');
+    expect(done.exitCode).toBe(0);
+  }, 120_000);
 
   it('applies a secret rotation: the credential carries the application ID and is sent once', async () => {
     const w = workspace();
@@ -95,8 +112,8 @@ describe.skipIf(unavailable !== null)('the tool through real pwsh and the stand-
     expect(converged.exitCode).toBe(0);
     expect((await w.run(['plan', '--dir', 'repo/config'])).exitCode).toBe(0);
     const calls = w.metricsOf().calls;
-    // AlexW and IsaiahL, each created once; Wave-1 too.
-    expect(calls['New-MailUser']).toBe(2);
+    // AlexW, IsaiahL and JohannaL, each created once; Wave-1 too.
+    expect(calls['New-MailUser']).toBe(3);
     expect(calls['New-MigrationBatch']).toBe(1);
   });
 
@@ -122,8 +139,8 @@ describe.skipIf(unavailable !== null)('the tool through real pwsh and the stand-
     expect(resumed.exitCode).toBe(0);
     expect((await w.run(['plan', '--dir', 'repo/config'])).exitCode).toBe(0);
     const calls = w.metricsOf().calls;
-    // AlexW and IsaiahL, each created once; Wave-1 too.
-    expect(calls['New-MailUser']).toBe(2);
+    // AlexW, IsaiahL and JohannaL, each created once; Wave-1 too.
+    expect(calls['New-MailUser']).toBe(3);
     expect(calls['New-MigrationBatch']).toBe(1);
     const scope = w.tenant('contoso').DistributionGroup.find((g: { Name: string }) => g.Name === 'T2T-Migration-Scope');
     const members = scope.Members.map((m: string) => m.toLowerCase());
