@@ -97,6 +97,41 @@ function derivedMailUser(i) {
   };
 }
 
+/** Every tenth user (i % 10 === 9) delegates to the next: FullAccess, Send As and Send on Behalf. */
+const delegates = (i, n) => i % 10 === 9 && i + 1 < n;
+
+/**
+ * The delegates as the export reads them for the batch users: each mailbox's NT AUTHORITY\SELF entry
+ * (one Get-EXOMailboxPermission per user), and user i's grants to user i + 1 where delegates(i).
+ */
+function addDelegates(contoso, n) {
+  contoso.MailboxPermission = [];
+  contoso.RecipientPermission = [];
+  for (let i = 0; i < n; i++) {
+    const guid = contoso.Mailbox[i].ExchangeGuid;
+    contoso.MailboxPermission.push({ MailboxGuid: guid, Identity: `User ${i}`, User: 'NT AUTHORITY\\SELF', AccessRights: ['FullAccess', 'ReadPermission'], IsInherited: false, Deny: false });
+    if (!delegates(i, n)) continue;
+    const delegate = `${alias(i + 1)}@contoso.com`;
+    contoso.MailboxPermission.push({ MailboxGuid: guid, Identity: `User ${i}`, User: delegate, AccessRights: ['FullAccess'], IsInherited: false, Deny: false });
+    contoso.RecipientPermission.push({ Identity: `User ${i}`, Trustee: delegate, AccessRights: ['SendAs'], IsInherited: false, AccessControlType: 'Allow' });
+    contoso.Mailbox[i].GrantSendOnBehalfTo = [delegate];
+  }
+}
+
+/** Delegating pairs: each its own group (user i + 1 delegates to no one). */
+export function delegatingPairs(n) {
+  let count = 0;
+  for (let i = 0; i < n; i++) if (delegates(i, n)) count++;
+  return count;
+}
+
+/** Delegating pairs that cross a batch boundary: the plan's split pairs. */
+export function splitPairCount(n) {
+  let count = 0;
+  for (let i = 0; i < n; i++) if (delegates(i, n) && Math.floor(i / BATCH_SIZE) !== Math.floor((i + 1) / BATCH_SIZE)) count++;
+  return count;
+}
+
 /**
  * Writes <state>/contoso.json and <state>/northwind.json from generate.mjs's empty snapshots: the N
  * source mailboxes; with `steady`, also the derived MEUs, the full scope group and the live batches.
@@ -107,6 +142,9 @@ export function generateBatchSnapshots(stateDir, n, { steady }) {
   const contoso = read('contoso');
   const northwind = read('northwind');
   for (let i = 0; i < n; i++) contoso.Mailbox.push(sourceMailbox(i));
+  addDelegates(contoso, n);
+  northwind.MailboxPermission = [];
+  northwind.RecipientPermission = [];
   northwind.MigrationBatch = [];
   northwind.MigrationUser = [];
   if (steady) {
@@ -152,6 +190,8 @@ function examine(plan, expected, usual = () => false) {
     batchCreates: count((a) => a.kind === 'MigrationBatch' && a.action === 'create'),
     blocked: count((a) => a.action === 'blocked'),
     errorFindings: errors.length,
+    splitPairs: plan.delegation?.splitPairs.length ?? 0,
+    delegationGroups: plan.delegation?.groups.length ?? 0,
   };
   const wrong = Object.entries(expected).filter(([k, v]) => got[k] !== v).map(([k, v]) => `${k}: expected ${v}, got ${got[k]}`);
   return { got, wrong, findings: bySeverity, firstActions: actions.filter((a) => !usual(a)).slice(0, 5).map(brief), firstErrors: errors.slice(0, 5) };
@@ -177,12 +217,12 @@ export function batchBench({ n = Number(process.env.BENCH_BATCH_USERS ?? 50000),
     const scenarios = [
       {
         key: 'first', label: `first wave: ${num(n)} derived MEUs to create`, cfg: batchCfg, state: 'state-first', exit: 2,
-        expected: { actions: n + 1 + batches, mailUserCreates: n, scopeAddMembers: 1, batchCreates: batches, blocked: 0, errorFindings: 0 },
+        expected: { actions: n + 1 + batches, mailUserCreates: n, scopeAddMembers: 1, batchCreates: batches, blocked: 0, errorFindings: 0, splitPairs: splitPairCount(n), delegationGroups: delegatingPairs(n) },
         usual: (a) => (a.kind === 'MailUser' || a.kind === 'MigrationBatch') ? a.action === 'create' : a.id === 'contoso/DistributionGroup/T2T-Scope#add-members',
       },
       {
         key: 'steady', label: 'steady state: MEUs, scope and batches live', cfg: batchCfg, state: 'state-steady', exit: 0,
-        expected: { actions: 0, errorFindings: 0 },
+        expected: { actions: 0, errorFindings: 0, splitPairs: splitPairCount(n), delegationGroups: delegatingPairs(n) },
       },
       {
         key: 'baseline', label: `baseline: ${num(n)} declared MEUs, 1% drift (generate.mjs)`, cfg: baseCfg, state: 'state-base', exit: 2,
@@ -255,7 +295,9 @@ The repository (test/bench/batch-bench.mjs): generate.mjs's tenants, relationshi
 group, and ${bench.batches} \`MigrationBatch\` documents of ${num(BATCH_SIZE)} users each (\`usersFile\`, \`addressMap\`
 contoso.com → northwindtraders.com), no \`MailUser\` document. Contoso's snapshot has the ${num(bench.n)} source
 mailboxes (DisplayName, UPN, an @contoso.onmicrosoft.com routing address, an X500, every tenth with an
-archive). First wave: Northwind has no MEUs. Steady state: Northwind has every MEU as derived, the
+archive) and their delegates as the export reads them (each mailbox's NT AUTHORITY\\SELF entry; every tenth
+user grants the next FullAccess, Send As and Send on Behalf: ${num(delegatingPairs(bench.n))} delegation groups, ${splitPairCount(bench.n)} of
+them split across two batches). First wave: Northwind has no MEUs. Steady state: Northwind has every MEU as derived, the
 scope group holds every user and the batches are Syncing. Baseline: the ${num(bench.n)}-MEU repository of
 the stage tables (declared MEUs, 1% drift), same command.
 

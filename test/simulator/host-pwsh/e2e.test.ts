@@ -43,7 +43,8 @@ function workspace() {
   return { dir, config, env, run, tenant, metricsOf };
 }
 
-describe.skipIf(unavailable !== null)('the tool through real pwsh and the stand-in module', () => {
+// Each test starts several real pwsh processes (a second each, more on a loaded 2-core machine).
+describe.skipIf(unavailable !== null)('the tool through real pwsh and the stand-in module', { timeout: 120_000 }, () => {
   it('plans the demo example, applies it, and the next plan shows no changes', async () => {
     const w = workspace();
     const planned = await w.run(['plan', '--dir', 'repo/config', '--out', 'plan.json']);
@@ -80,7 +81,7 @@ describe.skipIf(unavailable !== null)('the tool through real pwsh and the stand-
     const done = await w.run(['plan', '--dir', 'repo/config']);
     expect(done.stdout).toContain('No changes');
     expect(done.exitCode).toBe(0);
-  }, 120_000);
+  });
 
   it('applies a secret rotation: the credential carries the application ID and is sent once', async () => {
     const w = workspace();
