@@ -5,6 +5,7 @@ import { applyPlan, refusals, type StepResult } from '../../apply/apply.js';
 import { NO_PLAN, planToApply } from '../../apply/plan-to-apply.js';
 import { RunJournal, runRecord, summarizeResults } from '../../apply/record.js';
 import { formatAddress } from '../../model/address.js';
+import { showInvisible } from '../../util/invisible.js';
 import { DESTRUCTIVE_CLASSES, actionCount, type DestructiveClass, type Plan } from '../../model/plan.js';
 import { renderFindingText } from '../../render/findings.js';
 import { renderPlanText } from '../../render/plan-text.js';
@@ -38,7 +39,10 @@ async function confirm(context: CliContext): Promise<boolean> {
 function progressLine(result: StepResult): string {
   const detail = result.error ? `: ${result.error}` : result.reason ? ` (${result.reason})` : result.check ? ` (${result.check})` : '';
   const symbol = result.outcome === 'failed' ? '✗' : result.outcome === 'skipped' ? '-' : '✓';
-  return `${symbol} ${result.outcome} ${formatAddress(result.tenant, result.kind, result.identity)}${result.durationMs ? ` in ${result.durationMs} ms` : ''}${detail}`;
+  // The step too (#send-as, #cloud-managed…): one object may take several steps in one apply.
+  const hash = result.id.indexOf('#');
+  const step = hash === -1 ? '' : showInvisible(result.id.slice(hash));
+  return `${symbol} ${result.outcome} ${formatAddress(result.tenant, result.kind, result.identity)}${step}${result.durationMs ? ` in ${result.durationMs} ms` : ''}${detail}`;
 }
 
 function progressBar(done: number, total: number, width = 30): string {

@@ -74,7 +74,7 @@ describe.skipIf(unavailable !== null)('the tool through real pwsh and the stand-
     expect((await w.run(['apply', '--dir', 'repo/config', '--yes'])).exitCode).toBe(0);
     await advance();
     const restamp = await w.run(['apply', '--dir', 'repo/config', '--yes']);
-    expect(restamp.stdout).toContain('updated northwind/Mailbox/Lara.Newton@northwindtraders.com');
+    expect(restamp.stdout).toContain('updated northwind/Mailbox/Lara.Newton@northwindtraders.com#send-as');
     expect(restamp.stdout).toContain('Apply: 2 succeeded, 0 failed, 0 skipped.');
     const lara = w.tenant('northwind').Mailbox.find((m: { Alias: string }) => m.Alias === 'LaraN');
     expect(lara.GrantSendOnBehalfTo).toEqual(['Johanna.Lorenz@northwindtraders.com']);
