@@ -5,13 +5,12 @@
 import type { DesiredState, Resource } from '../model/desired.js';
 import { scopeGroupName } from '../model/desired.js';
 import { SNAPSHOT_VERSION, type Snapshot } from '../model/snapshot.js';
-import { checkSnapshot, readSnapshots, SnapshotError, snapshotPath } from '../load/snapshot.js';
-import { isUnsetGuid } from '../plan/compare.js';
-import { LiveTenant } from '../plan/live.js';
+import { checkSnapshot, SnapshotError, snapshotPath } from '../load/snapshot.js';
+import { throughAddressMap } from '../plan/batches.js';
 import { connectionSecretNames } from '../powershell/session.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { redact, secretValues } from '../util/redact.js';
-import { exportScript, SNAPSHOT_BEGIN, SNAPSHOT_END } from '../powershell/export-script.js';
+import { exportScript, SNAPSHOT_BEGIN, SNAPSHOT_END, type PermissionReads } from '../powershell/export-script.js';
 import type { RetrySettings } from '../powershell/retry.js';
 import { runScript, stderrTail } from '../process/pwsh.js';
 
@@ -23,7 +22,7 @@ export interface ExportOptions {
   now?: () => Date;
 }
 
-/** Group names the repository manages or publishes in a tenant: the only groups whose members are read. */
+/** Group names the repository manages, publishes or names as a delegate in a tenant: the only groups read. */
 export function groupsToRead(desired: DesiredState, tenant: string): string[] {
   const names = new Map<string, string>();
   for (const scope of desired.scopes) if (scope.tenant === tenant) names.set(scopeGroupName(scope).toLowerCase(), scopeGroupName(scope));
@@ -33,6 +32,13 @@ export function groupsToRead(desired: DesiredState, tenant: string): string[] {
   }
   for (const batch of desired.batches) {
     if (batch.spec.source === tenant && batch.spec.scope !== undefined && batch.spec.ensure !== 'Absent') names.set(batch.spec.scope.toLowerCase(), batch.spec.scope);
+  }
+  // Delegates a MailUser declares may be mail-enabled security groups: the plan looks them up among
+  // the groups read (one that is not a group is simply not found).
+  for (const user of desired.mailUsers) {
+    const permissions = user.spec.permissions;
+    if (user.tenant !== tenant || !permissions) continue;
+    for (const delegate of [...(permissions.sendAs ?? []), ...(permissions.sendOnBehalf ?? []), ...(permissions.fullAccess ?? []).map((grant) => grant.user)]) names.set(delegate.toLowerCase(), delegate);
   }
   return [...names.values()].sort();
 }
@@ -58,48 +64,54 @@ export function linkedMailboxesToRead(desired: DesiredState, tenant: string): st
 
 const presentBatches = (desired: DesiredState) => desired.batches.filter((batch) => batch.spec.ensure !== 'Absent');
 
-/** Tenants that batches move mailboxes into: their delegate reads need the sources' snapshots. */
-export function batchTargets(desired: DesiredState): Set<string> {
-  return new Set(presentBatches(desired).map((batch) => batch.tenant!));
-}
-
 /**
- * Whose delegates the export reads in a tenant (plan/delegation.ts), or undefined when none:
- *   - as a batch source: every batch user, by the address its batch lists;
- *   - as a batch target: the batch users' mailboxes that moved in, by their source ExchangeGuid (from
- *     the source's snapshot, exported first; a source without a snapshot gives none);
- *   - mail users of the tenant that declare spec.permissions, by name and primary address.
+ * Whose delegates the export reads in a tenant (plan/delegation.ts), or undefined when none. From the
+ * YAML and the tenant's own state only, so a tenant exported alone (per-tenant apply) reads what a
+ * full export reads:
+ *   - `users`: as a batch source, every batch user by the address its batch lists (a mailbox, or the
+ *     mail user a moved one became);
+ *   - `mailboxes` (mailboxes only): as a batch target, where its users' mailboxes are once moved in
+ *     (the listed address through the batch's addressMap, the names of declared MailUsers moving from
+ *     the batch's source), and the MailUsers of the tenant that declare spec.permissions;
+ *   - `migrationUsers`: batches are declared here, so every migration user's mailbox too (Exchange's
+ *     own list of who moves in, while the batch exists).
  */
-export function permissionsToRead(desired: DesiredState, tenant: string, sources: ReadonlyMap<string, Snapshot>): { mailboxes: string[]; exchangeGuids: string[] } | undefined {
+export function permissionsToRead(desired: DesiredState, tenant: string): PermissionReads | undefined {
+  const users = new Map<string, string>();
   const mailboxes = new Map<string, string>();
-  const exchangeGuids = new Set<string>();
+  const add = (map: Map<string, string>, name: string | undefined) => {
+    if (name) map.set(name.toLowerCase(), name);
+  };
   let reads = false;
   for (const batch of presentBatches(desired)) {
+    const listed = desired.batchUsers.get(batch) ?? [];
     if (batch.spec.source === tenant) {
       reads = true;
-      for (const user of desired.batchUsers.get(batch) ?? []) mailboxes.set(user.address.toLowerCase(), user.address);
+      for (const user of listed) add(users, user.address);
     }
     if (batch.tenant === tenant) {
       reads = true;
-      const source = sources.get(batch.spec.source);
-      const live = source ? new LiveTenant(source) : undefined;
-      for (const user of live ? (desired.batchUsers.get(batch) ?? []) : []) {
-        const guid = live!.recipient(user.address)?.entry.ExchangeGuid;
-        if (guid && !isUnsetGuid(guid)) exchangeGuids.add(guid.toLowerCase());
+      for (const user of listed) add(mailboxes, throughAddressMap(batch, user.address) ?? user.address);
+      for (const user of desired.mailUsers) {
+        if (user.tenant !== tenant || user.spec.source?.tenant !== batch.spec.source) continue;
+        add(mailboxes, user.name);
+        add(mailboxes, user.spec.primarySmtpAddress);
       }
     }
   }
   for (const user of desired.mailUsers) {
     if (user.tenant !== tenant || !user.spec.permissions) continue;
     reads = true;
-    for (const name of [user.name, user.spec.primarySmtpAddress]) if (name) mailboxes.set(name.toLowerCase(), name);
+    add(mailboxes, user.name);
+    add(mailboxes, user.spec.primarySmtpAddress);
   }
   if (!reads) return undefined;
-  return { mailboxes: [...mailboxes.values()].sort(), exchangeGuids: [...exchangeGuids].sort() };
+  const sorted = (map: Map<string, string>) => [...map.values()].sort();
+  return { users: sorted(users), mailboxes: sorted(mailboxes), migrationUsers: desired.batches.some((batch) => batch.tenant === tenant) };
 }
 
-export async function exportTenant(desired: DesiredState, tenant: Resource<'Tenant'>, options: ExportOptions, sources: ReadonlyMap<string, Snapshot> = new Map()): Promise<Snapshot> {
-  const permissions = permissionsToRead(desired, tenant.name, sources);
+export async function exportTenant(desired: DesiredState, tenant: Resource<'Tenant'>, options: ExportOptions): Promise<Snapshot> {
+  const permissions = permissionsToRead(desired, tenant.name);
   const script = exportScript(tenant, {
     groups: groupsToRead(desired, tenant.name),
     linkedMailboxes: linkedMailboxesToRead(desired, tenant.name),
@@ -153,38 +165,15 @@ export interface ExportedTenant {
   durationMs: number;
 }
 
-/** A snapshot already in the state directory, or none (missing or unreadable: the caller does without). */
-function snapshotOnDisk(stateDirectory: string, tenant: string): Snapshot | undefined {
-  try {
-    return readSnapshots(stateDirectory, [tenant]).get(tenant);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Export several tenants in parallel (each in its own pwsh); write only when every one succeeded.
- * Batch targets go second: which of their mailboxes' delegates to read depends on the sources'
- * ExchangeGuids (this run's source snapshots, else the ones already in the state directory).
- */
+/** Export several tenants in parallel (each in its own pwsh); write only when every one succeeded. */
 export async function exportTenants(desired: DesiredState, tenants: readonly Resource<'Tenant'>[], stateDirectory: string, options: ExportOptions): Promise<ExportedTenant[]> {
-  const exportOne = async (tenant: Resource<'Tenant'>, sources: ReadonlyMap<string, Snapshot>): Promise<ExportedTenant> => {
-    const started = performance.now();
-    const snapshot = await exportTenant(desired, tenant, options, sources);
-    return { tenant: tenant.name, file: snapshotPath(stateDirectory, tenant.name), snapshot, durationMs: Math.round(performance.now() - started) };
-  };
-  const targets = batchTargets(desired);
-  const first = await Promise.allSettled(tenants.filter((t) => !targets.has(t.name)).map((tenant) => exportOne(tenant, new Map())));
-  const sources = new Map<string, Snapshot>();
-  for (const result of first) if (result.status === 'fulfilled') sources.set(result.value.tenant, result.value.snapshot);
-  for (const batch of presentBatches(desired)) {
-    if (!sources.has(batch.spec.source)) {
-      const onDisk = snapshotOnDisk(stateDirectory, batch.spec.source);
-      if (onDisk) sources.set(batch.spec.source, onDisk);
-    }
-  }
-  const second = await Promise.allSettled(tenants.filter((t) => targets.has(t.name)).map((tenant) => exportOne(tenant, sources)));
-  const results = [...first, ...second];
+  const results = await Promise.allSettled(
+    tenants.map(async (tenant) => {
+      const started = performance.now();
+      const snapshot = await exportTenant(desired, tenant, options);
+      return { tenant: tenant.name, file: snapshotPath(stateDirectory, tenant.name), snapshot, durationMs: Math.round(performance.now() - started) };
+    }),
+  );
   const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as Error);
   if (failures.length > 0) throw new AggregateError(failures, failures.map((f) => f.message).join('\n'));
   const exported = results.map((r) => (r as PromiseFulfilledResult<ExportedTenant>).value);

@@ -73,16 +73,17 @@ function batchScope(context: PlanContext, batch: Resource<'MigrationBatch'>, fin
   return { scope, synthesized: true };
 }
 
-/** source domain → target domain, keys lower-cased. */
+/** An address through a batch's addressMap (source domain → target domain, matched case-insensitively); undefined when no entry maps its domain. */
+export function throughAddressMap(batch: Resource<'MigrationBatch'>, address: string): string | undefined {
+  const at = address.lastIndexOf('@');
+  const domain = lower(address.slice(at + 1));
+  const mapped = Object.entries(batch.spec.addressMap ?? {}).find(([from]) => lower(from) === domain)?.[1];
+  return mapped === undefined ? undefined : `${address.slice(0, at)}@${mapped}`;
+}
+
+/** A source address as the target carries it: through addressMap, else as it is where the target accepts its domain. */
 function addressMapper(batch: Resource<'MigrationBatch'>, target: LiveTenant): (address: string) => string | undefined {
-  const map = new Map(Object.entries(batch.spec.addressMap ?? {}).map(([from, to]) => [lower(from), to]));
-  return (address) => {
-    const at = address.lastIndexOf('@');
-    const domain = lower(address.slice(at + 1));
-    const mapped = map.get(domain);
-    if (mapped !== undefined) return `${address.slice(0, at)}@${mapped}`;
-    return target.accepts(domain) ? address : undefined;
-  };
+  return (address) => throughAddressMap(batch, address) ?? (target.accepts(smtpDomainOf(address)) ? address : undefined);
 }
 
 /** The source mailbox's own address in the source's initial domain: where the target routes mail until the move. */

@@ -38,6 +38,7 @@ import { isUnsetGuid, lower, sameGuid } from './compare.js';
 import type { DiffOutput, PlanContext } from './context.js';
 import { mailboxKey } from './context.js';
 import type { LiveTenant } from './live.js';
+import { cloudManagementAfterPlan } from './diff-cloud.js';
 
 const SELF = 'nt authority\\self';
 const SEND_ON_BEHALF_FIELD = 'GrantSendOnBehalfTo';
@@ -72,7 +73,7 @@ class Resolver {
       return { type: 'other', text: entry.PrimarySmtpAddress, reason: 'a mail user without a mailbox' };
     }
     if (this.live.groups.has(lower(text))) return { type: 'other', text: this.live.groups.get(lower(text))!.PrimarySmtpAddress || text, reason: 'a group' };
-    return { type: 'other', text, reason: 'not a mailbox of the tenant (a service account, or an entry Exchange could not resolve)' };
+    return { type: 'other', text, reason: 'not a mailbox of the tenant (a group, a service account, or an entry Exchange could not resolve)' };
   }
 }
 
@@ -385,9 +386,10 @@ export function planDelegation(context: PlanContext, batches: readonly BatchPlan
         ...(fromSource.length > 0 ? { derivedFrom: `the grants of ${fromSource.join(', ')}${origins.has('') ? ', and spec.permissions' : ''}` } : {}),
       };
       const step = right === 'SendOnBehalf' ? 'send-on-behalf' : right === 'SendAs' ? 'send-as' : 'full-access';
-      const cloudManaged = mailbox.IsExchangeCloudManaged || context.cloudManagedIntent.get(mailboxKey(grants.tenant, mailbox.PrimarySmtpAddress)) === true;
-      // publicDelegates of a synced mailbox belongs to on-premises AD unless the mailbox is cloud-managed (Set-Mailbox fails otherwise).
-      const synced = right === 'SendOnBehalf' && mailbox.IsDirSynced && !cloudManaged;
+      // publicDelegates of a synced mailbox belongs to on-premises AD unless the mailbox is cloud-managed
+      // once this plan is applied (Set-Mailbox fails otherwise); it waits for a #cloud-managed change.
+      const management = right === 'SendOnBehalf' ? cloudManagementAfterPlan(context, grants.tenant, mailbox) : { cloudManaged: true, dependsOn: [] };
+      const synced = mailbox.IsDirSynced && !management.cloudManaged;
       actions.push(
         planAction({
           tenant: grants.tenant,
@@ -399,7 +401,7 @@ export function planDelegation(context: PlanContext, batches: readonly BatchPlan
             ? { reason: 'the mailbox is synchronized from on-premises AD: set its publicDelegates (Send on Behalf) there, or make the mailbox cloud-managed (CloudManagement) first' }
             : {}),
           changes: [change],
-          dependsOn: [],
+          dependsOn: management.dependsOn,
           resourceKind: grants.resourceKind,
           ...(grants.source ? { source: grants.source } : {}),
           ...(noAutoMapping.length > 0 ? { parameters: { noAutoMapping } } : {}),

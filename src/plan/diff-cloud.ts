@@ -4,10 +4,22 @@ import { about, type Resource } from '../model/desired.js';
 import { finding } from '../model/finding.js';
 import { formatActionId } from '../model/address.js';
 import { planAction } from '../model/plan.js';
-import type { DiffOutput, PlanContext } from './context.js';
+import type { MailboxEntry } from '../model/snapshot.js';
+import { mailboxKey, type DiffOutput, type PlanContext } from './context.js';
 
 export function cloudManagedActionId(tenant: string, primarySmtpAddress: string): string {
   return formatActionId(tenant, 'Mailbox', primarySmtpAddress, 'cloud-managed');
+}
+
+/**
+ * Whether a mailbox's Exchange attributes are cloud-managed once this plan is applied (the declared
+ * intent, else the live flag), and the #cloud-managed action a change of them must wait for: only a
+ * synced mailbox whose flag the plan changes gets one (diffCloudManagement's condition).
+ */
+export function cloudManagementAfterPlan(context: PlanContext, tenant: string, mailbox: MailboxEntry): { cloudManaged: boolean; dependsOn: string[] } {
+  const intent = context.cloudManagedIntent.get(mailboxKey(tenant, mailbox.PrimarySmtpAddress));
+  const changes = intent !== undefined && mailbox.IsDirSynced && intent !== mailbox.IsExchangeCloudManaged;
+  return { cloudManaged: intent ?? mailbox.IsExchangeCloudManaged, dependsOn: changes ? [cloudManagedActionId(tenant, mailbox.PrimarySmtpAddress)] : [] };
 }
 
 export function diffCloudManagement(context: PlanContext, doc: Resource<'CloudManagement'>): DiffOutput {

@@ -12,9 +12,9 @@ import { finding, type Finding, type SourceLocation } from '../model/finding.js'
 import { planAction, type Action, type FieldChange } from '../model/plan.js';
 import type { MailboxEntry, MailUserEntry } from '../model/snapshot.js';
 import { bareAddress, isUnsetGuid, lower, missingFrom, parseCapability, proxyKey, sameGuid, sameText, smtpDomainOf } from './compare.js';
-import { cloudManagedActionId } from './diff-cloud.js';
+import { cloudManagementAfterPlan } from './diff-cloud.js';
 import { ON_PREMISES_REASON } from './diff-scopes.js';
-import { mailboxKey, type DiffOutput, type PlanContext } from './context.js';
+import { type DiffOutput, type PlanContext } from './context.js';
 import type { LiveTenant } from './live.js';
 
 const X500 = /^x500:/i;
@@ -468,10 +468,7 @@ function diffMovedMailbox(context: PlanContext, user: Resource<'MailUser'>, mail
   checkAcceptedDomains(user, live, smtp, findings);
   if (changes.length === 0) return { actions: [], findings };
 
-  const intent = context.cloudManagedIntent.get(mailboxKey(tenant, mailbox.PrimarySmtpAddress));
-  const cloudManaged = intent ?? mailbox.IsExchangeCloudManaged;
-  // The same condition as diffCloudManagement's: only a synced mailbox gets a #cloud-managed action.
-  const dependsOn = intent !== undefined && mailbox.IsDirSynced && intent !== mailbox.IsExchangeCloudManaged ? [cloudManagedActionId(tenant, mailbox.PrimarySmtpAddress)] : [];
+  const { cloudManaged, dependsOn } = cloudManagementAfterPlan(context, tenant, mailbox);
   const action = planAction({
     tenant,
     kind: 'Mailbox',

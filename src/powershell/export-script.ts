@@ -189,6 +189,17 @@ const SEND_AS = [field('Identity', 'text'), field('Trustee', 'text'), field('IsI
 
 const MIGRATION_USER = [field('Identity', 'text'), field('BatchId', 'text'), field('Status', 'text'), field('ErrorSummary', 'text')];
 
+/**
+ * Whose FullAccess to read, one call each that exists, by an address, alias or name: `users` as a
+ * mailbox or as the mail user a moved mailbox became, `mailboxes` as mailboxes only; with
+ * `migrationUsers`, also each migration user's mailbox (the tenant's batches, read before).
+ */
+export interface PermissionReads {
+  users: readonly string[];
+  mailboxes: readonly string[];
+  migrationUsers: boolean;
+}
+
 export interface ExportScriptOptions {
   /** Scope groups the repository names in this tenant: only their membership is read. */
   groups: readonly string[];
@@ -199,14 +210,8 @@ export interface ExportScriptOptions {
   linkedMailboxes?: readonly string[];
   /** The repository declares migration batches in this tenant: read every batch and migration user (two bulk calls). */
   batches?: boolean;
-  /**
-   * Whose delegates to read (plan/delegation.ts); absent: no permissions are read. `mailboxes`: the
-   * users of batches moving from this tenant, and the mail users that declare permissions here (an
-   * address, alias or name); `exchangeGuids`: the batch users' source ExchangeGuids, which are their
-   * mailboxes' here once moved. One FullAccess read each that is a mailbox (or a moved mailbox's
-   * mail user), and one bulk Send As read.
-   */
-  permissions?: { mailboxes: readonly string[]; exchangeGuids: readonly string[] };
+  /** Whose delegates to read (plan/delegation.ts, export.ts permissionsToRead); absent: no permissions are read. */
+  permissions?: PermissionReads;
   retry?: Partial<RetrySettings>;
 }
 
@@ -218,9 +223,9 @@ export interface ExportScriptOptions {
  * its NT AUTHORITY\SELF entry (Exchange gives every mailbox one: it says the mailbox was read, and is
  * never taken for a delegate).
  */
-function permissionReads(permissions: { mailboxes: readonly string[]; exchangeGuids: readonly string[] }): string {
-  return `  # Whose permissions to read, each once (by ExchangeGuid): mailboxes by any address, alias or name,
-  # moved mailboxes (mail users with an ExchangeGuid) the same way, and mailboxes by ExchangeGuid.
+function permissionReads(permissions: PermissionReads): string {
+  return `  # Whose permissions to read, each once (by ExchangeGuid): users as mailboxes or as the mail user a
+  # moved mailbox became (a mail user with an ExchangeGuid); mailboxes, and migration users, as mailboxes only.
   $movedUsers = @{}
   foreach ($user in $state.MailUser) {
     if ($user.ExchangeGuid -and $user.ExchangeGuid -ne '00000000-0000-0000-0000-000000000000') {
@@ -231,33 +236,40 @@ function permissionReads(permissions: { mailboxes: readonly string[]; exchangeGu
   }
   $mailboxByGuid = @{}
   foreach ($mailbox in $state.Mailbox) { if ($mailbox.ExchangeGuid) { $mailboxByGuid[$mailbox.ExchangeGuid] = $mailbox } }
-  $permissionReads = [System.Collections.Generic.List[object]]::new()
+  $mailboxesToRead = [System.Collections.Generic.List[string]]::new()
+  foreach ($wanted in ${psArray(permissions.mailboxes)}) { $mailboxesToRead.Add($wanted) }
+${permissions.migrationUsers ? '  foreach ($migrationUser in $state.MigrationUser) { $mailboxesToRead.Add([string]$migrationUser.Identity) }\n' : ''}  $permissionReads = [System.Collections.Generic.List[object]]::new()
   $permissionSeen = @{}
-  foreach ($wanted in ${psArray(permissions.mailboxes)}) {
+  foreach ($wanted in ${psArray(permissions.users)}) {
     $read = $null
     if ($mailboxGuids.ContainsKey($wanted)) { $read = @{ Guid = $mailboxGuids[$wanted]; Address = $mailboxByGuid[$mailboxGuids[$wanted]].PrimarySmtpAddress; Mailbox = $true } }
     elseif ($movedUsers.ContainsKey($wanted)) { $read = @{ Guid = $movedUsers[$wanted].ExchangeGuid; Address = $movedUsers[$wanted].PrimarySmtpAddress; Mailbox = $false } }
     if ($null -ne $read -and -not $permissionSeen.ContainsKey($read.Guid)) { $permissionSeen[$read.Guid] = $true; $permissionReads.Add($read) }
   }
-  foreach ($wantedGuid in ${psArray(permissions.exchangeGuids)}) {
-    $mailbox = $mailboxByGuid[$wantedGuid]
-    if ($null -ne $mailbox -and -not $permissionSeen.ContainsKey($mailbox.ExchangeGuid)) {
-      $permissionSeen[$mailbox.ExchangeGuid] = $true
-      $permissionReads.Add(@{ Guid = $mailbox.ExchangeGuid; Address = $mailbox.PrimarySmtpAddress; Mailbox = $true })
+  foreach ($wanted in $mailboxesToRead) {
+    if ($wanted -and $mailboxGuids.ContainsKey($wanted) -and -not $permissionSeen.ContainsKey($mailboxGuids[$wanted])) {
+      $permissionSeen[$mailboxGuids[$wanted]] = $true
+      $permissionReads.Add(@{ Guid = $mailboxGuids[$wanted]; Address = $mailboxByGuid[$mailboxGuids[$wanted]].PrimarySmtpAddress; Mailbox = $true })
     }
   }
   $mailboxPermissions = [System.Collections.Generic.List[object]]::new()
   foreach ($read in $permissionReads) {
-    $entries = if ($read.Mailbox) { @(Invoke-ExoCall { Get-EXOMailboxPermission -Identity $read.Address -ErrorAction Stop }) } else { @(Invoke-ExoCall { Get-MailboxPermission -Identity $read.Address -ErrorAction Stop }) }
+    # A mailbox removed since Get-EXOMailbox (minutes ago, for a large wave) is no reason to fail the export.
+    $entries = @()
+    try {
+      $entries = if ($read.Mailbox) { @(Invoke-ExoCall { Get-EXOMailboxPermission -Identity $read.Address -ErrorAction Stop }) } else { @(Invoke-ExoCall { Get-MailboxPermission -Identity $read.Address -ErrorAction Stop }) }
+    } catch {
+      if ($_.Exception.Message -notlike '*couldn''t be found*') { throw }
+    }
     foreach ($p in $entries) {
       $rights = ${RIGHTS('$p')}
-      if (-not [bool]$p.IsInherited -and -not [bool]$p.Deny -and ([string]$p.User -eq 'NT AUTHORITY\SELF' -or $rights -contains 'FullAccess')) {
+      if (-not [bool]$p.IsInherited -and -not [bool]$p.Deny -and ([string]$p.User -eq 'NT AUTHORITY\\SELF' -or $rights -contains 'FullAccess')) {
         $mailboxPermissions.Add([ordered]@{ MailboxGuid = [string]$read.Guid; Identity = [string]$p.Identity; User = [string]$p.User; AccessRights = $rights; IsInherited = $false; Deny = $false })
       }
     }
   }
   $state.MailboxPermission = @($mailboxPermissions)
-  $state.RecipientPermission = @(Invoke-ExoCall { Get-EXORecipientPermission -ResultSize Unlimited -AccessRights SendAs -ErrorAction Stop } | Where-Object { -not [bool]$_.IsInherited -and [string]$_.AccessControlType -ne 'Deny' -and [string]$_.Trustee -ne 'NT AUTHORITY\SELF' } | ForEach-Object { $p = $_; ${record('$p', SEND_AS, '    ', [`AccessRights = ${RIGHTS('$p')}`])} })
+  $state.RecipientPermission = @(Invoke-ExoCall { Get-EXORecipientPermission -ResultSize Unlimited -AccessRights SendAs -ErrorAction Stop } | Where-Object { -not [bool]$_.IsInherited -and [string]$_.AccessControlType -ne 'Deny' -and [string]$_.Trustee -ne 'NT AUTHORITY\\SELF' } | ForEach-Object { $p = $_; ${record('$p', SEND_AS, '    ', [`AccessRights = ${RIGHTS('$p')}`])} })
 `;
 }
 
@@ -348,10 +360,10 @@ try {
     }
   }
   $state.MailboxStatistics = $statistics
-${options.permissions ? permissionReads(options.permissions) : ''}${options.batches ? `  # Every batch and migration user of the tenant, in bulk: the declared batches' status, and users already in other batches.
+${options.batches ? `  # Every batch and migration user of the tenant, in bulk: the declared batches' status, and users already in other batches.
   $state.MigrationBatch = @(Invoke-ExoCall { Get-MigrationBatch -ResultSize Unlimited -ErrorAction Stop } | ForEach-Object { $b = $_; ${record('$b', MIGRATION_BATCH, '    ')} })
   $state.MigrationUser = @(Invoke-ExoCall { Get-MigrationUser -ResultSize Unlimited -ErrorAction Stop } | ForEach-Object { $u = $_; ${record('$u', MIGRATION_USER, '    ')} })
-` : ''}  Write-Output '${SNAPSHOT_BEGIN}'
+` : ''}${options.permissions ? permissionReads(options.permissions) : ''}  Write-Output '${SNAPSHOT_BEGIN}'
   Write-Output ($state | ConvertTo-Json -Depth 8 -Compress)
   Write-Output '${SNAPSHOT_END}'
 } finally {

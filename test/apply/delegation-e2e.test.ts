@@ -97,8 +97,13 @@ describe('delegates across the move, through the simulator', () => {
     // Both have moved: history, no longer a warning.
     expect(bothMoved.plan.findings.map((f: any) => f.code)).not.toContain('DelegateInOtherBatch');
 
-    const applied = await w.run(['apply', '--dir', 'config', '--yes']);
+    // Applied as the shipped workflow does (apply.yml): a saved plan with its snapshots, then one tenant
+    // at a time, each exported alone and compared with the plan's snapshot of it.
+    const saved = await w.run(['plan', '--dir', 'config', '--state', 'plan-state', '--refresh', '--out', 'plan.json', '--max-actions', '0']);
+    expect(saved.exitCode, saved.stderr).toBe(2);
+    const applied = await w.run(['apply', '--dir', 'config', '--plan', 'plan.json', '--tenant', 'northwind', '--peer-state', 'plan-state', '--yes']);
     expect(applied.exitCode, applied.stdout + applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('Apply: 3 succeeded, 0 failed, 0 skipped.');
     const northwind = w.tenant('northwind');
     const lara = northwind.Mailbox.find((m: any) => m.Alias === 'LaraN');
     expect(lara.GrantSendOnBehalfTo).toEqual(['Johanna.Lorenz@northwindtraders.com']);

@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MailboxEntry, MailboxPermissionEntry, RecipientPermissionEntry, Snapshot } from '../../src/model/snapshot.js';
-import { allActions, baseFiles, mailbox, planFor, snapshots, type Files } from './fixtures.js';
+import { groupsToRead } from '../../src/export/export.js';
+import { allActions, baseFiles, loadFiles, mailbox, planFor, snapshots, type Files } from './fixtures.js';
 
 const guid = (i: number): string => `3c4d5e6f-0000-4000-8000-${String(i).padStart(12, '0')}`;
 const address = (i: number): string => `user${i}@contoso.com`;
@@ -88,7 +89,7 @@ describe('the permission graph of the batches’ users', () => {
       { tenant: 'contoso', principal: { user: address(4), batch: null }, delegate: { user: address(3), batch: 'Wave-2' }, rights: ['SendAs'] },
     ]);
     expect(report.notMoved).toEqual([
-      { tenant: 'contoso', principal: { user: address(2), batch: 'Wave-1' }, delegate: 'S-1-5-21-1004336348-1177238915-682003330-512', rights: ['FullAccess'], reason: 'not a mailbox of the tenant (a service account, or an entry Exchange could not resolve)' },
+      { tenant: 'contoso', principal: { user: address(2), batch: 'Wave-1' }, delegate: 'S-1-5-21-1004336348-1177238915-682003330-512', rights: ['FullAccess'], reason: 'not a mailbox of the tenant (a group, a service account, or an entry Exchange could not resolve)' },
       { tenant: 'contoso', principal: { user: address(1), batch: 'Wave-1' }, delegate: 'ExecTeam@contoso.com', rights: ['SendOnBehalf'], reason: 'a group' },
     ]);
     const byCode = (code: string) => plan.findings.filter((f) => f.code === code);
@@ -219,6 +220,36 @@ ${perms}`,
       l.northwind.Mailbox = l.northwind.Mailbox.filter((m) => m.Alias !== 'NestorW');
     }));
     expect(allActions(notYet).filter((a) => a.kind === 'Mailbox')).toEqual([]);
+  });
+
+  it('a mail-enabled security group may be a delegate: the export reads the declared delegates among the groups', () => {
+    const files = target('    fullAccess: [{user: ExecAssistants@northwindtraders.com}]\n');
+    expect(groupsToRead(loadFiles(files), 'northwind')).toContain('ExecAssistants@northwindtraders.com');
+    const plan = planFor(files, northwind((l) => {
+      l.northwind.DistributionGroup.push({ Name: 'Exec Assistants', Alias: 'ExecAssistants', PrimarySmtpAddress: 'ExecAssistants@northwindtraders.com', RecipientTypeDetails: 'MailUniversalSecurityGroup', IsDirSynced: false, Members: [] });
+    }));
+    expect(plan.findings.map((f) => f.code)).not.toContain('PermissionDelegateNotFound');
+    expect(allActions(plan).find((a) => a.id.endsWith('#full-access'))!.changes).toEqual([{ field: 'FullAccess', add: ['ExecAssistants@northwindtraders.com'] }]);
+  });
+
+  it('Send on Behalf of a synchronized mailbox follows the cloud management the plan makes: after it, or blocked', () => {
+    const cloud = (value: boolean) => `---
+apiVersion: exo.gitops/v1alpha1
+kind: CloudManagement
+metadata: {name: retire, tenant: northwind}
+spec:
+  isExchangeCloudManaged: ${value}
+  mailboxes: [Nestor.Wilke@northwindtraders.com]
+`;
+    const synced = (cloudManaged: boolean) => northwind((l) => Object.assign(l.northwind.Mailbox.find((m) => m.Alias === 'NestorW')!, { IsDirSynced: true, IsExchangeCloudManaged: cloudManaged }));
+    const withCloud = (value: boolean) => {
+      const files = target('    sendOnBehalf: [Megan.Bowen@northwindtraders.com]\n');
+      return { ...files, 'mailusers.yaml': `${files['mailusers.yaml']}${cloud(value)}` };
+    };
+    const turnedOn = allActions(planFor(withCloud(true), synced(false))).find((a) => a.id.endsWith('#send-on-behalf'))!;
+    expect(turnedOn).toMatchObject({ action: 'update', dependsOn: ['northwind/Mailbox/Nestor.Wilke@northwindtraders.com#cloud-managed'] });
+    const turnedOff = allActions(planFor(withCloud(false), synced(true))).find((a) => a.id.endsWith('#send-on-behalf'))!;
+    expect(turnedOff).toMatchObject({ action: 'blocked' });
   });
 
   it('Send on Behalf of a synchronized mailbox that is not cloud-managed is planned blocked', () => {

@@ -13,7 +13,7 @@ export function syntheticPlan(): Plan {
     delegation: {
       groups: [{ tenant: 'contoso', split: true, members: [{ user: 'Bianca.P@contoso.com', batch: null }, { user: 'Lara.Newton@contoso.com', batch: 'Wave-1' }] }],
       splitPairs: [{ tenant: 'contoso', principal: { user: 'Lara.Newton@contoso.com', batch: 'Wave-1' }, delegate: { user: 'Bianca.P@contoso.com', batch: null }, rights: ['FullAccess', 'SendAs'] }],
-      notMoved: [{ tenant: 'contoso', principal: { user: 'Lara.Newton@contoso.com', batch: 'Wave-1' }, delegate: 'svc-backup|pipe', rights: ['FullAccess'], reason: 'not a mailbox of the tenant (a service account, or an entry Exchange could not resolve)' }],
+      notMoved: [{ tenant: 'contoso', principal: { user: 'Lara.Newton@contoso.com', batch: 'Wave-1' }, delegate: 'svc-backup|pipe', rights: ['FullAccess'], reason: 'not a mailbox of the tenant (a group, a service account, or an entry Exchange could not resolve)' }],
       pending: [{ tenant: 'northwind', mailbox: 'Adele.V@northwindtraders.com', delegate: 'Diego.Siciliani@contoso.com', rights: ['SendOnBehalf'] }],
     },
     readiness: [
