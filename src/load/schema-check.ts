@@ -156,7 +156,9 @@ export class SchemaChecker {
         }
         case 'pattern': {
           const pattern = String((error.params as { pattern: string }).pattern);
-          message = `${fieldName(path)}: ${show(value)} is not ${describePattern(pattern)}`;
+          // An …Env field's value may be the secret itself: never echoed (value-check.ts reports it).
+          const secret = String(path[path.length - 1]).endsWith('Env');
+          message = `${fieldName(path)}: ${secret ? 'the value' : show(value)} is not ${describePattern(pattern)}`;
           break;
         }
         case 'uniqueItems':

@@ -62,3 +62,33 @@ export function addressLengthProblem(address: string): string | undefined {
   if (address.length > MAX_ADDRESS_LENGTH) return `has ${address.length} characters; an address has at most ${MAX_ADDRESS_LENGTH}`;
   return undefined;
 }
+
+/** What an …Env field may hold: an environment variable's name. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Shannon entropy in bits per character. */
+function entropyOf(value: string): number {
+  const counts = new Map<string, number>();
+  for (const character of value) counts.set(character, (counts.get(character) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) {
+    const p = count / value.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+/**
+ * A value that looks like a pasted secret (an Entra client secret, an access token, a key): one run
+ * of more than 40 token characters, lower- and upper-case letters and digits mixed, at least 4 bits
+ * of entropy a character. GUIDs (36), thumbprints (40 hex), addresses (an @), X500s (spaces,
+ * slashes) and variable names in capitals never match.
+ */
+export function looksLikeSecret(value: string): boolean {
+  return value.length > 40 && /^[A-Za-z0-9_\-.~+=]+$/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value) && /[0-9]/.test(value) && entropyOf(value) >= 4;
+}
+
+/** A secret as a message may show it: its length and first two characters, never more. */
+export function secretPreview(value: string): string {
+  return `${value.length} characters starting "${value.slice(0, 2)}…"`;
+}

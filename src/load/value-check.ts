@@ -4,7 +4,7 @@
 
 import { RESOURCE_KINDS, type ResourceKind } from '../model/desired.js';
 import { finding, type Finding, type FindingCode } from '../model/finding.js';
-import { addressLengthProblem, codePointOf, controlCharacterIn, identifierProblem, unpairedSurrogateIn } from './text-rules.js';
+import { addressLengthProblem, codePointOf, controlCharacterIn, ENV_NAME, identifierProblem, looksLikeSecret, secretPreview, unpairedSurrogateIn } from './text-rules.js';
 import type { SourceDocument } from './yaml-source.js';
 
 /**
@@ -109,6 +109,17 @@ export function checkValues(doc: SourceDocument): Finding[] {
     if (surrogate) {
       const code = codePointOf(surrogate.character);
       findings.push(finding('InvalidUnicode', `${fieldName(path)} holds ${code}, half of a surrogate pair without its other half (ill-formed UTF-16)`, { location: doc.locate(path) }));
+      return;
+    }
+    // A secret pasted where its variable's name belongs, or anywhere: never shown back (a finding
+    // reaches logs and PR comments), only its length and first two characters.
+    const key = path[path.length - 1];
+    if (typeof key === 'string' && key.endsWith('Env') && !ENV_NAME.test(value)) {
+      findings.push(finding('SecretInYaml', `${fieldName(path)} holds ${secretPreview(value)}, which is not an environment variable name: it may be the secret itself`, { location: doc.locate(path) }));
+      return;
+    }
+    if (looksLikeSecret(value)) {
+      findings.push(finding('SecretInYaml', `${fieldName(path)} holds ${secretPreview(value)}, which looks like a secret`, { location: doc.locate(path) }));
       return;
     }
     const fieldClass = fields[pattern];

@@ -53,6 +53,10 @@ export const FINDING_CODES = {
     hint: 'Kinds: Tenant, OrganizationRelationship, MigrationEndpoint, MigrationScope, MailUser, CloudManagement, MigrationBatch.',
   },
   SchemaViolation: { severity: 'error' },
+  SecretInYaml: {
+    severity: 'error',
+    hint: 'If this is a real secret, it is exposed: revoke it, store the new one in your CI secret store (or the shell environment), and write only the variable\'s name here (secretEnv: NORTHWIND_MIGRATION_APP_SECRET).',
+  },
   ControlCharacter: { severity: 'error', hint: 'Exchange attributes hold text: remove the control character (tabs and line breaks are allowed).' },
   InvalidUnicode: {
     severity: 'error',
