@@ -243,7 +243,19 @@ function checkRelationshipPairs(index: TenantIndex): Finding[] {
         finding('RelationshipPairMismatch', `this ${mine} relationship points at ${partner.name}, but ${partner.name}'s ${theirs} relationship does not point back at ${rel.tenant}: ${pointsAt}`, about(rel, at)),
       );
     } else {
-      findings.push(finding('RelationshipPairMissing', `${partner.name} declares no ${theirs} relationship pointing back at ${rel.tenant}`, about(rel, at)));
+      // A relationship that does point back, with another capability ([Outbound] for
+      // [RemoteOutbound]): most likely a typo, named where it is written.
+      const back = rels.find((r) => r.tenant === partner.name && index.relationshipPartner(r)?.name === rel.tenant && (r.spec.mailboxMoveCapability ?? []).length > 0);
+      if (back) {
+        const written = back.spec.mailboxMoveCapability!;
+        findings.push(
+          finding(
+            'RelationshipPairMismatch',
+            `${describe(back)} points back at ${rel.tenant} with mailboxMoveCapability ${written.join(', ')}, not ${theirs}: the ${mine} relationship ${formatAddress(rel.tenant, rel.kind, rel.name)} needs ${theirs} there`,
+            about(back, back.locate(['spec', 'mailboxMoveCapability', 0])),
+          ),
+        );
+      } else findings.push(finding('RelationshipPairMissing', `${partner.name} declares no ${theirs} relationship pointing back at ${rel.tenant}`, about(rel, at)));
     }
   };
 

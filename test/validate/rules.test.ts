@@ -290,6 +290,19 @@ const cases: RuleCase[] = [
     pass: { title: 'the pair names each other', change: () => {}, clean: true },
   },
   {
+    title: "RelationshipPairMismatch: the source's relationship points back with [Outbound] for [RemoteOutbound] (a typo, named where it is written)",
+    code: 'RelationshipPairMismatch',
+    severity: 'error',
+    fail: (r) => {
+      r.edit(S, 'mailboxMoveCapability: [RemoteOutbound]', 'mailboxMoveCapability: [Outbound]');
+      return {
+        at: r.at(S, 'Outbound]'),
+        message: `fabrikam/OrganizationRelationship/To Tailspin (${r.at(S, 'To Tailspin')}) points back at tailspin with mailboxMoveCapability Outbound, not RemoteOutbound: the Inbound relationship tailspin/OrganizationRelationship/`,
+      };
+    },
+    pass: { title: 'RemoteOutbound', change: () => {}, clean: true },
+  },
+  {
     title: 'RelationshipPairMissing: the target declares no Inbound relationship',
     code: 'RelationshipPairMissing',
     severity: 'warning',
