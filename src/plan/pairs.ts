@@ -83,15 +83,45 @@ function effectiveEndpoints(context: PlanContext, tenant: string): EffectiveEndp
   return [...byName.values()];
 }
 
+const pairKey = (target: string, source: string): string => `${target}\0${source}`;
+
+/**
+ * (target, source) pairs the repository takes down: it removes (ensure: Absent) the target's Inbound
+ * relationship for the source, the source's RemoteOutbound relationship for the target or the
+ * target's endpoint to the source, and declares none of them present. Mail users that still name
+ * the source (spec.source) are the migration's record then, not moves to check.
+ */
+export function decommissionedPairs(context: PlanContext): Set<string> {
+  const removed = new Set<string>();
+  const present = new Set<string>();
+  const note = (absent: boolean, target: string | null | undefined, source: string | null | undefined) => {
+    if (target && source) (absent ? removed : present).add(pairKey(target, source));
+  };
+  for (const e of context.desired.endpoints) note(e.spec.ensure === 'Absent', e.tenant, context.index.endpointRemote(e)?.name);
+  for (const r of context.desired.relationships) {
+    const partner = context.index.relationshipPartner(r)?.name;
+    if ((r.spec.mailboxMoveCapability ?? []).includes('Inbound')) note(r.spec.ensure === 'Absent', r.tenant, partner);
+    if ((r.spec.mailboxMoveCapability ?? []).includes('RemoteOutbound')) note(r.spec.ensure === 'Absent', partner, r.tenant);
+  }
+  return new Set([...removed].filter((key) => !present.has(key)));
+}
+
+/** Whether a mail user's move belongs to a pair the repository takes down. */
+export function inDecommissionedPair(decommissioned: ReadonlySet<string>, user: Resource<'MailUser'>): boolean {
+  return user.tenant !== null && user.spec.source !== undefined && decommissioned.has(pairKey(user.tenant, user.spec.source.tenant));
+}
+
 /** (target, source) pairs the repository sets up a migration for. */
 function migrationPairs(context: PlanContext): [string, string][] {
   const pairs = new Map<string, [string, string]>();
-  const add = (target: string | null | undefined, source: string | null | undefined): void => {
+  const decommissioned = decommissionedPairs(context);
+  const add = (target: string | null | undefined, source: string | null | undefined, fromMailUser = false): void => {
     if (!target || !source || target === source || !context.live.has(target) || !context.live.has(source)) return;
-    pairs.set(`${target}\0${source}`, [target, source]);
+    if (fromMailUser && decommissioned.has(pairKey(target, source))) return;
+    pairs.set(pairKey(target, source), [target, source]);
   };
   for (const e of context.desired.endpoints) if (e.spec.ensure !== 'Absent') add(e.tenant, context.index.endpointRemote(e)?.name);
-  for (const u of context.desired.mailUsers) add(u.tenant, u.spec.source?.tenant);
+  for (const u of context.desired.mailUsers) add(u.tenant, u.spec.source?.tenant, true);
   for (const r of context.desired.relationships) {
     if (r.spec.ensure === 'Absent') continue;
     const partner = context.index.relationshipPartner(r)?.name;

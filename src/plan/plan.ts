@@ -14,7 +14,7 @@ import { diffEndpoint, diffRelationship } from './diff-relationships.js';
 import { diffScope } from './diff-scopes.js';
 import { snapshotDigest } from './digest.js';
 import { orderTenants } from './order.js';
-import { checkMigrationPairs } from './pairs.js';
+import { checkMigrationPairs, decommissionedPairs, inDecommissionedPair } from './pairs.js';
 import { readinessRows, sortReadiness, type MailUserOutcome } from './readiness.js';
 import { expandBatches, noteDerivedValues } from './batches.js';
 import { diffBatch } from './diff-batches.js';
@@ -156,13 +156,15 @@ export function buildPlan(input: PlanInput): Plan {
   }
   for (const doc of desired.cloudManagement) outputs.push(diffCloudManagement(context, doc));
   const moving: MailUserOutcome[] = [];
+  const decommissioned = decommissionedPairs(context);
   const mailUserActions = new Map<AnyResource<'MailUser'>, readonly Action[]>();
   for (const user of desired.mailUsers) {
     const output = noteDerivedValues(diffMailUser(context, user), user);
     outputs.push(output);
     mailUserActions.set(user, output.actions);
     const batch = batchOf.get(user);
-    if (user.spec.source) moving.push({ user, ...output, ...(batch !== undefined ? { batch } : {}) });
+    // A pair the repository takes down moves nothing: its mail users are the migration's record.
+    if (user.spec.source && !inDecommissionedPair(decommissioned, user)) moving.push({ user, ...output, ...(batch !== undefined ? { batch } : {}) });
   }
   // What holds up every move of a pair: the pair's findings and each of its tenants' (below).
   const held = new Map<string, Finding[]>();
