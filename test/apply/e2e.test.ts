@@ -122,6 +122,8 @@ describe('apply through the simulator', () => {
     expect(failed.exitCode).toBe(1);
     expect(failed.stdout).toMatch(/✗ failed northwind\/MailUser\/LaraN: .+/);
     expect(failed.stdout).toContain('Apply: 4 succeeded, 1 failed, 4 skipped.');
+    // Repeated after the run, just above the summary, so a long run's failure is not lost in the scroll.
+    expect(failed.stdout).toMatch(/\nFailed \(1\):\n {2}✗ failed northwind\/MailUser\/LaraN[^\n]*: [^\n]+\n\nApply: 4 succeeded/);
     const record = JSON.parse(readFileSync(join(w.dir, 'run.json'), 'utf8'));
     expect(record.outcome).toBe('failed');
     // The source tenant waits for its target: its actions are skipped, not attempted.

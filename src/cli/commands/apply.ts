@@ -144,6 +144,9 @@ async function applyCommand(options: ApplyCliOptions, context: CliContext, write
   });
   if (context.interactive) context.status?.('');
   const summary = summarizeResults(run.results);
+  // The failures again, after the summary: in a long run they scrolled away among the successes.
+  const failed = run.results.filter((result) => result.outcome === 'failed');
+  if (failed.length > 0) context.stdout(['', `Failed (${failed.length}):`, ...failed.map((result) => `  ${progressLine(result)}`), ''].join('\n'));
   context.stdout(`Apply: ${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.skipped} skipped.`);
   await writeRecord(plan, run);
   context.setExitCode(summary.failed > 0 ? 1 : 0);
