@@ -83,6 +83,7 @@ export function permissionsToRead(desired: DesiredState, tenant: string): Permis
     if (name) map.set(name.toLowerCase(), name);
   };
   let reads = false;
+  const movingFrom = new Set<string>();
   for (const batch of presentBatches(desired)) {
     const listed = desired.batchUsers.get(batch) ?? [];
     if (batch.spec.source === tenant) {
@@ -91,16 +92,14 @@ export function permissionsToRead(desired: DesiredState, tenant: string): Permis
     }
     if (batch.tenant === tenant) {
       reads = true;
+      movingFrom.add(batch.spec.source);
       for (const user of listed) add(mailboxes, throughAddressMap(batch, user.address) ?? user.address);
-      for (const user of desired.mailUsers) {
-        if (user.tenant !== tenant || user.spec.source?.tenant !== batch.spec.source) continue;
-        add(mailboxes, user.name);
-        add(mailboxes, user.spec.primarySmtpAddress);
-      }
     }
   }
   for (const user of desired.mailUsers) {
-    if (user.tenant !== tenant || !user.spec.permissions) continue;
+    if (user.tenant !== tenant) continue;
+    const moving = user.spec.source !== undefined && movingFrom.has(user.spec.source.tenant);
+    if (!moving && !user.spec.permissions) continue;
     reads = true;
     add(mailboxes, user.name);
     add(mailboxes, user.spec.primarySmtpAddress);

@@ -19,11 +19,13 @@
 // re-stamp when a delegate arrives after its principal.
 
 import { about, type DelegatePermissions, type Resource } from '../model/desired.js';
-import { finding, type Finding } from '../model/finding.js';
+import { finding, type Finding, type SourceLocation } from '../model/finding.js';
 import {
+  DELEGATE_RIGHTS,
   delegateRightsText,
   planAction,
   type Action,
+  type ActionStep,
   type DelegateNotMoved,
   type DelegateRight,
   type DelegationMember,
@@ -32,17 +34,23 @@ import {
   type FieldChange,
   type PendingRestamp,
 } from '../model/plan.js';
-import type { MailboxEntry, MailUserEntry } from '../model/snapshot.js';
+import type { MailboxEntry, MailboxPermissionEntry, MailUserEntry, RecipientPermissionEntry } from '../model/snapshot.js';
 import type { BatchPlanInput, BatchUser } from './batches.js';
-import { isUnsetGuid, lower, sameGuid } from './compare.js';
+import { isUnsetGuid, lower } from './compare.js';
 import type { DiffOutput, PlanContext } from './context.js';
 import { mailboxKey } from './context.js';
 import type { LiveTenant } from './live.js';
 import { cloudManagementAfterPlan } from './diff-cloud.js';
 
 const SELF = 'nt authority\\self';
-const SEND_ON_BEHALF_FIELD = 'GrantSendOnBehalfTo';
-const RIGHT_ORDER: readonly DelegateRight[] = ['FullAccess', 'SendAs', 'SendOnBehalf'];
+/** Each right's field in a plan's change and its action step (apply-script.ts renders them). */
+const RIGHT_FIELD: Record<DelegateRight, string> = { FullAccess: 'FullAccess', SendAs: 'SendAs', SendOnBehalf: 'GrantSendOnBehalfTo' };
+const RIGHT_STEP: Record<DelegateRight, ActionStep> = { FullAccess: 'full-access', SendAs: 'send-as', SendOnBehalf: 'send-on-behalf' };
+
+/** An explicit FullAccess grant (inherited and Deny entries grant nothing to re-stamp). */
+const grantsFullAccess = (e: MailboxPermissionEntry): boolean => !e.Deny && !e.IsInherited && e.AccessRights.some((r) => lower(r) === 'fullaccess');
+/** An explicit Send As grant. */
+const grantsSendAs = (e: RecipientPermissionEntry): boolean => !e.IsInherited && lower(e.AccessControlType) !== 'deny' && e.AccessRights.some((r) => lower(r) === 'sendas');
 
 type Recipient = MailboxEntry | MailUserEntry;
 
@@ -54,6 +62,8 @@ type Party =
 /** Looks up what permission entries name: identities Exchange resolves, plus sign-in names (how it prints trustees). */
 class Resolver {
   private readonly signInNames = new Map<string, Recipient>();
+  private fullAccess?: Map<string, MailboxPermissionEntry[]>;
+  private sendAs?: Map<Recipient, RecipientPermissionEntry[]>;
 
   constructor(readonly live: LiveTenant) {
     for (const entry of live.snapshot.Mailbox) if (entry.UserPrincipalName) this.signInNames.set(lower(entry.UserPrincipalName), entry);
@@ -75,6 +85,35 @@ class Resolver {
     if (this.live.groups.has(lower(text))) return { type: 'other', text: this.live.groups.get(lower(text))!.PrimarySmtpAddress || text, reason: 'a group' };
     return { type: 'other', text, reason: 'not a mailbox of the tenant (a group, a service account, or an entry Exchange could not resolve)' };
   }
+
+  /** A mailbox's MailboxPermission entries by its ExchangeGuid (indexed once: a plan asks for many). */
+  mailboxPermissions(exchangeGuid: string): MailboxPermissionEntry[] {
+    if (!this.fullAccess) {
+      this.fullAccess = new Map();
+      for (const entry of this.live.snapshot.MailboxPermission ?? []) {
+        const key = lower(entry.MailboxGuid);
+        const list = this.fullAccess.get(key);
+        if (list) list.push(entry);
+        else this.fullAccess.set(key, [entry]);
+      }
+    }
+    return this.fullAccess.get(lower(exchangeGuid)) ?? [];
+  }
+
+  /** The explicit Send As grants on a recipient (indexed once). */
+  sendAsGrants(recipient: Recipient): RecipientPermissionEntry[] {
+    if (!this.sendAs) {
+      this.sendAs = new Map();
+      for (const entry of this.live.snapshot.RecipientPermission ?? []) {
+        const on = grantsSendAs(entry) ? this.recipient(entry.Identity) : undefined;
+        if (!on) continue;
+        const list = this.sendAs.get(on);
+        if (list) list.push(entry);
+        else this.sendAs.set(on, [entry]);
+      }
+    }
+    return this.sendAs.get(recipient) ?? [];
+  }
 }
 
 interface BatchMembership {
@@ -89,8 +128,8 @@ interface Edge {
   rights: Set<DelegateRight>;
 }
 
-function sortedRights(rights: Iterable<DelegateRight>): DelegateRight[] {
-  return RIGHT_ORDER.filter((right) => [...rights].includes(right));
+function sortedRights(rights: ReadonlySet<DelegateRight>): DelegateRight[] {
+  return DELEGATE_RIGHTS.filter((right) => rights.has(right));
 }
 
 /** Every grant among a source's mailboxes that touches a user of its batches, merged per principal and delegate. */
@@ -112,11 +151,10 @@ function sourceEdges(resolver: Resolver, membership: ReadonlyMap<string, BatchMe
     edge.rights.add(right);
   };
   for (const entry of live.snapshot.MailboxPermission ?? []) {
-    if (entry.Deny || entry.IsInherited || !entry.AccessRights.some((r) => lower(r) === 'fullaccess')) continue;
-    add(live.recipient(entry.MailboxGuid)?.entry, entry.User, 'FullAccess');
+    if (grantsFullAccess(entry)) add(live.recipient(entry.MailboxGuid)?.entry, entry.User, 'FullAccess');
   }
   for (const entry of live.snapshot.RecipientPermission ?? []) {
-    if (entry.IsInherited || lower(entry.AccessControlType) === 'deny' || !entry.AccessRights.some((r) => lower(r) === 'sendas')) continue;
+    if (!grantsSendAs(entry)) continue;
     const principal = resolver.party(entry.Identity);
     // Permissions on objects that are not mailboxes are not migrated (seed 004): only a user's count.
     if (principal.type === 'user') add(principal.entry, entry.Trustee, 'SendAs');
@@ -151,7 +189,7 @@ interface WantedGrants {
   tenant: string;
   mailbox: MailboxEntry;
   rights: Map<DelegateRight, Map<string, { delegate: Recipient | { PrimarySmtpAddress: string; group: true }; from: string; autoMapping: boolean; sameBatch: boolean }>>;
-  source?: import('../model/finding.js').SourceLocation;
+  source?: SourceLocation;
   resourceKind: string;
 }
 
@@ -169,21 +207,17 @@ function hasGrant(resolver: Resolver, right: DelegateRight, mailbox: MailboxEntr
   if (right === 'SendOnBehalf') return (mailbox.GrantSendOnBehalfTo ?? []).some((text) => names(resolver, text, delegate));
   if (right === 'SendAs') {
     if (snapshot.RecipientPermission === undefined) return undefined;
-    return snapshot.RecipientPermission.some(
-      (e) => e.AccessRights.some((r) => lower(r) === 'sendas') && !e.IsInherited && lower(e.AccessControlType) !== 'deny' && names(resolver, e.Identity, mailbox) && names(resolver, e.Trustee, delegate),
-    );
+    return resolver.sendAsGrants(mailbox).some((e) => names(resolver, e.Trustee, delegate));
   }
   // FullAccess: read for this mailbox when Exchange's own NT AUTHORITY\SELF entry is there.
-  const entries = (snapshot.MailboxPermission ?? []).filter((e) => sameGuid(e.MailboxGuid, mailbox.ExchangeGuid));
+  const entries = resolver.mailboxPermissions(mailbox.ExchangeGuid);
   if (!entries.some((e) => lower(e.User) === SELF)) return undefined;
-  return entries.some((e) => !e.Deny && e.AccessRights.some((r) => lower(r) === 'fullaccess') && names(resolver, e.User, delegate));
+  return entries.some((e) => grantsFullAccess(e) && names(resolver, e.User, delegate));
 }
 
 function memberOf(address: string, membership: BatchMembership | undefined): DelegationMember {
   return { user: address, batch: membership?.batch.name ?? null };
 }
-
-const rightsText = delegateRightsText;
 
 interface Side {
   member: DelegationMember;
@@ -210,7 +244,7 @@ function splitFinding(source: string, rights: Iterable<DelegateRight>, principal
       : '';
   return finding(
     'DelegateInOtherBatch',
-    `${source} mailbox ${delegate.member.user} (${placeOf(delegate)}) holds ${rightsText(rights)} on ${principal.member.user} (${placeOf(principal)}): principal and delegate move apart${next}`,
+    `${source} mailbox ${delegate.member.user} (${placeOf(delegate)}) holds ${delegateRightsText(rights)} on ${principal.member.user} (${placeOf(principal)}): principal and delegate move apart${next}`,
     { ...where, ...(strict ? { severity: 'error' as const } : {}) },
   );
 }
@@ -271,7 +305,7 @@ export function planDelegation(context: PlanContext, batches: readonly BatchPlan
       if (edge.delegate.type === 'other') {
         if (!principalIn) continue;
         report.notMoved.push({ tenant: source, principal, delegate: edge.delegate.text, rights: sortedRights(edge.rights), reason: edge.delegate.reason });
-        findings.push(finding('DelegateNotMailbox', `${edge.delegate.text} (${edge.delegate.reason}) holds ${rightsText(edge.rights)} on ${source} mailbox ${principal.user} of batch ${principalIn.batch.name}: it does not move`, where(principalIn)));
+        findings.push(finding('DelegateNotMailbox', `${edge.delegate.text} (${edge.delegate.reason}) holds ${delegateRightsText(edge.rights)} on ${source} mailbox ${principal.user} of batch ${principalIn.batch.name}: it does not move`, where(principalIn)));
         continue;
       }
       const delegateGuid = lower(edge.delegate.entry.ExchangeGuid);
@@ -318,7 +352,9 @@ export function planDelegation(context: PlanContext, batches: readonly BatchPlan
     const members = new Map<string, string[]>();
     for (const key of groups.keys()) {
       const root = groups.find(key);
-      members.set(root, [...(members.get(root) ?? []), key]);
+      const list = members.get(root);
+      if (list) list.push(key);
+      else members.set(root, [key]);
     }
     const listed = [...members.values()]
       .filter((keys) => keys.length > 1)
@@ -338,17 +374,18 @@ export function planDelegation(context: PlanContext, batches: readonly BatchPlan
     if (!resolver) continue;
     const mailbox = resolver.live.mailbox(user.name) ?? (user.spec.primarySmtpAddress ? resolver.live.mailbox(user.spec.primarySmtpAddress) : undefined);
     if (!mailbox) continue;
-    const declared: [DelegateRight, string, boolean, (string | number)[]][] = [
-      ...(permissions.sendAs ?? []).map((address, i): [DelegateRight, string, boolean, (string | number)[]] => ['SendAs', address, true, ['sendAs', i]]),
-      ...(permissions.sendOnBehalf ?? []).map((address, i): [DelegateRight, string, boolean, (string | number)[]] => ['SendOnBehalf', address, true, ['sendOnBehalf', i]]),
-      ...(permissions.fullAccess ?? []).map((grant, i): [DelegateRight, string, boolean, (string | number)[]] => ['FullAccess', grant.user, grant.autoMapping !== false, ['fullAccess', i, 'user']]),
+    type Declared = { right: DelegateRight; address: string; autoMapping: boolean; path: (string | number)[] };
+    const declared: Declared[] = [
+      ...(permissions.sendAs ?? []).map((address, i) => ({ right: 'SendAs' as const, address, autoMapping: true, path: ['sendAs', i] })),
+      ...(permissions.sendOnBehalf ?? []).map((address, i) => ({ right: 'SendOnBehalf' as const, address, autoMapping: true, path: ['sendOnBehalf', i] })),
+      ...(permissions.fullAccess ?? []).map((grant, i) => ({ right: 'FullAccess' as const, address: grant.user, autoMapping: grant.autoMapping !== false, path: ['fullAccess', i, 'user'] })),
     ];
-    for (const [right, address, autoMapping, path] of declared) {
+    for (const { right, address, autoMapping, path } of declared) {
       const location = user.locate(['spec', 'permissions', ...path]);
       const delegate: Recipient | { PrimarySmtpAddress: string; group: true } | undefined =
         resolver.recipient(address) ?? (resolver.live.groups.has(lower(address)) ? { PrimarySmtpAddress: resolver.live.groups.get(lower(address))!.PrimarySmtpAddress || address, group: true } : undefined);
       if (!delegate) {
-        findings.push(finding('PermissionDelegateNotFound', `${user.tenant} has no recipient ${address} to grant ${rightsText([right])} on ${mailbox.PrimarySmtpAddress}`, about(user, location)));
+        findings.push(finding('PermissionDelegateNotFound', `${user.tenant} has no recipient ${address} to grant ${delegateRightsText([right])} on ${mailbox.PrimarySmtpAddress}`, about(user, location)));
         continue;
       }
       const grants = want(user.tenant, mailbox, 'MailUser', user.locate(['spec', 'permissions']));
@@ -362,7 +399,7 @@ export function planDelegation(context: PlanContext, batches: readonly BatchPlan
   for (const grants of [...wanted.values()].sort((a, b) => (lower(a.mailbox.PrimarySmtpAddress) < lower(b.mailbox.PrimarySmtpAddress) ? -1 : 1))) {
     const resolver = resolverOf(grants.tenant)!;
     const mailbox = grants.mailbox;
-    for (const right of RIGHT_ORDER) {
+    for (const right of DELEGATE_RIGHTS) {
       const list = grants.rights.get(right);
       if (!list) continue;
       const add: string[] = [];
@@ -380,12 +417,11 @@ export function planDelegation(context: PlanContext, batches: readonly BatchPlan
       add.sort((a, b) => (lower(a) < lower(b) ? -1 : 1));
       const fromSource = [...origins].filter((o) => o !== '');
       const change: FieldChange = {
-        field: right === 'SendOnBehalf' ? SEND_ON_BEHALF_FIELD : right,
+        field: RIGHT_FIELD[right],
         add,
         // Rendered "(from the grants of contoso mailbox …)": where a re-stamped grant comes from.
         ...(fromSource.length > 0 ? { derivedFrom: `the grants of ${fromSource.join(', ')}${origins.has('') ? ', and spec.permissions' : ''}` } : {}),
       };
-      const step = right === 'SendOnBehalf' ? 'send-on-behalf' : right === 'SendAs' ? 'send-as' : 'full-access';
       // publicDelegates of a synced mailbox belongs to on-premises AD unless the mailbox is cloud-managed
       // once this plan is applied (Set-Mailbox fails otherwise); it waits for a #cloud-managed change.
       const management = right === 'SendOnBehalf' ? cloudManagementAfterPlan(context, grants.tenant, mailbox) : { cloudManaged: true, dependsOn: [] };
@@ -395,7 +431,7 @@ export function planDelegation(context: PlanContext, batches: readonly BatchPlan
           tenant: grants.tenant,
           kind: 'Mailbox',
           identity: mailbox.PrimarySmtpAddress,
-          step,
+          step: RIGHT_STEP[right],
           action: synced ? 'blocked' : 'update',
           ...(synced
             ? { reason: 'the mailbox is synchronized from on-premises AD: set its publicDelegates (Send on Behalf) there, or make the mailbox cloud-managed (CloudManagement) first' }

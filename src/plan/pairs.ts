@@ -112,9 +112,8 @@ export function inDecommissionedPair(decommissioned: ReadonlySet<string>, user: 
 }
 
 /** (target, source) pairs the repository sets up a migration for. */
-function migrationPairs(context: PlanContext): [string, string][] {
+function migrationPairs(context: PlanContext, decommissioned: ReadonlySet<string>): [string, string][] {
   const pairs = new Map<string, [string, string]>();
-  const decommissioned = decommissionedPairs(context);
   const add = (target: string | null | undefined, source: string | null | undefined, fromMailUser = false): void => {
     if (!target || !source || target === source || !context.live.has(target) || !context.live.has(source)) return;
     if (fromMailUser && decommissioned.has(pairKey(target, source))) return;
@@ -138,9 +137,9 @@ export interface PairFindings {
   findings: Finding[];
 }
 
-export function checkMigrationPairs(context: PlanContext): PairFindings[] {
+export function checkMigrationPairs(context: PlanContext, decommissioned: ReadonlySet<string> = decommissionedPairs(context)): PairFindings[] {
   const pairs: PairFindings[] = [];
-  for (const [target, source] of migrationPairs(context)) {
+  for (const [target, source] of migrationPairs(context, decommissioned)) {
     const findings: Finding[] = [];
     pairs.push({ target, source, findings });
     const cloudOf = (name: string) => context.index.tenantsByName.get(name)?.spec.environment ?? 'O365Default';

@@ -177,7 +177,7 @@ export function buildPlan(input: PlanInput): Plan {
       tenantFindings.set(tenant.name, [item]);
     }
   }
-  for (const pair of checkMigrationPairs(context)) {
+  for (const pair of checkMigrationPairs(context, decommissioned)) {
     // Loops, not push(...list): a list of 100,000+ findings (one per scope member) overflows the call stack as arguments.
     for (const item of pair.findings) findings.push(item);
     held.set(`${pair.target}\0${pair.source}`, [...pair.findings, ...(tenantFindings.get(pair.target) ?? []), ...(tenantFindings.get(pair.source) ?? [])]);

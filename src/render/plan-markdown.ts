@@ -5,9 +5,9 @@
 // a bidi override or a zero-width character as it is, and the reviewer would not see it.
 
 import type { Plan } from '../model/plan.js';
-import { actionCount, summarize } from '../model/plan.js';
+import { actionCount, delegateRightsText, summarize } from '../model/plan.js';
 import { alert, code, fenceSafe, findingItem, inline, linesThatFit, smallPrint } from './markdown.js';
-import { actionTitle, batchLine, describeChange, destructiveFirst, notMovedLine, pendingLine, readinessLine, readinessReason, rightsText } from './values.js';
+import { actionTitle, batchLine, describeChange, destructiveFirst, notMovedLine, pendingLine, readinessLine, readinessReason } from './values.js';
 import { summaryLine } from './plan-text.js';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -69,7 +69,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
     body.push(`#### Delegates moving apart: ${delegation.splitPairs.length} pair(s)`, '', '| Source | Delegate | Batch | Holds | On principal | Batch |', '|---|---|---|---|---|---|');
     for (const pair of delegation.splitPairs) {
       const batch = (b: string | null) => (b === null ? '_none_' : code(b));
-      body.push(`| ${inline(pair.tenant)} | ${code(pair.delegate.user)} | ${batch(pair.delegate.batch)} | ${inline(rightsText(pair.rights))} | ${code(pair.principal.user)} | ${batch(pair.principal.batch)} |`);
+      body.push(`| ${inline(pair.tenant)} | ${code(pair.delegate.user)} | ${batch(pair.delegate.batch)} | ${inline(delegateRightsText(pair.rights))} | ${code(pair.principal.user)} | ${batch(pair.principal.batch)} |`);
     }
     body.push('');
   }

@@ -55,23 +55,21 @@ export function readinessReason(row: ReadinessRow): { mailUser: string; source: 
 }
 
 /** "northwind/MigrationBatch/Wave-1 ← contoso: Syncing; 25 listed, 25 in Exchange: 20 synced, 3 completed, 2 failed" (a batch's progress). */
-export const rightsText = delegateRightsText;
-
 const placeOf = (member: DelegationMember): string => (member.batch === null ? 'no batch' : `batch ${member.batch}`);
 
 /** A principal and delegate moving apart, both with their batch. */
 export function splitPairLine(pair: DelegationPair): string {
-  return `${pair.delegate.user} (${placeOf(pair.delegate)}) holds ${rightsText(pair.rights)} on ${pair.principal.user} (${placeOf(pair.principal)})`;
+  return `${pair.delegate.user} (${placeOf(pair.delegate)}) holds ${delegateRightsText(pair.rights)} on ${pair.principal.user} (${placeOf(pair.principal)})`;
 }
 
 /** A delegate that is not a mailbox: it stays where it is. */
 export function notMovedLine(item: DelegateNotMoved): string {
-  return `${item.delegate} holds ${rightsText(item.rights)} on ${item.principal.user} (${placeOf(item.principal)}): ${item.reason}; not moved`;
+  return `${item.delegate} holds ${delegateRightsText(item.rights)} on ${item.principal.user} (${placeOf(item.principal)}): ${item.reason}; not moved`;
 }
 
 /** A moved mailbox's grant that waits for its delegate to arrive in the target. */
 export function pendingLine(item: PendingRestamp): string {
-  return `${item.tenant}: ${rightsText(item.rights)} on ${item.mailbox} for ${item.delegate}, once ${item.delegate} has moved`;
+  return `${item.tenant}: ${delegateRightsText(item.rights)} on ${item.mailbox} for ${item.delegate}, once ${item.delegate} has moved`;
 }
 
 export function batchLine(batch: BatchStatus): string {
