@@ -1,7 +1,7 @@
 // Fault injection and metrics, configured by environment variables (see README.md):
 // EXO_SIM_LATENCY_MS, EXO_SIM_THROTTLE_EVERY, EXO_SIM_THROTTLE_BUDGET, EXO_SIM_FAIL, EXO_SIM_METRICS.
 import { readFileSync } from 'node:fs';
-import { writeFileAtomicSync } from '../../util/atomic-write.js';
+import { withFileLockSync, writeFileAtomicSync } from '../../util/atomic-write.js';
 import { CmdletError, ErrorRecord, exchangeExceptionType } from '../errors.js';
 
 /** The stable substring by which callers recognise a simulated throttling error. */
@@ -134,26 +134,28 @@ export class Faults {
     this.deltaDirty = true;
   }
 
-  /** Adds this run's counts to the metrics file (re-read just before writing, so parallel runs mostly add up). */
+  /** Adds this run's counts to the metrics file, under a lock: the two tenants' exports flush in parallel. */
   flushMetrics(): void {
     const file = this.config.metricsFile;
     if (!file || !this.deltaDirty) return;
-    let existing: MetricsDelta & { runs?: number } = emptyDelta();
-    try {
-      existing = { ...emptyDelta(), ...(JSON.parse(readFileSync(file, 'utf8')) as Partial<MetricsDelta>) };
-    } catch {
-      // No metrics yet, or unreadable: start over.
-    }
-    for (const bucket of ['calls', 'throttled', 'injectedFailures', 'errors'] as const) {
-      for (const [key, value] of Object.entries(this.delta[bucket])) existing[bucket][key] = (existing[bucket][key] ?? 0) + value;
-    }
-    for (const [key, value] of Object.entries(this.delta.credentials)) {
-      const target = (existing.credentials[key] ??= { set: 0, lastSetAt: '' });
-      target.set += value.set;
-      target.lastSetAt = value.lastSetAt;
-    }
-    const totalCalls = Object.values(existing.calls).reduce((sum, value) => sum + value, 0);
-    writeFileAtomicSync(file, `${JSON.stringify({ ...existing, totalCalls }, null, 2)}\n`);
+    withFileLockSync(file, () => {
+      let existing: MetricsDelta & { runs?: number } = emptyDelta();
+      try {
+        existing = { ...emptyDelta(), ...(JSON.parse(readFileSync(file, 'utf8')) as Partial<MetricsDelta>) };
+      } catch {
+        // No metrics yet, or unreadable: start over.
+      }
+      for (const bucket of ['calls', 'throttled', 'injectedFailures', 'errors'] as const) {
+        for (const [key, value] of Object.entries(this.delta[bucket])) existing[bucket][key] = (existing[bucket][key] ?? 0) + value;
+      }
+      for (const [key, value] of Object.entries(this.delta.credentials)) {
+        const target = (existing.credentials[key] ??= { set: 0, lastSetAt: '' });
+        target.set += value.set;
+        target.lastSetAt = value.lastSetAt;
+      }
+      const totalCalls = Object.values(existing.calls).reduce((sum, value) => sum + value, 0);
+      writeFileAtomicSync(file, `${JSON.stringify({ ...existing, totalCalls }, null, 2)}\n`);
+    });
     this.delta = emptyDelta();
     this.deltaDirty = false;
   }
