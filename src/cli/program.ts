@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerApply } from './commands/apply.js';
 import { registerExport } from './commands/export.js';
 import { registerGitHub } from './commands/github.js';
+import { registerImport } from './commands/import.js';
 import { registerRender } from './commands/render.js';
 import { registerPlan } from './commands/plan.js';
 import { registerSchema } from './commands/schema.js';
@@ -24,6 +25,7 @@ function buildProgram(context: CliContext): Command {
     .exitOverride();
   registerValidate(program, context);
   registerExport(program, context);
+  registerImport(program, context);
   registerPlan(program, context);
   registerApply(program, context);
   registerRender(program, context);

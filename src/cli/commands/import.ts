@@ -1,0 +1,107 @@
+import type { Command } from 'commander';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { exportTenant } from '../../export/export.js';
+import { importTenant, knownTenantsOf, type ImportResult } from '../../import/import.js';
+import { readSnapshots, SnapshotError } from '../../load/snapshot.js';
+import type { Resource } from '../../model/desired.js';
+import type { Snapshot } from '../../model/snapshot.js';
+import { renderFindingText } from '../../render/findings.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { validateDirectory } from '../../validate/validate.js';
+import type { CliContext } from '../context.js';
+
+interface ImportOptions {
+  tenant: string;
+  out: string;
+  dir?: string;
+  state?: string;
+  peerState?: string;
+  force?: boolean;
+}
+
+/** Snapshots in a state directory, by the tenant name their file carries (<tenant>.json). */
+function snapshotsIn(directory: string): Map<string, Snapshot> {
+  const names = readdirSync(directory)
+    .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
+    .map((f) => basename(f, '.json'));
+  return readSnapshots(directory, names);
+}
+
+function summary(tenant: string, out: string, result: ImportResult): string {
+  const labels: [keyof ImportResult['counts'], string, string][] = [
+    ['Tenant', 'tenant', 'tenants'],
+    ['OrganizationRelationship', 'relationship', 'relationships'],
+    ['MigrationEndpoint', 'endpoint', 'endpoints'],
+    ['MigrationScope', 'scope group', 'scope groups'],
+    ['MailUser', 'mail user', 'mail users'],
+    ['CloudManagement', 'cloud-managed list', 'cloud-managed lists'],
+  ];
+  const parts = labels.filter(([kind]) => (result.counts[kind] ?? 0) > 0).map(([kind, one, many]) => `${result.counts[kind]} ${result.counts[kind] === 1 ? one : many}`);
+  return `imported ${tenant} → ${join(out, tenant)}: ${parts.length > 0 ? parts.join(', ') : 'nothing to manage'} (${result.files.length} file${result.files.length === 1 ? '' : 's'})`;
+}
+
+export function registerImport(program: Command, context: CliContext): void {
+  program
+    .command('import')
+    .description("Write YAML for what a tenant already has (relationships, endpoints, published scope groups, MEUs, cloud-managed mailboxes), from its live state or a snapshot. Plan of the result shows no changes.")
+    .requiredOption('-t, --tenant <name>', 'the tenant to import (its metadata.name)')
+    .requiredOption('-o, --out <dir>', 'write <dir>/<tenant>/*.yaml (and members CSVs) here; existing files are kept unless --force')
+    .option('-d, --dir <dir>', "config directory whose Tenant documents say how to sign in and name the partners (needed without --state)")
+    .option('-s, --state <dir>', 'read <dir>/<tenant>.json instead of exporting; the other snapshots there are the partners')
+    .option('--peer-state <dir>', "without --state: partners' snapshots, to link each mail user to its source mailbox")
+    .option('--force', 'overwrite files that exist')
+    .addHelpText('after', '\nNo secret is written: sign-in and endpoint secrets are environment-variable names to fill in. Exit codes: 0 imported, 1 error (nothing is written).')
+    .action(async (options: ImportOptions) => {
+      const fail = (message: string): void => {
+        context.stderr(`import: ${message}`);
+        context.setExitCode(1);
+      };
+      let tenants: Resource<'Tenant'>[] = [];
+      let validation: ReturnType<typeof validateDirectory> | undefined;
+      if (options.dir !== undefined) {
+        validation = validateDirectory(options.dir, { cwd: context.cwd, ...(context.platform ? { platform: context.platform } : {}) });
+        if (!validation.rulesRan) {
+          for (const f of validation.findings) context.stderr(renderFindingText(f, { color: context.color }));
+          return fail('the config directory is invalid; nothing was imported');
+        }
+        tenants = validation.desired.tenants;
+      }
+      let snapshots: Map<string, Snapshot>;
+      try {
+        if (options.state !== undefined) {
+          snapshots = snapshotsIn(resolve(context.cwd, options.state));
+        } else {
+          const tenant = tenants.find((t) => t.name === options.tenant);
+          if (!validation || !tenant) {
+            return fail(`reading ${options.tenant} live needs its Tenant document: give --dir with it (or --state with a snapshot)`);
+          }
+          const live = await exportTenant(validation.desired, tenant, { env: context.env, cwd: resolve(context.cwd, options.dir!), ...(context.retry ? { retry: context.retry } : {}) });
+          snapshots = new Map([[tenant.name, live]]);
+          if (options.peerState !== undefined) {
+            for (const [name, snapshot] of snapshotsIn(resolve(context.cwd, options.peerState))) if (name !== tenant.name) snapshots.set(name, snapshot);
+          }
+        }
+      } catch (error) {
+        if (error instanceof SnapshotError || (error as NodeJS.ErrnoException).code === 'ENOENT') return fail((error as Error).message);
+        throw error;
+      }
+      const snapshot = snapshots.get(options.tenant);
+      if (!snapshot) return fail(`no snapshot of ${options.tenant} in ${options.state} (found: ${[...snapshots.keys()].join(', ') || 'none'})`);
+
+      const result = importTenant({
+        tenant: options.tenant,
+        snapshot,
+        peers: snapshots,
+        knownTenants: knownTenantsOf(tenants.map((t) => ({ name: t.name, ...t.spec })), snapshots),
+        hasTenantDocument: tenants.some((t) => t.name === options.tenant),
+      });
+      const out = resolve(context.cwd, options.out);
+      const existing = result.files.map((f) => join(out, f.path)).filter((f) => existsSync(f));
+      if (existing.length > 0 && !options.force) return fail(`${existing.join(', ')} exist${existing.length === 1 ? 's' : ''}; nothing was written (--force overwrites)`);
+      for (const file of result.files) await writeFileAtomic(join(out, file.path), file.content);
+      context.stdout(summary(options.tenant, options.out, result));
+      for (const note of result.notes) context.stdout(`  - ${note}`);
+    });
+}
+
