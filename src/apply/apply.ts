@@ -13,8 +13,9 @@
 import { hasErrors } from '../model/finding.js';
 import type { Action, DestructiveClass, Plan, TenantPlan } from '../model/plan.js';
 import { runScript, stderrTail } from '../process/pwsh.js';
-import { renderApplyScript, STEP_MARKER, type ApplyScriptOptions } from '../powershell/apply-script.js';
+import { INTERRUPTED_REASON, renderApplyScript, STEP_MARKER, STOP_FILE_ENV, type ApplyScriptOptions } from '../powershell/apply-script.js';
 import { connectionSecretNames } from '../powershell/session.js';
+import type { StopRequest } from './interrupt.js';
 import { applySessions } from './sessions.js';
 import { redact, secretValues } from '../util/redact.js';
 
@@ -42,6 +43,8 @@ export interface ApplyOptions {
   retry?: Pick<ApplyScriptOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>;
   onResult?: (result: StepResult, progress: { done: number; total: number }) => void;
   header?: string;
+  /** Once requested, the step in flight finishes and no further step starts (the CLI asks on Ctrl-C and SIGTERM). */
+  stop?: StopRequest;
 }
 
 const PAST_TENSE: Record<Exclude<Action['action'], 'blocked'>, Outcome> = { create: 'created', update: 'updated', delete: 'deleted', replace: 'replaced' };
@@ -92,11 +95,10 @@ async function runTenant(tenant: TenantPlan, script: string, options: ApplyOptio
   const readsEnv = [...connectionSecretNames(tenant), ...tenant.actions.map((a) => a.parameters?.secretEnv).filter((n): n is string => typeof n === 'string')];
   const secrets = secretValues(options.env, readsEnv);
   const started = performance.now();
-  let last = started;
 
   const onLine = (text: string): void => {
     if (!text.includes(STEP_MARKER)) return;
-    let parsed: { [STEP_MARKER]?: string; status?: string; reason?: string; error?: string; check?: string };
+    let parsed: { [STEP_MARKER]?: string; status?: string; reason?: string; error?: string; check?: string; durationMs?: unknown };
     try {
       parsed = JSON.parse(text) as typeof parsed;
     } catch {
@@ -104,15 +106,15 @@ async function runTenant(tenant: TenantPlan, script: string, options: ApplyOptio
     }
     const action = parsed[STEP_MARKER] !== undefined ? byId.get(parsed[STEP_MARKER]) : undefined;
     if (!action || reported.has(action.id)) return;
-    const now = performance.now();
-    const duration = Math.round(now - last);
-    last = now;
+    // Measured by the script from the step's start: output may arrive in bursts, so the time it arrives says little.
+    const duration = typeof parsed.durationMs === 'number' && Number.isFinite(parsed.durationMs) ? Math.max(0, Math.round(parsed.durationMs)) : 0;
     reported.add(action.id);
     if (parsed.status === 'succeeded' && action.action !== 'blocked') report(resultOf(action, PAST_TENSE[action.action], duration, typeof parsed.check === 'string' ? { check: redact(parsed.check, secrets) } : {}));
     else if (parsed.status === 'skipped') report(resultOf(action, 'skipped', duration, { reason: redact(parsed.reason ?? '', secrets) }));
     else report(resultOf(action, 'failed', duration, { error: redact(parsed.error ?? 'unknown error', secrets) }));
   };
-  const result = await runScript(script, { env: options.env, readsEnv, onLine, ...(options.cwd ? { cwd: options.cwd } : {}) });
+  const stop = options.stop ? { env: { ...options.env, [STOP_FILE_ENV]: options.stop.file }, readsEnv: [...readsEnv, STOP_FILE_ENV] } : { env: options.env, readsEnv };
+  const result = await runScript(script, { ...stop, onLine, ...(options.cwd ? { cwd: options.cwd } : {}) });
   // Actions that never reported (stderr redacted whole before its tail is taken: a secret may span the cut): the session failed before them (sign-in, a parse error, a crash).
   const why = result.failure === 'not-found'
     ? result.message
@@ -126,6 +128,13 @@ async function runTenant(tenant: TenantPlan, script: string, options: ApplyOptio
 export interface ApplyRun {
   results: StepResult[];
   tenants: { tenant: string; exitCode: number | undefined | null; durationMs: number }[];
+  /** A stop was requested: the steps not started are skipped with INTERRUPTED_REASON. */
+  interrupted?: true;
+}
+
+/** A step an interrupted apply did not start. */
+export function notStarted(result: StepResult): boolean {
+  return result.outcome === 'skipped' && result.reason === INTERRUPTED_REASON;
 }
 
 /** Run every tenant's actions in plan order (sessions.ts). Call refusals() first: this assumes the plan may run. */
@@ -143,6 +152,11 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const succeeded = new Set<string>();
   let failedTenant: string | undefined;
   for (const { tenant, earlier } of sessions) {
+    if (options.stop?.requested) {
+      for (const action of tenant.actions) report(resultOf(action, 'skipped', 0, { reason: INTERRUPTED_REASON }));
+      tenants.push({ tenant: tenant.tenant, exitCode: null, durationMs: 0 });
+      continue;
+    }
     if (failedTenant !== undefined) {
       for (const action of tenant.actions) report(resultOf(action, 'skipped', 0, { reason: `tenant ${failedTenant} had a failed action; later tenants wait for it` }));
       tenants.push({ tenant: tenant.tenant, exitCode: null, durationMs: 0 });
@@ -170,5 +184,5 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     for (const result of ran) if (result.outcome !== 'failed' && result.outcome !== 'skipped') succeeded.add(result.id);
     if (ran.some((r) => r.outcome === 'failed')) failedTenant = tenant.tenant;
   }
-  return { results, tenants };
+  return { results, tenants, ...(options.stop?.requested ? { interrupted: true as const } : {}) };
 }

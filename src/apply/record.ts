@@ -51,7 +51,10 @@ export interface RunRecord {
   refusals: string[];
   tenants: ApplyRun['tenants'];
   results: StepResult[];
-  /** The run ended before it could write its record (killed): read from its journal, outcome failed. */
+  /**
+   * The run was stopped: by Ctrl-C or SIGTERM (the steps it did not start are skipped, reason
+   * "interrupted: not started"), or killed before it could write its record (read from its journal).
+   */
   interrupted?: true;
 }
 
@@ -61,7 +64,7 @@ export function runRecord(plan: Plan, run: ApplyRun | undefined, details: { star
   const refused = details.refusals ?? [];
   return {
     formatVersion: RUN_RECORD_FORMAT_VERSION,
-    outcome: refused.length > 0 ? 'refused' : summary.failed > 0 ? 'failed' : 'succeeded',
+    outcome: refused.length > 0 ? 'refused' : summary.failed > 0 || run?.interrupted ? 'failed' : 'succeeded',
     startedAt: details.startedAt.toISOString(),
     finishedAt: details.finishedAt.toISOString(),
     actor: actorOf(details.env),
@@ -71,6 +74,7 @@ export function runRecord(plan: Plan, run: ApplyRun | undefined, details: { star
     refusals: refused,
     tenants: run?.tenants ?? [],
     results,
+    ...(run?.interrupted ? { interrupted: true as const } : {}),
   };
 }
 

@@ -22,6 +22,10 @@ import { DEFAULT_RETRY, retryFunction } from './retry.js';
 import { showInvisible } from '../util/invisible.js';
 
 export const STEP_MARKER = 'exoGitopsStep';
+/** The variable naming apply's stop file: once it exists, the script starts no further step. */
+export const STOP_FILE_ENV = 'EXO_GITOPS_STOP_FILE';
+/** The reason of a step an interrupted apply did not start. */
+export const INTERRUPTED_REASON = 'interrupted: not started';
 
 
 export interface ApplyScriptOptions {
@@ -346,6 +350,9 @@ $ExoSucceeded = @{}
 # The process that started this script (exo-gitops apply). When it is gone (killed, even with -9),
 # this script is its orphan: it starts no further action rather than go on changing the tenant.
 $ExoParentId = (Get-Process -Id $PID).Parent.Id
+# A file exo-gitops apply creates when it is interrupted (Ctrl-C, SIGTERM): the step in flight
+# finishes, and no further step starts.
+$ExoStopFile = $env:${STOP_FILE_ENV}
 
 # One action: skipped when an action it depends on did not succeed; one JSON result line either way.
 # -Check: run after the body succeeded; it returns what it found (reported with the step) or throws,
@@ -353,24 +360,30 @@ $ExoParentId = (Get-Process -Id $PID).Parent.Id
 function Invoke-ExoStep {
   param([string]$Id, [string[]]$DependsOn, [scriptblock]$Body, [scriptblock]$Check)
   if ((Get-Process -Id $PID).Parent.Id -ne $ExoParentId) { exit 3 }
+  if ($ExoStopFile -and (Test-Path -LiteralPath $ExoStopFile)) {
+    Write-Output ([ordered]@{ ${STEP_MARKER} = $Id; status = 'skipped'; reason = '${INTERRUPTED_REASON}' } | ConvertTo-Json -Compress)
+    return
+  }
   foreach ($dependency in $DependsOn) {
     if (-not $ExoSucceeded[$dependency]) {
       Write-Output ([ordered]@{ ${STEP_MARKER} = $Id; status = 'skipped'; reason = "depends on $dependency, which did not succeed" } | ConvertTo-Json -Compress)
       return
     }
   }
+  # The step's own duration, from its start (retries included): not the sign-in or the steps before it.
+  $started = [datetime]::UtcNow.Ticks
   try {
     & $Body | Out-Null
     if ($null -ne $Check) {
       $found = [string](& $Check)
       $ExoSucceeded[$Id] = $true
-      Write-Output ([ordered]@{ ${STEP_MARKER} = $Id; status = 'succeeded'; check = $found } | ConvertTo-Json -Compress)
+      Write-Output ([ordered]@{ ${STEP_MARKER} = $Id; status = 'succeeded'; check = $found; durationMs = [long](([datetime]::UtcNow.Ticks - $started) / 10000) } | ConvertTo-Json -Compress)
       return
     }
     $ExoSucceeded[$Id] = $true
-    Write-Output ([ordered]@{ ${STEP_MARKER} = $Id; status = 'succeeded' } | ConvertTo-Json -Compress)
+    Write-Output ([ordered]@{ ${STEP_MARKER} = $Id; status = 'succeeded'; durationMs = [long](([datetime]::UtcNow.Ticks - $started) / 10000) } | ConvertTo-Json -Compress)
   } catch {
-    Write-Output ([ordered]@{ ${STEP_MARKER} = $Id; status = 'failed'; error = $_.Exception.Message } | ConvertTo-Json -Compress)
+    Write-Output ([ordered]@{ ${STEP_MARKER} = $Id; status = 'failed'; error = $_.Exception.Message; durationMs = [long](([datetime]::UtcNow.Ticks - $started) / 10000) } | ConvertTo-Json -Compress)
   }
 }`;
 

@@ -63,9 +63,14 @@ function endRunning(): void {
   running.clear();
 }
 
+/** Graceful stops (apply's): the first Ctrl-C or SIGTERM calls them instead of ending the CLI. */
+const gracefulStops = new Set<() => void>();
+let interrupted = false;
+
 /**
  * pwsh runs in its own process group, so it (and whatever it started, such as the simulator's engine)
- * can be ended as one; the CLI ends it when it is interrupted or exits, whatever the reason.
+ * can be ended as one; the CLI ends it when it is interrupted or exits, whatever the reason. While a
+ * graceful stop is registered, the first Ctrl-C or SIGTERM asks for it and a second one ends at once.
  */
 function installHandlers(): void {
   if (handlersInstalled) return;
@@ -73,10 +78,24 @@ function installHandlers(): void {
   process.on('exit', endRunning);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
+      if (!interrupted && signal !== 'SIGHUP' && gracefulStops.size > 0) {
+        interrupted = true;
+        for (const stop of gracefulStops) stop();
+        return;
+      }
       endRunning();
       process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
     });
   }
+}
+
+/** Until the returned function is called, the first Ctrl-C or SIGTERM calls `stop` rather than ending the CLI. */
+export function onInterrupt(stop: () => void): () => void {
+  installHandlers();
+  gracefulStops.add(stop);
+  return () => {
+    gracefulStops.delete(stop);
+  };
 }
 
 export interface RunScriptOptions {

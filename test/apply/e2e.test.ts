@@ -120,7 +120,7 @@ describe('apply through the simulator', () => {
     const w = workspace();
     const failed = await w.run(['apply', '--dir', 'config', '--yes', '--record', 'run.json'], { EXO_SIM_FAIL: 'Set-MailUser:LaraN' });
     expect(failed.exitCode).toBe(1);
-    expect(failed.stdout).toMatch(/✗ failed northwind\/MailUser\/LaraN: .+/);
+    expect(failed.stdout).toMatch(/✗ failed northwind\/MailUser\/LaraN( in \d+ ms)?: .+/);
     expect(failed.stdout).toContain('Apply: 4 succeeded, 1 failed, 4 skipped.');
     // Repeated after the run, just above the summary, so a long run's failure is not lost in the scroll.
     expect(failed.stdout).toMatch(/\nFailed \(1\):\n {2}✗ failed northwind\/MailUser\/LaraN[^\n]*: [^\n]+\n\nApply: 4 succeeded/);

@@ -42,25 +42,33 @@ async function untilFirstResult(subprocess: ReturnType<ReturnType<typeof workspa
 }
 
 describe('an interrupted apply', () => {
-  it('stopped with SIGTERM: the record lists the steps that finished, PowerShell ends with the CLI, the next apply converges', async () => {
+  it('stopped with SIGTERM: the step in flight finishes, no new one starts, the record says so, exit 130, and plan shows exactly the rest', async () => {
     const w = workspace();
     const subprocess = w.cli(['apply', '--dir', 'config', '--yes', '--record', 'run.json'], { EXO_SIM_LATENCY_MS: '150' });
     await untilFirstResult(subprocess);
     subprocess.kill('SIGTERM');
     const ended = await subprocess;
-    expect(ended.exitCode ?? ended.signal).not.toBe(0);
+    expect(ended.exitCode).toBe(130);
+    expect(String(ended.stderr)).toContain('apply: interrupted: the step in flight finishes and no new one starts');
 
     const record = readRunRecord(readFileSync(join(w.dir, 'run.json'), 'utf8'));
     expect(record.interrupted).toBe(true);
     expect(record.outcome).toBe('failed');
-    expect(record.results.length).toBeGreaterThan(0);
     expect(record.results[0]).toMatchObject({ id: 'northwind/MailUser/AlexW', outcome: 'created' });
-    expect(record.summary.succeeded).toBe(record.results.filter((r) => r.outcome !== 'failed' && r.outcome !== 'skipped').length);
+    const done = record.results.filter((r) => r.outcome !== 'skipped');
+    const notStarted = record.results.filter((r) => r.reason === 'interrupted: not started').map((r) => r.id);
+    expect(done.every((r) => r.outcome !== 'failed')).toBe(true);
+    expect(notStarted.length).toBeGreaterThan(0);
+    expect(String(ended.stderr)).toContain(`interrupted: ${done.length} done, ${notStarted.length} not started; run plan to see what remains`);
+    // Each finished step's duration is its own, measured from its start: never the sign-in before it.
+    for (const r of done) expect(r.durationMs, JSON.stringify(done)).toBeGreaterThanOrEqual(100);
 
-    // Nothing goes on changing the tenant once the CLI is gone.
+    // Nothing goes on changing the tenant once the CLI is gone, and plan shows exactly what did not start.
     const after = w.state();
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(w.state()).toBe(after);
+    const plan = JSON.parse(String((await w.cli(['plan', '--dir', 'config', '--format', 'json'])).stdout)) as { tenants: { actions: { id: string }[] }[] };
+    expect(plan.tenants.flatMap((t) => t.actions.map((a) => a.id)).sort()).toEqual([...notStarted].sort());
 
     const resumed = await w.cli(['apply', '--dir', 'config', '--yes']);
     expect(resumed.exitCode).toBe(0);
@@ -69,6 +77,22 @@ describe('an interrupted apply', () => {
     // AlexW, IsaiahL and JohannaL, each created once.
     expect(metrics.calls['New-MailUser']).toBe(3);
     expect(metrics.calls['New-MigrationBatch']).toBe(1);
+  });
+
+  it('interrupted twice: the second one stops at once, and the journal still says what succeeded', async () => {
+    const w = workspace();
+    const subprocess = w.cli(['apply', '--dir', 'config', '--yes', '--record', 'run.json'], { EXO_SIM_LATENCY_MS: '400' });
+    await untilFirstResult(subprocess);
+    subprocess.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    subprocess.kill('SIGINT');
+    const ended = await subprocess;
+    expect(ended.exitCode).toBe(130);
+    const record = readRunRecord(readFileSync(join(w.dir, 'run.json'), 'utf8'));
+    expect(record.interrupted).toBe(true);
+    expect(record.results[0]).toMatchObject({ id: 'northwind/MailUser/AlexW', outcome: 'created' });
+    const resumed = await w.cli(['apply', '--dir', 'config', '--yes']);
+    expect(resumed.exitCode).toBe(0);
   });
 
   it('killed with -9 (the CLI alone): its journal says what succeeded, and the orphaned PowerShell starts no further action', async () => {

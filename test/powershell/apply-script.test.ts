@@ -33,7 +33,7 @@ describe('renderApplyScript', () => {
   });
 
   it('calls the cmdlets each action needs, in plan order, and nothing for blocked actions', async () => {
-    const names = (await commandNames(script)).filter((n) => /^[A-Z][a-z]+-[A-Z]/.test(n) && !n.startsWith('Invoke-Exo') && !['Write-Output', 'ConvertTo-Json', 'Out-Null', 'Start-Sleep', 'Get-Random', 'ConvertTo-SecureString', 'New-Object', 'Get-Process'].includes(n));
+    const names = (await commandNames(script)).filter((n) => /^[A-Z][a-z]+-[A-Z]/.test(n) && !n.startsWith('Invoke-Exo') && !['Write-Output', 'ConvertTo-Json', 'Out-Null', 'Start-Sleep', 'Get-Random', 'ConvertTo-SecureString', 'New-Object', 'Get-Process', 'Test-Path'].includes(n));
     expect(names).toEqual([
       'Connect-ExchangeOnline',
       'Enable-OrganizationCustomization',

@@ -13,6 +13,7 @@ import type { Action, FieldChange, TenantPlan } from '../../src/model/plan.js';
 import type { MailUserEntry, Snapshot } from '../../src/model/snapshot.js';
 import { renderApplyScript } from '../../src/powershell/apply-script.js';
 import { PWSH, ROOT, SIMULATOR, realPwshEnv, realPwshUnavailable } from '../support/real-pwsh.js';
+import { timeless } from '../support/steps.js';
 
 const QUOTES = ["'", '\u2018', '\u2019', '\u201A', '\u201B'];
 
@@ -154,7 +155,7 @@ async function run(host: 'embedded' | 'pwsh', script: string): Promise<HostRun> 
     host === 'pwsh'
       ? await execa(PWSH, args, { env, extendEnv: false, reject: false, stripFinalNewline: false })
       : await execa(process.execPath, [SIMULATOR, ...args], { env, extendEnv: false, reject: false, stripFinalNewline: false });
-  const stdout = String(result.stdout);
+  const stdout = timeless(String(result.stdout));
   const steps = stdout
     .split('\n')
     .filter((line) => line.includes('"exoGitopsStep"'))

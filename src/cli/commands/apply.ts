@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { applyPlan, refusals, type StepResult } from '../../apply/apply.js';
+import { applyPlan, notStarted, refusals, type ApplyRun, type StepResult } from '../../apply/apply.js';
+import { StopRequest } from '../../apply/interrupt.js';
 import { NO_PLAN, planToApply } from '../../apply/plan-to-apply.js';
 import { RunJournal, runRecord, summarizeResults } from '../../apply/record.js';
 import { formatAddress } from '../../model/address.js';
@@ -11,6 +12,7 @@ import { renderFindingText } from '../../render/findings.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { sharedOption } from '../../settings/options.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { onInterrupt } from '../../process/pwsh.js';
 import type { CliContext } from '../context.js';
 
 interface ApplyCliOptions {
@@ -127,21 +129,37 @@ async function applyCommand(options: ApplyCliOptions, context: CliContext, write
   }
   // From here the record file is a journal, one line per step result, until the record replaces it.
   const journal = options.record !== undefined ? new RunJournal(resolve(context.cwd, options.record), plan, { startedAt, env: context.env }) : undefined;
-  const run = await applyPlan(plan, {
-    env: context.env,
-    allow,
-    cwd: resolve(context.cwd, options.dir),
-    header: `plan ${plan.desiredDigest}${plan.commit ? ` commit ${plan.commit.sha}` : ''}`,
-    ...(context.retry ? { retry: context.retry } : {}),
-    onResult: (result, progress) => {
-      journal?.step(result);
-      // The bar is redrawn below the result lines: clear it, print the line, draw it again.
-      const bar = context.interactive ? context.status : undefined;
-      bar?.('');
-      context.stdout(progressLine(result));
-      bar?.(progressBar(progress.done, progress.total));
-    },
+  // Ctrl-C or SIGTERM (a cancelled workflow): the step in flight finishes, no new one starts; a second one stops at once.
+  const stop = new StopRequest();
+  const release = onInterrupt(() => {
+    stop.request();
+    if (context.interactive) context.status?.('');
+    context.stderr('apply: interrupted: the step in flight finishes and no new one starts (interrupt again to stop at once)');
   });
+  let run: ApplyRun;
+  try {
+    run = await applyPlan(plan, {
+      stop,
+      env: context.env,
+      allow,
+      cwd: resolve(context.cwd, options.dir),
+      header: `plan ${plan.desiredDigest}${plan.commit ? ` commit ${plan.commit.sha}` : ''}`,
+      ...(context.retry ? { retry: context.retry } : {}),
+      onResult: (result, progress) => {
+        journal?.step(result);
+        // What an interrupted run did not start is counted at the end, not listed line by line.
+        if (notStarted(result)) return;
+        // The bar is redrawn below the result lines: clear it, print the line, draw it again.
+        const bar = context.interactive ? context.status : undefined;
+        bar?.('');
+        context.stdout(progressLine(result));
+        bar?.(progressBar(progress.done, progress.total));
+      },
+    });
+  } finally {
+    release();
+    stop.dispose();
+  }
   if (context.interactive) context.status?.('');
   const summary = summarizeResults(run.results);
   // The failures again, after the summary: in a long run they scrolled away among the successes.
@@ -149,5 +167,11 @@ async function applyCommand(options: ApplyCliOptions, context: CliContext, write
   if (failed.length > 0) context.stdout(['', `Failed (${failed.length}):`, ...failed.map((result) => `  ${progressLine(result)}`), ''].join('\n'));
   context.stdout(`Apply: ${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.skipped} skipped.`);
   await writeRecord(plan, run);
+  if (run.interrupted) {
+    const notRun = run.results.filter(notStarted).length;
+    context.stderr(`interrupted: ${summary.succeeded + summary.failed} done, ${notRun} not started; run plan to see what remains`);
+    context.setExitCode(130);
+    return;
+  }
   context.setExitCode(summary.failed > 0 ? 1 : 0);
 }

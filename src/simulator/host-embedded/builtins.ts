@@ -1,5 +1,6 @@
 // The PowerShell utility cmdlets the generated scripts use (ForEach-Object, Select-Object,
 // ConvertTo-Json, Write-Host, ...), with PowerShell's parameter names and prefixes.
+import { existsSync } from 'node:fs';
 import { ErrorRecord } from '../errors.js';
 import { convertToJson, fromJsonValue } from './json.js';
 import {
@@ -428,6 +429,16 @@ const getProcess: CommandHandler = (invocation) => {
   invocation.out.push(new PSObject([['Id', id], ['ProcessName', id === process.pid ? 'pwsh' : 'process'], ['Parent', parent]], 'System.Diagnostics.Process'));
 };
 
+/**
+ * Test-Path -LiteralPath: whether a file or folder exists (apply's stop file). -LiteralPath only: the
+ * generated scripts never pass wildcards, and -Path's wildcard matching is not simulated.
+ */
+const testPath: CommandHandler = (invocation) => {
+  const bound = bind(invocation, 'Test-Path', { parameters: [{ name: 'LiteralPath' }], positional: [] });
+  const path = bound.get('LiteralPath');
+  invocation.out.push(typeof path === 'string' && path !== '' && existsSync(path));
+};
+
 const getRandom: CommandHandler = (invocation) => {
   const bound = bind(invocation, 'Get-Random', {
     parameters: [{ name: 'Minimum' }, { name: 'Maximum' }, { name: 'InputObject' }, { name: 'Count' }, { name: 'SetSeed' }],
@@ -515,6 +526,7 @@ const HANDLERS: Record<string, CommandHandler> = {
   sleep: startSleep,
   'get-random': getRandom,
   'get-process': getProcess,
+  'test-path': testPath,
   'new-object': newObject,
   'convertto-securestring': convertToSecureString,
 };

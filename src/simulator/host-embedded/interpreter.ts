@@ -1480,7 +1480,7 @@ const NOT_SUPPORTED_COMMANDS = new Set(
     'Get-Date', 'Out-File', 'Set-Content', 'Add-Content', 'Get-Content', 'Export-Csv', 'Import-Csv', 'Export-Clixml', 'Import-Clixml',
     'Format-Table', 'Format-List', 'Out-String', 'Get-Member', 'Write-Information', 'Write-Progress', 'Invoke-Command', 'Start-Job',
     'Invoke-Expression', 'iex', 'Import-Module', 'Get-Module', 'Install-Module', 'Add-Member', 'Group-Object', 'Tee-Object',
-    'Set-StrictMode', 'Get-Variable', 'Set-Variable', 'New-Variable', 'Test-Path', 'Join-Path', 'Split-Path', 'Get-ChildItem',
+    'Set-StrictMode', 'Get-Variable', 'Set-Variable', 'New-Variable', 'Join-Path', 'Split-Path', 'Get-ChildItem',
     'Get-Item', 'Remove-Item', 'New-Item', 'Invoke-RestMethod', 'Invoke-WebRequest', 'ConvertTo-Csv', 'ConvertFrom-Csv', 'Compare-Object',
     'Get-Recipient', 'Get-RemoteMailbox', 'Set-RemoteMailbox', 'Enable-RemoteMailbox', 'Get-MailboxPermission', 'Add-MailboxPermission',
     'Remove-MailboxPermission', 'Get-RecipientPermission', 'Add-RecipientPermission', 'Remove-RecipientPermission', 'New-MigrationBatch',

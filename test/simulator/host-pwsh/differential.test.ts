@@ -22,6 +22,7 @@ import { renderApplyScript } from '../../../src/powershell/apply-script.js';
 import { EVERY_ACTION_TENANT } from '../../apply/every-action.js';
 import { PWSH, ROOT, SIMULATOR, realPwshEnv, realPwshUnavailable } from '../../support/real-pwsh.js';
 import { replaceOnce } from '../../support/edit.js';
+import { timeless } from '../../support/steps.js';
 
 const CLI = join(ROOT, 'dist/cli/main.js');
 const EXAMPLE = join(ROOT, 'examples/contoso-northwind');
@@ -115,7 +116,7 @@ async function runCase(host: Host, c: Case, original: string): Promise<CaseRun> 
     const options = { env, extendEnv: false, reject: false, stripFinalNewline: false, timeout: 60_000 } as const;
     const result = host === 'pwsh' ? await execa(PWSH, args, options) : await execa(process.execPath, [SIMULATOR, ...args], options);
     const local = (text: string): string => text.replaceAll(dir, '<dir>');
-    runs.push({ label: script.label, exitCode: result.exitCode, stdout: local(String(result.stdout)), stderr: local(String(result.stderr)) });
+    runs.push({ label: script.label, exitCode: result.exitCode, stdout: local(timeless(String(result.stdout))), stderr: local(String(result.stderr)) });
   }
   const files = Object.fromEntries(readdirSync(state).filter((f) => f.endsWith('.json')).sort().map((f) => [f, readFileSync(join(state, f), 'utf8')]));
   return { runs, state: files, metrics: existsSync(metrics) ? readFileSync(metrics, 'utf8') : '' };

@@ -20,6 +20,8 @@ const GENERATED_SUBSET = new Set([
   'op:+', 'op:-', 'op:*', 'op:-join', 'op:-ge', 'op:-lt', 'op:-like', 'op:-ne', 'op:-not', 'op:-notlike', 'op:-and', 'op:-or', 'op:-eq', 'op:-notcontains',
   // the export's conversions (sizes, Unlimited) and property presence
   'op:-contains', 'op:-match', 'op:-replace',
+  // a step's duration in milliseconds, from DateTime ticks (apply)
+  'op:/',
   // types
   'type:string', 'type:bool', 'type:int', 'type:long', 'type:ordered', 'type:math', 'type:guid', 'type:scriptblock', 'type:string[]', 'type:collections.generic.list[string]',
   // the export's batch times (ConvertTo-ExoTime): a DateTime to UTC text, whatever the local zone
@@ -28,6 +30,8 @@ const GENERATED_SUBSET = new Set([
   'type:text.encoding', 'method:GetBytes',
   // commands
   'command:&', 'command:ConvertTo-Json', 'command:Get-Process', 'command:ConvertTo-SecureString', 'command:ForEach-Object', 'command:Get-Random', 'command:New-Object', 'command:Out-Null', 'command:Start-Sleep', 'command:Where-Object', 'command:Write-Output',
+  // apply's stop file: no further step once it exists
+  'command:Test-Path',
   // methods
   'method:Min', 'method:Pow', 'method:NewGuid', 'method:ToString', 'method:Add', 'method:ContainsKey', 'method:new',
 ]);
