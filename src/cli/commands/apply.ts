@@ -66,7 +66,7 @@ export function registerApply(program: Command, context: CliContext): void {
     .addOption(sharedOption('tenant', "apply only this tenant's actions (one job per tenant); with --plan, the whole plan is still rebuilt and compared"))
     .option('--peer-state <dir>', 'with --plan and --tenant: the other tenants\' snapshots the plan was made from (plan --state DIR --refresh), checked against the plan\'s digests; without it they are exported')
     .addOption(sharedOption('maxActions', 'per-tenant action limit when planning (0: none)'))
-    .addHelpText('after', '\nExit codes: 0 every action succeeded (or there was nothing to do), 1 refused, stale, or an action failed.')
+    .addHelpText('after', '\nExit codes: 0 every action succeeded (or there was nothing to do), 1 refused, stale, or an action failed, 130 interrupted (Ctrl-C or SIGTERM: the action in flight finishes, no new one starts).')
     .action(async (options: ApplyCliOptions) => {
       const startedAt = new Date();
       const writeRecord = async (recorded: Plan | undefined, run: Parameters<typeof runRecord>[1], refusalList: string[] = []) => {
