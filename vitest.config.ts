@@ -14,5 +14,8 @@ export default defineConfig({
     // keeps both cores busy (vitest's default on two cores is one).
     maxWorkers: 2,
     reporters: json ? ['default', ['json', { outputFile: json }]] : ['default'],
+    // The CLI prints findings as GitHub annotations too when GITHUB_ACTIONS=true (src/render/annotations.ts):
+    // off for the suite, also when it runs in GitHub Actions; the tests of annotations set it themselves.
+    env: { GITHUB_ACTIONS: '' },
   },
 });

@@ -4,6 +4,7 @@
 
 import { resolve } from 'node:path';
 import { preparePlan } from '../export/prepare.js';
+import { annotateFindings } from '../render/annotations.js';
 import { renderPlanJson } from '../render/plan-json.js';
 import { summaryLine } from '../render/plan-text.js';
 import type { GitHubSettings, SettingsNeeds } from '../settings/github.js';
@@ -29,6 +30,7 @@ export async function drift(options: DriftOptions, settings: GitHubSettings, con
   const prepared = await preparePlan({ dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}), refresh: options.refresh === true, maxActions: options.maxActions }, context);
   if (!prepared.ok) {
     context.stderr('github drift: the desired state is invalid or declares no Tenant; drift was not checked (run exo-gitops validate)');
+    annotateFindings(prepared.findings, context);
     return 1;
   }
   const { plan } = prepared;
@@ -48,6 +50,7 @@ export async function drift(options: DriftOptions, settings: GitHubSettings, con
   );
   const said = result.action === 'none' ? 'no drift; no drift issue open' : `drift issue ${result.action}: ${result.issue.url}`;
   context.stdout(drifted ? `drift: ${summaryLine(plan.summary)}; ${said}` : said);
+  annotateFindings(plan.findings, context);
   await appendSummary(settings, body ?? `### exo-gitops drift check\n\nNo drift: live state matches the desired state (checked ${checkedAt}).`, context);
   return 0;
 }

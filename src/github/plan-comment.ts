@@ -8,6 +8,7 @@ import { loadLiveState, planValidated, plannable, rotationsOf, type RotationBase
 import { hasErrors } from '../model/finding.js';
 import type { Plan } from '../model/plan.js';
 import type { Snapshot } from '../model/snapshot.js';
+import { annotateFindings } from '../render/annotations.js';
 import { renderPlanJson } from '../render/plan-json.js';
 import { summaryLine } from '../render/plan-text.js';
 import { GitHubSetupError, type GitHubSettings, type SettingsNeeds } from '../settings/github.js';
@@ -107,6 +108,7 @@ export async function planComment(options: PlanCommentOptions, settings: GitHubS
   if (!plannable(validation)) {
     await publish(invalidCommentBody({ pullRequest: pr.number, headSha: pr.headSha, findings: validation.findings, ...(settings.runUrl ? { runUrl: settings.runUrl } : {}), at: now() }));
     context.stderr('github plan-comment: the desired state is invalid; nothing was planned');
+    annotateFindings(validation.findings, context);
     return 1;
   }
 
@@ -127,5 +129,7 @@ export async function planComment(options: PlanCommentOptions, settings: GitHubS
   });
   await publish(body);
   context.stdout(`this pull request: ${summaryLine(split.introduced.summary)}; already there: ${summaryLine(split.alreadyThere.summary)}; undone: ${split.removed.length}`);
+  // The head's findings, on the lines of the pull request's diff.
+  annotateFindings(plan.findings, context);
   return hasErrors(plan.findings) ? 1 : 0;
 }

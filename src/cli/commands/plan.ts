@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { preparePlan } from '../../export/prepare.js';
 import { hasErrors } from '../../model/finding.js';
 import { actionCount } from '../../model/plan.js';
+import { annotateFindings } from '../../render/annotations.js';
 import { renderFindingText } from '../../render/findings.js';
 import { renderPlanJson } from '../../render/plan-json.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
@@ -28,6 +29,7 @@ export function registerPlan(program: Command, context: CliContext): void {
       if (!prepared.ok) {
         for (const f of prepared.findings) context.stderr(renderFindingText(f, { color: context.color }));
         context.stderr(prepared.findings.length > 0 ? 'plan: the desired state is invalid; nothing was planned' : 'plan: no Tenant documents found; nothing to plan');
+        annotateFindings(prepared.findings, context, { stdoutIsData: options.format !== 'text' });
         context.setExitCode(1);
         return;
       }
@@ -36,6 +38,7 @@ export function registerPlan(program: Command, context: CliContext): void {
       else if (options.format === 'markdown') context.stdout(renderPlanMarkdown(plan));
       else context.stdout(renderPlanText(plan, { color: context.color }));
       if (options.out !== undefined) await writeFileAtomic(resolve(context.cwd, options.out), renderPlanJson(plan));
+      annotateFindings(plan.findings, context, { stdoutIsData: options.format !== 'text' });
       context.setExitCode(hasErrors(plan.findings) ? 1 : actionCount(plan.summary) > 0 ? 2 : 0);
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { hasErrors } from '../../model/finding.js';
+import { annotateFindings } from '../../render/annotations.js';
 import { countFindings, findingToJson, FINDINGS_FORMAT_VERSION, renderFindingText, summarizeFindings } from '../../render/findings.js';
 import { validateDirectory } from '../../validate/validate.js';
 import { formatOption, sharedOption } from '../../settings/options.js';
@@ -41,6 +42,7 @@ export function registerValidate(program: Command, context: CliContext): void {
         const verdict = hasErrors(result.findings) ? 'invalid' : 'valid';
         context.stdout(`${verdict}: ${result.desired.files.length} files, ${resources} resources, ${summarizeFindings(result.findings)}${note}`);
       }
+      annotateFindings(result.findings, context, { stdoutIsData: options.format === 'json' });
       context.setExitCode(hasErrors(result.findings) ? 1 : 0);
     });
 }
