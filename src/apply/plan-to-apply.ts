@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { preparePlan } from '../export/prepare.js';
+import { preparePlan, unplannableReason } from '../export/prepare.js';
 import type { Finding } from '../model/finding.js';
 import { EMPTY_SUMMARY, PLAN_FORMAT_VERSION, type Plan } from '../model/plan.js';
 import { readPlanFile } from '../plan/plan-file.js';
@@ -38,7 +38,10 @@ function noSuchTenant(from: Plan, name: string): PlanToApply {
 export async function planToApply(options: PlanToApplyOptions, context: UseCaseContext): Promise<PlanToApply> {
   if (options.plan === undefined) {
     const prepared = await preparePlan({ dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}), maxActions: options.maxActions, ...(options.baselineRef !== undefined ? { baselineRef: options.baselineRef } : {}) }, context);
-    if (!prepared.ok) return { ok: false, problem: 'the desired state is invalid; nothing was changed', record: 'the desired state is invalid', findings: prepared.findings };
+    if (!prepared.ok) {
+      const reason = unplannableReason(prepared.findings);
+      return { ok: false, problem: `${reason}; nothing was changed`, record: reason, findings: prepared.findings };
+    }
     if (options.tenant === undefined) return { ok: true, plan: prepared.plan };
     if (!prepared.plan.tenants.some((t) => t.tenant === options.tenant)) return noSuchTenant(prepared.plan, options.tenant);
     return { ok: true, plan: planForTenant(prepared.plan, options.tenant) };

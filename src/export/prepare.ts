@@ -8,14 +8,14 @@ import { join, resolve } from 'node:path';
 import { commitOf } from '../load/git.js';
 import { readSnapshots } from '../load/snapshot.js';
 import type { DesiredState } from '../model/desired.js';
-import type { Finding } from '../model/finding.js';
+import { hasErrors, type Finding } from '../model/finding.js';
 import type { Plan } from '../model/plan.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { endpointKey } from '../plan/context.js';
 import { desiredDigest } from '../plan/digest.js';
 import { buildPlan } from '../plan/plan.js';
 import type { UseCaseContext } from '../settings/environment.js';
-import { validateDirectory, validateDirectoryAt, type ValidationResult } from '../validate/validate.js';
+import { foundNoDocuments, validateDirectory, validateDirectoryAt, type ValidationResult } from '../validate/validate.js';
 import { exportTenants } from './export.js';
 
 export interface LiveStateOptions {
@@ -50,6 +50,13 @@ export type Prepared =
 /** Whether the desired state can be planned at all: every document loaded and at least one Tenant. */
 export function plannable(validation: ValidationResult): boolean {
   return validation.rulesRan && validation.desired.tenants.length > 0;
+}
+
+/** Why a desired state that is not plannable is not, in the words plan, apply and export use after its findings. */
+export function unplannableReason(findings: readonly Finding[]): string {
+  if (foundNoDocuments({ findings })) return 'no exo-gitops documents found';
+  if (hasErrors(findings)) return 'the desired state is invalid';
+  return 'no Tenant documents found';
 }
 
 export async function loadLiveState(desired: DesiredState, options: LiveStateOptions, context: UseCaseContext): Promise<Map<string, Snapshot>> {

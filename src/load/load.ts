@@ -1,7 +1,8 @@
-// Read every YAML file under the config directory into desired state. All problems are collected
+// Read the YAML files under the config directory into desired state. All problems are collected
 // and returned together: one run shows the admin every mistake, with its file, line and column.
+// Which files are read is the settings file's say (settings-file.ts), and which of those are ours
+// is their documents' (ownership.ts): the others are skipped, without a finding.
 
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
@@ -13,14 +14,23 @@ import {
 import { finding, type Finding, type SourceLocation } from '../model/finding.js';
 import { MAX_MEMBERS_FILE_BYTES, MAX_YAML_FILE_BYTES, formatLimit, formatMiB } from './limits.js';
 import { parseMembersFile } from './members-file.js';
+import { claimsDocument, claimsText } from './ownership.js';
 import { SchemaChecker } from './schema-check.js';
 import { parseYamlFiles, type ParallelMode } from './parallel-parse.js';
+import { EVERY_FILE, SETTINGS_FILE_NAMES, isFolderExcluded, isSelected, readSettings, type FileSelection } from './settings-file.js';
+import { decodeText, hashOf } from './text-file.js';
 import { checkValues } from './value-check.js';
 import type { SourceDocument } from './yaml-source.js';
 
 export interface LoadResult {
   desired: DesiredState;
   findings: Finding[];
+  /** YAML files read and found to hold no exo-gitops document (ownership.ts), as shown in messages. */
+  skipped: string[];
+  /** How many files hold exo-gitops documents (misspelt ones included): none means the directory holds no desired state. */
+  documentFiles: number;
+  /** The settings file, as shown in messages, when there is one. */
+  settingsFile?: string;
 }
 
 export interface LoadOptions {
@@ -35,19 +45,25 @@ function isSkippedDirectory(name: string): boolean {
   return name.startsWith('.') || name === 'node_modules';
 }
 
-export function listYamlFiles(directory: string): string[] {
+/**
+ * The YAML files below `directory` that `selection` selects, in a stable order; never the settings
+ * file. Excluded files are not read, and a folder an exclude glob covers is not entered.
+ */
+export function listYamlFiles(directory: string, selection: FileSelection = EVERY_FILE): string[] {
   const files: string[] = [];
-  const visit = (dir: string): void => {
+  const visit = (dir: string, prefix: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const full = join(dir, entry.name);
+      const path = prefix + entry.name;
       if (entry.isDirectory()) {
-        if (!isSkippedDirectory(entry.name)) visit(full);
+        if (!isSkippedDirectory(entry.name) && !isFolderExcluded(selection, path)) visit(full, `${path}/`);
       } else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) {
-        files.push(full);
+        if (prefix === '' && (SETTINGS_FILE_NAMES as readonly string[]).includes(entry.name)) continue;
+        if (isSelected(selection, path)) files.push(full);
       }
     }
   };
-  visit(directory);
+  visit(directory, '');
   return files;
 }
 
@@ -76,23 +92,6 @@ function append<T>(target: T[], items: readonly T[]): void {
   for (const item of items) target.push(item);
 }
 
-function hashOf(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Decode a file as UTF-8 text, or say why it is not text. */
-function decodeText(bytes: Buffer): { text: string } | { problem: string; offset: number } {
-  const nul = bytes.indexOf(0);
-  if (nul !== -1) return { problem: 'binary content (a NUL byte)', offset: nul };
-  try {
-    return { text: UTF8.decode(bytes).replace(/^\uFEFF/, '') };
-  } catch {
-    return { problem: 'not valid UTF-8 text', offset: 0 };
-  }
-}
-
 export function loadDesiredState(directory: string, options: LoadOptions = {}): LoadResult {
   const cwd = options.cwd ?? process.cwd();
   const root = resolve(cwd, directory);
@@ -102,19 +101,25 @@ export function loadDesiredState(directory: string, options: LoadOptions = {}): 
   };
   const desired = emptyDesiredState();
   const findings: Finding[] = [];
+  const skipped: string[] = [];
 
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     findings.push(finding('FileUnreadable', `config directory ${display(root)} does not exist or is not a directory`));
-    return { desired, findings };
+    return { desired, findings, skipped, documentFiles: 0 };
   }
+
+  const { settings, findings: settingsFindings } = readSettings(root, display);
+  const settingsFile = settings.file ? { settingsFile: settings.file.display } : {};
+  if (settingsFindings.length > 0) return { desired, findings: settingsFindings, skipped, documentFiles: 0, ...settingsFile };
+  // The settings decide which files are read: a change to them is a change to the desired state.
+  if (settings.file) desired.contentHashes.set(settings.file.name, settings.file.hash);
 
   // Read every file first, then parse them all (on two cores when the repository is large:
   // parallel-parse.ts), then check the documents file by file, in order.
-  type Entry = { absolute: string; file: string; findings: Finding[]; text?: string };
+  type Entry = { absolute: string; file: string; findings: Finding[]; text?: string; hash?: string };
   const entries: Entry[] = [];
-  for (const absolute of listYamlFiles(root)) {
+  for (const absolute of listYamlFiles(root, settings.selection)) {
     const file = display(absolute);
-    desired.files.push(file);
     const entry: Entry = { absolute, file, findings: [] };
     entries.push(entry);
     let bytes: Buffer;
@@ -135,7 +140,7 @@ export function loadDesiredState(directory: string, options: LoadOptions = {}): 
       entry.findings.push(tooLarge(`the file is ${formatMiB(bytes.length)}; a YAML file may hold at most ${formatLimit(MAX_YAML_FILE_BYTES)}`, { file, line: 1, column: 1 }));
       continue;
     }
-    desired.contentHashes.set(relative(root, absolute), hashOf(bytes));
+    entry.hash = hashOf(bytes);
     const decoded = decodeText(bytes);
     if ('problem' in decoded) {
       entry.findings.push(finding('BinaryFile', `not a YAML text file: ${decoded.problem} at byte ${decoded.offset}`, { location: { file, line: 1, column: 1 } }));
@@ -147,15 +152,27 @@ export function loadDesiredState(directory: string, options: LoadOptions = {}): 
   const parsedFiles = new Map(parseYamlFiles(texts, options.parallel).map((parsed, i) => [texts[i]!, parsed]));
 
   const checker = new SchemaChecker();
+  let documentFiles = 0;
   for (const entry of entries) {
     const { absolute, file } = entry;
-    append(findings, entry.findings);
     const parsed = parsedFiles.get(entry as Entry & { text: string });
+    const empty = parsed !== undefined && parsed.documents.length === 0 && parsed.findings.length === 0;
+    // A file that could not be read as text says nothing about its owner: its findings stand.
+    const ours = parsed === undefined || empty || parsed.documents.some((doc) => claimsDocument(doc.value)) || claimsText(entry.text!);
+    if (!ours) {
+      skipped.push(file);
+      continue;
+    }
+    desired.files.push(file);
+    if (entry.hash !== undefined) desired.contentHashes.set(relative(root, absolute), entry.hash);
+    append(findings, entry.findings);
     if (!parsed) continue;
     append(findings, parsed.findings);
-    if (parsed.documents.length === 0 && parsed.findings.length === 0) {
+    if (empty) {
       findings.push(finding('EmptyFile', 'the file holds no YAML documents', { location: { file, line: 1, column: 1 } }));
+      continue;
     }
+    documentFiles++;
     for (const doc of parsed.documents) {
       const problems = documentProblems(checker, doc);
       if (problems.length > 0) {
@@ -187,7 +204,7 @@ export function loadDesiredState(directory: string, options: LoadOptions = {}): 
       }
     }
   }
-  return { desired, findings };
+  return { desired, findings, skipped, documentFiles, ...settingsFile };
 }
 
 /** Which collection of the desired state holds each kind. */

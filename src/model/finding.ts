@@ -39,6 +39,14 @@ export const FINDING_CODES = {
   },
   BinaryFile: { severity: 'error', hint: 'Only UTF-8 text YAML files belong under the config directory.' },
   EmptyFile: { severity: 'warning', hint: 'Remove the file, or add resources to it.' },
+  NoDocuments: {
+    severity: 'error',
+    hint: 'Every exo-gitops document starts with apiVersion: exo.gitops/v1alpha1 and a kind; YAML files without one are skipped. Check --dir, and include and exclude in exo-gitops.yaml.',
+  },
+  InvalidSettings: {
+    severity: 'error',
+    hint: 'The settings file (exo-gitops.yaml at the root of the config directory) takes include and exclude: lists of globs relative to the config directory, such as docs/** or "**/compose*.yml".',
+  },
   YamlSyntax: { severity: 'error' },
   YamlAliasLimit: {
     severity: 'error',
@@ -47,7 +55,10 @@ export const FINDING_CODES = {
   YamlAliasCycle: { severity: 'error', hint: 'An alias repeats a node written before it, never a node it is part of.' },
   YamlNestingLimit: { severity: 'error', hint: 'A document may nest mappings and lists at most 64 levels deep; a resource needs five.' },
   NotAMapping: { severity: 'error', hint: 'Each document needs apiVersion, kind, metadata and spec.' },
-  UnknownApiVersion: { severity: 'error', hint: 'Use apiVersion: exo.gitops/v1alpha1.' },
+  UnknownApiVersion: {
+    severity: 'error',
+    hint: 'Use apiVersion: exo.gitops/v1alpha1. A file that holds exo-gitops documents holds nothing else: other YAML goes in files of its own, which are skipped.',
+  },
   UnknownKind: {
     severity: 'error',
     hint: 'Kinds: Tenant, OrganizationRelationship, MigrationEndpoint, MigrationScope, MailUser, CloudManagement, MigrationBatch.',

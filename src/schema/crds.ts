@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { RESOURCE_KINDS, type ResourceKind } from '../model/desired.js';
+import { API_VERSION, RESOURCE_KINDS, type ResourceKind } from '../model/desired.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -76,24 +76,44 @@ export function jsonSchemaFileName(kind: ResourceKind): string {
   return `${kind.toLowerCase()}.schema.json`;
 }
 
+/** Any-case letters of a word, as a JSON Schema pattern (ECMA-262 patterns take no i flag). */
+function anyCase(word: string): string {
+  return [...word].map((c) => (/[a-z]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c)).join('');
+}
+
 /**
  * One schema for every exo-gitops YAML file, choosing the kind's schema by `kind`, so an editor can be
- * pointed at a single file for all documents of the repository.
+ * pointed at a single file for all documents of the repository, or at every YAML file of it: the
+ * schema constrains only documents that claim to be ours, and accepts any other (mkdocs.yml, a compose
+ * file, a CI file) as it is. A document claims to be ours, as for the loader (src/load/ownership.ts),
+ * by an apiVersion that starts with exo in any case (so exo.gitop/v1alpha1 and Exo.Gitops/v1alpha1
+ * are flagged), or by a kind of ours with no apiVersion. The editor's test is simpler than the
+ * loader's edit distance: JSON Schema has patterns only.
  */
 export function combinedSchema(): JsonSchema {
+  const ours = {
+    anyOf: [
+      { type: 'object', required: ['apiVersion'], properties: { apiVersion: { type: 'string', pattern: `^\\s*${anyCase('exo')}` } } },
+      { type: 'object', required: ['kind'], properties: { kind: { enum: [...RESOURCE_KINDS] } }, not: { required: ['apiVersion'] } },
+    ],
+  };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'exo-gitops.schema.json',
     title: 'exo-gitops resource',
-    type: 'object',
-    required: ['apiVersion', 'kind'],
-    properties: {
-      apiVersion: { const: 'exo.gitops/v1alpha1' },
-      kind: { enum: [...RESOURCE_KINDS] },
+    description: 'Documents whose apiVersion starts with exo, or with a kind of exo-gitops and no apiVersion, are exo-gitops resources; other YAML is left alone.',
+    if: ours,
+    then: {
+      type: 'object',
+      required: ['apiVersion', 'kind'],
+      properties: {
+        apiVersion: { const: API_VERSION },
+        kind: { enum: [...RESOURCE_KINDS] },
+      },
+      allOf: RESOURCE_KINDS.map((kind) => ({
+        if: { properties: { kind: { const: kind } }, required: ['kind'] },
+        then: { $ref: jsonSchemaFileName(kind) },
+      })),
     },
-    allOf: RESOURCE_KINDS.map((kind) => ({
-      if: { properties: { kind: { const: kind } }, required: ['kind'] },
-      then: { $ref: jsonSchemaFileName(kind) },
-    })),
   };
 }

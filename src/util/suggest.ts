@@ -1,6 +1,7 @@
 // "Did you mean …?" for misspelt field names, kinds and enum values.
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance: the fewest insertions, deletions and substitutions that turn a into b. */
+export function editDistance(a: string, b: string): number {
   const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let diagonal = previous[0]!;

@@ -103,7 +103,8 @@ describe('validate', () => {
       const prev = String.fromCharCode(96 + i);
       levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
-    writeFileSync(join(dir, 'bomb.yaml'), `${levels.join('\n')}\n`);
+    // The last line makes the file ours: a file without an apiVersion of ours is skipped unread.
+    writeFileSync(join(dir, 'bomb.yaml'), `${levels.join('\n')}\napiVersion: exo.gitops/v1alpha1\n`);
     const r = await cli(['validate', '--dir', dir]);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain(`${join(dir, 'bomb.yaml')}:2:8: error YamlAliasLimit:`);
@@ -216,9 +217,9 @@ describe('schema --out', () => {
     return docs;
   };
 
-  it('writes one schema per kind plus exo-gitops.schema.json', async () => {
+  it('writes one schema per kind plus exo-gitops.schema.json and the settings file\'s', async () => {
     const { out } = await writeSchemas();
-    expect(readdirSync(out).sort()).toEqual([...RESOURCE_KINDS.map(kindFile), 'exo-gitops.schema.json'].sort());
+    expect(readdirSync(out).sort()).toEqual([...RESOURCE_KINDS.map(kindFile), 'exo-gitops.schema.json', 'exo-gitops-settings.schema.json'].sort());
     for (const kind of RESOURCE_KINDS) {
       const schema = JSON.parse(readFileSync(join(out, kindFile(kind)), 'utf8')) as Record<string, unknown>;
       expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');

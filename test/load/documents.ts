@@ -18,3 +18,13 @@ metadata:
   tenant: fabrikam
 spec:
 ${spec}`;
+
+/** The line ours() adds. */
+export const CLAIM = '\napiVersion: exo.gitops/v1alpha1\n';
+
+/**
+ * `text` with a last line that makes its file ours (src/load/ownership.ts) whatever comes before it,
+ * and no position before it moved: a file that does not parse, or whose documents have no apiVersion
+ * of ours, is someone else's and skipped without a finding.
+ */
+export const ours = (text: string): string => `${text}${CLAIM}`;

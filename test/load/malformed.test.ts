@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { LoadResult } from '../../src/load/load.js';
 import { parseMembersFile } from '../../src/load/members-file.js';
 import { FixtureRepo, removeTempDirs, summary, where } from '../fixtures/repo.js';
-import { SCOPE, TENANT } from './documents.js';
+import { SCOPE, TENANT, ours } from './documents.js';
 import { replaceEach, replaceOnce } from '../support/edit.js';
 
 afterAll(removeTempDirs);
@@ -129,18 +129,18 @@ spec: {isExchangeCloudManaged: true, mailboxes: [ada@fabrikam.com]}
 
   // Nesting is measured before parsing (nesting.ts): the parsers need minutes and all memory for it.
   it('10,000 unclosed [ yield one YamlNestingLimit where level 65 opens', () => {
-    const r = load(FixtureRepo.empty().set(F, '['.repeat(10_000)));
+    const r = load(FixtureRepo.empty().set(F, ours('['.repeat(10_000))));
     expect(r.findings.map((f) => [f.code, f.severity, where(f)])).toEqual([['YamlNestingLimit', 'error', `${F}:1:65`]]);
   });
 
   it('10,000 levels of closed flow sequences yield YamlNestingLimit, not a crash', () => {
-    const r = load(FixtureRepo.empty().set(F, `${'['.repeat(10_000)}${']'.repeat(10_000)}\n`));
+    const r = load(FixtureRepo.empty().set(F, ours(`${'['.repeat(10_000)}${']'.repeat(10_000)}\n`)));
     expect(r.findings.map((f) => [f.code, f.severity, where(f)])).toEqual([['YamlNestingLimit', 'error', `${F}:1:65`]]);
   });
 
   it('3,000 levels of block mappings yield YamlNestingLimit at the key of level 65, not a crash', () => {
     const text = `${Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n')} 1\n`;
-    const r = load(FixtureRepo.empty().set(F, text));
+    const r = load(FixtureRepo.empty().set(F, ours(text)));
     expect(r.findings.map((f) => [f.code, f.severity, where(f)])).toEqual([['YamlNestingLimit', 'error', `${F}:65:65`]]);
   });
 });
@@ -236,7 +236,8 @@ spec:
   });
 
   it('one huge scalar as the whole document', () => {
-    const r = load(FixtureRepo.empty().set(F, `a: ${'y'.repeat(10 * MB)}\n`));
+    // A kind of ours without apiVersion makes the file ours (src/load/ownership.ts).
+    const r = load(FixtureRepo.empty().set(F, `a: ${'y'.repeat(10 * MB)}\nkind: Tenant\n`));
     expect(brief(r)).toEqual([['UnknownApiVersion', `${F}:1:1`, 'missing apiVersion: this is not an exo-gitops document']]);
   });
 
@@ -261,7 +262,7 @@ spec:
     const lines: string[] = [];
     for (let i = 0; lines.length * 100 < 10 * MB; i++) lines.push(`k${i}: ${'v'.repeat(90)}`);
     lines.push('k0: again');
-    const r = load(FixtureRepo.empty().set(F, `${lines.join('\n')}\n`));
+    const r = load(FixtureRepo.empty().set(F, ours(`${lines.join('\n')}\n`)));
     expect(brief(r)).toEqual([['YamlSyntax', `${F}:${lines.length}:1`, 'Map keys must be unique']]);
   });
 

@@ -16,7 +16,7 @@ import { findDeepNesting } from '../../src/load/nesting.js';
 import { parseByDocument, parseYamlFile } from '../../src/load/yaml-source.js';
 import { FINDING_CODES, type FindingCode } from '../../src/model/finding.js';
 import { FixtureRepo, codes, removeTempDirs, summary, where } from '../fixtures/repo.js';
-import { SCOPE, TENANT } from './documents.js';
+import { CLAIM, SCOPE, TENANT, ours } from './documents.js';
 import { replaceEach, replaceOnce } from '../support/edit.js';
 
 afterAll(removeTempDirs);
@@ -55,7 +55,7 @@ describe('A1: limits checked before parsing', () => {
   });
 
   it('a file of exactly 16 MiB of [ is read, and stops at level 65', () => {
-    const r = FixtureRepo.empty().set(F, '['.repeat(MAX_YAML_FILE_BYTES)).load();
+    const r = FixtureRepo.empty().set(F, ours('['.repeat(MAX_YAML_FILE_BYTES - CLAIM.length))).load();
     expect(brief(r)).toEqual([['YamlNestingLimit', `${F}:1:65`, 'collections nest more than 64 levels deep here, so no document of this file is parsed']]);
   });
 
@@ -125,7 +125,7 @@ describe('A1: limits checked before parsing', () => {
 
   it('block and flow levels add up: 60 mappings and the fifth [ inside them', () => {
     const text = `${Array.from({ length: 59 }, (_, i) => `${' '.repeat(i)}a:`).join('\n')}\n${' '.repeat(59)}a: [[[[[x]]]]]\n`;
-    const r = FixtureRepo.empty().set(F, text).load();
+    const r = FixtureRepo.empty().set(F, ours(text)).load();
     expect(r.findings.map((f) => [f.code, where(f)])).toEqual([['YamlNestingLimit', `${F}:60:67`]]);
   });
 
@@ -134,14 +134,14 @@ describe('A1: limits checked before parsing', () => {
     ['dashes after a key', `a: ${'- '.repeat(1_000_000)}x\n`, 130],
   ])('%s on one line (not YAML, and seconds per megabyte for the parser) stop at level 65', (_name, text, column) => {
     const started = Date.now();
-    const r = FixtureRepo.empty().set(F, text).load();
+    const r = FixtureRepo.empty().set(F, ours(text)).load();
     expect(r.findings.map((f) => [f.code, where(f)])).toEqual([['YamlNestingLimit', `${F}:1:${column}`]]);
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('64 levels are allowed: the document is read (and is no resource)', () => {
-    const r = FixtureRepo.empty().set(F, blockLevels(64)).load();
-    expect(codes(r.findings)).toEqual(['UnknownApiVersion']);
+    const r = FixtureRepo.empty().set(F, ours(blockLevels(64))).load();
+    expect(codes(r.findings)).toEqual(['UnknownKind']);
   });
 
   it('brackets in quoted strings, comments, block scalars and plain text hold no levels', () => {
@@ -171,7 +171,7 @@ spec:
   });
 
   it('other files still load', () => {
-    const r = FixtureRepo.empty().set('a.yaml', '['.repeat(1000)).set('b.yaml', TENANT).load();
+    const r = FixtureRepo.empty().set('a.yaml', ours('['.repeat(1000))).set('b.yaml', TENANT).load();
     expect(codes(r.findings)).toEqual(['YamlNestingLimit']);
     expect(r.desired.tenants.map((t) => t.name)).toEqual(['fabrikam']);
   });
@@ -227,15 +227,15 @@ describe('A2: CR-only line breaks', () => {
 
 describe('A3: cyclic aliases', () => {
   it('&a [*a] is YamlAliasCycle at the alias', () => {
-    const r = FixtureRepo.empty().set(F, 'a: &a [*a]\n').load();
+    const r = FixtureRepo.empty().set(F, ours('a: &a [*a]\n')).load();
     expect(brief(r)).toEqual([['YamlAliasCycle', `${F}:1:8`, 'alias *a stands for a node that contains the alias itself']]);
   });
 
   it.each([
     ['a mapping that holds itself', replaceOnce(TENANT, 'metadata:\n  name: fabrikam', 'metadata: &m\n  name: fabrikam\n  self: *m'), '*m'],
     ['through a nested anchor', replaceOnce(TENANT, 'spec:\n', 'spec: &s\n  extra: &e [1, {back: *s}]\n'), '*s'],
-    ['a key that is an alias of its own mapping', 'a: &a\n  ? *a\n  : 1\n', '*a'],
-    ['the second of two cycles', 'a: [1, &b [*b]]\nc: &c {d: *c}\n', '*b'],
+    ['a key that is an alias of its own mapping', ours('a: &a\n  ? *a\n  : 1\n'), '*a'],
+    ['the second of two cycles', ours('a: [1, &b [*b]]\nc: &c {d: *c}\n'), '*b'],
   ])('%s: at the alias, not a crash', (_name, text, alias) => {
     const repo = FixtureRepo.empty().set(F, text);
     const r = repo.load();

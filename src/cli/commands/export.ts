@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { exportTenants } from '../../export/export.js';
+import { unplannableReason } from '../../export/prepare.js';
 import { renderFindingText } from '../../render/findings.js';
 import { validateDirectory } from '../../validate/validate.js';
 import { sharedOption } from '../../settings/options.js';
@@ -18,7 +19,7 @@ export function registerExport(program: Command, context: CliContext): void {
       const validation = validateDirectory(options.dir, { cwd: context.cwd, ...(context.platform ? { platform: context.platform } : {}) });
       if (!validation.rulesRan) {
         for (const f of validation.findings) context.stderr(renderFindingText(f, { color: context.color }));
-        context.stderr('export: the desired state is invalid; nothing was exported');
+        context.stderr(`export: ${unplannableReason(validation.findings)}; nothing was exported`);
         context.setExitCode(1);
         return;
       }

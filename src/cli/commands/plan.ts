@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { preparePlan } from '../../export/prepare.js';
+import { preparePlan, unplannableReason } from '../../export/prepare.js';
 import { hasErrors } from '../../model/finding.js';
 import { actionCount } from '../../model/plan.js';
 import { annotateFindings } from '../../render/annotations.js';
@@ -28,7 +28,8 @@ export function registerPlan(program: Command, context: CliContext): void {
       const prepared = await preparePlan({ dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}), refresh: options.refresh === true, maxActions: options.maxActions, ...(options.baselineRef !== undefined ? { baselineRef: options.baselineRef } : {}) }, context);
       if (!prepared.ok) {
         for (const f of prepared.findings) context.stderr(renderFindingText(f, { color: context.color }));
-        context.stderr(prepared.findings.length > 0 ? 'plan: the desired state is invalid; nothing was planned' : 'plan: no Tenant documents found; nothing to plan');
+        const reason = unplannableReason(prepared.findings);
+        context.stderr(`plan: ${reason}; ${reason === 'the desired state is invalid' ? 'nothing was planned' : 'nothing to plan'}`);
         annotateFindings(prepared.findings, context, { stdoutIsData: options.format !== 'text' });
         context.setExitCode(1);
         return;

@@ -10,7 +10,7 @@ export function registerValidate(program: Command, context: CliContext): void {
   program
     .command('validate')
     .description('Check the YAML desired state: syntax, schema, and the cross-resource and cross-tenant rules that need no live state.')
-    .addOption(sharedOption('dir', 'config directory to read (every *.yaml and *.yml below it)'))
+    .addOption(sharedOption('dir', 'config directory to read (every *.yaml and *.yml below it that holds exo-gitops documents; exo-gitops.yaml there may include and exclude files)'))
     .addOption(formatOption(['text', 'json']))
     .addHelpText('after', '\nExit codes: 0 valid (warnings allowed), 1 errors found.')
     .action((options: { dir: string; format: 'text' | 'json' }) => {
@@ -31,6 +31,7 @@ export function registerValidate(program: Command, context: CliContext): void {
               errors: counts.errors,
               warnings: counts.warnings,
               findings: result.findings.map(findingToJson),
+              skipped: result.skipped,
             },
             null,
             2,
@@ -38,11 +39,20 @@ export function registerValidate(program: Command, context: CliContext): void {
         );
       } else {
         for (const f of result.findings) context.stdout(renderFindingText(f, { color: context.color }));
-        const note = result.rulesRan ? '' : ' (cross-resource rules run once every document loads)';
+        if (result.skipped.length > 0) context.stdout(skippedLine(result.skipped));
+        const loadErrors = result.findings.some((f) => f.severity === 'error' && f.code !== 'NoDocuments');
+        const note = result.rulesRan || !loadErrors ? '' : ' (cross-resource rules run once every document loads)';
         const verdict = hasErrors(result.findings) ? 'invalid' : 'valid';
         context.stdout(`${verdict}: ${result.desired.files.length} files, ${resources} resources, ${summarizeFindings(result.findings)}${note}`);
       }
       annotateFindings(result.findings, context, { stdoutIsData: options.format === 'json' });
       context.setExitCode(hasErrors(result.findings) ? 1 : 0);
     });
+}
+
+/** Files skipped as not ours, the first ten by name: so a file meant to be ours but misread shows. */
+export function skippedLine(skipped: readonly string[]): string {
+  const shown = skipped.slice(0, 10).join(', ');
+  const more = skipped.length > 10 ? `, and ${skipped.length - 10} more` : '';
+  return `skipped ${skipped.length} ${skipped.length === 1 ? 'file that holds' : 'files that hold'} no exo-gitops documents: ${shown}${more}`;
 }
