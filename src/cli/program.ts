@@ -7,8 +7,9 @@ import { registerImport } from './commands/import.js';
 import { registerRender } from './commands/render.js';
 import { registerPlan } from './commands/plan.js';
 import { registerSchema } from './commands/schema.js';
+import { registerShow } from './commands/show.js';
 import { registerValidate } from './commands/validate.js';
-import { readSettings, SettingsError, type Settings } from '../settings/environment.js';
+import { colorOutput, readSettings, SettingsError, type Settings } from '../settings/environment.js';
 import type { CliContext } from './context.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -17,6 +18,7 @@ function buildProgram(context: CliContext): Command {
   const program = new Command('exo-gitops')
     .description('GitOps for Exchange Online cross-tenant migration and cloud-managed mailboxes.')
     .version(pkg.version, '-V, --version')
+    .option('--no-color', 'no colour in the output (also NO_COLOR; FORCE_COLOR forces it, TERM=dumb turns it off)')
     .showSuggestionAfterError(true)
     .configureOutput({
       writeOut: (text) => context.stdout(text.replace(/\n$/, '')),
@@ -29,6 +31,7 @@ function buildProgram(context: CliContext): Command {
   registerPlan(program, context);
   registerApply(program, context);
   registerRender(program, context);
+  registerShow(program, context);
   registerSchema(program, context);
   registerGitHub(program, context);
   return program;
@@ -52,7 +55,7 @@ export async function run(argv: string[], overrides: Partial<Omit<CliContext, 's
     env,
     settings,
     platform: process.platform,
-    color: Boolean(process.stdout.isTTY) && !settings.noColor,
+    color: colorOutput(settings, { noColorFlag: argv.includes('--no-color'), isTTY: Boolean(process.stdout.isTTY) }),
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY) && !settings.ci,
     ...(settings.retry ? { retry: settings.retry } : {}),
     stdout: (line) => process.stdout.write(`${line}\n`),

@@ -47,6 +47,8 @@ export interface FieldChange {
   readonly sensitive?: boolean;
   /** Why this change is planned when the YAML does not say it directly (derived from the source mailbox). */
   readonly derivedFrom?: string;
+  /** This field's change is why the object must be replaced (a replace action's cause, as Terraform marks it). */
+  readonly forcesReplacement?: boolean;
 }
 
 export interface Action {
@@ -276,5 +278,8 @@ export function destructiveClassesOf(action: Pick<Action, 'kind' | 'action' | 'c
 
 /** An action from its draft: the id from its address and step, the destructive classes from what it does. */
 export function planAction(draft: ActionDraft): Action {
-  return { id: formatActionId(draft.tenant, draft.kind, draft.identity, draft.step), ...draft, destructive: destructiveClassesOf(draft) };
+  // A create has no "before": what it sets is shown as values, never as null → value.
+  const changes = draft.action === 'create' ? draft.changes.map(({ before: _before, ...change }) => change) : draft.changes;
+  const action = { ...draft, changes };
+  return { id: formatActionId(draft.tenant, draft.kind, draft.identity, draft.step), ...action, destructive: destructiveClassesOf(action) };
 }

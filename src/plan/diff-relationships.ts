@@ -129,7 +129,7 @@ export function diffEndpoint(context: PlanContext, endpoint: Resource<'Migration
   // Set-MigrationEndpoint cannot change RemoteTenant: a different source tenant means a new endpoint.
   if (remoteTenant !== undefined && !sameText(current.RemoteTenant, remoteTenant)) {
     const changes: FieldChange[] = [
-      { field: 'RemoteTenant', before: current.RemoteTenant, after: remoteTenant },
+      { field: 'RemoteTenant', before: current.RemoteTenant, after: remoteTenant, forcesReplacement: true },
       { field: 'RemoteServer', before: current.RemoteServer, after: spec.remoteServer ?? current.RemoteServer ?? defaultRemoteServer(environment) },
       { field: 'ApplicationId', before: current.ApplicationId, after: spec.applicationId ?? current.ApplicationId },
       ...(spec.maxConcurrentMigrations !== undefined || current.MaxConcurrentMigrations !== null

@@ -45,6 +45,7 @@ function actionToJson(a: Action): Record<string, unknown> {
       ...(c.remove ? { remove: c.remove } : {}),
       ...(c.sensitive ? { sensitive: true } : {}),
       ...(c.derivedFrom ? { derivedFrom: c.derivedFrom } : {}),
+      ...(c.forcesReplacement ? { forcesReplacement: true } : {}),
     })),
     ...(a.parameters ? { parameters: a.parameters } : {}),
     ...(a.resourceKind ? { resourceKind: a.resourceKind } : {}),
@@ -158,7 +159,7 @@ const PLAN_FILE_SCHEMA = {
                   items: {
                     type: 'object',
                     required: ['field'],
-                    properties: { field: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9]*$' }, add: strings, remove: strings, sensitive: { type: 'boolean' }, derivedFrom: str },
+                    properties: { field: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9]*$' }, add: strings, remove: strings, sensitive: { type: 'boolean' }, derivedFrom: str, forcesReplacement: { type: 'boolean' } },
                   },
                 },
                 parameters: { type: 'object' },

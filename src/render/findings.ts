@@ -1,7 +1,10 @@
 // Findings as text for a terminal (file:line:col first, so editors and CI annotate the line) and as
 // versioned JSON for tools. In text, invisible and control characters are shown escaped.
 
+import pc from 'picocolors';
 import { findingPlace } from '../model/address.js';
+
+const { createColors } = pc;
 import { plural } from './markdown.js';
 import type { Finding } from '../model/finding.js';
 import { showInvisible } from '../util/invisible.js';
@@ -12,12 +15,11 @@ export interface TextOptions {
   color: boolean;
 }
 
-const paint = (on: boolean, code: string, text: string): string => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
-
 export function renderFindingText(f: Finding, options: TextOptions): string {
-  const severity = f.severity === 'error' ? paint(options.color, '31;1', 'error') : paint(options.color, '33;1', 'warning');
+  const c = createColors(options.color);
+  const severity = f.severity === 'error' ? c.bold(c.red('error')) : c.bold(c.yellow('warning'));
   const head = `${showInvisible(findingPlace(f))}: ${severity} ${showInvisible(f.code)}: ${showInvisible(f.message)}`;
-  return f.hint ? `${head}\n  ${paint(options.color, '2', showInvisible(`hint: ${f.hint}`))}` : head;
+  return f.hint ? `${head}\n  ${c.dim(showInvisible(`hint: ${f.hint}`))}` : head;
 }
 
 export function countFindings(findings: readonly Finding[]): { errors: number; warnings: number } {

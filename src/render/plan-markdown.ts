@@ -7,7 +7,8 @@
 import type { Plan } from '../model/plan.js';
 import { actionCount, delegateRightsText, summarize } from '../model/plan.js';
 import { alert, code, fenceSafe, findingItem, inline, linesThatFit, smallPrint } from './markdown.js';
-import { actionTitle, batchLine, describeChange, destructiveFirst, notMovedLine, pendingLine, readinessLine, readinessReason } from './values.js';
+import { formatLocation } from '../model/address.js';
+import { batchLine, LEGEND, notMovedLine, objectBlocks, pendingLine, readinessLine, readinessReason, type DiffLine } from './values.js';
 import { summaryLine } from './plan-text.js';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -19,6 +20,18 @@ export interface MarkdownOptions {
   title?: string;
   /** Where the complete plan can be found when this one is cut short. */
   fullPlanHint?: string;
+  /** What merging does, shown under the changes (default ON_MERGE). */
+  onMerge?: string;
+}
+
+/** What merging does, in the example workflows' terms (docs/github.md); a repository with its own says so through `onMerge`. */
+export const ON_MERGE =
+  '**On merge:** apply re-plans from the merged commit and applies each tenant in its own job, once a reviewer of that tenant\'s environment approves it. Blocked (`!`) actions never run.';
+
+function diffLines(line: DiffLine): string[] {
+  if (line.sign === '~') return [`-       ${line.before}`, `+       ${line.after}`];
+  if (line.sign === ' ') return [`        ${line.text}`];
+  return [`${line.sign}       ${line.text}`];
 }
 
 export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
@@ -35,8 +48,16 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   }
   head.push('');
   if (plan.readiness.length > 0) head.push(`**Readiness:** ${readinessLine(plan.readiness)}.`, '');
+  if (actionCount(plan.summary) > 0) head.push(`<sub>${inline(LEGEND)}</sub>`, '');
   if (plan.summary.destructive > 0) {
-    head.push(alert('WARNING', `${plan.summary.destructive} destructive change(s), listed first below. Apply refuses them unless their class is allowed (\`--allow delete\`, \`--allow remove-member\`, …).`), '');
+    // Each destructive change by name and YAML position: the reviewer goes straight to it.
+    const destructive = plan.tenants.flatMap((t) => t.actions.filter((a) => a.destructive.length > 0 && a.action !== 'blocked'));
+    const shown = destructive.slice(0, 20).map((a) => `> - ${code(a.id)} (${a.destructive.join(', ')})${a.source ? ` at ${code(formatLocation(a.source))}` : ''}`);
+    const more = destructive.length > shown.length ? [`> - … and ${destructive.length - shown.length} more, first in each tenant's section below`] : [];
+    head.push(
+      [alert('WARNING', `${plan.summary.destructive} destructive change(s), first in each tenant's section below. Apply refuses them unless their class is allowed (\`--allow delete\`, \`--allow remove-member\`, …):`), ...shown, ...more].join('\n'),
+      '',
+    );
   }
 
   const body: string[] = [];
@@ -88,17 +109,20 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   for (const tenant of plan.tenants) {
     if (tenant.actions.length === 0) continue;
     body.push(`<details${tenant.actions.length <= 20 ? ' open' : ''}><summary><b>${inline(tenant.tenant)}</b> (${tenant.role}): ${summaryLine(summarize([tenant]))}</summary>`, '', '```diff');
-    for (const action of destructiveFirst(tenant.actions)) {
-      // diff colouring: + green, - red, ! orange; updates read best as "!"-lines in GitHub's diff highlighting.
-      const marker = action.action === 'create' ? '+' : action.action === 'delete' || action.action === 'replace' ? '-' : '!';
-      body.push(fenceSafe(`${marker} ${action.action === 'blocked' ? 'blocked: ' : ''}${actionTitle(action)}`));
-      if (action.reason) body.push(fenceSafe(`#     blocked: ${action.reason}`));
-      for (const change of action.changes) for (const line of describeChange(change)) body.push(fenceSafe(`      ${line}`));
+    // The same symbols as the terminal's; every value line starts with its own + or - in column 0,
+    // which GitHub's diff highlighting colours green or red (a change is its old line and its new one).
+    for (const block of objectBlocks(tenant.actions)) {
+      body.push(fenceSafe(`${block.symbol} ${block.title}`));
+      for (const line of block.lines) body.push(...diffLines(line).map(fenceSafe));
     }
     body.push('```', '', '</details>', '');
   }
 
-  const footer = plan.commit ? [smallPrint([`commit ${plan.commit.sha.slice(0, 12)}${plan.commit.dirty ? ' (with uncommitted changes)' : ''}`, `desired ${plan.desiredDigest.slice(7, 19)}`])] : [];
+  const onMerge = actionCount(plan.summary) > 0 ? [options.onMerge ?? ON_MERGE, ''] : [];
+  const footer = [
+    ...onMerge,
+    ...(plan.commit ? [smallPrint([`commit ${plan.commit.sha.slice(0, 12)}${plan.commit.dirty ? ' (with uncommitted changes)' : ''}`, `desired ${plan.desiredDigest.slice(7, 19)}`])] : []),
+  ];
   const full = [...head, ...body, ...footer].join('\n');
   if (full.length <= limit) return full;
 

@@ -1,6 +1,7 @@
 // One way to show a value in every rendering of a plan.
 
 import { formatAddress } from '../model/address.js';
+import type { SourceLocation } from '../model/finding.js';
 import { delegateRightsText, readinessCounts, type Action, type ActionType, type BatchStatus, type DelegateNotMoved, type DelegationMember, type DelegationPair, type FieldChange, type PendingRestamp, type ReadinessRow } from '../model/plan.js';
 
 function showValue(value: unknown): string {
@@ -27,19 +28,102 @@ export function describeChange(change: FieldChange): string[] {
   return [`${change.field}: ${showValue(change.before)} → ${showValue(change.after)}${note}`];
 }
 
-/** "MailUser LaraN  [destructive: remove-address]": what an action is about, without its symbol. */
+/** "MailUser LaraN  [destructive: remove-address]": what one action is about, without its symbol. */
 export function actionTitle(action: Action): string {
   const flags = action.destructive.length > 0 ? `  [destructive: ${action.destructive.join(', ')}]` : '';
   return `${action.kind} ${action.identity}${action.action === 'replace' ? ' (must be replaced)' : ''}${flags}`;
 }
 
-export function actionHeadline(action: Action): string {
-  return `${ACTION_SYMBOL[action.action]} ${actionTitle(action)}`;
+/** The one line that explains the symbols, in every view. */
+export const LEGEND = 'Symbols: + create, ~ update, - delete, -/+ replace, ! blocked (never applied).';
+
+/**
+ * One line of an object's diff: `+` a value set or added, `-` a value removed, `~` a value changed
+ * (before → after), ' ' neutral (a blocked action's changes, which never apply, and its reason).
+ */
+export interface DiffLine {
+  sign: '+' | '-' | '~' | ' ';
+  field?: string;
+  text: string;
+  /** For '~': the two sides, so a view may show them as a removed and an added line. */
+  before?: string;
+  after?: string;
 }
 
-/** Destructive actions first, then the plan's order: what a reviewer must see before anything else. */
-export function destructiveFirst(actions: readonly Action[]): Action[] {
-  return [...actions.filter((a) => a.destructive.length > 0), ...actions.filter((a) => a.destructive.length === 0)];
+/**
+ * Everything a plan does to one Exchange object (a group's creation and its members, a mailbox's
+ * several re-stamp steps): shown once, under one symbol.
+ */
+export interface ObjectBlock {
+  symbol: string;
+  title: string;
+  source?: SourceLocation;
+  destructive: readonly string[];
+  ids: string[];
+  lines: DiffLine[];
+}
+
+const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+function changeLines(action: Action, change: FieldChange): DiffLine[] {
+  const note = `${change.derivedFrom ? `  (from ${change.derivedFrom})` : ''}${change.forcesReplacement ? '  # forces replacement' : ''}`;
+  const field = change.field;
+  if (action.action === 'blocked') return describeChange(change).map((text) => ({ sign: ' ', field, text }));
+  if (change.sensitive) return [{ sign: action.action === 'create' ? '+' : '~', field, text: `${field}: (sensitive value, sent from the environment)${note}` }];
+  if (change.add || change.remove) {
+    return [
+      ...(change.add ?? []).map((v) => ({ sign: '+' as const, field, text: `${field}: ${showValue(v)}${note}` })),
+      ...(change.remove ?? []).map((v) => ({ sign: '-' as const, field, text: `${field}: ${showValue(v)}${note}` })),
+    ];
+  }
+  if (change.before === undefined) return [{ sign: '+', field, text: `${field}: ${showValue(change.after)}${note}` }];
+  // A replace re-creates the object with every value: only those that change are worth a line.
+  if (action.action === 'replace' && sameValue(change.before, change.after)) return [];
+  const before = showValue(change.before);
+  const after = showValue(change.after);
+  return [{ sign: '~', field, text: `${field}: ${before} → ${after}${note}`, before: `${field}: ${before}`, after: `${field}: ${after}${note}` }];
+}
+
+const objectKey = (action: Action): string => `${action.tenant}\0${action.kind}\0${action.identity.toLowerCase()}`;
+
+function blockSymbol(actions: readonly Action[]): string {
+  const run = actions.filter((a) => a.action !== 'blocked');
+  if (run.length === 0) return ACTION_SYMBOL.blocked;
+  for (const type of ['replace', 'create', 'delete'] as const) if (run.some((a) => a.action === type)) return ACTION_SYMBOL[type];
+  return ACTION_SYMBOL.update;
+}
+
+/**
+ * The plan's actions as one block per object, destructive objects first and then in plan order:
+ * what a reviewer must see before anything else, each object once.
+ */
+export function objectBlocks(actions: readonly Action[]): ObjectBlock[] {
+  const groups = new Map<string, Action[]>();
+  for (const action of actions) {
+    const key = objectKey(action);
+    const group = groups.get(key);
+    if (group) group.push(action);
+    else groups.set(key, [action]);
+  }
+  const blocks = [...groups.values()].map((group): ObjectBlock => {
+    const first = group[0]!;
+    const destructive = [...new Set(group.flatMap((a) => a.destructive))];
+    const forcing = group.flatMap((a) => (a.action === 'replace' ? a.changes.filter((c) => c.forcesReplacement).map((c) => c.field) : []));
+    const replaced = group.some((a) => a.action === 'replace') ? ` (must be replaced${forcing.length > 0 ? `: ${forcing.join(', ')} changes` : ''})` : '';
+    const lines = group.flatMap((action) => [
+      ...(action.action === 'blocked' ? [{ sign: ' ' as const, text: `blocked: ${action.reason ?? ''}` }] : []),
+      ...action.changes.flatMap((change) => changeLines(action, change)),
+    ]);
+    return {
+      symbol: blockSymbol(group),
+      title: `${first.kind} ${first.identity}${replaced}${destructive.length > 0 ? `  [destructive: ${destructive.join(', ')}]` : ''}`,
+      ...(group.find((a) => a.source)?.source ? { source: group.find((a) => a.source)!.source! } : {}),
+      destructive,
+      ids: group.map((a) => a.id),
+      lines,
+    };
+  });
+  return [...blocks.filter((b) => b.destructive.length > 0), ...blocks.filter((b) => b.destructive.length === 0)];
 }
 
 /** "3 moving mailboxes: 1 blocked, 1 warning, 1 ready" (the readiness report's count line). */

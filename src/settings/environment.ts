@@ -27,6 +27,10 @@ export interface Settings {
   retry?: Partial<RetrySettings>;
   /** NO_COLOR set (any value): no colour even on a terminal (no-color.org). */
   noColor: boolean;
+  /** FORCE_COLOR set, and not 0 or false: colour even when not on a terminal (CI logs that show it). */
+  forceColor: boolean;
+  /** TERM=dumb: a terminal that shows escape codes as they are. */
+  dumbTerminal: boolean;
   /** CI set: never interactive (no prompts, no progress bar). */
   ci: boolean;
 }
@@ -92,6 +96,8 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     botLogin: read(env, 'EXO_GITOPS_BOT_LOGIN'),
     ...(Object.keys(set).length > 0 ? { retry: set } : {}),
     noColor: env.NO_COLOR !== undefined,
+    forceColor: env.FORCE_COLOR !== undefined && !/^(0|false)$/i.test(env.FORCE_COLOR.trim()),
+    dumbTerminal: env.TERM === 'dumb',
     ci: env.CI !== undefined,
   };
 }
@@ -106,4 +112,14 @@ export interface UseCaseContext {
   stderr: (line: string) => void;
   /** Where PowerShell will run (process.platform): sign-in methods differ by platform. Absent: not checked. */
   platform?: NodeJS.Platform;
+}
+
+/**
+ * Whether output is coloured: --no-color and NO_COLOR never; else FORCE_COLOR always; else on a
+ * terminal that is not TERM=dumb (the conventions of no-color.org and force-color.org).
+ */
+export function colorOutput(settings: Pick<Settings, 'noColor' | 'forceColor' | 'dumbTerminal'>, options: { noColorFlag: boolean; isTTY: boolean }): boolean {
+  if (options.noColorFlag || settings.noColor) return false;
+  if (settings.forceColor) return true;
+  return options.isTTY && !settings.dumbTerminal;
 }

@@ -39,7 +39,7 @@ describe('github plan-comment: base versus head', () => {
     const body = github.comments[0]!.body;
     const { introduced, already } = sections(body);
     expect(introduced).toContain('MailUser BiancaP');
-    expect(introduced).toContain('CustomAttribute1: "Cross-Tenant-Project" → "Wave-2"');
+    expect(introduced).toContain('-       CustomAttribute1: "Cross-Tenant-Project"\n+       CustomAttribute1: "Wave-2"');
     for (const drift of ['MailUser LaraN', 'MailUser IsaiahL', 'MailUser AdeleV', 'DistributionGroup T2T-Migration-Scope', 'OrganizationRelationship Northwind Traders', 'Mailbox Megan.Bowen@contoso.com']) {
       expect(introduced).not.toContain(drift);
       expect(already).toContain(drift);

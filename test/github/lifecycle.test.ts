@@ -60,7 +60,7 @@ describe('a pull request from plan comment to apply report', () => {
     w.pullRequestEvent(7, baseSha, first);
     const planned = await w.run(['github', 'plan-comment', '--dir', '.', '--out', '../work/pr-plan.json']);
     expect(planned.exitCode, planned.stderr).toBe(0);
-    expect(github.comments[0]!.body).toContain('"Cross-Tenant-Project" → "Wave-1"');
+    expect(github.comments[0]!.body).toContain('-       CustomAttribute1: "Cross-Tenant-Project"\n+       CustomAttribute1: "Wave-1"');
     expect(github.comments[0]!.body).toContain('Live state: exported from every tenant by this run');
 
     w.edit('northwind/mailusers.yaml', '"1": Wave-1', '"1": Wave-2');
@@ -69,7 +69,7 @@ describe('a pull request from plan comment to apply report', () => {
     const replanned = await w.run(['github', 'plan-comment', '--dir', '.', '--out', '../work/pr-plan.json']);
     expect(replanned.exitCode, replanned.stderr).toBe(0);
     expect(github.comments).toHaveLength(1);
-    expect(github.comments[0]!.body).toContain('"Cross-Tenant-Project" → "Wave-2"');
+    expect(github.comments[0]!.body).toContain('+       CustomAttribute1: "Wave-2"');
 
     await w.git.checkout('main');
     await w.git.merge(['--no-ff', '-m', 'Merge pull request #7', 'change']);

@@ -74,7 +74,7 @@ describe('github plan-comment: the sticky comment', () => {
     ]);
     expect(github.comments.filter((c) => c.body.startsWith(PLAN_MARKER)).map((c) => c.id)).toEqual([1000]);
     expect(github.requests[3]!.body.body).toMatch(/^<!-- exo-gitops:plan -->\n## exo-gitops plan for #7\n/);
-    expect(github.comments.find((c) => c.id === 1000)!.body).toContain('"Cross-Tenant-Project" → "Wave-3"');
+    expect(github.comments.find((c) => c.id === 1000)!.body).toContain('+       CustomAttribute1: "Wave-3"');
     expect(w.summary()).toContain('## exo-gitops plan for #7');
   });
 

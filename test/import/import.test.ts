@@ -177,7 +177,7 @@ describe('import live, through the simulator', () => {
     }
     const r = await cli(['plan', '--dir', config, '--format', 'json', '--max-actions', '0'], env);
     expect(actionIds(JSON.parse(r.stdout) as Plan)).toEqual([]);
-    expect(readFileSync(join(out, 'northwind/mailusers.yaml'), 'utf8')).toContain('source: { tenant: contoso, mailbox: Bianca.Pisani@contoso.com }');
+    expect(readFileSync(join(out, 'northwind/mailusers.yaml'), 'utf8')).toContain('source: {tenant: contoso, mailbox: Bianca.Pisani@contoso.com}');
   });
 });
 

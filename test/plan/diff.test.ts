@@ -280,7 +280,7 @@ describe('MigrationEndpoint', () => {
     const a = actionById(plan, 'northwind/MigrationEndpoint/Contoso-T2T');
     expect(a.action).toBe('replace');
     expect(a.destructive).toEqual(['delete']);
-    expect(a.changes[0]).toEqual({ field: 'RemoteTenant', before: 'fabrikam.onmicrosoft.com', after: 'contoso.onmicrosoft.com' });
+    expect(a.changes[0]).toEqual({ field: 'RemoteTenant', before: 'fabrikam.onmicrosoft.com', after: 'contoso.onmicrosoft.com', forcesReplacement: true });
     expect(a.changes.at(-1)).toEqual({ field: 'Credentials', sensitive: true });
     expect(plan.summary.replace).toBe(1);
 

@@ -72,7 +72,7 @@ describe('every rendering a reviewer reads shows invisible characters escaped', 
     expect(rawInvisible(text)).toEqual([]);
     expect(text).toContain('~ MailUser Lara\\u202EnaL  [destructive: remove-address]  north\\u202Awind.yaml:3:5');
     expect(text).toContain('CustomAttribute1: "a" → "Project\\u2066\\u2069 \\u00AD\\u009B31m"');
-    expect(text).toContain('EmailAddresses: - "smtp:old\\u2028@northwindtraders.com"  (from contoso mailbox \\u200Fx)');
+    expect(text).toContain('- EmailAddresses: "smtp:old\\u2028@northwindtraders.com"  (from contoso mailbox \\u200Fx)');
     expect(text).toContain('blocked: synced \\u202Efrom on-premises');
     expect(text).toContain('Tenant north\\u200Bwind (target, northwindtraders.onmicrosoft.com\\uFEFF)');
     expect(text).toContain('x\\u2067.yaml:1:1: error ExchangeGuidMismatch: exchangeGuid of \\u202Eanomaly');
@@ -85,7 +85,7 @@ describe('every rendering a reviewer reads shows invisible characters escaped', 
     const md = renderPlanMarkdown(plan);
     expect(rawInvisible(md)).toEqual([]);
     expect(md).toContain('<b>north\\u200Bwind</b>');
-    expect(md).toContain('! MailUser Lara\\u202EnaL  [destructive: remove-address]');
+    expect(md).toContain('~ MailUser Lara\\u202EnaL  [destructive: remove-address]');
     expect(md).toContain('exchangeGuid of \\u202Eanomaly');
     expect(md).toContain('| north\\u200Bwind | target |');
   });
