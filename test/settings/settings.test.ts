@@ -8,13 +8,13 @@ describe('environment settings', () => {
   it('defaults when nothing is set, and an empty value counts as not set', () => {
     for (const env of [{}, { EXO_GITOPS_PWSH: '', EXO_GITOPS_BOT_LOGIN: '  ', EXO_GITOPS_RETRY_BASE_MS: '' }]) {
       const settings = readSettings(env);
-      expect(settings).toEqual({ pwsh: DEFAULT_PWSH, botLogin: DEFAULT_BOT_LOGIN, noColor: false, ci: false });
+      expect(settings).toEqual({ pwsh: DEFAULT_PWSH, botLogin: DEFAULT_BOT_LOGIN, noColor: false, forceColor: false, dumbTerminal: false, ci: false });
     }
   });
 
   it('reads every variable of the table', () => {
-    const settings = readSettings({ EXO_GITOPS_PWSH: ' /opt/pwsh ', EXO_GITOPS_BOT_LOGIN: 'my-app[bot]', EXO_GITOPS_RETRY_ATTEMPTS: '3', EXO_GITOPS_RETRY_BASE_MS: '1', EXO_GITOPS_RETRY_MAX_MS: '5', NO_COLOR: '', CI: 'true' });
-    expect(settings).toEqual({ pwsh: '/opt/pwsh', botLogin: 'my-app[bot]', retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 }, noColor: true, ci: true });
+    const settings = readSettings({ EXO_GITOPS_PWSH: ' /opt/pwsh ', EXO_GITOPS_BOT_LOGIN: 'my-app[bot]', EXO_GITOPS_RETRY_ATTEMPTS: '3', EXO_GITOPS_RETRY_BASE_MS: '1', EXO_GITOPS_RETRY_MAX_MS: '5', NO_COLOR: '', FORCE_COLOR: '1', TERM: 'dumb', CI: 'true' });
+    expect(settings).toEqual({ pwsh: '/opt/pwsh', botLogin: 'my-app[bot]', retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 }, noColor: true, forceColor: true, dumbTerminal: true, ci: true });
     expect(Object.keys(ENVIRONMENT).sort()).toEqual(['EXO_GITOPS_BOT_LOGIN', 'EXO_GITOPS_PWSH', 'EXO_GITOPS_RETRY_ATTEMPTS', 'EXO_GITOPS_RETRY_BASE_MS', 'EXO_GITOPS_RETRY_MAX_MS']);
     expect(pwshCommand({})).toBe('pwsh');
   });
