@@ -7,7 +7,8 @@
 
 import type { RunRecord } from '../apply/record.js';
 import type { Finding } from '../model/finding.js';
-import { actionCount, type Action, type Plan } from '../model/plan.js';
+import { createHash } from 'node:crypto';
+import { actionCount, runnableCount, type Action, type Plan } from '../model/plan.js';
 import { alert, code, findingItem, inline, linesThatFit, plural, smallPrint } from '../render/markdown.js';
 import { GITHUB_COMMENT_LIMIT, renderPlanMarkdown } from '../render/plan-markdown.js';
 import { summaryLine } from '../render/plan-text.js';
@@ -142,11 +143,36 @@ export interface DriftInput {
 }
 
 /**
- * Drift is any action the plan would take, or an error finding that would stop apply. A migration
- * user Exchange failed is no drift, but it waits for an admin just the same: it keeps the issue open.
+ * Drift is any action apply would run, or an error finding that would stop apply. A migration user
+ * Exchange failed is no drift, but it waits for an admin just the same: it keeps the issue open.
+ * Blocked actions are not drift apply can fix: they are listed as needing action outside exo-gitops.
  */
 export function hasDrift(plan: Plan): boolean {
-  return actionCount(plan.summary) > 0 || plan.findings.some((f) => f.severity === 'error') || failedMigrationUsers(plan) > 0;
+  return runnableCount(plan.summary) > 0 || plan.findings.some((f) => f.severity === 'error') || failedMigrationUsers(plan) > 0;
+}
+
+/** The plan's blocked actions: changes only someone outside exo-gitops can make. */
+export function outsideActions(plan: Plan): Action[] {
+  return plan.tenants.flatMap((t) => t.actions.filter((a) => a.action === 'blocked'));
+}
+
+/**
+ * A hidden marker naming exactly these blocked changes (ids, reasons, values): an issue whose body holds it
+ * has reported them, so a check that finds only them again does not report them again.
+ */
+export function outsideMarker(actions: readonly Action[]): string {
+  const digest = createHash('sha256').update(actions.map((a) => `${a.id}\0${a.reason ?? ''}\0${JSON.stringify(a.changes)}`).sort().join('\n')).digest('hex').slice(0, 16);
+  return `<!-- exo-gitops:outside ${digest} -->`;
+}
+
+function outsideSection(actions: readonly Action[], limit: number): string[] {
+  if (actions.length === 0) return [];
+  const lines = [`#### Needs action outside exo-gitops: ${actions.length}`, '', 'exo-gitops cannot make these changes; apply skips them. Make each where its reason says, and the next check shows it gone:', ''];
+  const items = actions.map((a) => `- ${code(a.id)}: ${inline(a.reason ?? 'blocked')}`);
+  const shown = linesThatFit(items, lines.join('\n').length, limit).count;
+  lines.push(...items.slice(0, shown));
+  if (shown < items.length) lines.push(`- … and ${items.length - shown} more (see the drift plan artifact)`);
+  return [...lines, ''];
 }
 
 function failedMigrationUsers(plan: Plan): number {
@@ -155,18 +181,29 @@ function failedMigrationUsers(plan: Plan): number {
 
 export function driftIssueBody(input: DriftInput): string {
   const limit = input.limit ?? GITHUB_COMMENT_LIMIT;
+  const outside = outsideActions(input.plan);
+  const pending = hasDrift(input.plan);
   const head = [
     DRIFT_MARKER,
+    ...(outside.length > 0 ? [outsideMarker(outside)] : []),
     `Live state no longer matches the desired state${input.sha ? ` at \`${short(input.sha)}\`` : ''}. Last checked ${input.checkedAt}${input.runUrl ? ` (${runLink(input.runUrl)})` : ''}.`,
     '',
-    'Either someone changed a tenant outside this repository (revert it by applying, or write the change into the YAML in a pull request), ' +
-      'or a merged change has not been applied yet. This issue is updated on every drift check and closed when the drift is gone.',
+    pending
+      ? 'Either someone changed a tenant outside this repository (revert it by applying, or write the change into the YAML in a pull request), ' +
+        'or a merged change has not been applied yet. This issue is updated on every drift check and closed when the drift is gone.'
+      : 'Nothing is left for apply: what differs needs action outside exo-gitops (below). This issue is closed at the next check that finds only these, already reported here.',
     '',
+    ...outsideSection(outside, Math.floor(limit / 4)),
     ...(failedMigrationUsers(input.plan) > 0
       ? [`${failedMigrationUsers(input.plan)} migration user(s) failed in Exchange: their errors are listed under "Failed migration users" below.`, '']
       : []),
   ].join('\n');
   return `${head}${renderPlanMarkdown(input.plan, { title: 'Drift: what apply would change', limit: limit - head.length, fullPlanHint: 'The complete drift plan is in the workflow run\'s `exo-gitops-drift` artifact.' })}`;
+}
+
+/** Closing the issue when only changes outside exo-gitops remain, and this issue reported them already. */
+export function driftOutsideOnlyComment(input: { sha?: string; checkedAt: string; runUrl?: string; outside: number }): string {
+  return `${DRIFT_MARKER}\n✅ Nothing is left for apply${input.sha ? ` at \`${short(input.sha)}\`` : ''} (checked ${input.checkedAt}${input.runUrl ? `, ${runLink(input.runUrl)}` : ''}): only the ${plural(input.outside, 'change')} needing action outside exo-gitops listed above remain, already reported. Closing; a new issue opens if they change or other drift appears.`;
 }
 
 export function driftGoneComment(input: { sha?: string; checkedAt: string; runUrl?: string }): string {

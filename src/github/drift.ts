@@ -9,9 +9,9 @@ import { renderPlanJson } from '../render/plan-json.js';
 import { summaryLine } from '../render/plan-text.js';
 import type { GitHubSettings, SettingsNeeds } from '../settings/github.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { DRIFT_ISSUE_TITLE, DRIFT_LABEL, driftGoneComment, driftIssueBody, hasDrift } from './bodies.js';
+import { DRIFT_ISSUE_TITLE, DRIFT_LABEL, driftGoneComment, driftIssueBody, driftOutsideOnlyComment, hasDrift, outsideActions, outsideMarker } from './bodies.js';
 import { createClient } from './client.js';
-import { syncDriftIssue } from './issues.js';
+import { findLatestLabelledIssue, findOpenLabelledIssue, syncDriftIssue } from './issues.js';
 import { appendSummary, now, posting, type GitHubUseCaseContext } from './use-case.js';
 
 export const DRIFT_NEEDS: SettingsNeeds = { token: true, event: false };
@@ -37,20 +37,33 @@ export async function drift(options: DriftOptions, settings: GitHubSettings, con
   if (options.out !== undefined) await writeFileAtomic(resolve(context.cwd, options.out), renderPlanJson(plan));
   const checkedAt = now();
   const sha = settings.sha ?? plan.commit?.sha;
-  const drifted = hasDrift(plan);
-  const body = drifted ? driftIssueBody({ plan, checkedAt, ...(sha ? { sha } : {}), ...(settings.runUrl ? { runUrl: settings.runUrl } : {}) }) : undefined;
   const client = createClient(settings, context.stderr);
+  const where = { checkedAt, ...(sha ? { sha } : {}), ...(settings.runUrl ? { runUrl: settings.runUrl } : {}) };
+  const drifted = hasDrift(plan);
+  // Changes only someone outside exo-gitops can make (blocked actions) are reported once: when they
+  // are all that is left and an issue has said exactly these, the issue closes and stays closed.
+  const outside = outsideActions(plan);
+  const reported = !drifted && outside.length > 0 && (await posting('reading the drift issue', () => alreadyReported(client, settings, outsideMarker(outside))));
+  const body = drifted || (outside.length > 0 && !reported) ? driftIssueBody({ plan, ...where }) : undefined;
   const result = await posting('updating the drift issue', () =>
     syncDriftIssue(client, settings.repository, {
       label: DRIFT_LABEL,
       title: DRIFT_ISSUE_TITLE,
       body,
-      closingComment: driftGoneComment({ checkedAt, ...(sha ? { sha } : {}), ...(settings.runUrl ? { runUrl: settings.runUrl } : {}) }),
+      closingComment: outside.length > 0 ? driftOutsideOnlyComment({ ...where, outside: outside.length }) : driftGoneComment(where),
     }),
   );
-  const said = result.action === 'none' ? 'no drift; no drift issue open' : `drift issue ${result.action}: ${result.issue.url}`;
-  context.stdout(drifted ? `drift: ${summaryLine(plan.summary)}; ${said}` : said);
+  const said = result.action === 'none' ? 'no drift issue open' : `drift issue ${result.action}: ${result.issue.url}`;
+  const what = drifted ? `drift: ${summaryLine(plan.summary)}` : outside.length > 0 ? `no drift apply can fix; ${outside.length} change(s) need action outside exo-gitops${reported ? ', reported before' : ''}` : 'no drift';
+  context.stdout(`${what}; ${said}`);
   annotateFindings(plan.findings, context);
-  await appendSummary(settings, body ?? `### exo-gitops drift check\n\nNo drift: live state matches the desired state (checked ${checkedAt}).`, context);
+  await appendSummary(settings, body ?? `### exo-gitops drift check\n\n${outside.length > 0 ? `No drift apply can fix; ${outside.length} change(s) need action outside exo-gitops, already reported` : 'No drift: live state matches the desired state'} (checked ${checkedAt}).`, context);
   return 0;
+}
+
+/** Whether the open drift issue, or the last one if none is open, has reported exactly these changes. */
+async function alreadyReported(client: ReturnType<typeof createClient>, settings: GitHubSettings, marker: string): Promise<boolean> {
+  const open = await findOpenLabelledIssue(client, settings.repository, DRIFT_LABEL);
+  if (open) return open.body.includes(marker);
+  return (await findLatestLabelledIssue(client, settings.repository, DRIFT_LABEL))?.body.includes(marker) === true;
 }

@@ -19,6 +19,16 @@ export async function findOpenLabelledIssue(client: GitHubClient, repo: RepoRef,
   return undefined;
 }
 
+/** The newest issue with the label, open or closed: what the last drift check reported. */
+export async function findLatestLabelledIssue(client: GitHubClient, repo: RepoRef, label: string): Promise<(IssueRef & { body: string; open: boolean }) | undefined> {
+  const pages = client.paginate.iterator(client.rest.issues.listForRepo, { ...repo, labels: label, state: 'all', sort: 'created', direction: 'desc', per_page: 100 });
+  for await (const page of pages) {
+    const found = page.data.find((issue) => issue.pull_request === undefined || issue.pull_request === null);
+    if (found) return { number: found.number, url: found.html_url, body: found.body ?? '', open: found.state === 'open' };
+  }
+  return undefined;
+}
+
 export type DriftIssueResult = { action: 'opened' | 'updated' | 'closed'; issue: IssueRef } | { action: 'none' };
 
 export interface DriftIssueInput {

@@ -215,6 +215,10 @@ export const FINDING_CODES = {
   CloudManagedMailboxNotFound: { severity: 'error', hint: 'CloudManagement lists mailboxes of its tenant by primary SMTP address.' },
   CloudManagedMailboxMoved: { severity: 'warning', hint: 'The mailbox moved to another tenant (its source is a mail user now): remove it from the list.' },
   CloudManagementNoEffect: { severity: 'warning', hint: 'IsExchangeCloudManaged matters only for directory-synced mailboxes.' },
+  BlockedChange: {
+    severity: 'warning',
+    hint: 'exo-gitops cannot make this change: make it where the reason says (on-premises AD for a synced object, Entra ID, or the YAML). It is not a change to apply: plan exits 0 when nothing else is planned, and the plan shows it until live state matches.',
+  },
   LiveControlCharacter: { severity: 'warning', hint: 'Live data holds a control character (a NUL, say): an action that would send that value fails on its own, the others run. Correct the value in Exchange (on-premises for a synced object).' },
   LiveRelationshipPairMismatch: { severity: 'error', hint: "After this plan the two tenants' relationships would still not match; fix the side the plan does not manage." },
   LiveOAuthAppMismatch: { severity: 'error', hint: "The source relationship's OAuthApplicationId must equal the target endpoint's ApplicationId." },

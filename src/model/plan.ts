@@ -249,6 +249,14 @@ export function actionCount(summary: PlanSummary): number {
   return summary.create + summary.update + summary.delete + summary.replace + summary.blocked;
 }
 
+/**
+ * The actions apply would run: blocked ones are not "changes to apply" (exo-gitops cannot make them;
+ * they are findings saying where to act), so a plan of only blocked actions exits 0 and asks no approval.
+ */
+export function runnableCount(summary: PlanSummary): number {
+  return summary.create + summary.update + summary.delete + summary.replace;
+}
+
 /** Batch statuses after which nothing of the batch runs any more. */
 export const COMPLETED_BATCH = /^(completed|completedwitherrors)$/i;
 

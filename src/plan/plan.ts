@@ -231,6 +231,11 @@ export function buildPlan(input: PlanInput): Plan {
       });
       actions = [customize, ...actions.map((a) => ({ ...a, dependsOn: [customize.id, ...a.dependsOn] }))];
     }
+    // What exo-gitops cannot do is not pending work: it is a finding that says where to act.
+    for (const action of actions) {
+      if (action.action !== 'blocked') continue;
+      findings.push(finding('BlockedChange', `${action.id} is blocked: ${action.reason ?? 'no reason given'}`, { tenant: action.tenant, kind: action.kind, object: action.identity, ...(action.source ? { location: action.source } : {}) }));
+    }
     if (maxActions > 0 && runnable.length > maxActions) {
       findings.push(finding('TooManyActions', `${runnable.length} actions planned for ${tenant.name}, above the limit of ${maxActions}`, { tenant: tenant.name }));
     }

@@ -5,7 +5,7 @@
 // a bidi override or a zero-width character as it is, and the reviewer would not see it.
 
 import type { Plan } from '../model/plan.js';
-import { actionCount, delegateRightsText, summarize } from '../model/plan.js';
+import { actionCount, delegateRightsText, runnableCount, summarize } from '../model/plan.js';
 import { alert, code, fenceSafe, findingItem, inline, linesThatFit, smallPrint } from './markdown.js';
 import { formatLocation } from '../model/address.js';
 import { batchLine, LEGEND, notMovedLine, objectBlocks, pendingLine, readinessLine, readinessReason, type DiffLine } from './values.js';
@@ -40,6 +40,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   const head: string[] = [`### ${title}`, ''];
 
   if (actionCount(plan.summary) === 0) head.push('**No changes.** Live state matches the desired state in every tenant.', '');
+  else if (runnableCount(plan.summary) === 0) head.push(`**Nothing to apply.** ${plan.summary.blocked} blocked change(s) need action outside exo-gitops: see the \`BlockedChange\` findings.`, '');
   else head.push(`**Plan:** ${summaryLine(plan.summary)}.`, '');
   head.push('| Tenant | Role | Create | Update | Replace | Delete | Blocked | Destructive |', '|---|---|--:|--:|--:|--:|--:|--:|');
   for (const tenant of plan.tenants) {
@@ -118,7 +119,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
     body.push('```', '', '</details>', '');
   }
 
-  const onMerge = actionCount(plan.summary) > 0 ? [options.onMerge ?? ON_MERGE, ''] : [];
+  const onMerge = runnableCount(plan.summary) > 0 ? [options.onMerge ?? ON_MERGE, ''] : [];
   const footer = [
     ...onMerge,
     ...(plan.commit ? [smallPrint([`commit ${plan.commit.sha.slice(0, 12)}${plan.commit.dirty ? ' (with uncommitted changes)' : ''}`, `desired ${plan.desiredDigest.slice(7, 19)}`])] : []),

@@ -6,7 +6,7 @@
 import pc from 'picocolors';
 import { formatLocation } from '../model/address.js';
 import type { Plan, PlanSummary, TenantPlan } from '../model/plan.js';
-import { summarize, actionCount } from '../model/plan.js';
+import { summarize, actionCount, runnableCount } from '../model/plan.js';
 import { renderFindingText } from './findings.js';
 import { showInvisible } from '../util/invisible.js';
 import { batchLine, LEGEND, notMovedLine, objectBlocks, pendingLine, readinessLine, readinessReason, splitPairLine, type DiffLine } from './values.js';
@@ -88,7 +88,9 @@ export function renderPlanText(plan: Plan, options: { color: boolean }): string 
   lines.push(
     actionCount(plan.summary) === 0
       ? 'No changes: live state matches the desired state in every tenant.'
-      : `Plan: ${summaryLine(plan.summary)}.`,
+      : runnableCount(plan.summary) === 0
+        ? `Nothing to apply: ${plan.summary.blocked} blocked change(s) need action outside exo-gitops (see the BlockedChange findings).`
+        : `Plan: ${summaryLine(plan.summary)}.`,
   );
   return lines.join('\n');
 }

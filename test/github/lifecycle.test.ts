@@ -1,7 +1,7 @@
 // Whole lifecycles against the fake GitHub, with the simulator as both tenants: a pull request from
 // plan comment to apply report, a failed apply opening (and a later success closing) an issue, and a
 // drift issue opened, updated and closed. Every request is asserted, in order.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APPLY_FAILED_MARKER, APPLY_MARKER, DRIFT_MARKER, PLAN_MARKER } from '../../src/github/bodies.js';
@@ -190,6 +190,55 @@ describe('the drift issue', () => {
     expect(github.issues.map((i) => [i.number, i.state, i.labels])).toEqual([[1, 'closed', ['exo-gitops-drift']]]);
     expect(JSON.parse(readFileSync(join(w.work, 'drift.json'), 'utf8')).formatVersion).toBe(1);
     expect(w.summary()).toContain('No drift: live state matches the desired state');
+  });
+});
+
+describe('blocked is not pending', () => {
+  it('only blocked changes: plan exits 0 and says where to act, apply asks nothing, and the drift issue reports them once, then closes and stays closed', async () => {
+    expect((await w.run(['apply', '--dir', '.', '--yes'])).exitCode).toBe(0);
+    // Diego's mail user is synced from on-premises AD: an X500 address lost there is a change exo-gitops cannot make.
+    const removeX500 = (which: RegExp) => {
+      const file = join(w.tenants, 'northwind.json');
+      const state = JSON.parse(readFileSync(file, 'utf8'));
+      const diego = state.MailUser.find((u: { Alias: string }) => u.Alias === 'DiegoS');
+      diego.EmailAddresses = diego.EmailAddresses.filter((a: string) => !which.test(a));
+      writeFileSync(file, JSON.stringify(state));
+    };
+    removeX500(/^X500:.*-Diego$/);
+    const plan = await w.run(['plan', '--dir', '.', '--format', 'json']);
+    expect(plan.exitCode, plan.stderr).toBe(0);
+    const json = JSON.parse(plan.stdout);
+    expect(json.summary).toMatchObject({ create: 0, update: 0, delete: 0, replace: 0, blocked: 1 });
+    expect(json.findings).toContainEqual(expect.objectContaining({ code: 'BlockedChange', severity: 'warning', tenant: 'northwind', object: 'DiegoS', message: expect.stringContaining('on-premises') }));
+    const text = await w.run(['plan', '--dir', '.']);
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toContain('Nothing to apply: 1 blocked change(s) need action outside exo-gitops');
+    // Nothing to run: no confirmation, no session, exit 0.
+    const apply = await w.run(['apply', '--dir', '.', '--record', '../work/run.json']);
+    expect(apply.exitCode, apply.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(w.work, 'run.json'), 'utf8')).results).toEqual([expect.objectContaining({ id: 'northwind/MailUser/DiegoS', outcome: 'skipped' })]);
+
+    const reported = await w.run(['github', 'drift', '--dir', '.']);
+    expect(reported.stdout).toBe('no drift apply can fix; 1 change(s) need action outside exo-gitops; drift issue opened: https://github.test/contoso-it/exo-config/issues/1');
+    const body = github.issues[0]!.body;
+    expect(body).toContain('#### Needs action outside exo-gitops: 1');
+    expect(body).toMatch(/- `northwind\/MailUser\/DiegoS`: .*on-premises AD/);
+    expect(body).toContain('Nothing is left for apply');
+    const closed = await w.run(['github', 'drift', '--dir', '.']);
+    expect(closed.stdout).toBe('no drift apply can fix; 1 change(s) need action outside exo-gitops, reported before; drift issue closed: https://github.test/contoso-it/exo-config/issues/1');
+    expect(github.issues[0]!.state).toBe('closed');
+    expect(github.requests.at(-2)!.body.body).toContain('only the 1 change needing action outside exo-gitops listed above remain, already reported');
+    const quiet = await w.run(['github', 'drift', '--dir', '.']);
+    expect(quiet.stdout).toBe('no drift apply can fix; 1 change(s) need action outside exo-gitops, reported before; no drift issue open');
+    expect(github.issues).toHaveLength(1);
+
+    // More to do outside exo-gitops: reported again, in a new issue.
+    const file = join(w.tenants, 'northwind.json');
+    const state = JSON.parse(readFileSync(file, 'utf8'));
+    state.MailUser.find((u: { Alias: string }) => u.Alias === 'DiegoS').ExternalEmailAddress = 'SMTP:Diego.Old@contoso.onmicrosoft.com';
+    writeFileSync(file, JSON.stringify(state));
+    const again = await w.run(['github', 'drift', '--dir', '.']);
+    expect(again.stdout).toContain('drift issue opened: https://github.test/contoso-it/exo-config/issues/2');
   });
 });
 

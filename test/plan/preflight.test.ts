@@ -309,8 +309,8 @@ spec:
       const a = actionById(plan, 'northwind/Mailbox/Lara.Newton@northwindtraders.com');
       expect(a).toMatchObject({ kind: 'Mailbox', action: 'blocked', changes: [{ field: 'CustomAttribute1', before: 'old', after: 'Wave-1' }] });
       expect(a.reason).toMatch(/on-premises.*CloudManagement/);
-      // The move is history: no guid, X500 or scope checks.
-      expect(plan.findings).toEqual([]);
+      // The move is history: no guid, X500 or scope checks; the blocked change says where to act.
+      expect(plan.findings.map((f) => f.code)).toEqual(['BlockedChange']);
     });
 
     it('synced and cloud-managed already: an update', () => {

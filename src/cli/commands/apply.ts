@@ -7,7 +7,7 @@ import { NO_PLAN, planToApply } from '../../apply/plan-to-apply.js';
 import { RunJournal, runRecord, summarizeResults } from '../../apply/record.js';
 import { formatAddress } from '../../model/address.js';
 import { showInvisible } from '../../util/invisible.js';
-import { DESTRUCTIVE_CLASSES, actionCount, type DestructiveClass, type Plan } from '../../model/plan.js';
+import { DESTRUCTIVE_CLASSES, actionCount, runnableCount, type DestructiveClass, type Plan } from '../../model/plan.js';
 import { renderFindingText } from '../../render/findings.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { sharedOption } from '../../settings/options.js';
@@ -113,7 +113,8 @@ async function applyCommand(options: ApplyCliOptions, context: CliContext, write
     context.setExitCode(1);
     return;
   }
-  if (!options.yes) {
+  // Only blocked actions: nothing runs, so nothing to confirm; the record lists them as skipped.
+  if (!options.yes && runnableCount(plan.summary) > 0) {
     if (!context.interactive) {
       context.stderr('apply: not on a terminal: pass --yes to apply without confirmation; nothing was changed');
       await writeRecord(plan, undefined, ['not on a terminal and no --yes']);

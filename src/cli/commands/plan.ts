@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { preparePlan, unplannableReason } from '../../export/prepare.js';
 import { hasErrors } from '../../model/finding.js';
-import { actionCount } from '../../model/plan.js';
+import { runnableCount } from '../../model/plan.js';
 import { annotateFindings } from '../../render/annotations.js';
 import { renderFindingText } from '../../render/findings.js';
 import { renderPlanJson } from '../../render/plan-json.js';
@@ -23,7 +23,7 @@ export function registerPlan(program: Command, context: CliContext): void {
     .addOption(formatOption(['text', 'markdown', 'json']))
     .addOption(sharedOption('out'))
     .addOption(sharedOption('maxActions'))
-    .addHelpText('after', '\nExit codes: 0 no changes, 2 changes present, 1 error (invalid YAML, failed export, or error findings).')
+    .addHelpText('after', '\nExit codes: 0 nothing to apply (no changes, or only blocked ones: they are findings saying where to act), 2 changes to apply, 1 error (invalid YAML, failed export, or error findings).')
     .action(async (options: { dir: string; state?: string; refresh?: boolean; baselineRef?: string; format: 'text' | 'markdown' | 'json'; out?: string; maxActions: number }) => {
       const prepared = await preparePlan({ dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}), refresh: options.refresh === true, maxActions: options.maxActions, ...(options.baselineRef !== undefined ? { baselineRef: options.baselineRef } : {}) }, context);
       if (!prepared.ok) {
@@ -40,6 +40,6 @@ export function registerPlan(program: Command, context: CliContext): void {
       else context.stdout(renderPlanText(plan, { color: context.color }));
       if (options.out !== undefined) await writeFileAtomic(resolve(context.cwd, options.out), renderPlanJson(plan));
       annotateFindings(plan.findings, context, { stdoutIsData: options.format !== 'text' });
-      context.setExitCode(hasErrors(plan.findings) ? 1 : actionCount(plan.summary) > 0 ? 2 : 0);
+      context.setExitCode(hasErrors(plan.findings) ? 1 : runnableCount(plan.summary) > 0 ? 2 : 0);
     });
 }
