@@ -10,7 +10,7 @@
 // digest; without --peer-state they are exported too (read-only credentials).
 
 import { resolve } from 'node:path';
-import { loadLiveState, planValidated, rotationBaseline } from '../export/prepare.js';
+import { loadLiveState, planValidated, sinceBaseline } from '../export/prepare.js';
 import { readSnapshots } from '../load/snapshot.js';
 import { summarize, type Plan } from '../model/plan.js';
 import type { Snapshot } from '../model/snapshot.js';
@@ -109,8 +109,8 @@ export async function verifySavedPlan(saved: Plan, options: SavedPlanOptions, co
     for (const [name, snapshot] of readSnapshots(resolve(context.cwd, options.peerState), peers)) live.set(name, snapshot);
   }
 
-  const baseline = options.baselineRef !== undefined ? await rotationBaseline(resolve(context.cwd, options.dir), options.baselineRef) : undefined;
-  const fresh = await planValidated(validation, live, { dir: options.dir, commit: saved.commit, maxActions: saved.maxActionsPerTenant, ...(baseline ? { baseline } : {}) }, context);
+  const since = options.baselineRef !== undefined ? await sinceBaseline(resolve(context.cwd, options.dir), options.baselineRef) : {};
+  const fresh = await planValidated(validation, live, { dir: options.dir, commit: saved.commit, maxActions: saved.maxActionsPerTenant, ...since }, context);
   // Every tenant's state must be the one the plan was made from (the rebuilt plan has its digests):
   // the applied tenant's as exported now, the others' as exported now or from --peer-state.
   for (const { name } of desired.tenants) {

@@ -14,6 +14,7 @@ import type { Snapshot } from '../model/snapshot.js';
 import { endpointKey } from '../plan/context.js';
 import { desiredDigest } from '../plan/digest.js';
 import { buildPlan } from '../plan/plan.js';
+import type { RemovedSince } from '../plan/unmanaged.js';
 import type { UseCaseContext } from '../settings/environment.js';
 import { foundNoDocuments, validateDirectory, validateDirectoryAt, type ValidationResult } from '../validate/validate.js';
 import { exportTenants } from './export.js';
@@ -38,9 +39,14 @@ export function rotationsOf(desired: DesiredState): RotationBaseline {
   return new Map(desired.endpoints.filter((e) => e.tenant !== null).map((e) => [endpointKey(e.tenant!, e.name), e.spec.credentials?.rotation]));
 }
 
-/** Each endpoint's credentials.rotation at the baseline commit. */
-export async function rotationBaseline(directory: string, ref: string): Promise<RotationBaseline> {
-  return rotationsOf((await validateDirectoryAt(directory, ref)).desired);
+/**
+ * What the commit already applied (or a pull request's base) says for this plan: each endpoint's
+ * credentials.rotation then (secrets are sent again where it changed), and its documents (those
+ * removed since are reported as no longer managed).
+ */
+export async function sinceBaseline(directory: string, ref: string): Promise<{ baseline: RotationBaseline; removedSince: RemovedSince }> {
+  const desired = (await validateDirectoryAt(directory, ref)).desired;
+  return { baseline: rotationsOf(desired), removedSince: { ref, desired } };
 }
 
 export type Prepared =
@@ -77,7 +83,7 @@ export async function loadLiveState(desired: DesiredState, options: LiveStateOpt
 export async function planValidated(
   validation: ValidationResult,
   snapshots: Map<string, Snapshot>,
-  options: { dir: string; maxActions: number; baseline?: RotationBaseline; commit?: Plan['commit'] },
+  options: { dir: string; maxActions: number; baseline?: RotationBaseline; commit?: Plan['commit']; removedSince?: RemovedSince },
   context: UseCaseContext,
 ): Promise<Plan> {
   return buildPlan({
@@ -88,6 +94,7 @@ export async function planValidated(
     desiredDigest: desiredDigest(validation.desired.contentHashes),
     maxActionsPerTenant: options.maxActions,
     ...(options.baseline ? { rotationBaseline: options.baseline } : {}),
+    ...(options.removedSince ? { removedSince: options.removedSince } : {}),
   });
 }
 
@@ -95,7 +102,8 @@ export async function preparePlan(options: PrepareOptions, context: UseCaseConte
   const validation = validateDirectory(options.dir, { cwd: context.cwd, ...(context.platform ? { platform: context.platform } : {}) });
   if (!plannable(validation)) return { ok: false, findings: validation.findings };
   const snapshots = await loadLiveState(validation.desired, options, context);
-  const baseline = options.baselineRef !== undefined ? await rotationBaseline(resolve(context.cwd, options.dir), options.baselineRef) : undefined;
-  const plan = await planValidated(validation, snapshots, { dir: options.dir, maxActions: options.maxActions, ...(baseline ? { baseline } : {}) }, context);
+  // The commit already applied: endpoint secrets whose rotation changed since, and documents removed since.
+  const since = options.baselineRef !== undefined ? await sinceBaseline(resolve(context.cwd, options.dir), options.baselineRef) : {};
+  const plan = await planValidated(validation, snapshots, { dir: options.dir, maxActions: options.maxActions, ...since }, context);
   return { ok: true, desired: validation.desired, snapshots, plan };
 }

@@ -69,7 +69,8 @@ async function planPullRequest(
   const base = await baseOf(resolve(context.cwd, options.dir), pr.baseSha);
   const baseline: RotationBaseline | undefined = base.ok ? rotationsOf(base.validation.desired) : undefined;
   const planOptions = { dir: options.dir, maxActions: options.maxActions, ...(baseline ? { baseline } : {}) };
-  const plan = await planValidated(head, snapshots, planOptions, context);
+  // Documents the pull request removes: no longer managed, and nothing is deleted; the comment says so.
+  const plan = await planValidated(head, snapshots, { ...planOptions, ...(base.ok ? { removedSince: { ref: pr.baseSha, desired: base.validation.desired } } : {}) }, context);
   if (!base.ok) return { plan, split: allIntroduced(plan), baseProblem: base.problem };
   const { validation } = base;
   const baseSnapshots = new Map([...snapshots].filter(([tenant]) => validation.desired.tenants.some((t) => t.name === tenant)));

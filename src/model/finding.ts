@@ -215,6 +215,10 @@ export const FINDING_CODES = {
   CloudManagedMailboxNotFound: { severity: 'error', hint: 'CloudManagement lists mailboxes of its tenant by primary SMTP address.' },
   CloudManagedMailboxMoved: { severity: 'warning', hint: 'The mailbox moved to another tenant (its source is a mail user now): remove it from the list.' },
   CloudManagementNoEffect: { severity: 'warning', hint: 'IsExchangeCloudManaged matters only for directory-synced mailboxes.' },
+  NoLongerManaged: {
+    severity: 'warning',
+    hint: 'Removing a document stops exo-gitops managing its object; the object stays in Exchange as it is. Relationships, endpoints and batches can be removed from Exchange by keeping the document with spec.ensure: Absent until that is applied.',
+  },
   BlockedChange: {
     severity: 'warning',
     hint: 'exo-gitops cannot make this change: make it where the reason says (on-premises AD for a synced object, Entra ID, or the YAML). It is not a change to apply: plan exits 0 when nothing else is planned, and the plan shows it until live state matches.',

@@ -19,6 +19,7 @@ import { readinessRows, sortReadiness, type MailUserOutcome } from './readiness.
 import { expandBatches, noteDerivedValues } from './batches.js';
 import { diffBatch } from './diff-batches.js';
 import { planDelegation } from './delegation.js';
+import { removedDocuments, type RemovedSince } from './unmanaged.js';
 import type { Resource as AnyResource } from '../model/desired.js';
 import type { BatchStatus } from '../model/plan.js';
 
@@ -33,6 +34,8 @@ export interface PlanInput {
   commit?: Plan['commit'];
   desiredDigest: string;
   rotationBaseline?: Map<string, string | undefined>;
+  /** The desired state at a base commit: its documents missing now are reported as no longer managed. */
+  removedSince?: RemovedSince;
   /** 0: no limit. */
   maxActionsPerTenant?: number;
 }
@@ -140,6 +143,7 @@ export function buildPlan(input: PlanInput): Plan {
   for (const { batch, users } of expansion.batches) for (const user of users) if (user.mailUser) batchOf.set(user.mailUser, batch.name);
 
   for (const item of checkLiveValues(snapshots)) findings.push(item);
+  if (input.removedSince) for (const item of removedDocuments(expansion.desired, input.removedSince)) findings.push(item);
   for (const tenant of desired.tenants) {
     if (!snapshots.has(tenant.name)) {
       findings.push(finding('SnapshotMissing', `no live snapshot of tenant ${tenant.name}`, { tenant: tenant.name, location: tenant.locate(['metadata', 'name']) }));

@@ -28,6 +28,32 @@ function sections(body: string): { introduced: string; already: string } {
   return { introduced: body.slice(a, b), already: body.slice(b) };
 }
 
+describe('documents a pull request removes', () => {
+  it('are reported as no longer managed, nothing deleted, in the comment and in plan --baseline-ref; nothing changes in Exchange', async () => {
+    const file = 'contoso/migration.yaml';
+    const text = (await import('node:fs')).readFileSync(`${w.repo}/${file}`, 'utf8');
+    const start = text.indexOf('---\n# Contoso\'s hybrid mailboxes');
+    w.edit(file, text.slice(start), '');
+    const headSha = await w.commit('Retire the CloudManagement list');
+    w.pullRequestEvent(8, baseSha, headSha);
+    const r = await w.run(['github', 'plan-comment', '--state', 'state']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const body = github.comments[0]!.body;
+    expect(body).toContain('`NoLongerManaged`');
+    expect(body).toContain(`contoso/CloudManagement/retire-on-premises-exchange is no longer in the YAML (it was at contoso/migration.yaml:29:9 in ${baseSha.slice(0, 7)}): no longer managed; nothing is deleted in Exchange`);
+    // Its mailbox flag is simply no longer planned: no action takes anything away.
+    expect(body).not.toContain('IsExchangeCloudManaged');
+
+    const plan = await w.run(['plan', '--dir', '.', '--state', 'state', '--format', 'json', '--baseline-ref', baseSha]);
+    const json = JSON.parse(plan.stdout) as { findings: { code: string; message: string }[]; tenants: { actions: { action: string; kind: string }[] }[] };
+    expect(json.findings.filter((f) => f.code === 'NoLongerManaged').map((f) => f.message)).toEqual([expect.stringContaining('contoso/CloudManagement/retire-on-premises-exchange is no longer in the YAML')]);
+    expect(json.tenants.flatMap((t) => t.actions).filter((a) => a.action === 'delete')).toEqual([]);
+    // Without a base there is nothing to compare with, and nothing is said.
+    const alone = await w.run(['plan', '--dir', '.', '--state', 'state', '--format', 'json']);
+    expect(alone.stdout).not.toContain('NoLongerManaged');
+  });
+});
+
 describe('github plan-comment: base versus head', () => {
   it("lists the pull request's change as introduced and the snapshots' drift as already there", async () => {
     w.edit('northwind/mailusers.yaml', 'archive\n  customAttributes:\n    "1": Cross-Tenant-Project', 'archive\n  customAttributes:\n    "1": Wave-2');
