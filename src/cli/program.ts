@@ -66,6 +66,8 @@ export async function run(argv: string[], overrides: Partial<Omit<CliContext, 's
       exitCode = code;
     },
   };
+  // Export's spinner: on a terminal only (never in CI logs or a pipe), unless a caller says otherwise.
+  if (context.progress === undefined && context.interactive && context.status) context.progress = context.status;
   const program = buildProgram(context);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -71,7 +71,7 @@ export async function loadLiveState(desired: DesiredState, options: LiveStateOpt
   // No --state: export into a temporary directory that lives only for this run.
   const directory = options.state !== undefined ? resolve(context.cwd, options.state) : await mkdtemp(join(tmpdir(), 'exo-gitops-state-'));
   try {
-    const exported = await exportTenants(desired, desired.tenants, directory, { env: context.env, cwd: resolve(context.cwd, options.dir), ...(context.retry ? { retry: context.retry } : {}) });
+    const exported = await exportTenants(desired, desired.tenants, directory, { env: context.env, cwd: resolve(context.cwd, options.dir), ...(context.retry ? { retry: context.retry } : {}), ...(context.progress ? { progress: context.progress } : {}) });
     for (const e of exported) context.stderr(`exported ${e.tenant} in ${e.durationMs} ms`);
     return new Map(exported.map((e) => [e.tenant, e.snapshot]));
   } finally {

@@ -110,6 +110,8 @@ export interface UseCaseContext {
   retry?: Partial<RetrySettings>;
   /** Progress and diagnostics for a person (stderr): never data. */
   stderr: (line: string) => void;
+  /** On a terminal: a status line redrawn in place while something long runs ('' clears it). */
+  progress?: (text: string) => void;
   /** Where PowerShell will run (process.platform): sign-in methods differ by platform. Absent: not checked. */
   platform?: NodeJS.Platform;
 }

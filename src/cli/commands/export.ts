@@ -29,7 +29,7 @@ export function registerExport(program: Command, context: CliContext): void {
         context.setExitCode(1);
         return;
       }
-      const exported = await exportTenants(validation.desired, tenants, resolve(context.cwd, options.state), { env: context.env, cwd: resolve(context.cwd, options.dir), ...(context.retry ? { retry: context.retry } : {}) });
+      const exported = await exportTenants(validation.desired, tenants, resolve(context.cwd, options.state), { env: context.env, cwd: resolve(context.cwd, options.dir), ...(context.retry ? { retry: context.retry } : {}), ...(context.progress ? { progress: context.progress } : {}) });
       for (const e of exported) {
         const s = e.snapshot;
         context.stdout(`exported ${e.tenant} → ${e.file} in ${e.durationMs} ms: ${s.OrganizationRelationship.length} relationships, ${s.MigrationEndpoint.length} endpoints, ${s.DistributionGroup.length} groups, ${s.MailUser.length} mail users, ${s.Mailbox.length} mailboxes`);
