@@ -50,6 +50,8 @@ export interface ImportResult {
 }
 
 const SMTP = /^smtp:/i;
+/** Documents per file: a mail user takes about 700 bytes, so 5,000 stay far below the 16 MiB a YAML file may hold. */
+export const DOCUMENTS_PER_FILE = 5000;
 const X500 = /^x500:/i;
 
 /** An environment-variable name for a placeholder: CONTOSO_EXO_TOKEN. */
@@ -104,21 +106,42 @@ interface Link {
   mailbox?: MailboxEntry;
 }
 
+/** A partner's mailboxes by ExchangeGuid and by SMTP address: one lookup per mail user, for 50,000 of them. */
+interface PeerIndex {
+  name: string;
+  byGuid: Map<string, MailboxEntry>;
+  byAddress: Map<string, MailboxEntry>;
+}
+
+function peerIndexes(input: ImportInput): PeerIndex[] {
+  const indexes: PeerIndex[] = [];
+  for (const [name, peer] of input.peers) {
+    // A tenant moves mailboxes out to the partners it publishes a scope to: mail users there are moved users, not MEUs.
+    if (name === input.tenant || sourceFor(input, peer.tenant.tenantId)) continue;
+    const byGuid = new Map<string, MailboxEntry>();
+    const byAddress = new Map<string, MailboxEntry>();
+    for (const mailbox of peer.Mailbox) {
+      if (!isUnsetGuid(mailbox.ExchangeGuid)) byGuid.set(lower(mailbox.ExchangeGuid), mailbox);
+      byAddress.set(lower(mailbox.PrimarySmtpAddress), mailbox);
+      for (const proxy of mailbox.EmailAddresses) if (SMTP.test(proxy) && !byAddress.has(lower(proxy.slice(5)))) byAddress.set(lower(proxy.slice(5)), mailbox);
+    }
+    indexes.push({ name, byGuid, byAddress });
+  }
+  return indexes;
+}
+
 /**
  * The partner mailbox a mail user stands for: the mailbox with its ExchangeGuid, else the one its
  * external address names; without the partner's snapshot, the tenant whose domain the external
  * address is in. Undefined for a mail user that is no MEU.
  */
-function linkOf(user: MailUserEntry, input: ImportInput): Link | undefined {
+function linkOf(user: MailUserEntry, input: ImportInput, peers: readonly PeerIndex[]): Link | undefined {
   const external = given(user.ExternalEmailAddress) !== undefined ? lower(bareAddress(user.ExternalEmailAddress!)) : undefined;
-  for (const [name, peer] of input.peers) {
-    // A tenant moves mailboxes out to the partners it publishes a scope to: mail users there are moved users, not MEUs.
-    if (name === input.tenant || sourceFor(input, peer.tenant.tenantId)) continue;
-    const byGuid = !isUnsetGuid(user.ExchangeGuid) ? peer.Mailbox.find((m) => sameGuid(m.ExchangeGuid, user.ExchangeGuid)) : undefined;
-    if (byGuid) return { tenant: name, mailbox: byGuid };
-    if (external === undefined) continue;
-    const byAddress = peer.Mailbox.find((m) => lower(m.PrimarySmtpAddress) === external || m.EmailAddresses.some((a) => SMTP.test(a) && lower(a.slice(5)) === external));
-    if (byAddress) return { tenant: name, mailbox: byAddress };
+  for (const peer of peers) {
+    const byGuid = !isUnsetGuid(user.ExchangeGuid) ? peer.byGuid.get(lower(user.ExchangeGuid)) : undefined;
+    if (byGuid) return { tenant: peer.name, mailbox: byGuid };
+    const byAddress = external !== undefined ? peer.byAddress.get(external) : undefined;
+    if (byAddress) return { tenant: peer.name, mailbox: byAddress };
   }
   if (external === undefined) return undefined;
   const domain = smtpDomainOf(external);
@@ -177,7 +200,12 @@ export function importTenant(input: ImportInput): ImportResult {
   ];
   const add = (name: string, what: string, documents: Document[], kind: ResourceKind): void => {
     if (documents.length === 0) return;
-    files.push({ path: `${tenant}/${name}`, content: yamlFile(header(what), documents) });
+    // A YAML file holds at most 16 MiB (load/limits.ts): 50,000 mail users go in files of 5,000.
+    const parts = Math.ceil(documents.length / DOCUMENTS_PER_FILE);
+    for (let part = 0; part < parts; part++) {
+      const file = parts === 1 ? name : name.replace(/\.yaml$/, `-${String(part + 1).padStart(String(parts).length, '0')}.yaml`);
+      files.push({ path: `${tenant}/${file}`, content: yamlFile(header(what), documents.slice(part * DOCUMENTS_PER_FILE, (part + 1) * DOCUMENTS_PER_FILE)) });
+    }
     counts[kind] = (counts[kind] ?? 0) + documents.length;
   };
   const partnerById = (id: string): KnownTenant | undefined => input.knownTenants.find((t) => t.name !== tenant && sameGuid(t.tenantId, id));
@@ -264,8 +292,9 @@ export function importTenant(input: ImportInput): ImportResult {
   // Target mail users (MEUs) of mailboxes in a partner tenant.
   const mailUsers: Document[] = [];
   let unlinked = 0;
+  const peers = peerIndexes(input);
   for (const user of [...snapshot.MailUser].sort((a, b) => (lower(a.Alias) < lower(b.Alias) ? -1 : 1))) {
-    const link = linkOf(user, input);
+    const link = linkOf(user, input, peers);
     if (!link) {
       unlinked++;
       continue;

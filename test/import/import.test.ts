@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/program.js';
-import { envName, importTenant, knownTenantsOf, membersFileName } from '../../src/import/import.js';
+import { DOCUMENTS_PER_FILE, envName, importTenant, knownTenantsOf, membersFileName } from '../../src/import/import.js';
 import type { Plan } from '../../src/model/plan.js';
 import type { MailUserEntry, Snapshot } from '../../src/model/snapshot.js';
 import { generateSnapshots } from '../bench/generate.mjs';
@@ -199,6 +199,17 @@ describe('importTenant', () => {
     contoso.MailUser = [mailUser({ Alias: 'Moved', ExternalEmailAddress: 'SMTP:Moved@northwindtraders.onmicrosoft.com', PreviousRecipientTypeDetails: 'UserMailbox' })];
     const source = importTenant({ tenant: 'contoso', snapshot: contoso, peers: all, knownTenants: knownTenantsOf([], all), hasTenantDocument: true });
     expect(source.counts.MailUser).toBeUndefined();
+  });
+
+  it('spreads many mail users over files of 5,000 documents, each well within the 16 MiB a YAML file may hold', () => {
+    const users = Array.from({ length: DOCUMENTS_PER_FILE + 1 }, (_, i) => mailUser({ Alias: `user${i}`, Name: `user${i}`, PrimarySmtpAddress: `user${i}@northwindtraders.com`, ExternalEmailAddress: `SMTP:user${i}@contoso.onmicrosoft.com` }));
+    const all = snapshots(users);
+    const result = importTenant({ tenant: 'northwind', snapshot: all.get('northwind')!, peers: all, knownTenants: knownTenantsOf([], all), hasTenantDocument: true });
+    const parts = result.files.filter((f) => f.path.startsWith('northwind/mailusers'));
+    expect(parts.map((f) => f.path)).toEqual(['northwind/mailusers-1.yaml', 'northwind/mailusers-2.yaml']);
+    expect(parts.map((f) => parseAllDocuments(f.content).length)).toEqual([DOCUMENTS_PER_FILE, 1]);
+    expect(Math.max(...parts.map((f) => Buffer.byteLength(f.content)))).toBeLessThan(16 * 1024 * 1024 / 2);
+    expect(result.counts.MailUser).toBe(DOCUMENTS_PER_FILE + 1);
   });
 
   it('names placeholders and members files safely', () => {
