@@ -10,8 +10,8 @@
 // digest; without --peer-state they are exported too (read-only credentials).
 
 import { resolve } from 'node:path';
-import { loadLiveState, planValidated, sinceBaseline } from '../export/prepare.js';
-import { readSnapshots } from '../load/snapshot.js';
+import { loadLiveState, planOfTenant, planValidated, sinceBaseline, tenantOfPlan, type PeerState } from '../export/prepare.js';
+import { readSnapshots, snapshotPath } from '../load/snapshot.js';
 import { summarize, type Plan } from '../model/plan.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { desiredDigest } from '../plan/digest.js';
@@ -123,10 +123,23 @@ export async function verifySavedPlan(saved: Plan, options: SavedPlanOptions, co
     }
   }
   if (reasons.length > 0) return { ok: false, reasons };
+  // A plan made with plan --tenant (plan-to-apply.ts lets through only one applied to its own tenant
+  // with its peers' snapshots): rebuilt the same way, from the same snapshots.
+  const scope = tenantOfPlan(saved);
+  const peerDirectory = options.peerState ?? options.state;
+  const rebuilt =
+    scope && options.tenant !== undefined && peerDirectory !== undefined
+      ? planOfTenant(
+          fresh,
+          desired,
+          options.tenant,
+          desired.tenants.filter((t) => t.name !== options.tenant).map((t): PeerState => ({ tenant: t.name, snapshot: live.get(t.name)!, file: snapshotPath(peerDirectory, t.name) })),
+        )
+      : fresh;
   // Peers' state is the plan-time state (checked above), so their part of the plan is the saved one
   // too: the whole plan must match, not just the applied tenant's actions.
-  if (planSignature(fresh) !== planSignature(saved)) {
-    return { ok: false, reasons: [`the plan file does not match the plan its desired and live state give: ${firstDifference(saved, fresh)} (was it edited, or made with another --baseline-ref?)`] };
+  if (planSignature(rebuilt) !== planSignature(saved)) {
+    return { ok: false, reasons: [`the plan file does not match the plan its desired and live state give: ${firstDifference(saved, rebuilt)} (was it edited, or made with another --baseline-ref?)`] };
   }
-  return { ok: true, plan: options.tenant !== undefined ? planForTenant(fresh, options.tenant) : fresh };
+  return { ok: true, plan: options.tenant !== undefined ? planForTenant(rebuilt, options.tenant) : rebuilt };
 }

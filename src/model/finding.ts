@@ -170,6 +170,14 @@ export const FINDING_CODES = {
   CloudManagementRepeated: { severity: 'warning', hint: 'The mailbox is listed more than once with the same value.' },
   // Plan: desired state against live snapshots, and the cross-tenant preflight
   SnapshotMissing: { severity: 'error', hint: 'Export the tenant (exo-gitops export) or plan without --state.' },
+  PeerStateFromSnapshot: {
+    severity: 'warning',
+    hint: "plan --tenant reads only that tenant's live state: the other tenants' state is their last snapshot, as old as it says. Ask their admin for a fresh one (exo-gitops export --tenant NAME --state DIR) when it matters. Their own actions are not shown: their admin plans them with plan --tenant.",
+  },
+  PeerStateMissing: {
+    severity: 'warning',
+    hint: "Without the other tenant's state, plan --tenant skips every check that needs it and plans nothing derived from it (ExchangeGuid, X500 addresses, batches). Ask its admin for a snapshot (exo-gitops export --tenant NAME --state DIR) and pass --peer-state DIR.",
+  },
   RelationshipNameConflict: {
     severity: 'error',
     hint: 'Exchange keeps one relationship per partner: rename metadata.name to the existing relationship\'s Name to manage it.',

@@ -15,7 +15,7 @@ import type { CliContext } from '../context.js';
 export function registerPlan(program: Command, context: CliContext): void {
   program
     .command('plan')
-    .description('Compare the desired state with live state of every tenant and show the ordered changes, with the cross-tenant preflight findings.')
+    .description('Compare the desired state with live state of every tenant (with --tenant, of one, the others from their snapshots) and show the ordered changes, with the cross-tenant preflight findings.')
     .addOption(sharedOption('dir'))
     .addOption(sharedOption('state'))
     .addOption(sharedOption('refresh'))
@@ -23,9 +23,32 @@ export function registerPlan(program: Command, context: CliContext): void {
     .addOption(formatOption(['text', 'markdown', 'json']))
     .addOption(sharedOption('out'))
     .addOption(sharedOption('maxActions'))
-    .addHelpText('after', '\nExit codes: 0 nothing to apply (no changes, or only blocked ones: they are findings saying where to act), 2 changes to apply, 1 error (invalid YAML, failed export, or error findings).')
-    .action(async (options: { dir: string; state?: string; refresh?: boolean; baselineRef?: string; format: 'text' | 'markdown' | 'json'; out?: string; maxActions: number }) => {
-      const prepared = await preparePlan({ dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}), refresh: options.refresh === true, maxActions: options.maxActions, ...(options.baselineRef !== undefined ? { baselineRef: options.baselineRef } : {}) }, context);
+    .addOption(sharedOption('tenant', "plan only this tenant, reading only its live state (only its credentials are needed); the other tenants' state comes from their snapshots, and the plan says so"))
+    .option('--peer-state <dir>', "with --tenant: the other tenants' snapshots <dir>/<tenant>.json (default: --state's); without one, the checks that need it are skipped (a PeerStateMissing warning)")
+    .addHelpText('after', '\nExit codes: 0 nothing to apply (no changes, or only blocked ones: they are findings saying where to act), 2 changes to apply, 1 error (invalid YAML, failed export, unknown --tenant, or error findings).')
+    .action(async (options: { dir: string; state?: string; refresh?: boolean; baselineRef?: string; format: 'text' | 'markdown' | 'json'; out?: string; maxActions: number; tenant?: string; peerState?: string }) => {
+      if (options.peerState !== undefined && options.tenant === undefined) {
+        context.stderr("plan: --peer-state needs --tenant (without it, every tenant's live state is read); nothing was planned");
+        context.setExitCode(1);
+        return;
+      }
+      const prepared = await preparePlan(
+        {
+          dir: options.dir,
+          ...(options.state !== undefined ? { state: options.state } : {}),
+          refresh: options.refresh === true,
+          maxActions: options.maxActions,
+          ...(options.baselineRef !== undefined ? { baselineRef: options.baselineRef } : {}),
+          ...(options.tenant !== undefined ? { tenant: options.tenant } : {}),
+          ...(options.peerState !== undefined ? { peerState: options.peerState } : {}),
+        },
+        context,
+      );
+      if (!prepared.ok && prepared.problem !== undefined) {
+        context.stderr(`plan: ${prepared.problem}; nothing was planned`);
+        context.setExitCode(1);
+        return;
+      }
       if (!prepared.ok) {
         for (const f of prepared.findings) context.stderr(renderFindingText(f, { color: context.color }));
         const reason = unplannableReason(prepared.findings);
