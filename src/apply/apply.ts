@@ -184,5 +184,6 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     for (const result of ran) if (result.outcome !== 'failed' && result.outcome !== 'skipped') succeeded.add(result.id);
     if (ran.some((r) => r.outcome === 'failed')) failedTenant = tenant.tenant;
   }
-  return { results, tenants, ...(options.stop?.requested ? { interrupted: true as const } : {}) };
+  // Stopped only if the stop left something not started: one requested during the last step changed nothing.
+  return { results, tenants, ...(options.stop?.requested && results.some(notStarted) ? { interrupted: true as const } : {}) };
 }

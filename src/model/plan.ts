@@ -239,7 +239,8 @@ export function summarize(tenants: readonly TenantPlan[]): PlanSummary {
   for (const tenant of tenants) {
     for (const action of tenant.actions) {
       summary[action.action]++;
-      if (action.destructive.length > 0) summary.destructive++;
+      // What apply refuses without --allow: a blocked action never runs, whatever it would do.
+      if (action.destructive.length > 0 && action.action !== 'blocked') summary.destructive++;
     }
   }
   return summary;

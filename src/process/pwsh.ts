@@ -51,10 +51,13 @@ export function pwshEnvironment(env: NodeJS.ProcessEnv, readByScript: readonly s
 const running = new Map<number, string>();
 let handlersInstalled = false;
 
+/** Set by a second interrupt during a graceful stop: PowerShell is left to finish its step, not killed. */
+let leaveRunning = false;
+
 function endRunning(): void {
   for (const [pid, folder] of running) {
     try {
-      process.kill(-pid, 'SIGKILL');
+      if (!leaveRunning) process.kill(-pid, 'SIGKILL');
     } catch {
       // Already gone.
     }
@@ -66,11 +69,15 @@ function endRunning(): void {
 /** Graceful stops (apply's): the first Ctrl-C or SIGTERM calls them instead of ending the CLI. */
 const gracefulStops = new Set<() => void>();
 let interrupted = false;
+/** Told, on a second interrupt during a graceful stop, that the CLI ends now. */
+const abandoned = new Set<() => void>();
 
 /**
  * pwsh runs in its own process group, so it (and whatever it started, such as the simulator's engine)
  * can be ended as one; the CLI ends it when it is interrupted or exits, whatever the reason. While a
- * graceful stop is registered, the first Ctrl-C or SIGTERM asks for it and a second one ends at once.
+ * graceful stop is registered, the first Ctrl-C or SIGTERM asks for it; a second one (a supervisor's
+ * SIGINT then SIGTERM, or an impatient admin) ends the CLI at once but does not kill PowerShell in the
+ * middle of a step: orphaned, the apply script finishes that step and starts no other.
  */
 function installHandlers(): void {
   if (handlersInstalled) return;
@@ -78,10 +85,14 @@ function installHandlers(): void {
   process.on('exit', endRunning);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
-      if (!interrupted && signal !== 'SIGHUP' && gracefulStops.size > 0) {
-        interrupted = true;
-        for (const stop of gracefulStops) stop();
-        return;
+      if (gracefulStops.size > 0 && signal !== 'SIGHUP') {
+        if (!interrupted) {
+          interrupted = true;
+          for (const stop of gracefulStops) stop();
+          return;
+        }
+        leaveRunning = true;
+        for (const notify of abandoned) notify();
       }
       endRunning();
       process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
@@ -89,12 +100,18 @@ function installHandlers(): void {
   }
 }
 
-/** Until the returned function is called, the first Ctrl-C or SIGTERM calls `stop` rather than ending the CLI. */
-export function onInterrupt(stop: () => void): () => void {
+/**
+ * Until the returned function is called, the first Ctrl-C or SIGTERM calls `stop` rather than ending
+ * the CLI; a second one calls `abandon` (say so, synchronously), then the CLI exits at once.
+ */
+export function onInterrupt(stop: () => void, abandon: () => void = () => undefined): () => void {
   installHandlers();
   gracefulStops.add(stop);
+  abandoned.add(abandon);
   return () => {
     gracefulStops.delete(stop);
+    abandoned.delete(abandon);
+    if (gracefulStops.size === 0) interrupted = false;
   };
 }
 

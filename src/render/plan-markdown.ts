@@ -7,7 +7,8 @@
 import type { Plan } from '../model/plan.js';
 import { actionCount, delegateRightsText, runnableCount, summarize } from '../model/plan.js';
 import { alert, code, fenceSafe, findingItem, inline, linesThatFit, smallPrint } from './markdown.js';
-import { formatLocation } from '../model/address.js';
+import { formatAddress, formatLocation } from '../model/address.js';
+import type { Finding } from '../model/finding.js';
 import { batchLine, LEGEND, notMovedLine, objectBlocks, pendingLine, readinessLine, readinessReason, type DiffLine } from './values.js';
 import { summaryLine } from './plan-text.js';
 
@@ -27,6 +28,19 @@ export interface MarkdownOptions {
 /** What merging does, in the example workflows' terms (docs/github.md); a repository with its own says so through `onMerge`. */
 export const ON_MERGE =
   '**On merge:** apply re-plans from the merged commit and applies each tenant in its own job, once a reviewer of that tenant\'s environment approves it. Blocked (`!`) actions never run.';
+
+/** BlockedChange findings as one item per reason: how many, and the first few objects. */
+function blockedSummary(findings: readonly Finding[]): string[] {
+  const byReason = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const reason = f.message.replace(/^\S+ is blocked: /, '');
+    byReason.set(reason, [...(byReason.get(reason) ?? []), f]);
+  }
+  return [...byReason].map(([reason, items]) => {
+    const objects = items.slice(0, 3).map((f) => code(formatAddress(f.tenant, f.kind ?? '', f.object ?? ''))).join(', ');
+    return `- ⚠️ warning ${code('BlockedChange')} ×${items.length} (${objects}${items.length > 3 ? ', …' : ''}): ${inline(reason)}`;
+  });
+}
 
 function diffLines(line: DiffLine): string[] {
   if (line.sign === '~') return [`-       ${line.before}`, `+       ${line.after}`];
@@ -104,7 +118,12 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   if (plan.findings.length > 0) {
     const errors = plan.findings.filter((f) => f.severity === 'error').length;
     body.push(`#### Findings: ${errors} error(s), ${plan.findings.length - errors} warning(s)`, '');
-    body.push(...plan.findings.map(findingItem));
+    // Errors first: a long list of warnings must not push them out of a comment cut at GitHub's limit.
+    // Blocked changes are listed in their tenant's section already: here one line per reason, counted.
+    const blocked = plan.findings.filter((f) => f.code === 'BlockedChange');
+    const others = plan.findings.filter((f) => f.code !== 'BlockedChange');
+    body.push(...others.filter((f) => f.severity === 'error').map(findingItem), ...others.filter((f) => f.severity !== 'error').map(findingItem));
+    body.push(...blockedSummary(blocked));
     body.push('');
   }
   for (const tenant of plan.tenants) {

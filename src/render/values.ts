@@ -69,7 +69,10 @@ function changeLines(action: Action, change: FieldChange): DiffLine[] {
   const note = `${change.derivedFrom ? `  (from ${change.derivedFrom})` : ''}${change.forcesReplacement ? '  # forces replacement' : ''}`;
   const field = change.field;
   if (action.action === 'blocked') return describeChange(change).map((text) => ({ sign: ' ', field, text }));
-  if (change.sensitive) return [{ sign: action.action === 'create' ? '+' : '~', field, text: `${field}: (sensitive value, sent from the environment)${note}` }];
+  if (change.sensitive) {
+    const text = `${field}: (sensitive value, sent from the environment)${note}`;
+    return [action.action === 'create' ? { sign: '+', field, text } : { sign: '~', field, text, before: `${field}: (sensitive value)`, after: text }];
+  }
   if (change.add || change.remove) {
     return [
       ...(change.add ?? []).map((v) => ({ sign: '+' as const, field, text: `${field}: ${showValue(v)}${note}` })),

@@ -88,9 +88,16 @@ describe('an interrupted apply', () => {
     subprocess.kill('SIGINT');
     const ended = await subprocess;
     expect(ended.exitCode).toBe(130);
-    const record = readRunRecord(readFileSync(join(w.dir, 'run.json'), 'utf8'));
+    // Stopped at once: no summary, and the record file is still the journal of the steps that finished.
+    expect(String(ended.stderr)).toContain('apply: stopped waiting: PowerShell finishes the step in flight and starts no other');
+    expect(String(ended.stderr)).not.toContain('not started; run plan');
+    const text = readFileSync(join(w.dir, 'run.json'), 'utf8');
+    expect(JSON.parse(text.split('\n')[0]!)).toHaveProperty('exoGitopsRunJournal');
+    const record = readRunRecord(text);
     expect(record.interrupted).toBe(true);
     expect(record.results[0]).toMatchObject({ id: 'northwind/MailUser/AlexW', outcome: 'created' });
+    // The orphaned PowerShell finishes its step and starts no other: the tenants settle.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     const resumed = await w.cli(['apply', '--dir', 'config', '--yes']);
     expect(resumed.exitCode).toBe(0);
   });

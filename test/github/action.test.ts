@@ -113,7 +113,14 @@ const seen = {
 };
 console.log('## planned');
 console.log(JSON.stringify(seen));
-process.exit(Number(process.env.FAKE_EXIT ?? 0));
+if (process.env.FAKE_WAIT_FOR_SIGNAL) {
+  // As apply does: a signal is handled (the step in flight finishes), then it exits 130.
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { console.log('got ' + signal); process.exit(130); });
+  console.log('running');
+  setInterval(() => {}, 1000);
+} else {
+  process.exit(Number(process.env.FAKE_EXIT ?? 0));
+}
 `;
 
 interface Inputs {
@@ -127,7 +134,7 @@ interface Inputs {
 }
 
 /** Run the command step of action.yml in bash, its env: filled from the inputs as the runner does. */
-async function runStep(inputs: Inputs, extraEnv: Record<string, string> = {}) {
+async function runStep(inputs: Inputs, extraEnv: Record<string, string> = {}, duringRun?: (step: ReturnType<typeof execa>) => Promise<void>) {
   const dir = makeTempDir();
   const actionPath = join(dir, 'action');
   mkdirSync(join(actionPath, 'dist/cli'), { recursive: true });
@@ -149,12 +156,14 @@ async function runStep(inputs: Inputs, extraEnv: Record<string, string> = {}) {
   // As the runner runs a `shell: bash` step: the script in a file, `bash --noprofile --norc -eo pipefail {0}`.
   const script = join(dir, 'step.sh');
   writeFileSync(script, commandStep.run!);
-  const result = await execa('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+  const step = execa('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
     cwd: dir,
     reject: false,
     env: { PATH: `${bin}:${process.env.PATH}`, GITHUB_ACTION_PATH: actionPath, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, ...env, ...extraEnv },
     extendEnv: false,
   });
+  await duringRun?.(step);
+  const result = await step;
   const lines = result.stdout.split('\n');
   const seenLine = lines.find((l) => l.startsWith('{'));
   return {
@@ -184,6 +193,20 @@ describe("action.yml's command step, in bash", () => {
     expect(changes.output).toBe('exit-code=2\n');
     const error = await runStep({ command: 'plan', 'allowed-exit-codes': '0 2' }, { FAKE_EXIT: '1' });
     expect(error.exitCode).toBe(1);
+  });
+
+  it('a cancelled run: the signals the runner sends the shell reach exo-gitops, whose exit code is kept', async () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const r = await runStep({ command: 'apply --yes', summary: 'true' }, { FAKE_WAIT_FOR_SIGNAL: '1' }, async (step) => {
+        // The shell has started exo-gitops once its stand-in says so: its output goes to a file until it ends.
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        step.kill(signal);
+      });
+      expect(r.stdout, signal).toContain(`got ${signal}`);
+      expect(r.output).toBe('exit-code=130\n');
+      expect(r.exitCode).toBe(130);
+      expect(r.summary).toContain('## planned');
+    }
   });
 
   it('summary: true appends stdout to the job summary (and keeps the exit code through the pipe)', async () => {

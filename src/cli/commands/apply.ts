@@ -132,11 +132,14 @@ async function applyCommand(options: ApplyCliOptions, context: CliContext, write
   const journal = options.record !== undefined ? new RunJournal(resolve(context.cwd, options.record), plan, { startedAt, env: context.env }) : undefined;
   // Ctrl-C or SIGTERM (a cancelled workflow): the step in flight finishes, no new one starts; a second one stops at once.
   const stop = new StopRequest();
-  const release = onInterrupt(() => {
-    stop.request();
-    if (context.interactive) context.status?.('');
-    context.stderr('apply: interrupted: the step in flight finishes and no new one starts (interrupt again to stop at once)');
-  });
+  const release = onInterrupt(
+    () => {
+      stop.request();
+      if (context.interactive) context.status?.('');
+      context.stderr('apply: interrupted: the step in flight finishes and no new one starts (interrupt again to stop waiting)');
+    },
+    () => context.stderr('apply: stopped waiting: PowerShell finishes the step in flight and starts no other; the run record is the journal of what finished; run plan to see what remains'),
+  );
   let run: ApplyRun;
   try {
     run = await applyPlan(plan, {
