@@ -110,7 +110,8 @@ export function objectBlocks(actions: readonly Action[]): ObjectBlock[] {
   }
   const blocks = [...groups.values()].map((group): ObjectBlock => {
     const first = group[0]!;
-    const destructive = [...new Set(group.flatMap((a) => a.destructive))];
+    // A blocked action never runs: what it would destroy is not a destructive change to approve.
+    const destructive = [...new Set(group.filter((a) => a.action !== 'blocked').flatMap((a) => a.destructive))];
     const forcing = group.flatMap((a) => (a.action === 'replace' ? a.changes.filter((c) => c.forcesReplacement).map((c) => c.field) : []));
     const replaced = group.some((a) => a.action === 'replace') ? ` (must be replaced${forcing.length > 0 ? `: ${forcing.join(', ')} changes` : ''})` : '';
     const lines = group.flatMap((action) => [

@@ -52,8 +52,8 @@ describe('the same symbols in the terminal and on GitHub', () => {
     expect(symbols.get('OrganizationRelationship Old')).toBe('-');
     expect(symbols.get('MailUser LaraN')).toBe('~');
     expect(symbols.get('MailUser DiegoS')).toBe('!');
-    // The group T2T takes an addition and a blocked removal: one object, one headline, an update.
-    expect(inText.filter((h) => h.includes('DistributionGroup T2T'))).toEqual(['~ DistributionGroup T2T  [destructive: remove-member]']);
+    // The group T2T takes an addition and a blocked removal: one object, one headline, an update (the removal never runs: nothing destructive).
+    expect(inText.filter((h) => h.includes('DistributionGroup T2T'))).toEqual(['~ DistributionGroup T2T']);
     expect(text).toContain(LEGEND);
     expect(md).toContain(LEGEND);
   });
@@ -69,6 +69,34 @@ describe('the same symbols in the terminal and on GitHub', () => {
     expect(lines).toContain('        blocked: the object is synchronized from your on-premises organization: make this change in on-premises AD');
     expect(lines).toContain('        Members: - "Alex.Wilber@contoso.com"');
     for (const line of lines) expect(line).toMatch(/^(?:[-+] {7}| {8})\S/);
+  });
+
+  it('a secret change reads as one in every view, and no view prints undefined', () => {
+    const plan = syntheticPlan();
+    const md = renderPlanMarkdown(plan);
+    const text = renderPlanText(plan, { color: false });
+    expect(md).toContain('-       Credentials: (sensitive value)\n+       Credentials: (sensitive value, sent from the environment)  (from rotation "2026-10-01" → "2026-11-01")');
+    expect(text).toContain('~ Credentials: (sensitive value, sent from the environment)  (from rotation "2026-10-01" → "2026-11-01")');
+    for (const view of [md, text]) expect(view).not.toMatch(/\bundefined\b/);
+  });
+
+  it('many blocked changes neither hide an error nor the changes in a comment cut at GitHub\'s limit', () => {
+    const plan = syntheticPlan();
+    const reason = 'the object is synchronized from your on-premises organization: make this change in on-premises AD';
+    const blocked = Array.from({ length: 400 }, (_, i) => ({ code: 'BlockedChange' as const, severity: 'warning' as const, message: `northwind/MailUser/U${i} is blocked: ${reason}`, hint: 'x'.repeat(300), tenant: 'northwind', kind: 'MailUser', object: `U${i}` }));
+    const md = renderPlanMarkdown({ ...plan, findings: [...blocked, ...plan.findings] });
+    expect(md.length).toBeLessThanOrEqual(65_536);
+    expect(md).toContain('`ExchangeGuidMismatch`');
+    expect(md).toContain('```diff');
+    expect(md).toContain(`- ⚠️ warning \`BlockedChange\` ×400 (\`northwind/MailUser/U0\`, \`northwind/MailUser/U1\`, \`northwind/MailUser/U2\`, …): ${reason}`);
+    // Errors come first among the findings.
+    expect(md.indexOf('`ExchangeGuidMismatch`')).toBeLessThan(md.indexOf('`CloudManagementNoEffect`'));
+  });
+
+  it('a blocked action is not a destructive change: not counted, not flagged, not in the warning', () => {
+    const md = renderPlanMarkdown(syntheticPlan());
+    expect(md).toContain('! User LaraN\n');
+    expect(md).not.toContain('clear-previous-mailbox-info');
   });
 
   it('text value lines carry their sign too: + added, - removed, ~ changed', () => {
