@@ -13,6 +13,20 @@ import { Document, isMap, isScalar, isSeq, visit, type YAMLMap } from 'yaml';
 import { API_VERSION, type ResourceKind } from '../model/desired.js';
 import { type MailboxEntry, type MailUserEntry, type Snapshot } from '../model/snapshot.js';
 import { bareAddress, isUnsetGuid, lower, missingFrom, parseCapability, proxyKey, sameGuid, smtpDomainOf } from '../plan/compare.js';
+import { controlCharacterIn, looksLikeSecret, unpairedSurrogateIn } from '../load/text-rules.js';
+import { showInvisible } from '../util/invisible.js';
+
+/**
+ * Why a live value cannot be written into reviewable YAML as it is: a control character (validate
+ * refuses it), an invisible or bidi character (a reviewer would not see it), or what looks like a
+ * pasted secret (validate refuses it). Such a value is left out, and the import says so.
+ */
+export function unwritable(value: string): string | undefined {
+  if (controlCharacterIn(value) || unpairedSurrogateIn(value)) return 'holds a control character';
+  if (showInvisible(value) !== value) return 'holds an invisible character';
+  if (looksLikeSecret(value)) return 'looks like a secret';
+  return undefined;
+}
 
 /** A tenant the import can name as a partner: from the repository's Tenant documents or a snapshot. */
 export interface KnownTenant {
@@ -157,11 +171,19 @@ function sourceFor(input: ImportInput, peerTenantId: string): boolean {
   });
 }
 
-/** What `source:` would make the plan stamp on this mail user (derived values it lacks), or a mismatch. */
+/** Where the mail user contradicts its source mailbox: linking it makes plan report an error, not a repair. */
+function linkMismatches(user: MailUserEntry, mailbox: MailboxEntry): string[] {
+  const problems: string[] = [];
+  if (!isUnsetGuid(user.ExchangeGuid) && !sameGuid(user.ExchangeGuid, mailbox.ExchangeGuid)) problems.push(`its ExchangeGuid ${user.ExchangeGuid} is not the mailbox's ${mailbox.ExchangeGuid} (ExchangeGuidMismatch)`);
+  if (!isUnsetGuid(user.ArchiveGuid) && isUnsetGuid(mailbox.ArchiveGuid)) problems.push(`it has an ArchiveGuid but the mailbox has no archive (ArchiveWithoutSource)`);
+  else if (!isUnsetGuid(user.ArchiveGuid) && !sameGuid(user.ArchiveGuid, mailbox.ArchiveGuid)) problems.push(`its ArchiveGuid ${user.ArchiveGuid} is not the mailbox's ${mailbox.ArchiveGuid} (ArchiveGuidMismatch)`);
+  return problems;
+}
+
+/** What `source:` would make the plan stamp on this mail user: the derived values it lacks. */
 function linkGaps(user: MailUserEntry, mailbox: MailboxEntry): string[] {
   const gaps: string[] = [];
   if (isUnsetGuid(user.ExchangeGuid)) gaps.push(`ExchangeGuid ${mailbox.ExchangeGuid}`);
-  else if (!sameGuid(user.ExchangeGuid, mailbox.ExchangeGuid)) gaps.push(`its ExchangeGuid differs from the mailbox's ${mailbox.ExchangeGuid}`);
   if (!isUnsetGuid(mailbox.ArchiveGuid) && isUnsetGuid(user.ArchiveGuid)) gaps.push(`ArchiveGuid ${mailbox.ArchiveGuid}`);
   const x500s = [...(mailbox.LegacyExchangeDN ? [`X500:${mailbox.LegacyExchangeDN}`] : []), ...mailbox.EmailAddresses.filter((a) => X500.test(a)).map((a) => `X500:${a.slice(5)}`)];
   const missing = missingFrom(missingFrom(x500s, []), user.EmailAddresses, proxyKey);
@@ -169,19 +191,25 @@ function linkGaps(user: MailUserEntry, mailbox: MailboxEntry): string[] {
   return gaps;
 }
 
-function mailUserSpec(user: MailUserEntry): Record<string, unknown> {
+function mailUserSpec(user: MailUserEntry, leftOut: string[]): Record<string, unknown> {
+  // A value that cannot be written as it is stays unmanaged (the plan never changes it), and is named.
+  const keep = (field: string, value: string | undefined): string | undefined => {
+    const why = value === undefined ? undefined : unwritable(value);
+    if (why) leftOut.push(`${field} ${why}`);
+    return why ? undefined : value;
+  };
   const primary = `smtp:${user.PrimarySmtpAddress}`;
   const customAttributes: Record<string, string> = {};
   for (let n = 1; n <= 15; n++) {
-    const value = user[`CustomAttribute${n}`];
-    if (typeof value === 'string' && value !== '') customAttributes[String(n)] = value;
+    const value = keep(`CustomAttribute${n}`, given(user[`CustomAttribute${n}`]) === undefined ? undefined : user[`CustomAttribute${n}`]);
+    if (value !== undefined) customAttributes[String(n)] = value;
   }
-  const emailAddresses = user.EmailAddresses.filter((a) => proxyKey(a) !== proxyKey(primary));
+  const emailAddresses = user.EmailAddresses.filter((a) => proxyKey(a) !== proxyKey(primary) && keep('an address', a) !== undefined);
   return defined({
-    displayName: user.Name !== user.Alias ? user.Name : undefined,
-    externalEmailAddress: given(user.ExternalEmailAddress),
-    primarySmtpAddress: user.PrimarySmtpAddress,
-    microsoftOnlineServicesId: given(user.MicrosoftOnlineServicesID),
+    displayName: user.Name !== user.Alias ? keep('Name', user.Name) : undefined,
+    externalEmailAddress: keep('ExternalEmailAddress', given(user.ExternalEmailAddress)),
+    primarySmtpAddress: keep('PrimarySmtpAddress', given(user.PrimarySmtpAddress)),
+    microsoftOnlineServicesId: keep('MicrosoftOnlineServicesID', given(user.MicrosoftOnlineServicesID)),
     exchangeGuid: isUnsetGuid(user.ExchangeGuid) ? undefined : user.ExchangeGuid,
     archiveGuid: isUnsetGuid(user.ArchiveGuid) ? undefined : user.ArchiveGuid,
     emailAddresses: emailAddresses.length > 0 ? emailAddresses : undefined,
@@ -230,7 +258,14 @@ export function importTenant(input: ImportInput): ImportResult {
 
   // Organization relationships: the partner by name where its tenant ID is known, else the live DomainNames.
   const publishedGroups = new Map<string, string>();
-  const relationships = snapshot.OrganizationRelationship.map((r) => {
+  const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const moveRelationships = snapshot.OrganizationRelationship.filter((r) => {
+    // A free/busy relationship names domains and moves nothing: not what exo-gitops manages.
+    const ours = parseCapability(r.MailboxMoveCapability).length > 0 || (r.DomainNames.length > 0 && r.DomainNames.every((d) => GUID.test(d)));
+    if (!ours) notes.push(showInvisible(`not imported: organization relationship ${r.Name} (no mailbox move capability, and its DomainNames are domains: free/busy sharing, not a migration pair).`));
+    return ours;
+  });
+  const relationships = moveRelationships.map((r) => {
     const partner = r.DomainNames.length === 1 ? partnerById(r.DomainNames[0]!) : undefined;
     const capabilities = parseCapability(r.MailboxMoveCapability);
     // Published under whatever capability: a misconfigured relationship still names the group the admin meant.
@@ -282,8 +317,12 @@ export function importTenant(input: ImportInput): ImportResult {
       continue;
     }
     const file = membersFileName(group.Name, taken);
-    files.push({ path: `${tenant}/${file}`, content: `# Members of ${group.Name} in ${tenant} (live, exported ${snapshot.exportedAt}): one address per line.\n${group.Members.join('\n')}${group.Members.length > 0 ? '\n' : ''}` });
-    const document = resourceDocument('MigrationScope', group.Name, tenant, { membersFile: file });
+    // An address with a comma or a quote cannot be a cell of the members file: it is listed in the YAML.
+    // One starting with # is quoted, or it would be a comment.
+    const inline = group.Members.filter((m) => /[,"]/.test(m));
+    const cells = group.Members.filter((m) => !/[,"]/.test(m)).map((m) => (m.startsWith('#') ? `"${m}"` : m));
+    files.push({ path: `${tenant}/${file}`, content: `${showInvisible(`# Members of ${group.Name} in ${tenant} (live, exported ${snapshot.exportedAt}): one address per line.`)}\n${cells.join('\n')}${cells.length > 0 ? '\n' : ''}` });
+    const document = resourceDocument('MigrationScope', group.Name, tenant, { membersFile: file, ...(inline.length > 0 ? { members: inline } : {}) });
     if (group.IsDirSynced) (document.contents as YAMLMap).commentBefore = ' Synced from on-premises AD: membership changes are made there, and plan shows them as blocked.';
     scopes.push(document);
   }
@@ -299,18 +338,24 @@ export function importTenant(input: ImportInput): ImportResult {
       unlinked++;
       continue;
     }
-    const spec = mailUserSpec(user);
+    const leftOut: string[] = [];
+    const spec = mailUserSpec(user, leftOut);
     const document = resourceDocument('MailUser', user.Alias, tenant, spec);
+    if (leftOut.length > 0) notes.push(showInvisible(`${tenant}: MailUser ${user.Alias}: left out (not managed): ${leftOut.join('; ')}`));
+    const mismatches = link.mailbox ? linkMismatches(user, link.mailbox) : [];
     const gaps = link.mailbox ? linkGaps(user, link.mailbox) : [];
     const sourceLine = `source: {tenant: ${link.tenant}, mailbox: ${link.mailbox?.PrimarySmtpAddress ?? '<the source mailbox>'}}`;
-    if (link.mailbox && gaps.length === 0) {
+    if (link.mailbox && gaps.length === 0 && mismatches.length === 0 && unwritable(link.mailbox.PrimarySmtpAddress) === undefined) {
       document.setIn(['spec', 'source'], document.createNode({ tenant: link.tenant, mailbox: link.mailbox.PrimarySmtpAddress }, { flow: true }));
     } else {
-      const why = link.mailbox
-        ? `not linked yet: the mail user lacks ${gaps.join(', ')} of ${link.tenant}'s mailbox; uncomment to let plan stamp it (plan then shows the change).`
-        : `${link.tenant}'s snapshot was not given: write the source mailbox, or import with ${link.tenant}'s snapshot beside this one.`;
-      (document.get('spec', true) as YAMLMap).comment = ` ${sourceLine}\n   ${why}`;
-      notes.push(`${tenant}/mailusers.yaml: ${user.Alias}: ${why}`);
+      const why = !link.mailbox
+        ? `${link.tenant}'s snapshot was not given: write the source mailbox, or import with ${link.tenant}'s snapshot beside this one.`
+        : mismatches.length > 0
+          ? `not linked: ${mismatches.join('; ')} of ${link.tenant}'s mailbox; linking would be an error to fix in Exchange first, not a repair.`
+          : `not linked yet: the mail user lacks ${gaps.join(', ')} of ${link.tenant}'s mailbox; uncomment to let plan stamp it (plan then shows the change).`;
+      // Live values in a comment and on the terminal: invisible and control characters shown escaped.
+      (document.get('spec', true) as YAMLMap).comment = ` ${showInvisible(sourceLine)}\n   ${showInvisible(why)}`;
+      notes.push(showInvisible(`${tenant}/mailusers.yaml: ${user.Alias}: ${why}`));
     }
     if (user.IsDirSynced) (document.contents as YAMLMap).commentBefore = ' Synced from on-premises AD: changes are made there, and plan shows them as blocked.';
     mailUsers.push(document);

@@ -134,7 +134,7 @@ describe('import of the example', () => {
     const empty = tempDir();
     const unknown = await cli(['import', '--tenant', 'fabrikam', '--state', exampleState, '--out', join(empty, 'out')]);
     expect(unknown.exitCode).toBe(1);
-    expect(unknown.stderr).toContain('no snapshot of fabrikam in');
+    expect(unknown.stderr).toContain('fabrikam.json does not exist');
     const live = await cli(['import', '--tenant', 'northwind', '--out', join(empty, 'out')]);
     expect(live.exitCode).toBe(1);
     expect(live.stderr).toContain('reading northwind live needs its Tenant document: give --dir');
@@ -144,6 +144,47 @@ describe('import of the example', () => {
     expect(truncated.exitCode).toBe(1);
     expect(truncated.stderr).toMatch(/contoso/);
     expect(existsSync(join(empty, 'out'))).toBe(false);
+  });
+});
+
+describe('import of odd live data', () => {
+  it('writes only what validates and shows: free/busy relationships, # and , in member addresses, control, invisible and secret-like values, GUIDs that contradict the source', async () => {
+    const contoso = contosoSnapshot();
+    contoso.DistributionGroup[0]!.Members = ['Lara.Newton@contoso.com', '#hash@contoso.com', 'a,b@contoso.com'];
+    contoso.Mailbox.push(mailbox({ Alias: 'Hash', Name: 'Hash', PrimarySmtpAddress: '#hash@contoso.com', ExchangeGuid: '11111111-2222-4333-8444-555555555555', EmailAddresses: ['SMTP:#hash@contoso.com'] }));
+    contoso.Mailbox.push(mailbox({ Alias: 'Comma', Name: 'Comma', PrimarySmtpAddress: 'a,b@contoso.com', ExchangeGuid: '11111111-2222-4333-8444-666666666666', EmailAddresses: ['SMTP:a,b@contoso.com'] }));
+    const northwind = northwindSnapshot();
+    // A free/busy relationship with a third organization: no move capability, DomainNames are domains.
+    northwind.OrganizationRelationship.push({ Name: 'Fabrikam free/busy', DomainNames: ['fabrikam.com', 'fabrikam.onmicrosoft.com'], Enabled: true, MailboxMoveEnabled: false, MailboxMoveCapability: 'None', OAuthApplicationId: null, MailboxMovePublishedScopes: [] });
+    Object.assign(northwind.MailUser[0]!, {
+      CustomAttribute2: 'bell\u0007',
+      CustomAttribute3: 'evil\u202Egnp.exe',
+      CustomAttribute4: 'Zq8vN3xW1pL7kR2tY9bM4cF6hJ0sD5gA8eU3iO1yT6',
+      CustomAttribute5: 'kept',
+      // Lara's MEU carries an archive her mailbox does not have: linking would be an error, not a repair.
+      ArchiveGuid: '99999999-8888-4777-8666-555555555555',
+    });
+    const state = tempDir();
+    writeFileSync(join(state, 'contoso.json'), JSON.stringify(contoso));
+    writeFileSync(join(state, 'northwind.json'), JSON.stringify(northwind));
+    writeFileSync(join(state, 'plan.json'), '{"formatVersion": 1}');
+    const out = tempDir();
+    const printed = await importBoth(state, out);
+    expect(printed).toContain('not imported: organization relationship Fabrikam free/busy');
+    expect(printed).toContain('left out (not managed): CustomAttribute2 holds a control character; CustomAttribute3 holds an invisible character; CustomAttribute4 looks like a secret');
+    expect(printed).toMatch(/LaraN: not linked: it has an ArchiveGuid but the mailbox has no archive \(ArchiveWithoutSource\)/);
+    expect(printed).toContain('passed over');
+    const written = filesUnder(out).map((f) => readFileSync(f, 'utf8')).join('\n');
+    expect(written).not.toMatch(/[\u0007\u202E]|Zq8vN3xW1pL7kR2tY9bM4cF6hJ0sD5gA8eU3iO1yT6/);
+    expect(written).toContain('"5": kept');
+    expect(readFileSync(join(out, 'contoso/t2t-scope.members.csv'), 'utf8')).toContain('Lara.Newton@contoso.com\n"#hash@contoso.com"\n');
+    expect(readFileSync(join(out, 'contoso/scopes.yaml'), 'utf8')).toContain('members: ["a,b@contoso.com"]');
+
+    const validate = await cli(['validate', '--dir', out]);
+    expect(validate.exitCode, validate.stdout).toBe(0);
+    const { plan } = await planJson(out, state);
+    expect(actionIds(plan)).toEqual([]);
+    expect(plan.findings.filter((f) => f.severity === 'error').map((f) => f.code)).toEqual([]);
   });
 });
 
@@ -264,7 +305,8 @@ describe('importTenant', () => {
         expect(spec['archiveGuid']).toBe(u.archiveGuid);
         expect(spec['emailAddresses'] ?? []).toEqual(entry.EmailAddresses.slice(1));
         expect(spec['customAttributes'] ?? {}).toEqual(u.attributes);
-        expect(spec['source'] !== undefined).toBe(u.sourceX500 === true && u.exchangeGuid !== undefined);
+        // Linked when nothing is missing and nothing contradicts the source (which has no archive).
+        expect(spec['source'] !== undefined).toBe(u.sourceX500 === true && u.exchangeGuid !== undefined && u.archiveGuid === undefined);
         expect(spec['displayName']).toBe(u.name !== undefined && u.name !== u.alias ? u.name : undefined);
       }),
       { numRuns: 25 },

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
-import { existsSync, readdirSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { exportTenant } from '../../export/export.js';
-import { importTenant, knownTenantsOf, type ImportResult } from '../../import/import.js';
+import { importTenant, knownTenantsOf, type ImportedFile, type ImportResult } from '../../import/import.js';
+import { loadDesiredState } from '../../load/load.js';
 import { readSnapshots, SnapshotError } from '../../load/snapshot.js';
 import type { Resource } from '../../model/desired.js';
 import type { Snapshot } from '../../model/snapshot.js';
@@ -20,12 +22,42 @@ interface ImportOptions {
   force?: boolean;
 }
 
-/** Snapshots in a state directory, by the tenant name their file carries (<tenant>.json). */
-function snapshotsIn(directory: string): Map<string, Snapshot> {
-  const names = readdirSync(directory)
-    .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
-    .map((f) => basename(f, '.json'));
-  return readSnapshots(directory, names);
+/**
+ * The imported tenant's snapshot (<tenant>.json, which must load) and the partners' beside it: other
+ * JSON files that are not snapshots (a plan.json, a run record) are passed over, with a note.
+ */
+function snapshotsIn(directory: string, tenant: string, notes: string[]): Map<string, Snapshot> {
+  const snapshots = readSnapshots(directory, [tenant]);
+  for (const file of readdirSync(directory).filter((f) => f.endsWith('.json') && !f.startsWith('.'))) {
+    const name = basename(file, '.json');
+    if (name === tenant) continue;
+    try {
+      for (const [peer, snapshot] of readSnapshots(directory, [name])) snapshots.set(peer, snapshot);
+    } catch (error) {
+      if (!(error instanceof SnapshotError)) throw error;
+      notes.push(`passed over ${join(directory, file)}: not a snapshot exo-gitops reads`);
+    }
+  }
+  return snapshots;
+}
+
+/**
+ * The generated files must load as the repository's own do (syntax, schema, values): otherwise the
+ * import is refused, with what failed, and nothing is written.
+ */
+function loadProblems(files: readonly ImportedFile[]): string[] {
+  if (files.length === 0) return [];
+  const scratch = mkdtempSync(join(tmpdir(), 'exo-gitops-import-check-'));
+  try {
+    for (const file of files) {
+      mkdirSync(dirname(join(scratch, file.path)), { recursive: true });
+      writeFileSync(join(scratch, file.path), file.content);
+    }
+    const { findings } = loadDesiredState(scratch, { cwd: scratch });
+    return findings.filter((f) => f.severity === 'error').map((f) => renderFindingText(f, { color: false }).split('\n')[0]!);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 function summary(tenant: string, out: string, result: ImportResult): string {
@@ -68,9 +100,10 @@ export function registerImport(program: Command, context: CliContext): void {
         tenants = validation.desired.tenants;
       }
       let snapshots: Map<string, Snapshot>;
+      const readNotes: string[] = [];
       try {
         if (options.state !== undefined) {
-          snapshots = snapshotsIn(resolve(context.cwd, options.state));
+          snapshots = snapshotsIn(resolve(context.cwd, options.state), options.tenant, readNotes);
         } else {
           const tenant = tenants.find((t) => t.name === options.tenant);
           if (!validation || !tenant) {
@@ -79,7 +112,7 @@ export function registerImport(program: Command, context: CliContext): void {
           const live = await exportTenant(validation.desired, tenant, { env: context.env, cwd: resolve(context.cwd, options.dir!), ...(context.retry ? { retry: context.retry } : {}) });
           snapshots = new Map([[tenant.name, live]]);
           if (options.peerState !== undefined) {
-            for (const [name, snapshot] of snapshotsIn(resolve(context.cwd, options.peerState))) if (name !== tenant.name) snapshots.set(name, snapshot);
+            for (const [name, snapshot] of snapshotsIn(resolve(context.cwd, options.peerState), tenant.name, readNotes)) if (name !== tenant.name) snapshots.set(name, snapshot);
           }
         }
       } catch (error) {
@@ -96,6 +129,9 @@ export function registerImport(program: Command, context: CliContext): void {
         knownTenants: knownTenantsOf(tenants.map((t) => ({ name: t.name, ...t.spec })), snapshots),
         hasTenantDocument: tenants.some((t) => t.name === options.tenant),
       });
+      const problems = loadProblems(result.files);
+      if (problems.length > 0) return fail(`the YAML for ${options.tenant} would not validate; nothing was written (please report this):\n${problems.map((p) => `  ${p}`).join('\n')}`);
+      result.notes.unshift(...readNotes);
       const out = resolve(context.cwd, options.out);
       const existing = result.files.map((f) => join(out, f.path)).filter((f) => existsSync(f));
       if (existing.length > 0 && !options.force) return fail(`${existing.join(', ')} exist${existing.length === 1 ? 's' : ''}; nothing was written (--force overwrites)`);
