@@ -188,6 +188,31 @@ describe('import of odd live data', () => {
   });
 });
 
+describe('import again with --force', () => {
+  it('removes the files an earlier import wrote that this one does not (no document twice), and nothing else', async () => {
+    const many = Array.from({ length: DOCUMENTS_PER_FILE + 1 }, (_, i) => mailUser({ Alias: `user${i}`, Name: `user${i}`, PrimarySmtpAddress: `user${i}@northwindtraders.com`, ExternalEmailAddress: `SMTP:user${i}@contoso.onmicrosoft.com`, ExchangeGuid: EMPTY }));
+    const state = tempDir();
+    const write = (users: MailUserEntry[]) => {
+      const northwind = northwindSnapshot();
+      northwind.MailUser = users;
+      writeFileSync(join(state, 'northwind.json'), JSON.stringify(northwind));
+      writeFileSync(join(state, 'contoso.json'), JSON.stringify(contosoSnapshot()));
+    };
+    write(many);
+    const out = tempDir();
+    await importBoth(state, out);
+    expect(existsSync(join(out, 'northwind/mailusers-2.yaml'))).toBe(true);
+    writeFileSync(join(out, 'northwind/notes.yaml'), '# my own file\n');
+    write(many.slice(0, 10));
+    const again = await cli(['import', '--tenant', 'northwind', '--state', state, '--out', out, '--force']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout).toContain('removed ');
+    expect(readdirSync(join(out, 'northwind')).sort()).toEqual(['endpoints.yaml', 'mailusers.yaml', 'notes.yaml', 'relationships.yaml', 'tenant.yaml']);
+    const { plan } = await planJson(out, state);
+    expect(actionIds(plan)).toEqual([]);
+  }, 60_000);
+});
+
 describe('import at scale', () => {
   it('round-trips 5,000 MEUs, their scope group and their source links', async () => {
     const state = tempDir();

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { exportTenant } from '../../export/export.js';
@@ -12,6 +12,9 @@ import { renderFindingText } from '../../render/findings.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { validateDirectory } from '../../validate/validate.js';
 import type { CliContext } from '../context.js';
+
+/** The first line of every file import writes (import.ts's headers and members files). */
+const IMPORTED_HEADER = /^# .*(by exo-gitops import\.|\(live, exported .*\): one address per line\.)/;
 
 interface ImportOptions {
   tenant: string;
@@ -136,6 +139,20 @@ export function registerImport(program: Command, context: CliContext): void {
       const existing = result.files.map((f) => join(out, f.path)).filter((f) => existsSync(f));
       if (existing.length > 0 && !options.force) return fail(`${existing.join(', ')} exist${existing.length === 1 ? 's' : ''}; nothing was written (--force overwrites)`);
       for (const file of result.files) await writeFileAtomic(join(out, file.path), file.content);
+      // Re-imported with --force: an earlier import's files this one no longer writes (mailusers-10.yaml
+      // when there are fewer mail users now) would hold the same documents twice. Only files an import
+      // wrote (its header says so) are removed; anything else in the folder stays.
+      if (options.force) {
+        const written = new Set(result.files.map((f) => join(out, f.path)));
+        const folder = join(out, options.tenant);
+        for (const name of existsSync(folder) ? readdirSync(folder) : []) {
+          const file = join(folder, name);
+          if (!written.has(file) && /\.(ya?ml|csv)$/.test(name) && IMPORTED_HEADER.test(readFileSync(file, 'utf8').split('\n', 2)[0] ?? '')) {
+            rmSync(file);
+            context.stdout(`  - removed ${join(options.out, options.tenant, name)}: written by an earlier import, not by this one`);
+          }
+        }
+      }
       context.stdout(summary(options.tenant, options.out, result));
       for (const note of result.notes) context.stdout(`  - ${note}`);
     });
