@@ -15,6 +15,7 @@ import { type MailboxEntry, type MailUserEntry, type Snapshot } from '../model/s
 import { bareAddress, isUnsetGuid, lower, missingFrom, parseCapability, proxyKey, sameGuid, smtpDomainOf } from '../plan/compare.js';
 import { controlCharacterIn, looksLikeSecret, unpairedSurrogateIn } from '../load/text-rules.js';
 import { showInvisible } from '../util/invisible.js';
+import { GUID } from '../validate/rules.js';
 
 /**
  * Why a live value cannot be written into reviewable YAML as it is: a control character (validate
@@ -258,7 +259,6 @@ export function importTenant(input: ImportInput): ImportResult {
 
   // Organization relationships: the partner by name where its tenant ID is known, else the live DomainNames.
   const publishedGroups = new Map<string, string>();
-  const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   const moveRelationships = snapshot.OrganizationRelationship.filter((r) => {
     // A free/busy relationship names domains and moves nothing: not what exo-gitops manages.
     const ours = parseCapability(r.MailboxMoveCapability).length > 0 || (r.DomainNames.length > 0 && r.DomainNames.every((d) => GUID.test(d)));

@@ -237,8 +237,11 @@ describe('import live, through the simulator', () => {
     cpSync(join(root, 'examples/contoso-northwind/tenants.yaml'), join(config, 'tenants.yaml'));
     const env = { EXO_GITOPS_PWSH: 'exo-gitops-sim:in-process', EXO_SIM_STATE: tenants, CONTOSO_EXO_TOKEN: 'token', NORTHWIND_CERT_PASSWORD: 'password' };
     const out = join(config, 'imported');
-    for (const tenant of ['northwind', 'contoso']) {
-      const r = await cli(['import', '--tenant', tenant, '--dir', config, '--peer-state', exampleState, '--out', out], env);
+    for (const [tenant, partner] of [['northwind', 'contoso'], ['contoso', 'northwind']] as const) {
+      // The partner's snapshot alone, as the other admin would hand it over.
+      const peers = tempDir();
+      cpSync(join(exampleState, `${partner}.json`), join(peers, `${partner}.json`));
+      const r = await cli(['import', '--tenant', tenant, '--dir', config, '--peer-state', peers, '--out', out], env);
       expect(r.exitCode, r.stderr).toBe(0);
     }
     const r = await cli(['plan', '--dir', config, '--format', 'json', '--max-actions', '0'], env);

@@ -29,8 +29,9 @@ interface ImportOptions {
  * The imported tenant's snapshot (<tenant>.json, which must load) and the partners' beside it: other
  * JSON files that are not snapshots (a plan.json, a run record) are passed over, with a note.
  */
-function snapshotsIn(directory: string, tenant: string, notes: string[]): Map<string, Snapshot> {
-  const snapshots = readSnapshots(directory, [tenant]);
+function snapshotsIn(directory: string, tenant: string, notes: string[], own: 'required' | 'skipped'): Map<string, Snapshot> {
+  const snapshots = own === 'required' ? readSnapshots(directory, [tenant]) : new Map<string, Snapshot>();
+  if (!existsSync(directory)) throw new SnapshotError(tenant, `${directory} does not exist`);
   for (const file of readdirSync(directory).filter((f) => f.endsWith('.json') && !f.startsWith('.'))) {
     const name = basename(file, '.json');
     if (name === tenant) continue;
@@ -106,7 +107,7 @@ export function registerImport(program: Command, context: CliContext): void {
       const readNotes: string[] = [];
       try {
         if (options.state !== undefined) {
-          snapshots = snapshotsIn(resolve(context.cwd, options.state), options.tenant, readNotes);
+          snapshots = snapshotsIn(resolve(context.cwd, options.state), options.tenant, readNotes, 'required');
         } else {
           const tenant = tenants.find((t) => t.name === options.tenant);
           if (!validation || !tenant) {
@@ -115,7 +116,7 @@ export function registerImport(program: Command, context: CliContext): void {
           const live = await exportTenant(validation.desired, tenant, { env: context.env, cwd: resolve(context.cwd, options.dir!), ...(context.retry ? { retry: context.retry } : {}) });
           snapshots = new Map([[tenant.name, live]]);
           if (options.peerState !== undefined) {
-            for (const [name, snapshot] of snapshotsIn(resolve(context.cwd, options.peerState), tenant.name, readNotes)) if (name !== tenant.name) snapshots.set(name, snapshot);
+            for (const [name, snapshot] of snapshotsIn(resolve(context.cwd, options.peerState), tenant.name, readNotes, 'skipped')) snapshots.set(name, snapshot);
           }
         }
       } catch (error) {
