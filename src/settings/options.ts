@@ -4,6 +4,14 @@
 
 import { InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_MAX_ACTIONS_PER_TENANT } from '../plan/plan.js';
+import { DEFAULT_TENANT_CONCURRENCY } from '../util/concurrency.js';
+
+/** A whole number of at least 1. */
+export function parsePositiveCount(value: string): number {
+  const n = parseCount(value);
+  if (n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got ${JSON.stringify(value)}`);
+  return n;
+}
 
 export function parseCount(value: string): number {
   const n = Number(value);
@@ -25,6 +33,12 @@ const OPTIONS = {
   baselineRef: { flags: '--baseline-ref <ref>', description: "the commit already applied (or a pull request's base): endpoint secrets are sent again where credentials.rotation differs from it" },
   out: { flags: '-o, --out <file>', description: 'also save the plan as JSON, for apply --plan and as a workflow artifact' },
   tenant: { flags: '-t, --tenant <name>', description: 'only this tenant' },
+  concurrency: {
+    flags: '--concurrency <n>',
+    description: 'work on at most <n> tenants at once (one PowerShell each)',
+    defaultValue: DEFAULT_TENANT_CONCURRENCY,
+    parse: parsePositiveCount,
+  },
   maxActions: {
     flags: '--max-actions <n>',
     description: 'refuse (as an error finding) more than <n> actions in one tenant; 0 for no limit',
