@@ -3,7 +3,7 @@
 // words, what the option means for it; the flags, the default and the check stay the same everywhere.
 
 import { InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_MAX_ACTIONS_PER_TENANT } from '../plan/plan.js';
+import { DEFAULT_MAX_ACTIONS_PER_TENANT } from './defaults.js';
 import { DEFAULT_TENANT_CONCURRENCY } from '../util/concurrency.js';
 
 /** A whole number of at least 1. */

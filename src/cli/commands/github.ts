@@ -1,31 +1,10 @@
 // `exo-gitops github …`: what the workflows in examples/contoso-northwind/.github/workflows run.
-// Commander wiring only: the options, the GITHUB_* variables checked first (nothing is posted when
-// one is wrong), then one use case of src/github, whose exit code is the command's.
-
+// Commander wiring only: the options here; the GITHUB_* checks and the use cases load when a
+// command runs (actions/github.ts).
 import type { Command } from 'commander';
-import { APPLY_REPORT_NEEDS, applyReport, type ApplyReportOptions } from '../../github/apply-report.js';
-import { DRIFT_NEEDS, drift, type DriftOptions } from '../../github/drift.js';
-import { PLAN_COMMENT_NEEDS, planComment, type PlanCommentOptions } from '../../github/plan-comment.js';
-import { setupFailed } from '../../github/use-case.js';
-import { GitHubSetupError, readGitHubSettings, type GitHubSettings, type SettingsNeeds } from '../../settings/github.js';
 import { sharedOption } from '../../settings/options.js';
 import type { CliContext } from '../context.js';
-
-/** Read the GITHUB_* variables the command needs and run its use case; a setup problem ends it with exit 1 before anything is computed or posted. */
-async function withGitHub(context: CliContext, needs: SettingsNeeds, useCase: (settings: GitHubSettings) => Promise<number>): Promise<void> {
-  let settings: GitHubSettings;
-  try {
-    settings = readGitHubSettings(context.env, needs);
-  } catch (error) {
-    if (!(error instanceof GitHubSetupError)) throw error;
-    context.setExitCode(setupFailed(error.message, context));
-    return;
-  }
-  context.setExitCode(await useCase(settings));
-}
-
-/** Whose comments are the bot's own (EXO_GITOPS_BOT_LOGIN for a GitHub App or PAT token). */
-const botLogin = (context: CliContext): string => context.settings.botLogin;
+import type { ApplyReportOptions, DriftOptions, PlanCommentOptions } from '../actions/github.js';
 
 export function registerGitHub(program: Command, context: CliContext): void {
   const github = program
@@ -42,7 +21,7 @@ export function registerGitHub(program: Command, context: CliContext): void {
     .addOption(sharedOption('out', "save the head plan as JSON (upload it as the run's plan artifact)"))
     .addOption(sharedOption('maxActions'))
     .addHelpText('after', '\nExit codes: 0 planned and posted, 1 error findings in the head plan (the check fails), invalid desired state, or a failure.')
-    .action((options: PlanCommentOptions) => withGitHub(context, PLAN_COMMENT_NEEDS, (settings) => planComment(options, settings, botLogin(context), context)));
+    .action(async (options: PlanCommentOptions) => (await import('../actions/github.js')).planCommentCommand(options, context));
 
   github
     .command('drift')
@@ -53,7 +32,7 @@ export function registerGitHub(program: Command, context: CliContext): void {
     .addOption(sharedOption('out', 'save the drift plan as JSON'))
     .addOption(sharedOption('maxActions'))
     .addHelpText('after', '\nExit codes: 0 checked (the issue is the signal), 1 invalid desired state, failed export or failed GitHub request.')
-    .action((options: DriftOptions) => withGitHub(context, DRIFT_NEEDS, (settings) => drift(options, settings, context)));
+    .action(async (options: DriftOptions) => (await import('../actions/github.js')).driftCommand(options, context));
 
   github
     .command('apply-report')
@@ -61,5 +40,5 @@ export function registerGitHub(program: Command, context: CliContext): void {
     .requiredOption('-r, --record <file...>', 'run records written by apply --record (one per tenant job); a missing file counts as a job that ended before recording')
     .option('--sha <sha>', 'the applied commit (default: GITHUB_SHA)')
     .addHelpText('after', '\nExit codes: 0 reported (whatever the apply outcome), 1 a GitHub request failed or the environment is incomplete.')
-    .action((options: ApplyReportOptions) => withGitHub(context, APPLY_REPORT_NEEDS, (settings) => applyReport(options, settings, botLogin(context), context)));
+    .action(async (options: ApplyReportOptions) => (await import('../actions/github.js')).applyReportCommand(options, context));
 }

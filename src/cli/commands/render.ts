@@ -1,11 +1,8 @@
+// `render`: its options only (commander); the implementation loads when the command runs (actions/render.ts).
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { parsePlanJson } from '../../plan/plan-file.js';
-import { applySessions } from '../../apply/sessions.js';
-import { renderApplyScript } from '../../powershell/apply-script.js';
 import { sharedOption } from '../../settings/options.js';
 import type { CliContext } from '../context.js';
+import type { RenderCliOptions } from '../actions/render.js';
 
 export function registerRender(program: Command, context: CliContext): void {
   program
@@ -13,16 +10,5 @@ export function registerRender(program: Command, context: CliContext): void {
     .description('Print the PowerShell that apply would run for a saved plan: one commented block per action, for review or to run by hand.')
     .requiredOption('-p, --plan <file>', 'a saved plan (plan --out)')
     .addOption(sharedOption('tenant'))
-    .action(async (options: { plan: string; tenant?: string }) => {
-      const plan = parsePlanJson(await readFile(resolve(context.cwd, options.plan), 'utf8'), options.plan);
-      const tenants = plan.tenants.filter((t) => options.tenant === undefined || t.tenant === options.tenant);
-      if (tenants.length === 0) {
-        context.stderr(`render: no tenant ${JSON.stringify(options.tenant)} in the plan (tenants: ${plan.tenants.map((t) => t.tenant).join(', ')})`);
-        context.setExitCode(1);
-        return;
-      }
-      const header = `plan ${plan.desiredDigest}${plan.commit ? ` commit ${plan.commit.sha}` : ''}`;
-      // The sessions apply opens, in its order: a tenant with migration batches has a second one, last.
-      context.stdout(applySessions(tenants).map((s) => renderApplyScript(s.tenant, { header })).join('\n'));
-    });
+    .action(async (options: RenderCliOptions) => (await import('../actions/render.js')).render(options, context));
 }
