@@ -1,10 +1,11 @@
 // Check one document against its kind's schema and turn ajv's errors into findings that point at the
 // offending node and read like advice to an Exchange admin, not like a JSON Schema trace.
 
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { API_VERSION, RESOURCE_KINDS, type ResourceKind } from '../model/desired.js';
 import { finding, type Finding } from '../model/finding.js';
-import { loadCrdSchemas } from '../schema/crds.js';
+// Compiled from crds/ ahead of time (src/schema/precompiled.ts): no schema is compiled, nor ajv loaded, at run time.
+import { schemas, validators } from '../schema/generated/crds.js';
 import type { SourceDocument } from './yaml-source.js';
 import { closestMatch } from '../util/suggest.js';
 
@@ -74,16 +75,6 @@ function fieldName(path: (string | number)[]): string {
 }
 
 export class SchemaChecker {
-  private readonly validators = new Map<ResourceKind, ValidateFunction>();
-  private readonly knownFields = new Map<ResourceKind, Record<string, unknown>>();
-
-  constructor() {
-    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-    for (const [kind, crd] of loadCrdSchemas()) {
-      this.validators.set(kind, ajv.compile(crd.schema));
-      this.knownFields.set(kind, crd.schema);
-    }
-  }
 
   /** Findings for one document; an empty list means it is a valid resource of its kind. */
   check(doc: SourceDocument): Finding[] {
@@ -109,7 +100,7 @@ export class SchemaChecker {
         }),
       ];
     }
-    const validate = this.validators.get(kind as ResourceKind)!;
+    const validate = validators[kind as ResourceKind];
     if (validate(value)) return [];
     return this.explain(kind as ResourceKind, doc, validate.errors ?? []);
   }
@@ -183,7 +174,7 @@ export class SchemaChecker {
 
   /** The sub-schema that describes the object at `path`, for "did you mean" suggestions. */
   private schemaAt(kind: ResourceKind, path: (string | number)[]): Record<string, unknown> | undefined {
-    let schema: Record<string, unknown> | undefined = this.knownFields.get(kind);
+    let schema: Record<string, unknown> | undefined = schemas[kind];
     for (const segment of path) {
       if (!schema) return undefined;
       if (typeof segment === 'number') schema = schema.items as Record<string, unknown> | undefined;
