@@ -4,15 +4,21 @@
 
 import type { DesiredState, Resource } from '../model/desired.js';
 import { scopeGroupName } from '../model/desired.js';
-import { SNAPSHOT_VERSION, type Snapshot } from '../model/snapshot.js';
+import { recordExportDigest, SNAPSHOT_VERSION, type Snapshot } from '../model/snapshot.js';
 import { checkSnapshot, SnapshotError, snapshotPath } from '../load/snapshot.js';
+import { readSnapshotFile, SnapshotFileError, writeSnapshotFile } from '../load/snapshot-file.js';
+import { deriveSnapshotDigest, snapshotDigest } from '../plan/digest.js';
 import { throughAddressMap } from '../plan/batches.js';
 import { connectionSecretNames } from '../powershell/session.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { redact, secretValues } from '../util/redact.js';
-import { exportScript, SNAPSHOT_BEGIN, SNAPSHOT_END, type PermissionReads } from '../powershell/export-script.js';
+import { exportScript, SNAPSHOT_FILE_ENV, type PermissionReads } from '../powershell/export-script.js';
 import type { RetrySettings } from '../powershell/retry.js';
 import { runScript, stderrTail } from '../process/pwsh.js';
+import { DEFAULT_TENANT_CONCURRENCY, settleWithConcurrency } from '../util/concurrency.js';
 
 export interface ExportOptions {
   env: NodeJS.ProcessEnv;
@@ -20,6 +26,8 @@ export interface ExportOptions {
   cwd?: string;
   timeoutMs?: number;
   now?: () => Date;
+  /** At most this many tenants read at once, one PowerShell each (default DEFAULT_TENANT_CONCURRENCY). */
+  concurrency?: number;
   /** A status line for a person on a terminal, redrawn while tenants are read ('' clears it). */
   progress?: (text: string) => void;
 }
@@ -121,50 +129,60 @@ export function permissionsToRead(desired: DesiredState, tenant: string): Permis
 
 export async function exportTenant(desired: DesiredState, tenant: Resource<'Tenant'>, options: ExportOptions): Promise<Snapshot> {
   const permissions = permissionsToRead(desired, tenant.name);
-  const script = exportScript(tenant, {
-    groups: groupsToRead(desired, tenant.name),
-    linkedMailboxes: linkedMailboxesToRead(desired, tenant.name),
-    batches: desired.batches.some((batch) => batch.tenant === tenant.name),
-    ...(permissions ? { permissions } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-  });
-  const readsEnv = connectionSecretNames(tenant.spec);
-  const result = await runScript(script, { ...options, readsEnv });
-  const secrets = secretValues(options.env, readsEnv);
-  const fail = (message: string): never => {
-    throw new SnapshotError(tenant.name, redact(message, secrets));
-  };
-  if (result.failure === 'not-found') {
-    fail(`${result.message}: install PowerShell 7 and the ExchangeOnlineManagement module, or set EXO_GITOPS_PWSH`);
-  }
-  if (result.failure === 'timed-out') fail(`export did not finish within ${options.timeoutMs} ms`);
-  if (result.failure === 'killed') fail('export was stopped before it finished');
-  if (result.failure === 'exited') fail(`export failed (exit code ${result.exitCode}):\n${stderrTail(redact(result.stderr, secrets)) || '(no error output)'}`);
-
-  const begin = result.stdout.indexOf(SNAPSHOT_BEGIN);
-  const end = result.stdout.indexOf(SNAPSHOT_END, begin + 1);
-  if (begin === -1) fail('export printed no snapshot: is this the Exchange Online PowerShell the tool expects?');
-  if (end === -1) fail('the export output was cut short (no end marker): the snapshot is incomplete');
-  const body = result.stdout.slice(begin + SNAPSHOT_BEGIN.length, end).trim();
-  let parsed: Record<string, unknown>;
+  // The script writes the snapshot's lines into a file of its own folder, removed whatever happens.
+  const folder = await mkdtemp(join(tmpdir(), 'exo-gitops-export-'));
   try {
-    parsed = JSON.parse(body) as Record<string, unknown>;
-  } catch (error) {
-    return fail(`the export output is not valid JSON (${(error as Error).message})`);
+    const snapshotFile = join(folder, `${tenant.name}.jsonl`);
+    const script = exportScript(tenant, {
+      groups: groupsToRead(desired, tenant.name),
+      linkedMailboxes: linkedMailboxesToRead(desired, tenant.name),
+      batches: desired.batches.some((batch) => batch.tenant === tenant.name),
+      ...(permissions ? { permissions } : {}),
+      ...(options.retry ? { retry: options.retry } : {}),
+    });
+    const readsEnv = connectionSecretNames(tenant.spec);
+    const result = await runScript(script, { ...options, env: { ...options.env, [SNAPSHOT_FILE_ENV]: snapshotFile }, readsEnv: [...readsEnv, SNAPSHOT_FILE_ENV] });
+    const secrets = secretValues(options.env, readsEnv);
+    const fail = (message: string): never => {
+      throw new SnapshotError(tenant.name, redact(message, secrets));
+    };
+    if (result.failure === 'not-found') {
+      fail(`${result.message}: install PowerShell 7 and the ExchangeOnlineManagement module, or set EXO_GITOPS_PWSH`);
+    }
+    if (result.failure === 'timed-out') fail(`export did not finish within ${options.timeoutMs} ms`);
+    if (result.failure === 'killed') fail('export was stopped before it finished');
+    if (result.failure === 'exited') fail(`export failed (exit code ${result.exitCode}):\n${stderrTail(redact(result.stderr, secrets)) || '(no error output)'}`);
+    if (!existsSync(snapshotFile)) fail('export wrote no snapshot: is this the Exchange Online PowerShell the tool expects?');
+
+    let parsed: Record<string, unknown>;
+    try {
+      const read = readSnapshotFile(snapshotFile);
+      if (read.format !== 'lines') fail('the export output is not a snapshot in lines (a header line first)');
+      parsed = read.value;
+    } catch (error) {
+      if (!(error instanceof SnapshotFileError)) throw error;
+      return fail(`the export output ${error.message.slice(snapshotFile.length + 1)}`);
+    }
+    // The tenant ID is the live tenant's (Get-OrganizationConfig ExternalDirectoryOrganizationId), never
+    // the YAML's: the plan compares the two (TenantIdMismatch).
+    const { tenant: live, snapshotVersion: _unused, exportedAt: _none, ...collections } = parsed as { tenant?: { tenantId?: unknown } } & Record<string, unknown>;
+    const tenantId = typeof live?.tenantId === 'string' ? live.tenantId.trim().toLowerCase() : '';
+    if (tenantId === '') fail('Exchange printed no tenant ID (Get-OrganizationConfig ExternalDirectoryOrganizationId): is this the Exchange Online PowerShell the tool expects?');
+    const snapshot = checkSnapshot(
+      {
+        snapshotVersion: SNAPSHOT_VERSION,
+        tenant: { name: tenant.name, tenantId, organization: tenant.spec.organization },
+        exportedAt: (options.now?.() ?? new Date()).toISOString(),
+        ...collections,
+      },
+      tenant.name,
+    );
+    // Derived once, here: written with the snapshot, and kept with the object for a plan made from it now.
+    recordExportDigest(snapshot, deriveSnapshotDigest(snapshot));
+    return snapshot;
+  } finally {
+    await rm(folder, { recursive: true, force: true });
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) fail('the export output is not a JSON object');
-  // The tenant ID is the live tenant's (Get-OrganizationConfig ExternalDirectoryOrganizationId), never
-  // the YAML's: the plan compares the two (TenantIdMismatch).
-  const { tenant: live, ...collections } = parsed as { tenant?: { tenantId?: unknown } } & Record<string, unknown>;
-  const tenantId = typeof live?.tenantId === 'string' ? live.tenantId.trim().toLowerCase() : '';
-  if (tenantId === '') fail('Exchange printed no tenant ID (Get-OrganizationConfig ExternalDirectoryOrganizationId): is this the Exchange Online PowerShell the tool expects?');
-  const snapshot = {
-    snapshotVersion: SNAPSHOT_VERSION,
-    tenant: { name: tenant.name, tenantId, organization: tenant.spec.organization },
-    exportedAt: (options.now?.() ?? new Date()).toISOString(),
-    ...collections,
-  };
-  return checkSnapshot(snapshot, tenant.name);
 }
 
 export interface ExportedTenant {
@@ -174,7 +192,11 @@ export interface ExportedTenant {
   durationMs: number;
 }
 
-/** Export several tenants in parallel (each in its own pwsh); write only when every one succeeded. */
+/**
+ * Export several tenants in parallel, each in its own pwsh, at most `concurrency` at once (every
+ * PowerShell session holds its tenant's objects: 40 at once would hold 40 tenants' worth); write
+ * only when every one succeeded.
+ */
 export async function exportTenants(desired: DesiredState, tenants: readonly Resource<'Tenant'>[], stateDirectory: string, options: ExportOptions): Promise<ExportedTenant[]> {
   // On a terminal, a spinner says which tenants are still being read: an export of 50,000 mail users takes minutes.
   const running = new Map<string, number>();
@@ -184,8 +206,7 @@ export async function exportTenants(desired: DesiredState, tenants: readonly Res
   const timer = options.progress ? setInterval(draw, 100) : undefined;
   let results: PromiseSettledResult<ExportedTenant>[];
   try {
-    results = await Promise.allSettled(
-      tenants.map(async (tenant) => {
+    results = await settleWithConcurrency(tenants, options.concurrency ?? DEFAULT_TENANT_CONCURRENCY, async (tenant) => {
         const started = performance.now();
         running.set(tenant.name, started);
         draw();
@@ -196,8 +217,7 @@ export async function exportTenants(desired: DesiredState, tenants: readonly Res
           running.delete(tenant.name);
           done.push(tenant.name);
         }
-      }),
-    );
+      });
   } finally {
     if (timer) clearInterval(timer);
     options.progress?.('');
@@ -205,6 +225,6 @@ export async function exportTenants(desired: DesiredState, tenants: readonly Res
   const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as Error);
   if (failures.length > 0) throw new AggregateError(failures, failures.map((f) => f.message).join('\n'));
   const exported = results.map((r) => (r as PromiseFulfilledResult<ExportedTenant>).value);
-  for (const e of exported) await writeFileAtomic(e.file, `${JSON.stringify(e.snapshot, null, 2)}\n`);
+  for (const e of exported) writeSnapshotFile(e.file, e.snapshot as unknown as Record<string, unknown>, snapshotDigest(e.snapshot));
   return exported;
 }

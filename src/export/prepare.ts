@@ -33,6 +33,8 @@ export interface LiveStateOptions {
   /** Read snapshots <state>/<tenant>.json; with `refresh`, export into it first. Absent: export into a temporary directory. */
   state?: string;
   refresh?: boolean;
+  /** At most this many tenants exported at once (--concurrency). */
+  concurrency?: number;
 }
 
 export interface PrepareOptions extends LiveStateOptions {
@@ -85,7 +87,7 @@ export async function loadLiveState(desired: DesiredState, options: LiveStateOpt
   // No --state: export into a temporary directory that lives only for this run.
   const directory = options.state !== undefined ? resolve(context.cwd, options.state) : await mkdtemp(join(tmpdir(), 'exo-gitops-state-'));
   try {
-    const exported = await exportTenants(desired, desired.tenants, directory, { env: context.env, cwd: resolve(context.cwd, options.dir), ...(context.retry ? { retry: context.retry } : {}), ...(context.progress ? { progress: context.progress } : {}) });
+    const exported = await exportTenants(desired, desired.tenants, directory, { env: context.env, cwd: resolve(context.cwd, options.dir), ...(context.retry ? { retry: context.retry } : {}), ...(context.progress ? { progress: context.progress } : {}), ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
     for (const e of exported) context.stderr(`exported ${e.tenant} in ${e.durationMs} ms`);
     return new Map(exported.map((e) => [e.tenant, e.snapshot]));
   } finally {

@@ -2,10 +2,10 @@
 // from a file someone edited; either way it is checked against the shape plan relies on, and every
 // problem names the tenant and the object, never a stack trace.
 
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
-import { SNAPSHOT_VERSION, type Snapshot } from '../model/snapshot.js';
+import { Ajv, type ErrorObject } from 'ajv';
+import { recordExportDigest, SNAPSHOT_VERSION, type Snapshot } from '../model/snapshot.js';
+import { readSnapshotFile, SnapshotFileError } from './snapshot-file.js';
 
 const str = { type: 'string' } as const;
 const strOrNull = { type: ['string', 'null'] } as const;
@@ -105,7 +105,12 @@ const SNAPSHOT_SCHEMA = {
   },
 } as const;
 
-const validateSnapshot = new Ajv({ allErrors: false, strict: false }).compile(SNAPSHOT_SCHEMA);
+const ajv = new Ajv({ allErrors: false, strict: false });
+const validateSnapshot = ajv.compile(SNAPSHOT_SCHEMA);
+/** Each collection's entry schema on its own: a snapshot read line by line is checked entry by entry. */
+const entryValidators = new Map(
+  Object.entries(SNAPSHOT_SCHEMA.properties).flatMap(([name, schema]) => ('items' in schema ? [[name, ajv.compile(schema.items)] as const] : [])),
+);
 
 export class SnapshotError extends Error {
   constructor(
@@ -159,56 +164,76 @@ function valueAt(value: unknown, pointer: string): unknown {
     .reduce<unknown>((current, part) => (current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[part] : undefined), value);
 }
 
+/** The first of a validator's errors, in words: "MailUser[3] (LaraN) is missing Alias". */
+function describeFailure(errors: readonly ErrorObject[], root: unknown, prefix = ''): string {
+  // For a property of several types, the anyOf error says what it may be; its branches' errors do not.
+  const error = errors.find((e) => e.keyword === 'anyOf') ?? errors[0]!;
+  const pointer = `${prefix}${error.instancePath}`;
+  const { object, field } = describePointer(root, pointer);
+  let detail: string;
+  if (error.keyword === 'required') detail = `is missing ${field ? `${field}.` : ''}${(error.params as { missingProperty: string }).missingProperty}`;
+  else if (error.keyword === 'anyOf') {
+    const property = pointer.split('/').pop() ?? '';
+    detail = `${field} must be ${ALTERNATIVES[property] ?? 'of another type'}, got ${kindOf(valueAt(root, pointer))}`;
+  } else detail = `${field ? `${field} ` : ''}${error.message}`;
+  return `${object} ${detail}`;
+}
+
 /** Check a parsed value is a snapshot of `tenant`; throws SnapshotError saying what is wrong. */
 export function checkSnapshot(value: unknown, tenant: string): Snapshot {
-  if (!validateSnapshot(value)) {
-    const errors = validateSnapshot.errors!;
-    // For a property of several types, the anyOf error says what it may be; its branches' errors do not.
-    const error = errors.find((e) => e.keyword === 'anyOf') ?? errors[0]!;
-    const { object, field } = describePointer(value, error.instancePath);
-    let detail: string;
-    if (error.keyword === 'required') detail = `is missing ${field ? `${field}.` : ''}${(error.params as { missingProperty: string }).missingProperty}`;
-    else if (error.keyword === 'anyOf') {
-      const property = error.instancePath.split('/').pop() ?? '';
-      detail = `${field} must be ${ALTERNATIVES[property] ?? 'of another type'}, got ${kindOf(valueAt(value, error.instancePath))}`;
-    } else detail = `${field ? `${field} ` : ''}${error.message}`;
-    throw new SnapshotError(tenant, `${object} ${detail}`);
-  }
+  if (!validateSnapshot(value)) throw new SnapshotError(tenant, describeFailure(validateSnapshot.errors!, value));
   return value as unknown as Snapshot;
 }
 
-function parseSnapshotText(text: string, tenant: string, origin: string): Snapshot {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    const truncated = text.trim().length === 0 ? 'is empty' : `is not valid JSON (${(error as Error).message}); was it truncated?`;
-    throw new SnapshotError(tenant, `${origin} ${truncated}`);
-  }
-  const snapshot = checkSnapshot(value, tenant);
-  if (snapshot.tenant.name !== tenant) {
-    throw new SnapshotError(tenant, `${origin} is a snapshot of tenant ${snapshot.tenant.name}`);
-  }
-  return snapshot;
+/**
+ * Check one entry of a collection, as a snapshot read line by line delivers it; the message is the
+ * one checkSnapshot gives for the same entry in a whole snapshot.
+ */
+function checkEntry(tenant: string, collection: string, index: number, entry: unknown): void {
+  const validate = entryValidators.get(collection);
+  if (validate === undefined || validate(entry)) return;
+  const container: unknown[] = [];
+  container[index] = entry;
+  throw new SnapshotError(tenant, describeFailure(validate.errors!, { [collection]: container }, `/${collection}/${index}`));
+}
+
+/** The whole snapshot's check, after its entries were checked one by one: every collection left empty. */
+function checkSkeleton(value: Record<string, unknown>, tenant: string): Snapshot {
+  const skeleton: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(value)) skeleton[name] = Array.isArray(member) && entryValidators.has(name) ? [] : member;
+  checkSnapshot(skeleton, tenant);
+  return value as unknown as Snapshot;
 }
 
 export function snapshotPath(stateDirectory: string, tenant: string): string {
   return join(stateDirectory, `${tenant}.json`);
 }
 
+/**
+ * Read and check one tenant's snapshot file, in either layout (load/snapshot-file.ts). The digest export
+ * wrote is kept with the snapshot where the file's bytes are the ones it wrote (plan/digest.ts uses it).
+ */
+export function readSnapshot(file: string, tenant: string): Snapshot {
+  let read: ReturnType<typeof readSnapshotFile>;
+  try {
+    read = readSnapshotFile(file, (collection, index, entry) => checkEntry(tenant, collection, index, entry));
+  } catch (error) {
+    if (error instanceof SnapshotError) throw error;
+    if (error instanceof SnapshotFileError) throw new SnapshotError(tenant, error.message);
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist: run exo-gitops export first, or plan without --state' : (error as Error).message;
+    throw new SnapshotError(tenant, `${file} ${reason}`);
+  }
+  const snapshot = read.format === 'lines' ? checkSkeleton(read.value, tenant) : checkSnapshot(read.value, tenant);
+  if (snapshot.tenant.name !== tenant) {
+    throw new SnapshotError(tenant, `${file} is a snapshot of tenant ${snapshot.tenant.name}`);
+  }
+  if (read.digest !== undefined) recordExportDigest(snapshot, read.digest);
+  return snapshot;
+}
+
 /** Read `<state>/<tenant>.json` for each tenant; missing files are reported together. */
 export function readSnapshots(stateDirectory: string, tenants: readonly string[]): Map<string, Snapshot> {
   const snapshots = new Map<string, Snapshot>();
-  for (const tenant of tenants) {
-    const file = snapshotPath(stateDirectory, tenant);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist: run exo-gitops export first, or plan without --state' : (error as Error).message;
-      throw new SnapshotError(tenant, `${file} ${reason}`);
-    }
-    snapshots.set(tenant, parseSnapshotText(text, tenant, file));
-  }
+  for (const tenant of tenants) snapshots.set(tenant, readSnapshot(snapshotPath(stateDirectory, tenant), tenant));
   return snapshots;
 }

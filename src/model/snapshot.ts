@@ -222,3 +222,18 @@ export interface Snapshot {
   /** Send As grants touching those mailboxes; absent when not read. */
   RecipientPermission?: RecipientPermissionEntry[];
 }
+
+/**
+ * The digest export computed for a snapshot, kept with the object read from its file when the file's
+ * bytes are the ones export wrote (load/snapshot-file.ts checks them): plan/digest.ts then need not
+ * derive it again. Snapshots are never changed after they are read, so the digest stays true.
+ */
+const exportDigests = new WeakMap<object, string>();
+
+export function recordExportDigest(snapshot: Snapshot, digest: string): void {
+  exportDigests.set(snapshot, digest);
+}
+
+export function exportDigestOf(snapshot: Snapshot): string | undefined {
+  return exportDigests.get(snapshot);
+}

@@ -3,7 +3,7 @@
 // keeps the digest and only a real change makes a saved plan stale.
 
 import { createHash } from 'node:crypto';
-import type { Snapshot } from '../model/snapshot.js';
+import { exportDigestOf, type Snapshot } from '../model/snapshot.js';
 
 /**
  * The canonical JSON text of a value, written in pieces to `out`: null as "", arrays of plain values
@@ -71,7 +71,13 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** The snapshot's digest: the one export wrote with it when the file is as written, else derived. */
 export function snapshotDigest(snapshot: Snapshot): string {
+  return exportDigestOf(snapshot) ?? deriveSnapshotDigest(snapshot);
+}
+
+/** The snapshot's digest from its content, whatever export recorded. */
+export function deriveSnapshotDigest(snapshot: Snapshot): string {
   // Left out: when it was exported, and mailbox statistics, which change whenever a user deletes mail
   // (a saved plan would be stale minutes later). A statistic that changes a finding still makes the
   // rebuilt plan differ from the saved one: apply --plan compares the whole plan too.

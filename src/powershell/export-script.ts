@@ -14,13 +14,27 @@
 import type { Resource } from '../model/desired.js';
 import { connectCommand, DISCONNECT_COMMAND, SCRIPT_PREFERENCES, titleComment } from './session.js';
 import { psArray } from './literal.js';
+import { SNAPSHOT_LINES_FORMAT } from '../load/snapshot-file.js';
 import { DEFAULT_RETRY, retryFunction, type RetrySettings } from './retry.js';
 
 /** Scope groups read in all, nested ones included: a bound on remote calls (2 per group) whatever the nesting. */
 const NESTED_GROUP_LIMIT = 500;
 
-export const SNAPSHOT_BEGIN = '<<<exo-gitops:snapshot';
-export const SNAPSHOT_END = 'exo-gitops:snapshot>>>';
+/**
+ * What the script writes, and where: the snapshot's lines (load/snapshot-file.ts) into a file the CLI
+ * names (in EXO_GITOPS_SNAPSHOT_FILE), one JSON object per line, never the whole state as one string on standard output: Node reads
+ * no string above 512 MiB, and a tenant of 370,000 mail users reaches that. The end line has no digest:
+ * the CLI checks what was read, then writes the snapshot with its digest.
+ */
+export const SNAPSHOT_FILE_ENV = 'EXO_GITOPS_SNAPSHOT_FILE';
+
+const WRITE_SNAPSHOT = `function Write-ExoCollection {
+  param([string]$File, [string]$Name, $Entries, [switch]$Single)
+  $lines = @($Entries | ForEach-Object { ConvertTo-Json -InputObject $_ -Compress -Depth 8 })
+  if ($Single) { $head = '{"collection":"' + $Name + '","count":' + $lines.Count + ',"single":true}' } else { $head = '{"collection":"' + $Name + '","count":' + $lines.Count + '}' }
+  Add-Content -LiteralPath $File -Encoding utf8NoBOM -Value $head
+  if ($lines.Count -gt 0) { Add-Content -LiteralPath $File -Encoding utf8NoBOM -Value $lines }
+}`;
 
 /**
  * How a property becomes plain JSON inside PowerShell. text, bool, int and list as their names say;
@@ -281,6 +295,8 @@ ${retryFunction({ ...DEFAULT_RETRY, ...options.retry })}
 
 ${HELPERS}
 
+${WRITE_SNAPSHOT}
+
 ${connectCommand(tenant.spec)}
 try {
   $state = [ordered]@{}
@@ -363,9 +379,15 @@ try {
 ${options.batches ? `  # Every batch and migration user of the tenant, in bulk: the declared batches' status, and users already in other batches.
   $state.MigrationBatch = @(Invoke-ExoCall { Get-MigrationBatch -ResultSize Unlimited -ErrorAction Stop } | ForEach-Object { $b = $_; ${record('$b', MIGRATION_BATCH, '    ')} })
   $state.MigrationUser = @(Invoke-ExoCall { Get-MigrationUser -ResultSize Unlimited -ErrorAction Stop } | ForEach-Object { $u = $_; ${record('$u', MIGRATION_USER, '    ')} })
-` : ''}${options.permissions ? permissionReads(options.permissions) : ''}  Write-Output '${SNAPSHOT_BEGIN}'
-  Write-Output ($state | ConvertTo-Json -Depth 8 -Compress)
-  Write-Output '${SNAPSHOT_END}'
+` : ''}${options.permissions ? permissionReads(options.permissions) : ''}  # The snapshot, a line per object (load/snapshot-file.ts), into the file the CLI reads.
+  $snapshotFile = $env:${SNAPSHOT_FILE_ENV}
+  if (-not $snapshotFile) { throw '${SNAPSHOT_FILE_ENV} is not set: the export writes the snapshot into the file it names' }
+  Set-Content -LiteralPath $snapshotFile -Encoding utf8NoBOM -Value ('{"format":"${SNAPSHOT_LINES_FORMAT}","tenant":' + (ConvertTo-Json -InputObject $state.tenant -Compress) + '}')
+  Write-ExoCollection -File $snapshotFile -Name 'OrganizationConfig' -Entries $state.OrganizationConfig -Single
+  foreach ($name in @($state.Keys)) {
+    if ($name -ne 'tenant' -and $name -ne 'OrganizationConfig') { Write-ExoCollection -File $snapshotFile -Name $name -Entries $state[$name] }
+  }
+  Add-Content -LiteralPath $snapshotFile -Encoding utf8NoBOM -Value '{"end":{}}'
 } finally {
   ${DISCONNECT_COMMAND}
 }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MailboxEntry, MailUserEntry, Snapshot } from '../../src/model/snapshot.js';
+import { readSnapshot } from '../../src/load/snapshot.js';
 import { realPwshEnv, realPwshUnavailable } from '../support/real-pwsh.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -77,7 +78,7 @@ async function exportExample(hostEnv: (stateDir: string) => Record<string, strin
   const r = await execa(process.execPath, [cli, 'export', '--dir', config, '--state', out], { env, extendEnv: false, reject: false });
   expect(r.exitCode, String(r.stderr)).toBe(0);
   const plan = await execa(process.execPath, [cli, 'plan', '--dir', config, '--state', out, '--format', 'json'], { env: { PATH: env.PATH, NO_COLOR: '1' }, extendEnv: false, reject: false });
-  const read = (tenant: string) => JSON.parse(readFileSync(join(out, `${tenant}.json`), 'utf8')) as Snapshot;
+  const read = (tenant: string) => readSnapshot(join(out, `${tenant}.json`), tenant);
   return {
     contoso: read('contoso'),
     northwind: read('northwind'),

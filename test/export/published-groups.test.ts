@@ -6,7 +6,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exportScript, SNAPSHOT_BEGIN, SNAPSHOT_END } from '../../src/powershell/export-script.js';
+import { exportScript } from '../../src/powershell/export-script.js';
+import { readExported, snapshotTarget } from '../support/exported-snapshot.js';
 import type { Resource } from '../../src/model/desired.js';
 import { PWSH, realPwshEnv, realPwshUnavailable } from '../support/real-pwsh.js';
 
@@ -21,13 +22,13 @@ async function exported(groups: string[], host: 'embedded' | 'pwsh' = 'embedded'
   const script = join(dir, 'export.ps1');
   writeFileSync(script, exportScript(contoso, { groups }));
   const args = ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', script];
+  const target = snapshotTarget();
   const r =
     host === 'pwsh'
-      ? await execa(PWSH, args, { env: realPwshEnv(join(dir, 'state'), { CONTOSO_EXO_TOKEN: 't' }), extendEnv: false, reject: false })
-      : await execa(process.execPath, [join(root, 'dist/simulator/main.js'), ...args], { env: { EXO_SIM_STATE: join(dir, 'state'), CONTOSO_EXO_TOKEN: 't' }, extendEnv: false, reject: false });
+      ? await execa(PWSH, args, { env: realPwshEnv(join(dir, 'state'), { CONTOSO_EXO_TOKEN: 't', ...target.env }), extendEnv: false, reject: false })
+      : await execa(process.execPath, [join(root, 'dist/simulator/main.js'), ...args], { env: { EXO_SIM_STATE: join(dir, 'state'), CONTOSO_EXO_TOKEN: 't', ...target.env }, extendEnv: false, reject: false });
   expect(r.exitCode, String(r.stderr)).toBe(0);
-  const out = String(r.stdout);
-  return JSON.parse(out.slice(out.indexOf(SNAPSHOT_BEGIN) + SNAPSHOT_BEGIN.length, out.indexOf(SNAPSHOT_END)));
+  return readExported(target.file) as unknown as { DistributionGroup: { Name: string; Members: string[] }[] };
 }
 
 describe('export of published scope groups', () => {

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeScaleFixture } from './scale-fixture.js';
+import { readSnapshot } from '../../src/load/snapshot.js';
+import { snapshotFileLines } from '../../src/load/snapshot-file.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const cli = join(root, 'dist/cli/main.js');
@@ -60,7 +62,7 @@ describe('export through the simulator', () => {
       const r = await run(['export', '--dir', config, '--state', out], { ...baseEnv, FABRIKAM_EXO_TOKEN: 'token-value', EXO_GITOPS_PWSH: simulator, EXO_SIM_STATE: simState, EXO_SIM_METRICS: metrics });
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stdout).toContain(`${n} mail users`);
-      expect(JSON.parse(readFileSync(join(out, 'fabrikam.json'), 'utf8')).MailUser).toHaveLength(n);
+      expect(readSnapshot(join(out, 'fabrikam.json'), 'fabrikam').MailUser).toHaveLength(n);
       calls.push(JSON.parse(readFileSync(metrics, 'utf8')).calls);
     }
     expect(calls[1]).toEqual(calls[0]);
@@ -78,7 +80,7 @@ describe('export through the simulator', () => {
       const metrics = join(dir, 'metrics.json');
       const r = await run(['export', '--dir', config, '--state', out, '--tenant', 'fabrikam'], { ...baseEnv, FABRIKAM_EXO_TOKEN: 'token-value', EXO_GITOPS_PWSH: simulator, EXO_SIM_STATE: simState, EXO_SIM_METRICS: metrics });
       expect(r.exitCode, r.stderr).toBe(0);
-      const snapshot = JSON.parse(readFileSync(join(out, 'fabrikam.json'), 'utf8'));
+      const snapshot = readSnapshot(join(out, 'fabrikam.json'), 'fabrikam');
       expect(snapshot.Mailbox).toHaveLength(n);
       expect(snapshot.MailboxStatistics.map((s: { MailboxGuid: string }) => s.MailboxGuid)).toEqual(['00000003-1111-4000-8000-000000000003', '00000007-1111-4000-8000-000000000007']);
       calls.push(JSON.parse(readFileSync(metrics, 'utf8')).calls);
@@ -98,9 +100,17 @@ describe('export failures exit 1, name the tenant, and write nothing', () => {
     chmodSync(file, 0o755);
     return file;
   }
-  const BEGIN = '<<<exo-gitops:snapshot';
-  const END = 'exo-gitops:snapshot>>>';
   const good = { tenant: { tenantId: '6c7b4d2e-3f1a-4e8b-9c5d-2a1b3c4d5e6f' }, OrganizationConfig: { IsDehydrated: false }, AcceptedDomain: [], OrganizationRelationship: [], MigrationEndpoint: [], DistributionGroup: [], MailUser: [], Mailbox: [] };
+  /** A fake pwsh body that writes a snapshot as the export script does: its lines, then the end line (unless `cut`). */
+  const writes = (snapshot: Record<string, unknown>, cut?: number) => {
+    const text = `${[...snapshotFileLines(snapshot)].join('\n')}\n{"end":{}}\n`;
+    return `(await import('node:fs')).writeFileSync(process.env.EXO_GITOPS_SNAPSHOT_FILE, ${JSON.stringify(cut === undefined ? text : text.slice(0, cut))});`;
+  };
+  const changed = (change: (s: Record<string, any>) => void) => {
+    const s = structuredClone(good) as Record<string, any>;
+    change(s);
+    return s;
+  };
 
   async function exportWith(pwsh: string) {
     const out = join(temp(), 'out');
@@ -117,13 +127,13 @@ describe('export failures exit 1, name the tenant, and write nothing', () => {
   });
 
   it.each([
-    ['truncated output', `process.stdout.write(${JSON.stringify(BEGIN)} + '\\n{"OrganizationConfig": {"IsDe');`, /cut short/],
-    ['not JSON', `console.log(${JSON.stringify(BEGIN)}); console.log('WARNING: this is not json'); console.log(${JSON.stringify(END)});`, /not valid JSON/],
-    ['no snapshot at all', `console.log('hello');`, /printed no snapshot/],
-    ['no tenant ID (Get-OrganizationConfig printed no ExternalDirectoryOrganizationId)', `const s = ${JSON.stringify(good)}; s.tenant.tenantId = ''; console.log(${JSON.stringify(BEGIN)}); console.log(JSON.stringify(s)); console.log(${JSON.stringify(END)});`, /printed no tenant ID/],
-    ['a mistyped new property', `const s = ${JSON.stringify(good)}; s.MigrationEndpoint = [{ Identity: 'ep', EndpointType: 'ExchangeRemoteMove', RemoteServer: null, RemoteTenant: null, ApplicationId: null, MaxConcurrentMigrations: 'lots' }]; console.log(${JSON.stringify(BEGIN)}); console.log(JSON.stringify(s)); console.log(${JSON.stringify(END)});`, /MigrationEndpoint\[0\] \(ep\) MaxConcurrentMigrations must be a whole number, "Unlimited" or null, got the text "lots"/],
-    ['a missing collection', `const s = ${JSON.stringify(good)}; delete s.Mailbox; console.log(${JSON.stringify(BEGIN)}); console.log(JSON.stringify(s)); console.log(${JSON.stringify(END)});`, /missing Mailbox/],
-    ['an object missing a property', `const s = ${JSON.stringify(good)}; s.MailUser = [{ Name: 'Bad One' }]; console.log(${JSON.stringify(BEGIN)}); console.log(JSON.stringify(s)); console.log(${JSON.stringify(END)});`, /MailUser\[0\] \(Bad One\) is missing/],
+    ['truncated output', writes(good, 150), /cut short/],
+    ['not JSON', `(await import('node:fs')).writeFileSync(process.env.EXO_GITOPS_SNAPSHOT_FILE, '{"format":"exo-gitops/snapshot-lines"}\\nWARNING: this is not json\\n');`, /not valid JSON/],
+    ['no snapshot at all', `console.log('hello');`, /wrote no snapshot/],
+    ['no tenant ID (Get-OrganizationConfig printed no ExternalDirectoryOrganizationId)', writes(changed((s) => (s.tenant.tenantId = ''))), /printed no tenant ID/],
+    ['a mistyped new property', writes(changed((s) => (s.MigrationEndpoint = [{ Identity: 'ep', EndpointType: 'ExchangeRemoteMove', RemoteServer: null, RemoteTenant: null, ApplicationId: null, MaxConcurrentMigrations: 'lots' }]))), /MigrationEndpoint\[0\] \(ep\) MaxConcurrentMigrations must be a whole number, "Unlimited" or null, got the text "lots"/],
+    ['a missing collection', writes(changed((s) => delete s.Mailbox)), /missing Mailbox/],
+    ['an object missing a property', writes(changed((s) => (s.MailUser = [{ Name: 'Bad One' }]))), /MailUser\[0\] \(Bad One\) is missing/],
     ['exit 1 with an error', `console.error('Connect-ExchangeOnline: AADSTS700016: Application not found'); process.exit(1);`, /export failed \(exit code 1\):\n[\s\S]*AADSTS700016/],
   ])('%s', async (_name, body, message) => {
     const r = await exportWith(fakePwsh(body));
@@ -134,7 +144,7 @@ describe('export failures exit 1, name the tenant, and write nothing', () => {
   });
 
   it('a well-formed fake snapshot is written (the fake pwsh works)', async () => {
-    const r = await exportWith(fakePwsh(`console.log(${JSON.stringify(BEGIN)}); console.log(JSON.stringify(${JSON.stringify(good)})); console.log(${JSON.stringify(END)});`));
+    const r = await exportWith(fakePwsh(writes(good)));
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.files).toEqual(['contoso.json']);
   });
@@ -148,11 +158,12 @@ describe('export failures exit 1, name the tenant, and write nothing', () => {
 
   it('one failing tenant writes no file for any tenant', async () => {
     const out = join(temp(), 'out');
-    const pwsh = fakePwsh(`console.log(${JSON.stringify(BEGIN)}); console.log(process.env.EXO_SIM_ONLY_FAIL ? 'x' : JSON.stringify(${JSON.stringify(good)})); console.log(${JSON.stringify(END)});`);
-    const r = await run(['export', '--dir', 'examples/contoso-northwind', '--state', out], { ...baseEnv, EXO_GITOPS_PWSH: pwsh, EXO_SIM_ONLY_FAIL: '1' });
+    // contoso's export fails; northwind's succeeds, and is not written either.
+    const pwsh = fakePwsh(`if (readFileSync(process.argv.at(-1), 'utf8').includes('Tenant contoso')) { console.error('Get-Mailbox: boom'); process.exit(1); } ${writes(good)}`);
+    const r = await run(['export', '--dir', 'examples/contoso-northwind', '--state', out], { ...baseEnv, EXO_GITOPS_PWSH: pwsh });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('tenant contoso');
-    expect(r.stderr).toContain('tenant northwind');
+    expect(r.stderr).not.toContain('tenant northwind');
     expect(existsSync(join(out, 'contoso.json')) || existsSync(join(out, 'northwind.json'))).toBe(false);
   });
 });

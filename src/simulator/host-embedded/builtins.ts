@@ -1,6 +1,6 @@
 // The PowerShell utility cmdlets the generated scripts use (ForEach-Object, Select-Object,
 // ConvertTo-Json, Write-Host, ...), with PowerShell's parameter names and prefixes.
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { ErrorRecord } from '../errors.js';
 import { convertToJson, fromJsonValue } from './json.js';
 import {
@@ -439,6 +439,29 @@ const testPath: CommandHandler = (invocation) => {
   invocation.out.push(typeof path === 'string' && path !== '' && existsSync(path));
 };
 
+/**
+ * Set-Content / Add-Content -LiteralPath -Value: each value a line of text, as pwsh 7 writes them
+ * (UTF-8 without a byte order mark, "\n" after each line on Linux and macOS). The export writes its
+ * snapshot lines this way (powershell/export-script.ts). Only UTF-8 encodings are simulated.
+ */
+function contentCommand(commandName: 'Set-Content' | 'Add-Content'): CommandHandler {
+  return (invocation) => {
+    const bound = bind(invocation, commandName, {
+      parameters: [{ name: 'LiteralPath', aliases: ['PSPath', 'LP'] }, { name: 'Value' }, { name: 'Encoding' }, { name: 'NoNewline', isSwitch: true }],
+      positional: [],
+    });
+    const path = bound.get('LiteralPath');
+    if (typeof path !== 'string' || path === '') throw new NotSupportedError(`${commandName} without -LiteralPath is not supported by the simulator.`);
+    const encoding = bound.has('Encoding') ? toStr(bound.get('Encoding')).toLowerCase() : 'utf8nobom';
+    if (encoding !== 'utf8nobom' && encoding !== 'utf8') throw new NotSupportedError(`${commandName} -Encoding ${encoding} is not supported by the simulator (use utf8NoBOM).`);
+    const values = bound.has('Value') ? enumerate(bound.get('Value')) : invocation.input;
+    const separator = bound.get('NoNewline') === true ? '' : '\n';
+    const text = values.map((value) => `${toStr(value)}${separator}`).join('');
+    if (commandName === 'Set-Content') writeFileSync(path, text);
+    else appendFileSync(path, text);
+  };
+}
+
 const getRandom: CommandHandler = (invocation) => {
   const bound = bind(invocation, 'Get-Random', {
     parameters: [{ name: 'Minimum' }, { name: 'Maximum' }, { name: 'InputObject' }, { name: 'Count' }, { name: 'SetSeed' }],
@@ -527,6 +550,8 @@ const HANDLERS: Record<string, CommandHandler> = {
   'get-random': getRandom,
   'get-process': getProcess,
   'test-path': testPath,
+  'set-content': contentCommand('Set-Content'),
+  'add-content': contentCommand('Add-Content'),
   'new-object': newObject,
   'convertto-securestring': convertToSecureString,
 };

@@ -5,13 +5,14 @@
 // UTC (Asia/Tokyo): the same step results, the same exported snapshots, the same state files. The
 // simulated clock (advance-migrations) runs between the scripts, the same for both.
 import { execa } from 'execa';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readExported } from '../../support/exported-snapshot.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Action } from '../../../src/model/plan.js';
 import { renderApplyScript } from '../../../src/powershell/apply-script.js';
-import { exportScript, SNAPSHOT_BEGIN, SNAPSHOT_END } from '../../../src/powershell/export-script.js';
+import { exportScript } from '../../../src/powershell/export-script.js';
 import { PWSH, SIMULATOR, realPwshEnv, realPwshUnavailable } from '../../support/real-pwsh.js';
 import { address, batchActions, NORTHWIND_PLAN, NORTHWIND_RESOURCE, sourceTenant, targetTenant } from '../batch-fixtures.js';
 import { timeless } from '../../support/steps.js';
@@ -35,11 +36,15 @@ const exported = (): string => exportScript(NORTHWIND_RESOURCE, { groups: [], ba
 async function runWith(host: Host, dir: string, state: string, name: string, text: string) {
   const file = join(dir, `${name}.ps1`);
   writeFileSync(file, text);
-  const env = realPwshEnv(state, { TZ, NO_COLOR: '1', EXO_SIM_METRICS: join(dir, 'metrics.json') });
+  const snapshotFile = join(dir, `${name}.snapshot.jsonl`);
+  const env = realPwshEnv(state, { TZ, NO_COLOR: '1', EXO_SIM_METRICS: join(dir, 'metrics.json'), EXO_GITOPS_SNAPSHOT_FILE: snapshotFile });
   const args = ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', file];
   const options = { env, extendEnv: false, reject: false, timeout: 60_000 } as const;
   const r = host === 'pwsh' ? await execa(PWSH, args, options) : await execa(process.execPath, [SIMULATOR, ...args], options);
-  return { exitCode: r.exitCode, stdout: timeless(String(r.stdout)), stderr: String(r.stderr).replaceAll(dir, '<dir>') };
+  // The exported snapshot's lines as written: the two hosts must write the same bytes.
+  const snapshotText = existsSync(snapshotFile) ? withoutNow(readFileSync(snapshotFile, 'utf8')) : null;
+  if (snapshotText !== null) writeFileSync(snapshotFile, snapshotText);
+  return { exitCode: r.exitCode, stdout: timeless(String(r.stdout)), stderr: String(r.stderr).replaceAll(dir, '<dir>'), snapshotText, snapshot: readExported(snapshotFile) };
 }
 
 /** Complete-MigrationBatch sets CompleteAfter to the moment it runs, which differs between the two runs. */
@@ -54,7 +59,7 @@ async function runAll(host: Host, original: string, steps: Step[]) {
   const dir = temp(host === 'pwsh' ? 'pwsh' : 'embd');
   const state = join(dir, 'state');
   cpSync(original, state, { recursive: true });
-  const outputs: { name: string; exitCode: number | undefined; steps: unknown[]; snapshot: unknown; stderr: string }[] = [];
+  const outputs: { name: string; exitCode: number | undefined; steps: unknown[]; snapshotText: string | null; snapshot: unknown; stderr: string }[] = [];
   for (const step of steps) {
     if (step.kind === 'advance') {
       const r = await execa(process.execPath, [SIMULATOR, 'advance-migrations', '--state', state], { reject: false });
@@ -63,10 +68,7 @@ async function runAll(host: Host, original: string, steps: Step[]) {
     }
     const r = await runWith(host, dir, state, step.name, step.text);
     const lines = r.stdout.split(/\r?\n/);
-    const begin = lines.indexOf(SNAPSHOT_BEGIN);
-    const snapshot = begin >= 0 ? (JSON.parse(withoutNow(lines.slice(begin + 1, lines.indexOf(SNAPSHOT_END)).join('\n'))) as Record<string, unknown>) : null;
-    if (snapshot) snapshot['exportedAt'] = '<time>';
-    outputs.push({ name: step.name, exitCode: r.exitCode, steps: lines.filter((l) => l.includes('"exoGitopsStep"')).map((l) => JSON.parse(l)), snapshot, stderr: r.stderr });
+    outputs.push({ name: step.name, exitCode: r.exitCode, steps: lines.filter((l) => l.includes('"exoGitopsStep"')).map((l) => JSON.parse(l)), snapshotText: r.snapshotText, snapshot: r.snapshot, stderr: r.stderr });
   }
   const files = Object.fromEntries(
     readdirSync(state)

@@ -15,7 +15,13 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupsToRead, linkedMailboxesToRead } from '../../../src/export/export.js';
-import { exportScript, SNAPSHOT_BEGIN, SNAPSHOT_END } from '../../../src/powershell/export-script.js';
+import { exportScript } from '../../../src/powershell/export-script.js';
+import { parseExported } from '../../support/exported-snapshot.js';
+
+// An export script writes its snapshot into the file EXO_GITOPS_SNAPSHOT_FILE names; each run's file is
+// appended to its stdout between these markers, so it is compared with the rest, byte for byte.
+const SNAPSHOT_BEGIN = '<<<snapshot file';
+const SNAPSHOT_END = 'snapshot file>>>';
 import { loadDesiredState } from '../../../src/load/load.js';
 import type { Action, TenantPlan } from '../../../src/model/plan.js';
 import { renderApplyScript } from '../../../src/powershell/apply-script.js';
@@ -111,12 +117,14 @@ async function runCase(host: Host, c: Case, original: string): Promise<CaseRun> 
   for (const [i, script] of c.scripts.entries()) {
     const file = join(dir, `${i}.ps1`);
     writeFileSync(file, script.text);
-    const env = realPwshEnv(state, { ...secretsOf(script.text), NO_COLOR: '1', EXO_SIM_METRICS: metrics, ...c.env });
+    const snapshotFile = join(dir, `${i}.snapshot.jsonl`);
+    const env = realPwshEnv(state, { ...secretsOf(script.text), NO_COLOR: '1', EXO_SIM_METRICS: metrics, EXO_GITOPS_SNAPSHOT_FILE: snapshotFile, ...c.env });
     const args = ['-NoLogo', '-NoProfile', '-NonInteractive', '-File', file];
     const options = { env, extendEnv: false, reject: false, stripFinalNewline: false, timeout: 60_000 } as const;
     const result = host === 'pwsh' ? await execa(PWSH, args, options) : await execa(process.execPath, [SIMULATOR, ...args], options);
     const local = (text: string): string => text.replaceAll(dir, '<dir>');
-    runs.push({ label: script.label, exitCode: result.exitCode, stdout: local(timeless(String(result.stdout))), stderr: local(String(result.stderr)) });
+    const written = existsSync(snapshotFile) ? `${SNAPSHOT_BEGIN}\n${readFileSync(snapshotFile, 'utf8')}${SNAPSHOT_END}\n` : '';
+    runs.push({ label: script.label, exitCode: result.exitCode, stdout: local(timeless(`${String(result.stdout)}${written}`)), stderr: local(String(result.stderr)) });
   }
   const files = Object.fromEntries(readdirSync(state).filter((f) => f.endsWith('.json')).sort().map((f) => [f, readFileSync(join(state, f), 'utf8')]));
   return { runs, state: files, metrics: existsSync(metrics) ? readFileSync(metrics, 'utf8') : '' };
@@ -149,7 +157,7 @@ function parseOutput(stdout: string): Output {
     if (line.includes('"exoGitopsStep"')) steps.push(JSON.parse(line));
     else if (line === SNAPSHOT_BEGIN) {
       const end = lines.indexOf(SNAPSHOT_END, i + 1);
-      snapshot = JSON.parse(lines.slice(i + 1, end === -1 ? undefined : end).join('\n'));
+      snapshot = parseExported(`${lines.slice(i + 1, end === -1 ? undefined : end).join('\n')}\n`);
       if (end === -1) other.push('(no end marker)');
       i = end === -1 ? lines.length : end;
     } else other.push(line);
