@@ -24,6 +24,8 @@
 //   BENCH_NO_WRITE=1          (run.mjs) print only
 // Exit code 1 when a scenario's plan is not what it should be (counts, findings, a non-empty
 // steady-state plan): a bug in the tool, not something to adjust here.
+import { writeSnapshotFile } from '../../dist/load/snapshot-file.js';
+import { deriveSnapshotDigest } from '../../dist/plan/digest.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem, platform, release } from 'node:os';
 import { join } from 'node:path';
@@ -137,7 +139,7 @@ export function splitPairCount(n) {
  * source mailboxes; with `steady`, also the derived MEUs, the full scope group and the live batches.
  */
 export function generateBatchSnapshots(stateDir, n, { steady }) {
-  generateSnapshots(stateDir, 0, 0);
+  generateSnapshots(stateDir, 0, 0, { layout: 'document' });
   const read = (tenant) => JSON.parse(readFileSync(join(stateDir, `${tenant}.json`), 'utf8'));
   const contoso = read('contoso');
   const northwind = read('northwind');
@@ -162,8 +164,9 @@ export function generateBatchSnapshots(stateDir, n, { steady }) {
     }
   }
   // Pretty-printed, as `exo-gitops export` writes snapshots.
-  writeFileSync(join(stateDir, 'contoso.json'), `${JSON.stringify(contoso, null, 2)}\n`);
-  writeFileSync(join(stateDir, 'northwind.json'), `${JSON.stringify(northwind, null, 2)}\n`);
+  // As export writes snapshots: one object per line, with the digest.
+  writeSnapshotFile(join(stateDir, 'contoso.json'), contoso, deriveSnapshotDigest(contoso));
+  writeSnapshotFile(join(stateDir, 'northwind.json'), northwind, deriveSnapshotDigest(northwind));
 }
 
 const tokens = { CONTOSO_EXO_TOKEN: 'bench-token', NORTHWIND_EXO_TOKEN: 'bench-token', NORTHWIND_MIGRATION_APP_SECRET: 'bench-secret' };

@@ -10,6 +10,8 @@
 // mailboxes are missing from the scope group; a few former members (leavers) are still in the group.
 // So a plan has exactly drift·N MailUser updates, one add-members and one remove-members action.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeSnapshotFile } from '../../dist/load/snapshot-file.js';
+import { deriveSnapshotDigest } from '../../dist/plan/digest.js';
 import { join } from 'node:path';
 
 const hex = (n, width) => n.toString(16).padStart(width, '0');
@@ -100,8 +102,13 @@ export const leaverCount = (n, drift) => (drift > 0 ? Math.max(1, Math.round((n 
 
 const customAttributes = (first) => Object.fromEntries(Array.from({ length: 15 }, (_, a) => [`CustomAttribute${a + 1}`, a === 0 ? first : '']));
 
-/** Writes <state>/contoso.json and <state>/northwind.json; returns what the plan should find. */
-export function generateSnapshots(stateDir, n, drift = 0.01) {
+/**
+ * Writes <state>/contoso.json and <state>/northwind.json; returns what the plan should find. `layout`:
+ * 'lines' (default) as `exo-gitops export` writes snapshots (one object per line, with the digest;
+ * written by dist/, so build first), 'document' as one pretty-printed JSON document (the
+ * layout earlier versions wrote, and the simulator's state files; below 370,000 users a tenant).
+ */
+export function generateSnapshots(stateDir, n, drift = 0.01, { layout = 'lines' } = {}) {
   mkdirSync(stateDir, { recursive: true });
   const drifted = driftedUsers(n, drift);
   const leavers = leaverCount(n, drift);
@@ -168,8 +175,12 @@ export function generateSnapshots(stateDir, n, drift = 0.01) {
     MailUser: mailUsers,
     Mailbox: [],
   };
-  // Pretty-printed, as `exo-gitops export` writes snapshots.
-  writeFileSync(join(stateDir, 'contoso.json'), `${JSON.stringify(contoso, null, 2)}\n`);
-  writeFileSync(join(stateDir, 'northwind.json'), `${JSON.stringify(northwind, null, 2)}\n`);
+  if (layout === 'lines') {
+    writeSnapshotFile(join(stateDir, 'contoso.json'), contoso, deriveSnapshotDigest(contoso));
+    writeSnapshotFile(join(stateDir, 'northwind.json'), northwind, deriveSnapshotDigest(northwind));
+  } else {
+    writeFileSync(join(stateDir, 'contoso.json'), `${JSON.stringify(contoso, null, 2)}\n`);
+    writeFileSync(join(stateDir, 'northwind.json'), `${JSON.stringify(northwind, null, 2)}\n`);
+  }
   return { mailUserUpdates: drifted.size, memberAdds: drifted.size, memberRemoves: leavers };
 }

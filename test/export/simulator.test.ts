@@ -30,6 +30,19 @@ function planView(json: string) {
 }
 
 describe('export through the simulator', () => {
+  it('reads one tenant at a time with --concurrency 1, and refuses 0', async () => {
+    const dir = temp();
+    const sim = join(dir, 'sim');
+    cpSync(join(example, 'state'), sim, { recursive: true });
+    const one = await run(['export', '--dir', 'examples/contoso-northwind', '--state', join(dir, 'out'), '--concurrency', '1'], { ...baseEnv, EXO_GITOPS_PWSH: simulator, EXO_SIM_STATE: sim });
+    expect(one.exitCode, one.stderr).toBe(0);
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['contoso.json', 'northwind.json']);
+    const zero = await run(['export', '--dir', 'examples/contoso-northwind', '--state', join(dir, 'zero'), '--concurrency', '0'], { ...baseEnv, EXO_GITOPS_PWSH: simulator, EXO_SIM_STATE: sim });
+    expect(zero.exitCode).toBe(1);
+    expect(zero.stderr).toMatch(/--concurrency <n>' argument '0' is invalid\. expected a whole number of at least 1/);
+    expect(existsSync(join(dir, 'zero'))).toBe(false);
+  });
+
   it('writes snapshots that plan exactly as the originals do', async () => {
     const dir = temp();
     const sim = join(dir, 'sim');

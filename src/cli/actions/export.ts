@@ -10,6 +10,7 @@ export interface ExportCliOptions {
   dir: string;
   tenant?: string;
   state: string;
+  concurrency: number;
 }
 
 export async function exportCommand(options: ExportCliOptions, context: CliContext): Promise<void> {
@@ -26,7 +27,7 @@ export async function exportCommand(options: ExportCliOptions, context: CliConte
     context.setExitCode(1);
     return;
   }
-  const exported = await exportTenants(validation.desired, tenants, resolve(context.cwd, options.state), { env: context.env, cwd: resolve(context.cwd, options.dir), ...(context.retry ? { retry: context.retry } : {}), ...(context.progress ? { progress: context.progress } : {}) });
+  const exported = await exportTenants(validation.desired, tenants, resolve(context.cwd, options.state), { env: context.env, cwd: resolve(context.cwd, options.dir), ...(context.retry ? { retry: context.retry } : {}), ...(context.progress ? { progress: context.progress } : {}), concurrency: options.concurrency });
   for (const e of exported) {
     const s = e.snapshot;
     context.stdout(`exported ${e.tenant} → ${e.file} in ${e.durationMs} ms: ${s.OrganizationRelationship.length} relationships, ${s.MigrationEndpoint.length} endpoints, ${s.DistributionGroup.length} groups, ${s.MailUser.length} mail users, ${s.Mailbox.length} mailboxes`);

@@ -21,6 +21,7 @@ export interface PlanCliOptions {
   maxActions: number;
   tenant?: string;
   peerState?: string;
+  concurrency: number;
 }
 
 export async function plan(options: PlanCliOptions, context: CliContext): Promise<void> {
@@ -35,6 +36,7 @@ export async function plan(options: PlanCliOptions, context: CliContext): Promis
       ...(options.state !== undefined ? { state: options.state } : {}),
       refresh: options.refresh === true,
       maxActions: options.maxActions,
+      concurrency: options.concurrency,
       ...(options.baselineRef !== undefined ? { baselineRef: options.baselineRef } : {}),
       ...(options.tenant !== undefined ? { tenant: options.tenant } : {}),
       ...(options.peerState !== undefined ? { peerState: options.peerState } : {}),

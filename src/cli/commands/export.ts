@@ -11,6 +11,7 @@ export function registerExport(program: Command, context: CliContext): void {
     .addOption(sharedOption('dir', 'config directory (its Tenant documents say how to sign in)'))
     .addOption(sharedOption('tenant', 'export only this tenant'))
     .requiredOption('-s, --state <dir>', 'directory to write <tenant>.json snapshots into')
+    .addOption(sharedOption('concurrency', 'read at most <n> tenants at once (one PowerShell each)'))
     .addHelpText('after', '\nRuns $EXO_GITOPS_PWSH (default pwsh). Exit codes: 0 exported, 1 error (nothing is written for a tenant that failed).')
     .action(async (options: ExportCliOptions) => (await import('../actions/export.js')).exportCommand(options, context));
 }

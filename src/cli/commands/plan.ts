@@ -15,6 +15,7 @@ export function registerPlan(program: Command, context: CliContext): void {
     .addOption(formatOption(['text', 'markdown', 'json']))
     .addOption(sharedOption('out'))
     .addOption(sharedOption('maxActions'))
+    .addOption(sharedOption('concurrency', 'when exporting live state: read at most <n> tenants at once (one PowerShell each)'))
     .addOption(sharedOption('tenant', "plan only this tenant, reading only its live state (only its credentials are needed); the other tenants' state comes from their snapshots, and the plan says so"))
     .option('--peer-state <dir>', "with --tenant: the other tenants' snapshots <dir>/<tenant>.json (default: --state's); without one, the checks that need it are skipped (a PeerStateMissing warning)")
     .addHelpText('after', '\nExit codes: 0 nothing to apply (no changes, or only blocked ones: they are findings saying where to act), 2 changes to apply, 1 error (invalid YAML, failed export, unknown --tenant, or error findings).')
