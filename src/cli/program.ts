@@ -1,3 +1,7 @@
+// The command line. Each commands/<name>.ts declares its command's options (commander only) and its
+// action imports the implementation, actions/<name>.ts, when the command runs: --version, --help and
+// a usage error load no dependency but commander (test/cli/startup-modules.test.ts), and a command
+// loads only what it uses. Keep it so: a static import of a use case in commands/ costs every run.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerApply } from './commands/apply.js';
