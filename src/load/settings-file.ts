@@ -11,9 +11,9 @@
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { validators } from '../schema/generated/settings.js';
 import { finding, type Finding } from '../model/finding.js';
-import { settingsSchema } from '../schema/settings.js';
 import { compileGlob, GlobError } from '../util/glob.js';
 import { closestMatch } from '../util/suggest.js';
 import { MAX_YAML_FILE_BYTES, formatLimit, formatMiB } from './limits.js';
@@ -63,10 +63,9 @@ export function isFolderExcluded(selection: FileSelection, folder: string): bool
   return selection.exclude.some((g) => g.matches(folder) || g.coversFolder?.(folder) === true);
 }
 
-let validator: ReturnType<Ajv['compile']> | undefined;
-
 function validate(value: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true, strict: true }).compile(settingsSchema());
+  // Compiled ahead of time (src/schema/precompiled.ts): no run loads ajv for it.
+  const validator = validators.settings;
   return validator(value) ? [] : (validator.errors ?? []);
 }
 
