@@ -8,6 +8,8 @@
 //   - Within a tenant, a failed action skips the actions that depend on it; the others still run.
 //   - A tenant with a failed action stops the tenants after it (sources come after targets: the
 //     source side must not publish to a target that is not ready); their actions are skipped.
+//     Tenants of the same role (two targets, two sources) do not wait for each other: up to
+//     --concurrency sessions run at once (sessions.ts, sessionWaits).
 //   - Exchange's throttling errors are retried inside PowerShell with backoff; nothing else is.
 
 import { hasErrors } from '../model/finding.js';
@@ -16,7 +18,8 @@ import { runScript, stderrTail } from '../process/pwsh.js';
 import { INTERRUPTED_REASON, renderApplyScript, STEP_MARKER, STOP_FILE_ENV, type ApplyScriptOptions } from '../powershell/apply-script.js';
 import { connectionSecretNames } from '../powershell/session.js';
 import type { StopRequest } from './interrupt.js';
-import { applySessions } from './sessions.js';
+import { applySessions, sessionWaits } from './sessions.js';
+import { DEFAULT_TENANT_CONCURRENCY, settleWithConcurrency } from '../util/concurrency.js';
 import { redact, secretValues } from '../util/redact.js';
 
 export type Outcome = 'created' | 'updated' | 'deleted' | 'replaced' | 'failed' | 'skipped';
@@ -39,8 +42,10 @@ export interface ApplyOptions {
   env: NodeJS.ProcessEnv;
   allow: ReadonlySet<DestructiveClass>;
   cwd?: string;
-  /** Retry settings passed to the generated script (tests shorten them). */
-  retry?: Pick<ApplyScriptOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>;
+  /** Retry settings and the request budget passed to the generated script (tests shorten them). */
+  retry?: Pick<ApplyScriptOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'budget'>;
+  /** Sessions (one PowerShell each) at once, at most (--concurrency; default 4). */
+  concurrency?: number;
   onResult?: (result: StepResult, progress: { done: number; total: number }) => void;
   header?: string;
   /** Once requested, the step in flight finishes and no further step starts (the CLI asks on Ctrl-C and SIGTERM). */
@@ -137,30 +142,49 @@ export function notStarted(result: StepResult): boolean {
   return result.outcome === 'skipped' && result.reason === INTERRUPTED_REASON;
 }
 
-/** Run every tenant's actions in plan order (sessions.ts). Call refusals() first: this assumes the plan may run. */
+/**
+ * Run every tenant's actions (sessions.ts): at most `concurrency` sessions at once, each once every
+ * session it waits for has finished (sessionWaits: targets, then the other tenants, then sources, then
+ * batches; tenants of one role side by side). A session waiting for one that had a failed action runs
+ * nothing. Results are reported as they come, and returned in plan order. Call refusals() first: this
+ * assumes the plan may run.
+ */
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyRun> {
-  const results: StepResult[] = [];
-  const tenants: ApplyRun['tenants'] = [];
+  const reported: StepResult[] = [];
   const total = plan.tenants.reduce((n, t) => n + t.actions.length, 0);
   const report = (r: StepResult): void => {
-    results.push(r);
-    options.onResult?.(r, { done: results.length, total });
+    reported.push(r);
+    options.onResult?.(r, { done: reported.length, total });
   };
   const sessions = applySessions(plan.tenants);
   // Every script is written before the first one runs: a plan that cannot be rendered changes nothing.
   for (const session of sessions) scriptFor(session.tenant, options);
+  const waits = sessionWaits(sessions);
+  const sessionOf = new Map<string, number>();
+  sessions.forEach((s, index) => s.tenant.actions.forEach((a) => sessionOf.set(a.id, index)));
+  const tenants: ApplyRun['tenants'] = new Array(sessions.length);
   const succeeded = new Set<string>();
-  let failedTenant: string | undefined;
-  for (const { tenant, earlier } of sessions) {
-    if (options.stop?.requested) {
-      for (const action of tenant.actions) report(resultOf(action, 'skipped', 0, { reason: INTERRUPTED_REASON }));
-      tenants.push({ tenant: tenant.tenant, exitCode: null, durationMs: 0 });
-      continue;
-    }
-    if (failedTenant !== undefined) {
-      for (const action of tenant.actions) report(resultOf(action, 'skipped', 0, { reason: `tenant ${failedTenant} had a failed action; later tenants wait for it` }));
-      tenants.push({ tenant: tenant.tenant, exitCode: null, durationMs: 0 });
-      continue;
+  /** Per session, once finished: the tenant whose failed action stopped it or failed in it, if any. */
+  const stoppedBy: (string | undefined)[] = new Array(sessions.length);
+  const finished = sessions.map(() => {
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    return { promise, resolve };
+  });
+
+  const runSession = async (index: number): Promise<void> => {
+    const { tenant, earlier } = sessions[index]!;
+    await Promise.all(waits[index]!.map((i) => finished[i]!.promise));
+    const skipAll = (reason: (action: Action) => string): void => {
+      for (const action of tenant.actions) report(resultOf(action, 'skipped', 0, { reason: reason(action) }));
+      tenants[index] = { tenant: tenant.tenant, exitCode: null, durationMs: 0 };
+    };
+    if (options.stop?.requested) return skipAll(() => INTERRUPTED_REASON);
+    // The first (in plan order) failure among the sessions this one waits for, or that stopped them.
+    const failed = waits[index]!.map((i) => stoppedBy[i]).find((t) => t !== undefined);
+    if (failed !== undefined) {
+      stoppedBy[index] = failed;
+      return skipAll(() => `tenant ${failed} had a failed action; later tenants wait for it`);
     }
     // What an action needs from an earlier session (the source's scope members for a batch) must have succeeded there.
     const skip = new Map<string, string>();
@@ -168,22 +192,36 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       const missing = needs.find((need) => !succeeded.has(need));
       if (missing === undefined) continue;
       // Per-tenant apply (one job per tenant): the batch waits for the next apply of its tenant after the source's.
+      const ran = sessionOf.get(missing);
       const notHere = `this run does not apply: apply ${missing.split('/')[0]}, then ${tenant.tenant} again`;
-      skip.set(id, `depends on ${missing}, which ${results.some((r) => r.id === missing) ? 'did not succeed' : notHere}`);
+      skip.set(id, `depends on ${missing}, which ${ran !== undefined && waits[index]!.includes(ran) ? 'did not succeed' : notHere}`);
     }
     if (tenant.actions.every((a) => a.action === 'blocked' || skip.has(a.id))) {
       // Nothing to run: no session is opened just to report what is blocked.
-      for (const action of tenant.actions) report(resultOf(action, 'skipped', 0, { reason: skip.get(action.id) ?? `blocked: ${action.reason ?? ''}` }));
-      tenants.push({ tenant: tenant.tenant, exitCode: null, durationMs: 0 });
-      continue;
+      return skipAll((action) => skip.get(action.id) ?? `blocked: ${action.reason ?? ''}`);
     }
-    const before = results.length;
-    const run = await runTenant(tenant, renderApplyScript(tenant, { ...options.retry, ...(options.header ? { header: options.header } : {}), skip }), options, report);
-    tenants.push({ tenant: tenant.tenant, ...run });
-    const ran = results.slice(before);
+    const ran: StepResult[] = [];
+    const run = await runTenant(tenant, renderApplyScript(tenant, { ...options.retry, ...(options.header ? { header: options.header } : {}), skip }), options, (r) => {
+      ran.push(r);
+      report(r);
+    });
+    tenants[index] = { tenant: tenant.tenant, ...run };
     for (const result of ran) if (result.outcome !== 'failed' && result.outcome !== 'skipped') succeeded.add(result.id);
-    if (ran.some((r) => r.outcome === 'failed')) failedTenant = tenant.tenant;
-  }
+    if (ran.some((r) => r.outcome === 'failed')) stoppedBy[index] = tenant.tenant;
+  };
+
+  const settled = await settleWithConcurrency(sessions, options.concurrency ?? DEFAULT_TENANT_CONCURRENCY, async (_, index) => {
+    try {
+      await runSession(index);
+    } finally {
+      finished[index]!.resolve();
+    }
+  });
+  const crashed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (crashed) throw crashed.reason;
+  // In plan order: session by session, each in its actions' order (reported results, interleaved across tenants, as they came).
+  const position = new Map(sessions.flatMap((s, i) => s.tenant.actions.map((a, k) => [a.id, i * 1_000_000 + k] as const)));
+  const results = [...reported].sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
   // Stopped only if the stop left something not started: one requested during the last step changed nothing.
   return { results, tenants, ...(options.stop?.requested && results.some(notStarted) ? { interrupted: true as const } : {}) };
 }

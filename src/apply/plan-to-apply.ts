@@ -20,6 +20,8 @@ export interface PlanToApplyOptions {
   tenant?: string;
   baselineRef?: string;
   maxActions: number;
+  /** At most this many tenants exported at once (--concurrency). */
+  concurrency?: number;
 }
 
 export type PlanToApply =
@@ -58,7 +60,16 @@ function noSuchTenant(from: Plan, name: string): PlanToApply {
 
 export async function planToApply(options: PlanToApplyOptions, context: UseCaseContext): Promise<PlanToApply> {
   if (options.plan === undefined) {
-    const prepared = await preparePlan({ dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}), maxActions: options.maxActions, ...(options.baselineRef !== undefined ? { baselineRef: options.baselineRef } : {}) }, context);
+    const prepared = await preparePlan(
+      {
+        dir: options.dir,
+        ...(options.state !== undefined ? { state: options.state } : {}),
+        maxActions: options.maxActions,
+        ...(options.baselineRef !== undefined ? { baselineRef: options.baselineRef } : {}),
+        ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      },
+      context,
+    );
     if (!prepared.ok) {
       const reason = unplannableReason(prepared.findings);
       return { ok: false, problem: `${reason}; nothing was changed`, record: reason, findings: prepared.findings };
@@ -85,6 +96,7 @@ export async function planToApply(options: PlanToApplyOptions, context: UseCaseC
       ...(options.peerState !== undefined ? { peerState: options.peerState } : {}),
       ...(options.tenant !== undefined ? { tenant: options.tenant } : {}),
       ...(options.baselineRef !== undefined ? { baselineRef: options.baselineRef } : {}),
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     },
     context,
   );

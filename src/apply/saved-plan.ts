@@ -25,6 +25,8 @@ export interface SavedPlanOptions {
   peerState?: string;
   tenant?: string;
   baselineRef?: string;
+  /** At most this many tenants exported at once (--concurrency). */
+  concurrency?: number;
 }
 
 export type Verified = { ok: true; plan: Plan } | { ok: false; reasons: string[] };
@@ -100,7 +102,7 @@ export async function verifySavedPlan(saved: Plan, options: SavedPlanOptions, co
   const fromPeerState = (name: string): boolean => options.peerState !== undefined && !applied.includes(name);
   const exported = await loadLiveState(
     { ...desired, tenants: desired.tenants.filter((t) => !fromPeerState(t.name)) },
-    { dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}) },
+    { dir: options.dir, ...(options.state !== undefined ? { state: options.state } : {}), ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) },
     context,
   );
   for (const [name, snapshot] of exported) live.set(name, snapshot);

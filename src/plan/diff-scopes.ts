@@ -9,6 +9,14 @@ import { lower, missingFrom } from './compare.js';
 import type { DiffOutput, PlanContext } from './context.js';
 
 const SECURITY_GROUP = 'mailuniversalsecuritygroup';
+
+/**
+ * A first fill: at least this many members added to a group that had none at export (or that this
+ * plan creates). The add-members action then carries `parameters.firstFill`, and apply sends the
+ * first members in one Update-DistributionGroupMember once it finds the group still empty
+ * (powershell/apply-script.ts, firstFill); fewer go one Add-DistributionGroupMember each.
+ */
+export const FIRST_FILL_MIN = 100;
 export const ON_PREMISES_REASON = 'the object is synchronized from your on-premises organization: make this change in on-premises AD';
 
 export function diffScope(context: PlanContext, scope: Resource<'MigrationScope'>): DiffOutput {
@@ -78,7 +86,7 @@ export function diffScope(context: PlanContext, scope: Resource<'MigrationScope'
   const add = missingFrom(wanted, have);
   const remove = additive ? [] : missingFrom(missingFrom(have, wanted), moved);
   const blocked = current?.IsDirSynced === true;
-  const memberAction = (step: Extract<ActionStep, 'add-members' | 'remove-members'>, change: FieldChange, dependsOn: string[]): Action =>
+  const memberAction = (step: Extract<ActionStep, 'add-members' | 'remove-members'>, change: FieldChange, dependsOn: string[], parameters?: Action['parameters']): Action =>
     planAction({
       ...base,
       identity,
@@ -87,8 +95,10 @@ export function diffScope(context: PlanContext, scope: Resource<'MigrationScope'
       changes: [change],
       dependsOn,
       ...(blocked ? { reason: ON_PREMISES_REASON } : {}),
+      ...(parameters ? { parameters } : {}),
     });
-  if (add.length > 0) actions.push(memberAction('add-members', { field: 'Members', add }, createId ? [createId] : []));
+  const firstFill = have.length === 0 && add.length >= FIRST_FILL_MIN;
+  if (add.length > 0) actions.push(memberAction('add-members', { field: 'Members', add }, createId ? [createId] : [], firstFill ? { firstFill: true } : undefined));
   if (remove.length > 0) actions.push(memberAction('remove-members', { field: 'Members', remove }, []));
   return { actions, findings };
 }

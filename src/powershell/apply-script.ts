@@ -3,7 +3,8 @@
 // from the environment; secrets never appear in the text.
 //
 // Shape of the script:
-//   - Invoke-ExoCall runs one cmdlet call, retrying Exchange's throttling errors with bounded
+//   - Invoke-ExoCall runs one cmdlet call when Exchange's request budget allows it (retry.ts: 20
+//     requests per 10 s unless told otherwise), retrying Exchange's throttling errors with bounded
 //     exponential backoff and jitter; any other error is not retried.
 //   - Invoke-ExoStep runs one action, unless an action it depends on did not succeed, and prints one
 //     JSON line with its result ({"exoGitopsStep": id, "status": …}), so the caller sees each result
@@ -18,7 +19,7 @@ import { formatAddress, formatLocation } from '../model/address.js';
 import type { Action, FieldChange, TenantPlan } from '../model/plan.js';
 import { DISCONNECT_COMMAND, SCRIPT_PREFERENCES, connectCommand, titleComment } from './session.js';
 import { PsValueError, psArray, psBool, psComment, psEnv, psReportString, psString } from './literal.js';
-import { DEFAULT_RETRY, retryFunction } from './retry.js';
+import { DEFAULT_RETRY, retryFunction, type RetrySettings, type RequestBudget } from './retry.js';
 import { showInvisible } from '../util/invisible.js';
 
 export const STEP_MARKER = 'exoGitopsStep';
@@ -34,6 +35,8 @@ export interface ApplyScriptOptions {
   /** Backoff before attempt n+1: min(maxDelay, base·2^(n-1)), with full jitter. */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** The request budget every call is paced to (default 20 per 10 s); null: not paced. */
+  budget?: RequestBudget | null;
   /** A header line naming the plan (digest, commit). */
   header?: string;
   /** Action ids to run; the others are reported as skipped with this reason. */
@@ -255,6 +258,45 @@ function delegateLines(action: Action, identity: [string, string]): string[] {
   return lines;
 }
 
+/**
+ * The plan's mark (Action.parameters) on many additions to a scope group that had no members at
+ * export, or that this plan creates: its first fill (plan/diff-scopes.ts, FIRST_FILL_MIN).
+ */
+export const FIRST_FILL = 'firstFill';
+/**
+ * Members one Update-DistributionGroupMember carries at most. Exchange Online completes it reliably up
+ * to about 2,000 members; between 2,000 and 4,000 it answers with a timeout (the change made anyway),
+ * and above that times out with nothing changed (timmcmic.blog, "Office 365 – Distribution List
+ * Migrations Version 2.0 – Part 24", 2023): half that bound, so a timeout cannot be the answer.
+ */
+export const FIRST_FILL_BULK = 1000;
+
+/**
+ * The first fill of an empty scope group (BENCHMARKS.md, "Scope groups: Add per member or Update for
+ * bulk"): the first FIRST_FILL_BULK members in one Update-DistributionGroupMember, which replaces the
+ * whole list, and so only when Get-DistributionGroupMember finds the group still empty right before
+ * it; the rest, or all of them when the group is not empty, one idempotent Add each. An Update that
+ * fails (an unknown member fails it whole) fails the step, and adds nothing more: the next plan adds
+ * what is missing. Decided inside PowerShell, the script's code is the same whatever the values.
+ */
+function firstFill(identity: [string, string], add: readonly string[]): string[] {
+  const bulk = add.slice(0, FIRST_FILL_BULK);
+  const rest = add.slice(FIRST_FILL_BULK);
+  return [
+    `$bulk = ${inField('Members', () => psArray(bulk))}`,
+    `$rest = ${inField('Members', () => psArray(rest))}`,
+    ...renderCall({ cmdlet: 'Get-DistributionGroupMember', parameters: [identity, ['ResultSize', '1'], ['WarningAction', "'SilentlyContinue'"]] }).map((line, i) => (i === 0 ? `$present = @(${line}` : line)).map((line, i, all) => (i === all.length - 1 ? `${line})` : line)),
+    'if ($present.Count -eq 0) {',
+    ...renderCall({ cmdlet: 'Update-DistributionGroupMember', parameters: [identity, ['Members', '$bulk'], ['BypassSecurityGroupManagerCheck', '$true'], CONFIRM_OFF] }).map((l) => `  ${l}`),
+    '} else {',
+    '  $rest = @($bulk) + @($rest)',
+    '}',
+    'foreach ($member in $rest) {',
+    ...renderCall({ cmdlet: 'Add-DistributionGroupMember', parameters: [identity, ['Member', '$member'], ['BypassSecurityGroupManagerCheck', '$true'], CONFIRM_OFF], doneWhen: '*already a member*' }).map((l) => `  ${l}`),
+    '}',
+  ];
+}
+
 export class UnsupportedChangeError extends Error {
   override name = 'UnsupportedChangeError';
 }
@@ -304,6 +346,7 @@ export function actionCommands(action: Action): string[] {
         ...renderCall({ cmdlet, parameters: [identity, ['Member', '$member'], ['BypassSecurityGroupManagerCheck', '$true'], CONFIRM_OFF], doneWhen }).map((l) => `  ${l}`),
         '}',
       ];
+      if (members?.add?.length && !members.remove?.length && action.parameters?.[FIRST_FILL] === true) return firstFill(identity, members.add);
       return [
         ...(members?.add?.length ? perMember('Add-DistributionGroupMember', members.add, '*already a member*') : []),
         ...(members?.remove?.length ? perMember('Remove-DistributionGroupMember', members.remove, "*isn't a member*") : []),
@@ -344,7 +387,7 @@ export function actionCommands(action: Action): string[] {
   }
 }
 
-const PRELUDE = (options: Required<Pick<ApplyScriptOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>>): string => `${SCRIPT_PREFERENCES}
+const PRELUDE = (options: RetrySettings): string => `${SCRIPT_PREFERENCES}
 ${retryFunction(options)}
 $ExoSucceeded = @{}
 # The process that started this script (exo-gitops apply). When it is gone (killed, even with -9),
@@ -450,7 +493,12 @@ function checkCommands(action: Action): string[] | undefined {
 
 /** The apply script for one tenant's actions. Blocked and skipped actions are reported, never run. */
 export function renderApplyScript(tenant: TenantPlan, options: ApplyScriptOptions = {}): string {
-  const settings = { maxAttempts: options.maxAttempts ?? DEFAULT_RETRY.maxAttempts, baseDelayMs: options.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs, maxDelayMs: options.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs };
+  const settings: RetrySettings = {
+    maxAttempts: options.maxAttempts ?? DEFAULT_RETRY.maxAttempts,
+    baseDelayMs: options.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
+    maxDelayMs: options.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
+    budget: options.budget === undefined ? DEFAULT_RETRY.budget : options.budget,
+  };
   const blocks = tenant.actions.map((action) =>
     actionBlock(action, action.action === 'blocked' ? `blocked: ${action.reason ?? 'not applicable'}` : options.skip?.get(action.id)),
   );

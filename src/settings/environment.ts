@@ -6,7 +6,7 @@
 // The process runner and the export and apply use cases take the values from here; nothing else
 // reads `process.env` for a setting.
 
-import type { RetrySettings } from '../powershell/retry.js';
+import { parseRequestBudget, type RequestBudget, type RetrySettings } from '../powershell/retry.js';
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
@@ -23,7 +23,7 @@ export interface Settings {
   pwsh: string;
   /** EXO_GITOPS_BOT_LOGIN: whose comments are the bot's own. */
   botLogin: string;
-  /** EXO_GITOPS_RETRY_*: throttling backoff of generated scripts; only what is set (the script keeps its defaults). */
+  /** EXO_GITOPS_RETRY_* and EXO_GITOPS_REQUEST_BUDGET: throttling backoff and pacing of generated scripts; only what is set (the script keeps its defaults). */
   retry?: Partial<RetrySettings>;
   /** NO_COLOR set (any value): no colour even on a terminal (no-color.org). */
   noColor: boolean;
@@ -50,6 +50,14 @@ const positive: Reader<number> = (value, name) => {
   return n;
 };
 
+const requestBudget: Reader<RequestBudget | null> = (value, name) => {
+  try {
+    return parseRequestBudget(value);
+  } catch (error) {
+    throw new SettingsError(`${name}: ${(error as Error).message}`);
+  }
+};
+
 /** The variables, each with its reader; an empty value counts as not set. */
 export const ENVIRONMENT = {
   EXO_GITOPS_PWSH: { read: text, default: DEFAULT_PWSH, describe: 'the PowerShell to run (default pwsh)' },
@@ -57,6 +65,7 @@ export const ENVIRONMENT = {
   EXO_GITOPS_RETRY_ATTEMPTS: { read: positive, default: undefined, describe: 'attempts per throttled cmdlet call' },
   EXO_GITOPS_RETRY_BASE_MS: { read: wholeNumber, default: undefined, describe: 'first backoff wait' },
   EXO_GITOPS_RETRY_MAX_MS: { read: wholeNumber, default: undefined, describe: 'longest backoff wait' },
+  EXO_GITOPS_REQUEST_BUDGET: { read: requestBudget, default: undefined, describe: "the Exchange request budget generated scripts pace their calls to (default 20/10s; off: not paced); apply's --request-budget wins" },
 } as const;
 
 type Variable = keyof typeof ENVIRONMENT;
@@ -88,6 +97,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     maxAttempts: attempt(() => read(env, 'EXO_GITOPS_RETRY_ATTEMPTS')),
     baseDelayMs: attempt(() => read(env, 'EXO_GITOPS_RETRY_BASE_MS')),
     maxDelayMs: attempt(() => read(env, 'EXO_GITOPS_RETRY_MAX_MS')),
+    budget: attempt(() => read(env, 'EXO_GITOPS_REQUEST_BUDGET')),
   };
   if (problems.length > 0) throw new SettingsError(problems.join('; '));
   const set = Object.fromEntries(Object.entries(retry).filter(([, v]) => v !== undefined)) as Partial<RetrySettings>;
@@ -106,7 +116,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
 export interface UseCaseContext {
   cwd: string;
   env: NodeJS.ProcessEnv;
-  /** Throttling backoff of generated scripts (Settings.retry; tests shorten it). */
+  /** Throttling backoff and request budget of generated scripts (Settings.retry; tests shorten it). */
   retry?: Partial<RetrySettings>;
   /** Progress and diagnostics for a person (stderr): never data. */
   stderr: (line: string) => void;

@@ -216,7 +216,8 @@ function problems(host: string, result: HostRun, tenant: TenantPlan, expected: E
 
 describe.skipIf(realPwshUnavailable() !== null)('hostile values are stored byte for byte', () => {
   const { tenant, expected } = hostilePlan();
-  const script = renderApplyScript(tenant);
+  // Not paced: real pwsh would wait 10 s for each 20 of its calls.
+  const script = renderApplyScript(tenant, { budget: null });
   let embedded: HostRun;
   let pwsh: HostRun;
 

@@ -13,9 +13,11 @@ describe('environment settings', () => {
   });
 
   it('reads every variable of the table', () => {
-    const settings = readSettings({ EXO_GITOPS_PWSH: ' /opt/pwsh ', EXO_GITOPS_BOT_LOGIN: 'my-app[bot]', EXO_GITOPS_RETRY_ATTEMPTS: '3', EXO_GITOPS_RETRY_BASE_MS: '1', EXO_GITOPS_RETRY_MAX_MS: '5', NO_COLOR: '', FORCE_COLOR: '1', TERM: 'dumb', CI: 'true' });
-    expect(settings).toEqual({ pwsh: '/opt/pwsh', botLogin: 'my-app[bot]', retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 }, noColor: true, forceColor: true, dumbTerminal: true, ci: true });
-    expect(Object.keys(ENVIRONMENT).sort()).toEqual(['EXO_GITOPS_BOT_LOGIN', 'EXO_GITOPS_PWSH', 'EXO_GITOPS_RETRY_ATTEMPTS', 'EXO_GITOPS_RETRY_BASE_MS', 'EXO_GITOPS_RETRY_MAX_MS']);
+    const settings = readSettings({ EXO_GITOPS_PWSH: ' /opt/pwsh ', EXO_GITOPS_BOT_LOGIN: 'my-app[bot]', EXO_GITOPS_RETRY_ATTEMPTS: '3', EXO_GITOPS_RETRY_BASE_MS: '1', EXO_GITOPS_RETRY_MAX_MS: '5', EXO_GITOPS_REQUEST_BUDGET: '30/1m', NO_COLOR: '', FORCE_COLOR: '1', TERM: 'dumb', CI: 'true' });
+    expect(settings).toEqual({ pwsh: '/opt/pwsh', botLogin: 'my-app[bot]', retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, budget: { requests: 30, windowMs: 60_000 } }, noColor: true, forceColor: true, dumbTerminal: true, ci: true });
+    expect(readSettings({ EXO_GITOPS_REQUEST_BUDGET: 'off' }).retry).toEqual({ budget: null });
+    expect(() => readSettings({ EXO_GITOPS_REQUEST_BUDGET: '20 per 10s' })).toThrow(/EXO_GITOPS_REQUEST_BUDGET: a request budget looks like 20\/10s/);
+    expect(Object.keys(ENVIRONMENT).sort()).toEqual(['EXO_GITOPS_BOT_LOGIN', 'EXO_GITOPS_PWSH', 'EXO_GITOPS_REQUEST_BUDGET', 'EXO_GITOPS_RETRY_ATTEMPTS', 'EXO_GITOPS_RETRY_BASE_MS', 'EXO_GITOPS_RETRY_MAX_MS']);
     expect(pwshCommand({})).toBe('pwsh');
   });
 

@@ -34,7 +34,13 @@ export function realPwshUnavailable(): string | null {
   return reason;
 }
 
-/** The environment that makes the tool (or a script) run real pwsh against the simulated tenants in `stateDir`. */
+/**
+ * The environment that makes the tool (or a script) run real pwsh against the simulated tenants in
+ * `stateDir`. The scripts the tool generates here are not paced to Exchange's request budget
+ * (EXO_GITOPS_REQUEST_BUDGET=off): real pwsh really waits, 10 s for each 20 calls past the first 20,
+ * and these tests are about what the scripts do; test/simulator/host-pwsh/pacing.test.ts is about the
+ * pacing. `extra` may set a budget.
+ */
 export function realPwshEnv(stateDir: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
@@ -42,6 +48,7 @@ export function realPwshEnv(stateDir: string, extra: Record<string, string> = {}
     EXO_GITOPS_PWSH: PWSH,
     PSModulePath: standInModulePath(),
     EXO_SIM_STATE: stateDir,
+    EXO_GITOPS_REQUEST_BUDGET: 'off',
     ...extra,
   };
 }

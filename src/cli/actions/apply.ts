@@ -13,6 +13,7 @@ import { renderPlanText } from '../../render/plan-text.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { onInterrupt } from '../../process/pwsh.js';
 import type { CliContext } from '../context.js';
+import type { RequestBudget } from '../../powershell/retry.js';
 
 export interface ApplyCliOptions {
   dir: string;
@@ -25,6 +26,9 @@ export interface ApplyCliOptions {
   baselineRef?: string;
   tenant?: string;
   peerState?: string;
+  concurrency: number;
+  /** --request-budget: null is off; absent, the environment's or the default. */
+  requestBudget?: RequestBudget | null;
 }
 
 async function confirm(context: CliContext): Promise<boolean> {
@@ -132,7 +136,8 @@ async function applyCommand(options: ApplyCliOptions, context: CliContext, write
       allow,
       cwd: resolve(context.cwd, options.dir),
       header: `plan ${plan.desiredDigest}${plan.commit ? ` commit ${plan.commit.sha}` : ''}`,
-      ...(context.retry ? { retry: context.retry } : {}),
+      concurrency: options.concurrency,
+      ...(context.retry || options.requestBudget !== undefined ? { retry: { ...context.retry, ...(options.requestBudget !== undefined ? { budget: options.requestBudget } : {}) } } : {}),
       onResult: (result, progress) => {
         journal?.step(result);
         // What an interrupted run did not start is counted at the end, not listed line by line.

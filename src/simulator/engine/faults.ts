@@ -82,7 +82,11 @@ export class Faults {
       this.count(this.delta.throttled, cmdlet);
       throw throttlingError(cmdlet, `every ${this.config.throttleEvery} requests`, 1);
     }
-    const budget = this.config.throttleBudget;
+    // The budget counts Exchange cmdlets run in the service. Connect is no request against it: sign-in is
+    // Entra ID's, and Exchange keeps sessions on a budget of their own (its budget snapshot shows
+    // "ExchangeCmdletsLeft: 185/200" apart from "RunSpacesRemaining: 20/20": Exchange Team Blog,
+    // "Running PowerShell cmdlets for large numbers of users in Office 365"). Disconnect never was.
+    const budget = cmdlet === 'Connect-ExchangeOnline' ? null : this.config.throttleBudget;
     if (budget) {
       const now = Date.now();
       while (this.acceptedAt.length > 0 && now - this.acceptedAt[0]! >= budget.windowMs) this.acceptedAt.shift();

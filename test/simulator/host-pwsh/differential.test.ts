@@ -284,19 +284,21 @@ describe.skipIf(realPwshUnavailable() !== null)('embedded host and real pwsh agr
     };
     const { desired, findings } = loadDesiredState(example, { parallel: 'never' });
     expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
-    const exportOf = (tenant: string): string => exportScript(desired.tenants.find((t) => t.name === tenant)!, { groups: groupsToRead(desired, tenant), linkedMailboxes: linkedMailboxesToRead(desired, tenant) });
+    // Not paced: the contoso export makes more calls than the budget's first 20, and real pwsh would wait 10 s.
+    const exportOf = (tenant: string): string => exportScript(desired.tenants.find((t) => t.name === tenant)!, { groups: groupsToRead(desired, tenant), linkedMailboxes: linkedMailboxesToRead(desired, tenant), retry: { budget: null } });
 
     const everyAction = { ...EVERY_ACTION_TENANT, organization: 'northwindtraders.onmicrosoft.com' };
     cases.push(
-      { name: 'every action type, then the export', scripts: [{ label: 'apply', text: renderApplyScript(everyAction) }, { label: 'export', text: exportOf('northwind') }] },
+      // Paced to a budget of 5 calls per 300 ms, so both hosts wait for tokens (pacing.test.ts times it in real pwsh).
+      { name: 'every action type, then the export', scripts: [{ label: 'apply', text: renderApplyScript(everyAction, { budget: { requests: 5, windowMs: 300 } }) }, { label: 'export', text: exportOf('northwind') }] },
       {
         name: 'every action type, throttled every 4th call and with injected failures',
-        scripts: [{ label: 'apply', text: renderApplyScript(everyAction, { baseDelayMs: 1, maxDelayMs: 2 }) }],
+        scripts: [{ label: 'apply', text: renderApplyScript(everyAction, { baseDelayMs: 1, maxDelayMs: 2, budget: null }) }],
         env: { EXO_SIM_THROTTLE_EVERY: '4', EXO_SIM_FAIL: 'Set-MailUser#1,New-MigrationEndpoint,Set-User:LaraN' },
       },
     );
     // Throttled too: a call the binder refuses must count (or not) as a call the same way in both hosts.
-    cases.push({ name: 'values Exchange refuses, every 2nd call throttled', scripts: [{ label: 'apply', text: renderApplyScript(INVALID_VALUES, { baseDelayMs: 1, maxDelayMs: 2 }) }], env: { EXO_SIM_THROTTLE_EVERY: '2' } });
+    cases.push({ name: 'values Exchange refuses, every 2nd call throttled', scripts: [{ label: 'apply', text: renderApplyScript(INVALID_VALUES, { baseDelayMs: 1, maxDelayMs: 2, budget: null }) }], env: { EXO_SIM_THROTTLE_EVERY: '2' } });
     const northwind = desired.tenants.find((t) => t.name === 'northwind')!;
     cases.push({
       name: 'an organization the state does not have (the script ends with an error)',
