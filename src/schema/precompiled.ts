@@ -17,6 +17,7 @@
 import type { Options } from 'ajv';
 import { loadCrdSchemas } from './crds.js';
 import { settingsSchema } from './settings.js';
+import { SNAPSHOT_SCHEMA, snapshotEntrySchemas } from './snapshot.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -46,5 +47,11 @@ export const SCHEMA_SETS: readonly SchemaSet[] = [
     purpose: 'The settings file (exo-gitops.yaml) of src/schema/settings.ts, as src/load/settings-file.ts checks it.',
     options: { allErrors: true, strict: true },
     schemas: () => ({ settings: settingsSchema() }),
+  },
+  {
+    name: 'snapshot',
+    purpose: "A live snapshot of src/schema/snapshot.ts, whole and each collection's entry on its own; used by src/load/snapshot.ts.",
+    options: { allErrors: false, strict: false },
+    schemas: () => ({ snapshot: SNAPSHOT_SCHEMA as unknown as JsonSchema, ...(snapshotEntrySchemas() as Record<string, JsonSchema>) }),
   },
 ];
