@@ -184,3 +184,11 @@ export function generateSnapshots(stateDir, n, drift = 0.01, { layout = 'lines' 
   }
   return { mailUserUpdates: drifted.size, memberAdds: drifted.size, memberRemoves: leavers };
 }
+
+// `node test/bench/generate.mjs DIR N [DRIFT]`: DIR/config and DIR/state (lines), in a process of its
+// own (run.mjs generates 500,000 users this way, with a larger heap, so its own memory stays small).
+if (process.argv[1] && new URL(import.meta.url).pathname === process.argv[1]) {
+  const [dir, n, drift] = process.argv.slice(2);
+  generateConfig(join(dir, 'config'), Number(n));
+  console.log(JSON.stringify(generateSnapshots(join(dir, 'state'), Number(n), drift === undefined ? 0.01 : Number(drift))));
+}

@@ -1,6 +1,37 @@
 // BENCHMARKS.md from the results of run.mjs. The figures are generated; the notes below them
 // (targets, what was changed and why, before/after) live in test/bench/notes.md and are kept as written.
 import { existsSync, readFileSync } from 'node:fs';
+import { startupTable } from './startup-bench.mjs';
+import { fanoutTable } from './fanout-bench.mjs';
+
+const fmt = (ms) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+const yes = (met) => (met ? 'met' : '**not met**');
+
+/** Issue 17's targets, each beside its reference measured in the same run. */
+function targetsSection(r) {
+  const lines = ['## Targets (issue 17), each beside its reference in the same run', '', '| target | measured | reference, same run | ratio | |', '|---|---:|---:|---:|---|'];
+  if (r.startup) {
+    const base = r.startup.commands[0];
+    for (const t of r.startup.targets) {
+      const c = r.startup.commands.find((x) => x.name === t.name);
+      lines.push(`| \`${t.name}\` ≤ ${t.limit}× \`node -e 0\` (median of ${r.startup.runs}, alternating) | ${fmt(c.median)} | ${fmt(base.median)} | ${t.ratio.toFixed(2)}× | ${yes(t.met)} |`);
+    }
+  }
+  const at50k = r.rows.find((x) => x.n === 50000);
+  if (at50k) lines.push(`| plan at 50,000 MEUs ≤ 1.5× its floor | ${fmt(at50k.plan.ms)} · ${at50k.plan.rss} MiB | ${fmt(at50k.floor.ms)} · ${at50k.floor.rss} MiB | ${at50k.ratio.toFixed(2)}× | ${yes(at50k.ratio <= 1.5)} |`);
+  if (r.huge) lines.push(`| ${r.huge.n.toLocaleString('en-US')} MEUs planned (snapshots ${r.huge.stateMiB} MiB, the largest ${r.huge.largestSnapshotMiB} MiB: above the old 512 MiB string ceiling) | ${fmt(r.huge.plan.ms)} · ${r.huge.plan.rss} MiB, ${r.huge.actions} actions | ${fmt(r.huge.floor.ms)} · ${r.huge.floor.rss} MiB | ${r.huge.ratio.toFixed(2)}× | planned |`);
+  if (r.fanout) {
+    const [bounded, all] = r.fanout.rows;
+    lines.push(`| ${r.fanout.tenants} tenants exported at --concurrency 4 (default): memory of all processes | ${fmt(bounded.export.ms)} · ${bounded.export.peakMiB} MiB | all at once: ${fmt(all.export.ms)} · ${all.export.peakMiB} MiB | ${(bounded.export.peakMiB / all.export.peakMiB).toFixed(2)}× | ${bounded.export.peakMiB < all.export.peakMiB ? 'bounded' : '**not bounded**'} |`);
+    lines.push(`| ${r.fanout.tenants} tenants applied at --concurrency 4 (default) | ${fmt(bounded.apply.ms)} · ${bounded.apply.peakMiB} MiB | all at once: ${fmt(all.apply.ms)} · ${all.apply.peakMiB} MiB | ${(bounded.apply.peakMiB / all.apply.peakMiB).toFixed(2)}× | |`);
+  }
+  if (r.applyBudget) {
+    const b = r.applyBudget;
+    lines.push(`| apply within 15% of the budget's ideal (${b.budget}, ${b.changes} changes) | ${b.secondsPerChange.toFixed(3)} s a change | ideal ${b.idealSecondsPerChange.toFixed(3)} s | ${(b.secondsPerChange / b.idealSecondsPerChange).toFixed(2)}× | ${yes(b.secondsPerChange <= b.idealSecondsPerChange * 1.15)} |`);
+  }
+  if (r.simulatorResult) lines.push(`| simulator, ${r.simulatorResult.n.toLocaleString('en-US')}-statement script ≥ 1.5× faster | ${r.simulatorResult.wallSeconds} s · ${r.simulatorResult.peakRssMiB} MiB | 8.79 s · 1008 MiB before (2026-11-21, this machine) | ${(8.79 / r.simulatorResult.wallSeconds).toFixed(2)}× faster | ${yes(8.79 / r.simulatorResult.wallSeconds >= 1.5)} |`);
+  return `${lines.join('\n')}\n${r.startup ? `\nStartup (\`node test/bench/startup-bench.mjs\`):\n\n${startupTable(r.startup)}\n` : ''}${r.fanout ? `\nFan-out (\`node test/bench/fanout-bench.mjs\`: the peak of the summed resident memory of the CLI and every simulator process it started, sampled every 50 ms):\n\n${fanoutTable(r.fanout)}\n` : ''}`;
+}
 
 export function writeBenchmarksMarkdown(r) {
   const notesFile = new URL('./notes.md', import.meta.url);
@@ -27,8 +58,10 @@ ExchangeGuid/ArchiveGuid), those mailboxes are missing from the scope group, and
 leavers are still in it.
 
 "parse floor" reads and parses the same YAML (js-yaml's loadAll, the fastest parser the tool uses) and the
-same snapshot JSON (JSON.parse), and nothing else: the physical floor of reading the inputs.
+same snapshots, as export writes them (one object per line: read as bytes in 8 MiB chunks, each line one
+JSON.parse), and nothing else: the physical floor of reading the inputs.
 
+${targetsSection(r)}
 ## Stages (wall time · peak RSS)
 
 ${r.stageTable}

@@ -8,6 +8,9 @@
 //   BENCH_NO_WRITE=1                      print only; BENCH_SKIP_SIMULATOR=1 skips simulator-bench.mjs
 //   BENCH_SKIP_BATCHES=1                  skips batch-bench.mjs (MigrationBatch, BENCH_BATCH_USERS / BENCH_BATCH_RUNS);
 //                                         BENCHMARKS.md then keeps its previous batches section
+//   BENCH_HUGE=500000                     one more size planned only (floor and plan, no export or apply); 0 skips it
+//   BENCH_STARTUP_RUNS=15                 startup-bench.mjs: node -e 0 beside --version, --help and validate
+//   BENCH_FANOUT_TENANTS=40, BENCH_FANOUT_USERS=5000   fanout-bench.mjs: export and apply of 40 tenants (0 skips it)
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem, tmpdir, platform, release } from 'node:os';
@@ -76,6 +79,39 @@ for (const n of sizes) {
   }
 }
 
+// One size beyond the string ceiling the single-document snapshot had (about 370,000 MEUs a tenant):
+// generated in its own process, then the floor and plan only, each beside the other.
+let huge = null;
+const hugeN = Number(process.env.BENCH_HUGE ?? 500000);
+if (hugeN > 0) {
+  const work = mkdtempSync(join(tmpdir(), `exo-bench-${hugeN}-`));
+  try {
+    const started = performance.now();
+    const expected = JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=12288', join(here, 'generate.mjs'), work, String(hugeN), String(drift)], { encoding: 'utf8' }).trim().split('\n').pop());
+    const cfg = join(work, 'config');
+    const state = join(work, 'state');
+    huge = { n: hugeN, yamlMiB: mib(bytesUnder(cfg)), stateMiB: mib(bytesUnder(state)), largestSnapshotMiB: mib(Math.max(...readdirSync(state).map((f) => statSync(join(state, f)).size))), generatedSeconds: Math.round((performance.now() - started) / 1000), expected };
+    huge.floor = step('floor', [join(here, 'measure-validate.mjs'), 'floor', cfg, state]);
+    const planFile = join(work, 'plan.json');
+    huge.plan = step('plan', [cli, 'plan', '--dir', cfg, '--state', state, '--max-actions', '0', '--format', 'json', '--out', planFile], { cwd: work, expect: [2], env: tokens });
+    const plan = JSON.parse(readFileSync(planFile, 'utf8'));
+    huge.actions = plan.tenants.reduce((sum, t) => sum + t.actions.length, 0);
+    huge.ratio = huge.plan.ms / huge.floor.ms;
+    console.log(`N=${hugeN.toLocaleString('en-US')}: YAML ${huge.yamlMiB} MiB + snapshots ${huge.stateMiB} MiB (largest ${huge.largestSnapshotMiB} MiB); floor ${huge.floor.ms} ms, ${huge.floor.rss} MiB; plan ${huge.plan.ms} ms (×${huge.ratio.toFixed(2)}), ${huge.plan.rss} MiB, ${huge.actions} actions`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const { startupBench } = await import('./startup-bench.mjs');
+const startup = await startupBench({ log: (text) => console.log(`startup: ${text}`) });
+
+let fanout = null;
+if (Number(process.env.BENCH_FANOUT_TENANTS ?? 40) > 0) {
+  const { fanoutBench } = await import('./fanout-bench.mjs');
+  fanout = await fanoutBench({ log: (text) => console.log(text) });
+}
+
 const bomb = JSON.parse(execFileSync(process.execPath, [join(here, 'measure-validate.mjs'), 'alias-bomb', ''], { encoding: 'utf8' }).trim().split('\n').pop());
 console.log(`alias bomb (9^9 expansions): rejected in ${bomb.ms} ms with ${bomb.codes.join(', ')}`);
 
@@ -140,7 +176,7 @@ const exponents = {
 console.log(`\n${stageTable}\n\n${callTable}\n\nexponents: ${JSON.stringify(exponents)}`);
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}, Node ${process.version}`;
-const results = { date: new Date().toISOString(), machine, sizes, drift, applyMax, rows, exponents, bomb, simulatorResult, stageTable, callTable, batchResult };
+const results = { date: new Date().toISOString(), machine, sizes, drift, applyMax, rows, exponents, bomb, simulatorResult, stageTable, callTable, batchResult, huge, startup, fanout };
 writeFileSync(join(tmpdir(), 'exo-bench-results.json'), JSON.stringify(results, (k, v) => (k === 'stdout' ? undefined : v), 2));
 if (!process.env.BENCH_NO_WRITE) {
   const { writeBenchmarksMarkdown } = await import('./report.mjs');
