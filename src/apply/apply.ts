@@ -210,9 +210,13 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     if (ran.some((r) => r.outcome === 'failed')) stoppedBy[index] = tenant.tenant;
   };
 
-  const settled = await settleWithConcurrency(sessions, options.concurrency ?? DEFAULT_TENANT_CONCURRENCY, async (_, index) => {
+  const settled = await settleWithConcurrency(sessions, options.concurrency ?? DEFAULT_TENANT_CONCURRENCY, async (session, index) => {
     try {
       await runSession(index);
+    } catch (error) {
+      // Not a failed action but apply's own failure: the sessions waiting for this one run nothing, and it is thrown below.
+      stoppedBy[index] ??= session.tenant.tenant;
+      throw error;
     } finally {
       finished[index]!.resolve();
     }
