@@ -11,6 +11,7 @@
 //   BENCH_HUGE=500000                     one more size planned only (floor and plan, no export or apply); 0 skips it
 //   BENCH_STARTUP_RUNS=15                 startup-bench.mjs: node -e 0 beside --version, --help and validate
 //   BENCH_FANOUT_TENANTS=40, BENCH_FANOUT_USERS=5000   fanout-bench.mjs: export and apply of 40 tenants (0 skips it)
+//   BENCH_BUDGET_CHANGES=200, BENCH_BUDGET=20/10s      apply-budget-bench.mjs: apply paced to the simulator's budget (0 skips it)
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem, tmpdir, platform, release } from 'node:os';
@@ -112,6 +113,14 @@ if (Number(process.env.BENCH_FANOUT_TENANTS ?? 40) > 0) {
   fanout = await fanoutBench({ log: (text) => console.log(text) });
 }
 
+// Apply paced to the simulator's budget of 20 requests per 10 s, with real sleeps (apply-budget-bench.mjs).
+let applyBudget = null;
+if (Number(process.env.BENCH_BUDGET_CHANGES ?? 200) > 0) {
+  const { applyBudgetBench } = await import('./apply-budget-bench.mjs');
+  const b = applyBudgetBench({ changes: Number(process.env.BENCH_BUDGET_CHANGES ?? 200), budget: process.env.BENCH_BUDGET ?? '20/10s', log: (text) => console.log(`apply at the budget: ${text}`) });
+  applyBudget = { budget: b.budget, changes: b.changes, secondsPerChange: b.medianSecondsPerChange, idealSecondsPerChange: b.ideal, converged: b.runs.every((x) => x.converged), throttled: b.runs.reduce((n, x) => n + x.throttled, 0) };
+}
+
 const bomb = JSON.parse(execFileSync(process.execPath, [join(here, 'measure-validate.mjs'), 'alias-bomb', ''], { encoding: 'utf8' }).trim().split('\n').pop());
 console.log(`alias bomb (9^9 expansions): rejected in ${bomb.ms} ms with ${bomb.codes.join(', ')}`);
 
@@ -176,7 +185,7 @@ const exponents = {
 console.log(`\n${stageTable}\n\n${callTable}\n\nexponents: ${JSON.stringify(exponents)}`);
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}, Node ${process.version}`;
-const results = { date: new Date().toISOString(), machine, sizes, drift, applyMax, rows, exponents, bomb, simulatorResult, stageTable, callTable, batchResult, huge, startup, fanout };
+const results = { date: new Date().toISOString(), machine, sizes, drift, applyMax, rows, exponents, bomb, simulatorResult, stageTable, callTable, batchResult, huge, startup, fanout, applyBudget };
 writeFileSync(join(tmpdir(), 'exo-bench-results.json'), JSON.stringify(results, (k, v) => (k === 'stdout' ? undefined : v), 2));
 if (!process.env.BENCH_NO_WRITE) {
   const { writeBenchmarksMarkdown } = await import('./report.mjs');
