@@ -40,7 +40,9 @@ function singleQuoted(value: string): string {
 function pieces(value: string, splitter: RegExp, escapes: Record<string, string>): string {
   if (!splitter.test(value)) return singleQuoted(value);
   const parts = value.split(splitter).filter((part) => part !== '');
-  return `(-join @(${parts.map((part) => escapes[part] ?? singleQuoted(part)).join(', ')}))`;
+  // Own properties only: a piece named like an Object.prototype member ("valueOf", "constructor") is
+  // text to quote, never an escape (it would have written a function's source into the script).
+  return `(-join @(${parts.map((part) => (Object.hasOwn(escapes, part) ? escapes[part]! : singleQuoted(part))).join(', ')}))`;
 }
 
 /**

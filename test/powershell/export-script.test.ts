@@ -26,10 +26,10 @@ describe('connection kinds', () => {
     expect(script).not.toContain(SECRET);
   });
 
-  it('certificate thumbprint: -AppId and -CertificateThumbprint, no env at all', () => {
+  it('certificate thumbprint: -AppId and -CertificateThumbprint, no env but the snapshot file the CLI names', () => {
     const script = exportScript(tenant({ appId: '3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d', certificateThumbprint: 'ABCDEF0123' }), { groups: [] });
     expect(script).toContain("Connect-ExchangeOnline -AppId '3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d' -CertificateThumbprint 'ABCDEF0123' -Organization 'contoso.onmicrosoft.com' -ShowBanner:$false");
-    expect(script).not.toMatch(/\$env:/);
+    expect([...script.matchAll(/\$env:([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1])).toEqual(['EXO_GITOPS_SNAPSHOT_FILE']);
   });
 
   it('certificate file with a password from the environment', () => {
@@ -37,7 +37,7 @@ describe('connection kinds', () => {
     expect(script).toContain("-CertificateFilePath '/etc/o''neil/cert.pfx' -CertificatePassword (ConvertTo-SecureString -String $env:CERT_PASSWORD -AsPlainText -Force)");
     for (const value of Object.values(envWithSecrets)) expect(script).not.toContain(value);
     // Every environment reference is $env:NAME, nothing else.
-    expect([...script.matchAll(/\$env:([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1])).toEqual(['CERT_PASSWORD']);
+    expect([...script.matchAll(/\$env:([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1])).toEqual(['CERT_PASSWORD', 'EXO_GITOPS_SNAPSHOT_FILE']);
     expect(script).not.toMatch(/\$\{env:|\[Environment\]::GetEnvironmentVariable|Get-ChildItem env:/i);
   });
 

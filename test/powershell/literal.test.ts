@@ -62,7 +62,7 @@ function evaluate(expression: string): string {
 /** Strings rich in everything that ends or escapes a literal in some shell. */
 const hostile = fc.array(
   fc.oneof(
-    fc.constantFrom(...QUOTES, '"', '`', '$', '$(', ')', '${', '}', ';', '|', '&', '#', ' + ', "' + '", '"`n"', '(', '<#', '#>', '@', '\n', '\r\n', '\t', '\u2028', '\u0085', '\u201C', '\u201D', '😀', '𝔘'),
+    fc.constantFrom(...QUOTES, '"', '`', '$', '$(', ')', '${', '}', ';', '|', '&', '#', ' + ', "' + '", '"`n"', '(', '<#', '#>', '@', '\n', '\r\n', '\t', '\u2028', '\u0085', '\u201C', '\u201D', '😀', '𝔘', 'valueOf', 'constructor', '__proto__', 'toString', 'hasOwnProperty'),
     fc.string({ unit: 'grapheme', maxLength: 4 }).map((s) => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')),
   ),
   { maxLength: 30 },
@@ -78,6 +78,13 @@ describe('psString', () => {
 
   it('round-trips any value through PowerShell\'s quoting rule', () => {
     fc.assert(fc.property(hostile, (value) => evaluate(psString(value)) === value), { numRuns: 2000 });
+  });
+
+  it('quotes a piece named like an Object.prototype member, never writes a function into the script', () => {
+    for (const name of ['valueOf', 'constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(psString(`a\n${name}`)).toBe(`(-join @('a', "\`n", '${name}'))`);
+      expect(psReportString(`${name}\u0000`)).not.toContain('native code');
+    }
   });
 
   it('keeps every literal on one line: line breaks become "`n" and "`r" pieces', () => {

@@ -32,11 +32,13 @@ const GENERATED_SUBSET = new Set([
   'command:&', 'command:ConvertTo-Json', 'command:Get-Process', 'command:ConvertTo-SecureString', 'command:ForEach-Object', 'command:Get-Random', 'command:New-Object', 'command:Out-Null', 'command:Start-Sleep', 'command:Where-Object', 'command:Write-Output',
   // apply's stop file: no further step once it exists
   'command:Test-Path',
+  // the export's snapshot, a line per object, into the file the CLI names (and its counts)
+  'command:Set-Content', 'command:Add-Content', 'op:-gt',
   // methods
   'method:Min', 'method:Pow', 'method:NewGuid', 'method:ToString', 'method:Add', 'method:ContainsKey', 'method:new',
 ]);
 
-const LOCAL_FUNCTIONS = new Set(['Invoke-ExoCall', 'Invoke-ExoStep', 'Test-ExoProperty', 'ConvertTo-ExoUnlimited', 'ConvertTo-ExoBytes', 'ConvertTo-ExoTime']);
+const LOCAL_FUNCTIONS = new Set(['Invoke-ExoCall', 'Invoke-ExoStep', 'Test-ExoProperty', 'ConvertTo-ExoUnlimited', 'ConvertTo-ExoBytes', 'ConvertTo-ExoTime', 'Write-ExoCollection']);
 
 function constructs(node: unknown, found: Set<string>, context: 'statement' | 'expr' = 'statement'): void {
   if (Array.isArray(node)) {
