@@ -2,11 +2,17 @@
 // function): the main thread parses its share while one worker thread parses the other, then waits
 // on an Atomics signal and takes the worker's results with receiveMessageOnPort.
 //
-// Performance (N = 50,000 MailUsers, 30 MB of YAML in 10 files, 2 cores): YAML parsing is most of a
-// plan's time, and the files are independent. Small repositories (under PARALLEL_MIN_BYTES) are parsed
-// on the main thread alone: a worker costs ~50 ms to start.
+// Performance (N = 50,000 MailUsers, 30 MB of YAML in 10 files): the files are independent, but a
+// worker's share comes back as a structured clone the main thread must deserialize (about a third of
+// what parsing it with js-yaml costs), the worker loads both YAML parsers first, and its heap comes on
+// top of the main thread's. With two cores the main thread's garbage collector and the worker compete
+// for the second core: measured on 2 cores (plan, 50,000 MEUs, paired runs), parsing on the main
+// thread alone took 0.6-1.8 s less CPU, a median 0.4 s less wall time and 16 MB less peak RSS. So
+// 'auto' uses a worker only with more than two cores (os.availableParallelism()), and only for
+// repositories of PARALLEL_MIN_BYTES and more: a worker costs ~50 ms to start.
 
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import { parseStream, parseYamlFile, withLocators, type ParsedFile, type SplitDocument } from './yaml-source.js';
@@ -29,7 +35,7 @@ function workerFile(): string | undefined {
 export function parseYamlFiles(inputs: readonly YamlText[], mode: ParallelMode = 'auto'): ParsedFile[] {
   const total = inputs.reduce((sum, input) => sum + input.text.length, 0);
   const script = workerFile();
-  const parallel = script !== undefined && inputs.length > 1 && (mode === 'always' || (mode === 'auto' && total >= PARALLEL_MIN_BYTES));
+  const parallel = script !== undefined && inputs.length > 1 && (mode === 'always' || (mode === 'auto' && total >= PARALLEL_MIN_BYTES && availableParallelism() > 2));
   if (!parallel) return inputs.map((input) => parseYamlFile(input.file, input.text));
 
   // Split the files into two shares of about equal size, largest first.
