@@ -173,18 +173,43 @@ function lineCounterOf(text: string): LineCounter {
   return lineCounter;
 }
 
-/** Documents split by parseByDocument, each with a locator that re-parses its own text when first asked. */
+/**
+ * Documents split by parseByDocument, each with a locator that re-parses its own text when first asked.
+ *
+ * Performance: a position is the line its document starts on plus the line within the document's own
+ * text. The start lines of a file's documents are counted in one pass, on the first position asked in
+ * that file, into one number per document: no table of the file's lines (a 3 MB file has 100,000),
+ * and nothing at all for the files no finding or action points into.
+ *
+ * The file's text stays for those re-parses (a git ref's files are gone once loaded). Dropping it
+ * (kept deflated, inflated on the first position asked) was weighed and left out: at 50,000 MEUs the
+ * plan's actions locate documents in every file before the plan's peak memory, at its end. js-yaml's
+ * values also hold on to a copy of each document's text (it appends a NUL and so copies its input;
+ * strings of 13 characters and more are slices of that copy), about the YAML's size again; copying
+ * the values' strings out costs more time than the memory is worth.
+ */
 export function withLocators(file: string, source: string, split: readonly SplitDocument[]): ParsedFile {
   const text = normalizeLineBreaks(source);
-  let lineCounter: LineCounter | undefined;
-  const at = (offset: number): SourceLocation => {
-    lineCounter ??= lineCounterOf(text);
-    const { line, col } = lineCounter.linePos(Math.max(0, offset));
-    return { file, line, column: col };
+  let startLines: Int32Array | undefined;
+  const startLine = (k: number): number => {
+    if (!startLines) {
+      startLines = new Int32Array(split.length);
+      let line = 1;
+      let newline = text.indexOf('\n');
+      for (let j = 0; j < split.length; j++) {
+        const start = split[j]!.start;
+        while (newline !== -1 && newline < start) {
+          line++;
+          newline = text.indexOf('\n', newline + 1);
+        }
+        startLines[j] = line;
+      }
+    }
+    return startLines[k]!;
   };
   const documents: SourceDocument[] = [];
-  for (const { index, value, start, end } of split) {
-    if (value === null || value === undefined) continue;
+  split.forEach(({ index, value, start, end }, k) => {
+    if (value === null || value === undefined) return;
     let locate: Locator | undefined;
     documents.push({
       file,
@@ -192,13 +217,22 @@ export function withLocators(file: string, source: string, split: readonly Split
       value,
       locate: (path, part) => {
         if (!locate) {
-          const doc = parseAllDocuments(text.slice(start, end), PARSE_OPTIONS) as Document.Parsed[];
-          locate = makeLocator(doc[0]!, (offset) => at(start + offset));
+          // Every document starts in column 1 (at the file's start or at a `---` line), so a line of
+          // its text is a line of the file: only the line number is shifted.
+          const slice = text.slice(start, end);
+          const doc = parseAllDocuments(slice, PARSE_OPTIONS) as Document.Parsed[];
+          const first = startLine(k) - 1;
+          let lines: LineCounter | undefined;
+          locate = makeLocator(doc[0]!, (offset) => {
+            lines ??= lineCounterOf(slice);
+            const { line, col } = lines.linePos(Math.max(0, offset));
+            return { file, line: first + line, column: col };
+          });
         }
         return locate(path, part);
       },
     });
-  }
+  });
   return { documents, findings: [] };
 }
 

@@ -19,6 +19,9 @@ import type { LiveTenant } from './live.js';
 
 const X500 = /^x500:/i;
 const SMTP = /^smtp:/i;
+/** Paths shared by every mail user's address checks, located only for a finding. */
+const NAME_PATH: readonly string[] = ['metadata', 'name'];
+const PRIMARY_PATH: readonly string[] = ['spec', 'primarySmtpAddress'];
 
 /**
  * The InPlaceHolds entries that are holds, by the prefix rules of Microsoft's
@@ -47,6 +50,7 @@ function holdsOf(mailbox: MailboxEntry): string[] {
  * and less the policies the mailbox is excluded from (a -mbx<policy GUID> entry in its InPlaceHolds).
  */
 function organizationHoldsOf(organizationHolds: readonly string[], mailbox: MailboxEntry): string[] {
+  if (organizationHolds.length === 0) return [];
   const excluded = new Set(mailbox.InPlaceHolds.filter((entry) => entry.startsWith('-')).map((entry) => policyOf(entry.slice(1))));
   return organizationHolds.filter((entry) => /^mbx/i.test(entry) && actionOf(entry) !== '1' && !excluded.has(policyOf(entry)));
 }
@@ -105,8 +109,9 @@ function publishedScope(context: PlanContext, sourceTenant: string, targetTenant
     const add = (address: string): void => {
       // A member that is itself a group (a nested scope: the only way past one published scope's
       // size) brings its own members, expanded as the export read them.
-      if (sourceLive) for (const m of nestedMembers(sourceLive, address)) members.add(m);
-      else members.add(lower(address));
+      const key = lower(address);
+      if (sourceLive?.groups.has(key)) for (const m of nestedMembers(sourceLive, address)) members.add(m);
+      else members.add(key);
     };
     if (scope) {
       for (const m of context.desired.scopeMembers.get(scope) ?? []) add(sourceLive?.mailbox(m.address)?.PrimarySmtpAddress ?? m.address);
@@ -187,8 +192,9 @@ function preflight(context: PlanContext, user: Resource<'MailUser'>, current: Ma
 
   const external = spec.externalEmailAddress ?? current?.ExternalEmailAddress ?? undefined;
   if (external) {
-    const sourceAddresses = new Set([lower(mailbox.PrimarySmtpAddress), ...mailbox.EmailAddresses.filter((a) => SMTP.test(a)).map((a) => lower(a.slice(5)))]);
-    if (!sourceAddresses.has(lower(bareAddress(external)))) {
+    const address = lower(bareAddress(external));
+    const isSourceAddress = lower(mailbox.PrimarySmtpAddress) === address || mailbox.EmailAddresses.some((a) => SMTP.test(a) && lower(a.slice(5)) === address);
+    if (!isSourceAddress) {
       findings.push(
         finding('ExternalAddressNotSource', `externalEmailAddress ${bareAddress(external)} is not an address of ${link.tenant} mailbox ${mailbox.PrimarySmtpAddress}`, at(spec.externalEmailAddress !== undefined ? ['spec', 'externalEmailAddress'] : ['metadata', 'name'])),
       );
@@ -244,18 +250,41 @@ function customAttributeChanges(spec: Resource<'MailUser'>['spec'], current: Mai
   return changes;
 }
 
-/** EmailAddresses changes: the YAML's additions and removals, then the X500s derived from the source. */
+/**
+ * EmailAddresses changes: the YAML's additions and removals, then the X500s derived from the source.
+ * Runs for every mail user: each address's proxyKey is made once (not once per comparison).
+ */
 function addressChanges(user: Resource<'MailUser'>, have: readonly string[], derived: readonly string[], derivedFrom: string | undefined): FieldChange[] {
   const spec = user.spec;
-  const wanted = (spec.emailAddresses ?? []).filter((a) => spec.primarySmtpAddress === undefined || !sameText(bareAddressOfProxy(a), spec.primarySmtpAddress) || !SMTP.test(a));
-  const add = missingFrom(wanted, have, proxyKey);
-  const haveKeys = new Set(have.map(proxyKey));
-  // An address also kept is an error finding (AddressKeptAndRemoved); it is never removed, so plans settle.
-  const keptKeys = new Set([...(spec.emailAddresses ?? []), ...(spec.primarySmtpAddress !== undefined ? [`smtp:${spec.primarySmtpAddress}`] : [])].map(proxyKey));
-  const remove = (spec.removeEmailAddresses ?? []).filter((a) => haveKeys.has(proxyKey(a)) && !keptKeys.has(proxyKey(a)));
+  const primary = spec.primarySmtpAddress;
+  /** The keys of what the recipient has, then also of what is added. */
+  const present = new Set<string>();
+  for (const address of have) present.add(proxyKey(address));
+  const removing = spec.removeEmailAddresses ?? [];
+  let remove: string[] = [];
+  if (removing.length > 0) {
+    // An address also kept is an error finding (AddressKeptAndRemoved); it is never removed, so plans settle.
+    const keptKeys = new Set([...(spec.emailAddresses ?? []), ...(primary !== undefined ? [`smtp:${primary}`] : [])].map(proxyKey));
+    remove = removing.filter((a) => present.has(proxyKey(a)) && !keptKeys.has(proxyKey(a)));
+  }
+  const add: string[] = [];
+  for (const address of spec.emailAddresses ?? []) {
+    // The primary is set on its own (PrimarySmtpAddress), not added as a proxy.
+    if (primary !== undefined && SMTP.test(address) && sameText(bareAddressOfProxy(address), primary)) continue;
+    const key = proxyKey(address);
+    if (present.has(key)) continue;
+    present.add(key);
+    add.push(address);
+  }
   const changes: FieldChange[] = [];
   if (add.length > 0 || remove.length > 0) changes.push({ field: 'EmailAddresses', ...(add.length ? { add } : {}), ...(remove.length ? { remove } : {}) });
-  const derivedAdd = missingFrom(derived, [...have, ...add], proxyKey);
+  const derivedAdd: string[] = [];
+  for (const address of derived) {
+    const key = proxyKey(address);
+    if (present.has(key)) continue;
+    present.add(key);
+    derivedAdd.push(address);
+  }
   if (derivedAdd.length > 0) changes.push({ field: 'EmailAddresses', add: derivedAdd, ...(derivedFrom ? { derivedFrom } : {}) });
   return changes;
 }
@@ -264,7 +293,7 @@ function bareAddressOfProxy(proxy: string): string {
   return proxy.replace(/^[a-z0-9]+:/i, '');
 }
 
-function checkAcceptedDomains(user: Resource<'MailUser'>, live: LiveTenant, addresses: readonly { address: string; path: (string | number)[] }[], findings: Finding[]): void {
+function checkAcceptedDomains(user: Resource<'MailUser'>, live: LiveTenant, addresses: readonly { address: string; path: readonly (string | number)[] }[], findings: Finding[]): void {
   for (const { address, path } of addresses) {
     const domain = smtpDomainOf(address);
     if (!live.accepts(domain)) {
@@ -295,18 +324,20 @@ export function diffMailUser(context: PlanContext, user: Resource<'MailUser'>): 
   const x500s = src ? requiredX500s(src.mailbox) : [];
 
   // Addresses as they will be after this plan, for the accepted-domain check.
-  const finalSmtp: { address: string; path: (string | number)[] }[] = [];
-  const removed = new Set((spec.removeEmailAddresses ?? []).map(proxyKey));
+  const finalSmtp: { address: string; path: readonly (string | number)[] }[] = [];
+  const removed = spec.removeEmailAddresses?.length ? new Set(spec.removeEmailAddresses.map(proxyKey)) : undefined;
   // A mail user's own external address may stay among its proxies in a foreign domain: Exchange
   // Online makes it the primary of a new MEU, and keeps it as a secondary once another primary is set.
   const external = current?.ExternalEmailAddress ? bareAddressOfProxy(current.ExternalEmailAddress) : undefined;
   for (const proxy of current?.EmailAddresses ?? []) {
-    if (SMTP.test(proxy) && !removed.has(proxyKey(proxy)) && !(external !== undefined && sameText(proxy.slice(5), external))) finalSmtp.push({ address: proxy.slice(5), path: ['metadata', 'name'] });
+    if (!SMTP.test(proxy) || removed?.has(proxyKey(proxy))) continue;
+    const address = proxy.slice(5);
+    if (!(external !== undefined && sameText(address, external))) finalSmtp.push({ address, path: NAME_PATH });
   }
   (spec.emailAddresses ?? []).forEach((proxy, i) => {
     if (SMTP.test(proxy)) finalSmtp.push({ address: proxy.slice(5), path: ['spec', 'emailAddresses', i] });
   });
-  if (spec.primarySmtpAddress !== undefined) finalSmtp.push({ address: spec.primarySmtpAddress, path: ['spec', 'primarySmtpAddress'] });
+  if (spec.primarySmtpAddress !== undefined) finalSmtp.push({ address: spec.primarySmtpAddress, path: PRIMARY_PATH });
   checkAcceptedDomains(user, live, dedupeByAddress(finalSmtp), findings);
 
   if (!current) {

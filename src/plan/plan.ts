@@ -165,7 +165,8 @@ export function buildPlan(input: PlanInput): Plan {
   for (const user of desired.mailUsers) {
     const output = noteDerivedValues(diffMailUser(context, user), user);
     outputs.push(output);
-    mailUserActions.set(user, output.actions);
+    // Read by the batches' diff only.
+    if (desired.batches.length > 0) mailUserActions.set(user, output.actions);
     const batch = batchOf.get(user);
     // A pair the repository takes down moves nothing: its mail users are the migration's record.
     if (user.spec.source && !inDecommissionedPair(decommissioned, user)) moving.push({ user, ...output, ...(batch !== undefined ? { batch } : {}) });

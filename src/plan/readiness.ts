@@ -22,21 +22,40 @@ const collator = new Intl.Collator('en', { sensitivity: 'base' });
  */
 export function readinessRows(outcomes: readonly MailUserOutcome[], held: ReadonlyMap<string, readonly Finding[]>): Map<Resource<'MailUser'>, ReadinessRow> {
   const rows = new Map<Resource<'MailUser'>, ReadinessRow>();
+  // One row per moving mailbox (50,000 in a large repository): the pair's findings are looked up once
+  // per run of rows of the same pair, and a row with no finding builds no lists to find its codes in.
+  let pairTarget: string | undefined;
+  let pairSource: string | undefined;
+  let pairFindings: readonly Finding[] = [];
   for (const { user, findings, actions, batch } of outcomes) {
     const link = user.spec.source;
     if (!link || user.tenant === null) continue;
-    const all = [...findings, ...(held.get(`${user.tenant}\0${link.tenant}`) ?? [])];
-    const blockedActions = actions.filter((a) => a.action === 'blocked').map((a) => a.id);
-    const errors = all.filter((f) => f.severity === 'error').map((f) => f.code);
-    const warnings = all.filter((f) => f.severity === 'warning').map((f) => f.code);
-    const status = errors.length > 0 || blockedActions.length > 0 ? 'blocked' : warnings.length > 0 ? 'warning' : 'ready';
+    if (user.tenant !== pairTarget || link.tenant !== pairSource) {
+      pairTarget = user.tenant;
+      pairSource = link.tenant;
+      pairFindings = held.get(`${user.tenant}\0${link.tenant}`) ?? [];
+    }
+    const blockedActions: string[] = [];
+    for (const action of actions) if (action.action === 'blocked') blockedActions.push(action.id);
+    let status: ReadinessRow['status'];
+    let codes: string[];
+    if (findings.length === 0 && pairFindings.length === 0) {
+      status = blockedActions.length > 0 ? 'blocked' : 'ready';
+      codes = [];
+    } else {
+      const all = [...findings, ...pairFindings];
+      const errors = all.filter((f) => f.severity === 'error').map((f) => f.code);
+      const warnings = all.filter((f) => f.severity === 'warning').map((f) => f.code);
+      status = errors.length > 0 || blockedActions.length > 0 ? 'blocked' : warnings.length > 0 ? 'warning' : 'ready';
+      codes = [...new Set([...errors.sort(), ...warnings.sort()])];
+    }
     rows.set(user, {
       tenant: user.tenant,
       mailUser: user.name,
       ...(batch !== undefined ? { batch } : {}),
       source: { tenant: link.tenant, mailbox: link.mailbox },
       status,
-      codes: [...new Set([...errors.sort(), ...warnings.sort()])],
+      codes,
       blockedActions,
     });
   }
