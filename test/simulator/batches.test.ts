@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Action, MigrationBatchEntry, MigrationUserEntry } from '../../src/model/plan.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
 import { renderApplyScript } from '../../src/powershell/apply-script.js';
-import { exportScript, SNAPSHOT_BEGIN, SNAPSHOT_END } from '../../src/powershell/export-script.js';
+import { exportScript } from '../../src/powershell/export-script.js';
 import { BATCH_ROW_LIMIT, csvAddresses } from '../../src/simulator/engine/cmdlets/batches.js';
 import { address, batchActions, DELIVERY_DOMAIN, NORTHWIND_PLAN, NORTHWIND_RESOURCE, sourceTenant, targetTenant } from './batch-fixtures.js';
 import { attempt, cleanedUpInProcessRunner, CONNECT_NORTHWIND, session, type SimulatorRun } from './helpers.js';
@@ -30,10 +30,9 @@ function steps(r: SimulatorRun): { id: string; status: string; error?: string }[
 
 /** The snapshot the export script printed. */
 function exported(r: SimulatorRun): BatchSnapshot {
-  const lines = r.stdout.split('\n');
-  const begin = lines.indexOf(SNAPSHOT_BEGIN);
-  expect(begin, r.stderr).toBeGreaterThanOrEqual(0);
-  return JSON.parse(lines[begin + 1]!) as BatchSnapshot;
+  const snapshot = r.exported();
+  expect(snapshot, r.stderr).not.toBeNull();
+  return snapshot as unknown as BatchSnapshot;
 }
 
 const tenants = () => [sourceTenant(), targetTenant()];

@@ -1,4 +1,5 @@
 // Runs the BUILT simulator (dist/simulator/main.js) the way the tool runs pwsh, on temporary state.
+import { readExported } from '../support/exported-snapshot.js';
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -100,6 +101,8 @@ export interface SimulatorRun {
   exitCode: number;
   stateDir: string;
   state(tenant: string): Promise<Snapshot>;
+  /** What an export script of this run wrote into EXO_GITOPS_SNAPSHOT_FILE (unchecked), or null. */
+  exported(): Record<string, unknown> | null;
   metrics(): Promise<Record<string, unknown> & { calls: Record<string, number> }>;
   cleanup(): Promise<void>;
 }
@@ -120,7 +123,8 @@ export async function runScript(script: string, options: RunOptions = {}): Promi
     await writeFile(join(stateDir, `${tenant.tenant.name}.json`), JSON.stringify(tenant, null, 2));
   }
   const scriptFile = join(stateDir, 'script.ps1');
-  const env = { EXO_SIM_STATE: stateDir, EXO_SIM_METRICS: join(stateDir, 'metrics.json'), ...options.env };
+  const snapshotFile = join(stateDir, `exported-${++runs}.jsonl`);
+  const env = { EXO_SIM_STATE: stateDir, EXO_SIM_METRICS: join(stateDir, 'metrics.json'), EXO_GITOPS_SNAPSHOT_FILE: snapshotFile, ...options.env };
   let result;
   if (options.stdin) {
     result = await execa('node', [SIMULATOR, '-NoLogo', '-NoProfile', '-NonInteractive', '-Command', '-'], { input: script, env, reject: false });
@@ -134,10 +138,14 @@ export async function runScript(script: string, options: RunOptions = {}): Promi
     exitCode: result.exitCode ?? -1,
     stateDir,
     state: async (tenant) => JSON.parse(await readFile(join(stateDir, `${tenant}.json`), 'utf8')) as Snapshot,
+    exported: () => readExported(snapshotFile),
     metrics: async () => JSON.parse(await readFile(join(stateDir, 'metrics.json'), 'utf8')),
     cleanup: () => rm(stateDir, { recursive: true, force: true }),
   };
 }
+
+/** Runs so far: each gets its own file for what an export script writes. */
+let runs = 0;
 
 export const CONNECT_CONTOSO = "Connect-ExchangeOnline -AppId 'app' -CertificateThumbprint 'AB12' -Organization 'contoso.onmicrosoft.com' -ShowBanner:$false";
 export const CONNECT_NORTHWIND = "Connect-ExchangeOnline -AppId 'app' -CertificateThumbprint 'AB12' -Organization 'northwindtraders.onmicrosoft.com' -ShowBanner:$false";
@@ -177,11 +185,12 @@ export async function runInProcess(script: string, options: RunOptions = {}): Pr
   }
   let stdout = '';
   let stderr = '';
+  const snapshotFile = join(stateDir, `exported-${++runs}.jsonl`);
   const exitCode = await runEmbeddedScript(script, {
     scriptFile: join(stateDir, 'script.ps1'),
     scriptArgs: [],
     scriptScope: true,
-    env: { EXO_SIM_STATE: stateDir, EXO_SIM_METRICS: join(stateDir, 'metrics.json'), ...options.env },
+    env: { EXO_SIM_STATE: stateDir, EXO_SIM_METRICS: join(stateDir, 'metrics.json'), EXO_GITOPS_SNAPSHOT_FILE: snapshotFile, ...options.env },
     out: (text) => {
       stdout += text;
     },
@@ -195,6 +204,7 @@ export async function runInProcess(script: string, options: RunOptions = {}): Pr
     exitCode,
     stateDir,
     state: async (tenant) => JSON.parse(await readFile(join(stateDir, `${tenant}.json`), 'utf8')) as Snapshot,
+    exported: () => readExported(snapshotFile),
     metrics: async () => JSON.parse(await readFile(join(stateDir, 'metrics.json'), 'utf8')),
     cleanup: () => rm(stateDir, { recursive: true, force: true }),
   };
