@@ -61,7 +61,8 @@ for (const n of sizes) {
     if (n <= applyMax) {
       // Export reads the generated tenants through the simulator into a fresh directory.
       const simState = join(work, 'sim');
-      cpSync(state, simState, { recursive: true });
+      // The simulator keeps its tenants as single JSON documents (it does not read snapshot lines).
+      generateSnapshots(simState, n, drift, { layout: 'document' });
       const exportMetrics = join(work, 'export-metrics.json');
       row.export = step('export', [cli, 'export', '--dir', cfg, '--state', join(work, 'exported')], { cwd: work, env: simulatorEnv(simState, exportMetrics) });
       row.exportCalls = callsOf(exportMetrics);
