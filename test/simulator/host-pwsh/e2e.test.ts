@@ -44,7 +44,7 @@ function workspace() {
 }
 
 // Each test starts several real pwsh processes (a second each, more on a loaded 2-core machine).
-describe.skipIf(unavailable !== null)('the tool through real pwsh and the stand-in module', { timeout: 120_000 }, () => {
+describe.skipIf(unavailable !== null)('the tool through real pwsh and the stand-in module', { timeout: 240_000 }, () => {
   it('plans the demo example, applies it, and the next plan shows no changes', async () => {
     const w = workspace();
     const planned = await w.run(['plan', '--dir', 'repo/config', '--out', 'plan.json']);
