@@ -149,9 +149,8 @@ export async function runEmbeddedScript(text: string, run: EmbeddedRun): Promise
   const phaseStarted = performance.now();
   let parsed;
   try {
-    const stats: { grammarMs?: number; convertMs?: number; pieces?: number } = {};
-    parsed = await parseScript(source, scriptFile, { stats });
-    if (timing) run.err(`exo-gitops-sim timing: parse ${Math.round(performance.now() - phaseStarted)} ms (grammar ${Math.round(stats.grammarMs ?? 0)} ms, convert ${Math.round(stats.convertMs ?? 0)} ms, ${stats.pieces ?? 1} pieces)\n`);
+    parsed = await parseScript(source, scriptFile);
+    if (timing) run.err(`exo-gitops-sim timing: parse ${Math.round(performance.now() - phaseStarted)} ms\n`);
   } catch (error) {
     if (error instanceof ParseError) {
       run.err(`${error.render()}\n`);
@@ -184,10 +183,7 @@ export async function runEmbeddedScript(text: string, run: EmbeddedRun): Promise
     // The final flush is never skipped: success, terminating error or exit N.
     session.flushNow();
     stdout.flush();
-    if (timing) {
-      const { loadMs, flushes, flushMs } = session.engine.timings;
-      run.err(`exo-gitops-sim timing: done ${Math.round(performance.now() - phaseStarted)} ms since start (state load ${Math.round(loadMs)} ms, ${flushes} state flushes ${Math.round(flushMs)} ms)\n`);
-    }
+    if (timing) run.err(`exo-gitops-sim timing: done ${Math.round(performance.now() - phaseStarted)} ms since start\n`);
   }
   return code;
 }
