@@ -57,29 +57,65 @@ export interface ReadSnapshotFile {
   format: 'lines' | 'document';
 }
 
-/** Called for each entry of a collection as it is read: throw to stop with an error about that entry. */
-export type EntryCheck = (collection: string, index: number, entry: unknown) => void;
+/**
+ * Called for each entry of a collection as it is read: throw to stop with an error about that entry.
+ * `mayHoldControl` is false when the entry's line has no backslash and no DEL byte: JSON writes every
+ * other control character as an escape, so none of its strings can hold one (plan/live-values.ts).
+ */
+export type EntryCheck = (collection: string, index: number, entry: unknown, mayHoldControl: boolean) => void;
+
+const BACKSLASH = 0x5c;
+const DEL = 0x7f;
+
+/**
+ * Whether the line [start, stop) of a buffer holds a given byte, for lines asked in order: the byte's
+ * next position is found once and kept until a later line passes it, so a chunk is searched once. A
+ * line that starts at or before the last search's start is in a new chunk (eachLine reuses its buffer).
+ */
+function byteFinder(byte: number): (buffer: Buffer, start: number, stop: number) => boolean {
+  let searched: Buffer | undefined;
+  let from = -1;
+  let next = -1;
+  return (buffer, start, stop) => {
+    if (buffer !== searched || start <= from || (next !== -1 && next < start)) {
+      searched = buffer;
+      from = start;
+      next = buffer.indexOf(byte, start);
+    }
+    return next !== -1 && next < stop;
+  };
+}
 
 /**
  * Call `onLine` for every line of the file (the bytes between start and end, without the newline),
  * reading it in chunks of 8 MiB. Every byte is hashed until `onLine` returns false: the bytes of that
  * line and after are not. Returns the sha256 of the hashed bytes.
+ *
+ * Performance: one buffer, reused. The part line a chunk ends with moves to the buffer's start and
+ * the next read lands after it (no new buffer per chunk); the buffer grows only for a line longer
+ * than itself.
  */
 function eachLine(file: string, chunkBytes: number, onLine: (buffer: Buffer, start: number, end: number, lineNumber: number) => boolean): string {
   const fd = openSync(file, 'r');
   const hash = createHash('sha256');
   let hashing = true;
   try {
-    let carry: Buffer = Buffer.alloc(0);
+    let buffer = Buffer.allocUnsafe(chunkBytes);
+    let carried = 0;
     let lineNumber = 0;
-    const chunk = Buffer.allocUnsafe(chunkBytes);
     for (;;) {
-      const read = readSync(fd, chunk, 0, chunkBytes, null);
-      const buffer = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
+      if (buffer.length - carried < chunkBytes) {
+        // A line longer than the buffer so far: room for it and a whole chunk more.
+        const larger = Buffer.allocUnsafe(carried + chunkBytes);
+        buffer.copy(larger, 0, 0, carried);
+        buffer = larger;
+      }
+      const read = readSync(fd, buffer, carried, chunkBytes, null);
+      const filled = carried + read;
       let start = 0;
       for (;;) {
         const newline = buffer.indexOf(NEWLINE, start);
-        if (newline === -1) break;
+        if (newline === -1 || newline >= filled) break;
         lineNumber++;
         if (!onLine(buffer, start, newline, lineNumber) && hashing) {
           hash.update(buffer.subarray(0, start));
@@ -88,15 +124,16 @@ function eachLine(file: string, chunkBytes: number, onLine: (buffer: Buffer, sta
         start = newline + 1;
       }
       if (hashing) hash.update(buffer.subarray(0, start));
-      // What follows the last newline waits for the next chunk; copied, since the chunk is reused.
-      carry = Buffer.from(buffer.subarray(start));
       if (read === 0) {
-        if (carry.length > 0) {
+        if (filled > start) {
           lineNumber++;
-          if (onLine(carry, 0, carry.length, lineNumber) && hashing) hash.update(carry);
+          if (onLine(buffer, start, filled, lineNumber) && hashing) hash.update(buffer.subarray(start, filled));
         }
         break;
       }
+      // What follows the last newline waits for the next chunk, at the buffer's start.
+      buffer.copy(buffer, 0, start, filled);
+      carried = filled - start;
     }
   } finally {
     closeSync(fd);
@@ -155,6 +192,8 @@ export function readSnapshotFile(file: string, check: EntryCheck = () => undefin
       return fail(line, `is not valid JSON (${(error as Error).message}); was the file cut short or edited?`);
     }
   };
+  const hasBackslash = byteFinder(BACKSLASH);
+  const hasDel = byteFinder(DEL);
   const hashed = eachLine(file, chunkBytes, (buffer, start, stop, line) => {
     if (stop === start || (stop === start + 1 && buffer[start] === 0x0d)) return true;
     if (end !== undefined) fail(line, 'follows the end line: the file was edited or two files were joined');
@@ -165,7 +204,7 @@ export function readSnapshotFile(file: string, check: EntryCheck = () => undefin
       return true;
     }
     if (collection !== undefined && items.length < collection.count) {
-      check(collection.collection, items.length, parsed);
+      check(collection.collection, items.length, parsed, hasBackslash(buffer, start, stop) || hasDel(buffer, start, stop));
       items.push(parsed);
       if (items.length === collection.count) value[collection.collection] = collection.single ? items[0] : items;
       return true;

@@ -4,7 +4,7 @@
 
 import { join } from 'node:path';
 import type { ErrorObject } from 'ajv';
-import { recordExportDigest, type Snapshot } from '../model/snapshot.js';
+import { recordControlSuspects, recordExportDigest, type Snapshot } from '../model/snapshot.js';
 import { validators, type Validator } from '../schema/generated/snapshot.js';
 import { readSnapshotFile, SnapshotFileError } from './snapshot-file.js';
 
@@ -116,8 +116,12 @@ export function snapshotPath(stateDirectory: string, tenant: string): string {
  */
 export function readSnapshot(file: string, tenant: string): Snapshot {
   let read: ReturnType<typeof readSnapshotFile>;
+  const suspects: { collection: string; entry: unknown }[] = [];
   try {
-    read = readSnapshotFile(file, (collection, index, entry) => checkEntry(tenant, collection, index, entry));
+    read = readSnapshotFile(file, (collection, index, entry, mayHoldControl) => {
+      checkEntry(tenant, collection, index, entry);
+      if (mayHoldControl) suspects.push({ collection, entry });
+    });
   } catch (error) {
     if (error instanceof SnapshotError) throw error;
     if (error instanceof SnapshotFileError) throw new SnapshotError(tenant, error.message);
@@ -129,6 +133,8 @@ export function readSnapshot(file: string, tenant: string): Snapshot {
     throw new SnapshotError(tenant, `${file} is a snapshot of tenant ${snapshot.tenant.name}`);
   }
   if (read.digest !== undefined) recordExportDigest(snapshot, read.digest);
+  // Lines tell which entries could hold a control character; a whole document does not.
+  if (read.format === 'lines') recordControlSuspects(snapshot, suspects);
   return snapshot;
 }
 

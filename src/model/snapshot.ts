@@ -237,3 +237,19 @@ export function recordExportDigest(snapshot: Snapshot, digest: string): void {
 export function exportDigestOf(snapshot: Snapshot): string | undefined {
   return exportDigests.get(snapshot);
 }
+
+/**
+ * The entries of a snapshot read from lines whose text could hold a control character (a backslash
+ * escape or a DEL byte in the line: load/snapshot-file.ts), by collection. Only these need their
+ * strings searched (plan/live-values.ts); a snapshot without a record has every entry searched.
+ */
+export type ControlSuspects = ReadonlyArray<{ collection: string; entry: unknown }>;
+const controlSuspects = new WeakMap<object, ControlSuspects>();
+
+export function recordControlSuspects(snapshot: Snapshot, suspects: ControlSuspects): void {
+  controlSuspects.set(snapshot, suspects);
+}
+
+export function controlSuspectsOf(snapshot: Snapshot): ControlSuspects | undefined {
+  return controlSuspects.get(snapshot);
+}
