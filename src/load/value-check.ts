@@ -99,13 +99,14 @@ export function checkValues(doc: SourceDocument): Finding[] {
   const kind = (doc.value as { kind?: unknown } | null)?.kind;
   const fields = typeof kind === 'string' && (RESOURCE_KINDS as readonly string[]).includes(kind) ? FIELDS[kind as ResourceKind] : {};
 
+  const searchText = doc.controlFree !== true;
   const check = (value: string, path: (string | number)[], pattern: string): void => {
-    const control = controlCharacterIn(value);
+    const control = searchText ? controlCharacterIn(value) : undefined;
     if (control) {
       findings.push(finding('ControlCharacter', `${path.join('.') || 'value'} contains the control character ${codePointOf(control.character)}`, { location: doc.locate(path) }));
       return;
     }
-    const surrogate = unpairedSurrogateIn(value);
+    const surrogate = searchText ? unpairedSurrogateIn(value) : undefined;
     if (surrogate) {
       const code = codePointOf(surrogate.character);
       findings.push(finding('InvalidUnicode', `${fieldName(path)} holds ${code}, half of a surrogate pair without its other half (ill-formed UTF-16)`, { location: doc.locate(path) }));
