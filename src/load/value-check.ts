@@ -100,45 +100,56 @@ export function checkValues(doc: SourceDocument): Finding[] {
   const fields = typeof kind === 'string' && (RESOURCE_KINDS as readonly string[]).includes(kind) ? FIELDS[kind as ResourceKind] : {};
 
   const searchText = doc.controlFree !== true;
-  const check = (value: string, path: (string | number)[], pattern: string): void => {
+  // One path, extended and cut back as the walk goes (no array per value); copied for a finding only.
+  const at: (string | number)[] = [];
+  const path = (): (string | number)[] => [...at];
+  const check = (value: string, pattern: string): void => {
     const control = searchText ? controlCharacterIn(value) : undefined;
     if (control) {
-      findings.push(finding('ControlCharacter', `${path.join('.') || 'value'} contains the control character ${codePointOf(control.character)}`, { location: doc.locate(path) }));
+      findings.push(finding('ControlCharacter', `${at.join('.') || 'value'} contains the control character ${codePointOf(control.character)}`, { location: doc.locate(path()) }));
       return;
     }
     const surrogate = searchText ? unpairedSurrogateIn(value) : undefined;
     if (surrogate) {
       const code = codePointOf(surrogate.character);
-      findings.push(finding('InvalidUnicode', `${fieldName(path)} holds ${code}, half of a surrogate pair without its other half (ill-formed UTF-16)`, { location: doc.locate(path) }));
+      findings.push(finding('InvalidUnicode', `${fieldName(at)} holds ${code}, half of a surrogate pair without its other half (ill-formed UTF-16)`, { location: doc.locate(path()) }));
       return;
     }
     // A secret pasted where its variable's name belongs, or anywhere: never shown back (a finding
     // reaches logs and PR comments), only its length and first two characters.
-    const key = path[path.length - 1];
+    const key = at[at.length - 1];
     if (typeof key === 'string' && key.endsWith('Env') && !ENV_NAME.test(value)) {
-      findings.push(finding('SecretInYaml', `${fieldName(path)} holds ${secretPreview(value)}, which is not an environment variable name: it may be the secret itself`, { location: doc.locate(path) }));
+      findings.push(finding('SecretInYaml', `${fieldName(at)} holds ${secretPreview(value)}, which is not an environment variable name: it may be the secret itself`, { location: doc.locate(path()) }));
       return;
     }
     if (looksLikeSecret(value)) {
-      findings.push(finding('SecretInYaml', `${fieldName(path)} holds ${secretPreview(value)}, which looks like a secret`, { location: doc.locate(path) }));
+      findings.push(finding('SecretInYaml', `${fieldName(at)} holds ${secretPreview(value)}, which looks like a secret`, { location: doc.locate(path()) }));
       return;
     }
     const fieldClass = fields[pattern];
     if (fieldClass === undefined) return;
     const problem = fieldProblem(fieldClass, value);
-    if (problem) findings.push(finding(problem[0], `${fieldName(path)} ${show(value, problem[1].startsWith('ends'))} ${problem[1]}`, { location: doc.locate(path) }));
+    if (problem) findings.push(finding(problem[0], `${fieldName(at)} ${show(value, problem[1].startsWith('ends'))} ${problem[1]}`, { location: doc.locate(path()) }));
   };
 
   // Recursive: findDeepNesting (nesting.ts) has bounded the depth before the document was parsed.
-  const visit = (value: unknown, path: (string | number)[], pattern: string): void => {
-    if (typeof value === 'string') check(value, path, pattern);
+  const visit = (value: unknown, pattern: string): void => {
+    if (typeof value === 'string') check(value, pattern);
     else if (Array.isArray(value)) {
       const itemPattern = `${pattern}.*`;
-      for (let i = 0; i < value.length; i++) visit(value[i], [...path, i], itemPattern);
+      for (let i = 0; i < value.length; i++) {
+        at.push(i);
+        visit(value[i], itemPattern);
+        at.pop();
+      }
     } else if (value !== null && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) visit(item, [...path, key], pattern === '' ? key : `${pattern}.${key}`);
+      for (const key of Object.keys(value)) {
+        at.push(key);
+        visit((value as Record<string, unknown>)[key], pattern === '' ? key : `${pattern}.${key}`);
+        at.pop();
+      }
     }
   };
-  visit(doc.value, [], '');
+  visit(doc.value, '');
   return findings;
 }

@@ -313,54 +313,67 @@ function smtpOfProxy(proxy: string): string | undefined {
   return /^smtp:/i.test(proxy) ? proxy.slice(5) : undefined;
 }
 
+/**
+ * Performance: runs once per mail user (50,000 at the benchmark's size), so it builds nothing per
+ * address that a clean user does not need: paths are made for findings only, and the sets for
+ * removeEmailAddresses only when there are some.
+ */
 function checkMailUsers(index: TenantIndex): Finding[] {
   const findings: Finding[] = [];
   const guidOwner = new Map<string, Resource<'MailUser'>>();
-  const addressOwner = new Map<string, Resource<'MailUser'>>();
+  /** Per tenant, the mail user each lower-cased address belongs to. */
+  const addressOwners = new Map<string | null, Map<string, Resource<'MailUser'>>>();
 
   for (const user of index.desired.mailUsers) {
     const spec = user.spec;
-    const addresses: { address: string; path: (string | number)[] }[] = [];
-    if (spec.primarySmtpAddress !== undefined) addresses.push({ address: spec.primarySmtpAddress, path: ['spec', 'primarySmtpAddress'] });
-    if (spec.microsoftOnlineServicesId !== undefined) addresses.push({ address: spec.microsoftOnlineServicesId, path: ['spec', 'microsoftOnlineServicesId'] });
-    (spec.emailAddresses ?? []).forEach((proxy, i) => {
-      const address = smtpOfProxy(proxy);
-      if (address !== undefined) addresses.push({ address, path: ['spec', 'emailAddresses', i] });
-    });
-
-    for (const { address, path } of addresses) {
-      const owner = index.ownerOfDomain(smtpDomain(address));
+    let addressOwner = addressOwners.get(user.tenant);
+    if (!addressOwner) addressOwners.set(user.tenant, (addressOwner = new Map()));
+    const owners = addressOwner;
+    const checkAddress = (address: string, path: () => (string | number)[]): void => {
+      const domain = smtpDomain(address);
+      const owner = index.ownerOfDomain(domain);
       if (owner !== undefined && user.tenant !== null && owner !== user.tenant) {
-        findings.push(
-          finding('AddressInForeignDomain', `${address} is in ${smtpDomain(address)}, a domain of tenant ${owner}; this mail user lives in ${user.tenant}`, about(user, user.locate(path))),
-        );
+        findings.push(finding('AddressInForeignDomain', `${address} is in ${domain}, a domain of tenant ${owner}; this mail user lives in ${user.tenant}`, about(user, user.locate(path()))));
       }
       // The sign-in name may equal the primary address; only distinct recipients clash.
-      const key = `${user.tenant}\0${address.toLowerCase()}`;
-      const first = addressOwner.get(key);
+      const key = address.toLowerCase();
+      const first = owners.get(key);
       if (first && first !== user) {
-        findings.push(finding('DuplicateAddress', `${address} is also an address of ${first.name} (${formatLocation(first.locate(['metadata', 'name']))})`, about(user, user.locate(path))));
-      } else addressOwner.set(key, user);
+        findings.push(finding('DuplicateAddress', `${address} is also an address of ${first.name} (${formatLocation(first.locate(['metadata', 'name']))})`, about(user, user.locate(path()))));
+      } else owners.set(key, user);
+    };
+    if (spec.primarySmtpAddress !== undefined) checkAddress(spec.primarySmtpAddress, () => ['spec', 'primarySmtpAddress']);
+    if (spec.microsoftOnlineServicesId !== undefined) checkAddress(spec.microsoftOnlineServicesId, () => ['spec', 'microsoftOnlineServicesId']);
+    const proxies = spec.emailAddresses ?? [];
+    for (let i = 0; i < proxies.length; i++) {
+      const address = smtpOfProxy(proxies[i]!);
+      if (address !== undefined) checkAddress(address, () => ['spec', 'emailAddresses', i]);
     }
 
     // "SMTP:" (upper case) marks the primary address; a recipient has exactly one.
-    const primaries = (spec.emailAddresses ?? []).map((proxy, i) => ({ proxy, i })).filter(({ proxy }) => proxy.startsWith('SMTP:'));
-    primaries.forEach(({ proxy, i }, n) => {
+    let firstPrimary: string | undefined;
+    for (let i = 0; i < proxies.length; i++) {
+      const proxy = proxies[i]!;
+      if (!proxy.startsWith('SMTP:')) continue;
       const address = proxy.slice(5);
       const clash =
-        n > 0
-          ? `${proxy} is a second primary address (the first is ${primaries[0]!.proxy})`
+        firstPrimary !== undefined
+          ? `${proxy} is a second primary address (the first is ${firstPrimary})`
           : spec.primarySmtpAddress !== undefined && address.toLowerCase() !== spec.primarySmtpAddress.toLowerCase()
             ? `${proxy} is a primary address, but primarySmtpAddress is ${spec.primarySmtpAddress}`
             : undefined;
+      firstPrimary ??= proxy;
       if (clash) findings.push(finding('PrimaryAddressConflict', clash, about(user, user.locate(['spec', 'emailAddresses', i]))));
-    });
+    }
 
     // Kept and removed at once: every plan would undo the apply before it.
-    const kept = new Set([...(spec.emailAddresses ?? []).map((proxy) => proxy.toLowerCase()), ...(spec.primarySmtpAddress !== undefined ? [`smtp:${spec.primarySmtpAddress.toLowerCase()}`] : [])]);
-    (spec.removeEmailAddresses ?? []).forEach((proxy, i) => {
-      if (kept.has(proxy.toLowerCase())) findings.push(finding('AddressKeptAndRemoved', `${proxy} is both kept and in removeEmailAddresses`, about(user, user.locate(['spec', 'removeEmailAddresses', i]))));
-    });
+    const removing = spec.removeEmailAddresses ?? [];
+    if (removing.length > 0) {
+      const kept = new Set([...proxies.map((proxy) => proxy.toLowerCase()), ...(spec.primarySmtpAddress !== undefined ? [`smtp:${spec.primarySmtpAddress.toLowerCase()}`] : [])]);
+      removing.forEach((proxy, i) => {
+        if (kept.has(proxy.toLowerCase())) findings.push(finding('AddressKeptAndRemoved', `${proxy} is both kept and in removeEmailAddresses`, about(user, user.locate(['spec', 'removeEmailAddresses', i]))));
+      });
+    }
 
     if (spec.externalEmailAddress !== undefined && user.tenant !== null) {
       const external = spec.externalEmailAddress.replace(/^smtp:/i, '');
