@@ -26,7 +26,6 @@ import { sortReadiness } from '../plan/readiness.js';
 import type { RemovedSince } from '../plan/unmanaged.js';
 import type { UseCaseContext } from '../settings/environment.js';
 import { foundNoDocuments, validateDirectory, validateDirectoryAt, type ValidationResult } from '../validate/validate.js';
-import { exportTenants } from './export.js';
 
 export interface LiveStateOptions {
   dir: string;
@@ -87,6 +86,8 @@ export async function loadLiveState(desired: DesiredState, options: LiveStateOpt
   // No --state: export into a temporary directory that lives only for this run.
   const directory = options.state !== undefined ? resolve(context.cwd, options.state) : await mkdtemp(join(tmpdir(), 'exo-gitops-state-'));
   try {
+    // Loaded only to export: a plan from saved state starts no PowerShell and needs no execa.
+    const { exportTenants } = await import('./export.js');
     const exported = await exportTenants(desired, desired.tenants, directory, { env: context.env, cwd: resolve(context.cwd, options.dir), ...(context.retry ? { retry: context.retry } : {}), ...(context.progress ? { progress: context.progress } : {}), ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
     for (const e of exported) context.stderr(`exported ${e.tenant} in ${e.durationMs} ms`);
     return new Map(exported.map((e) => [e.tenant, e.snapshot]));

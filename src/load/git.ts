@@ -1,7 +1,5 @@
 // Which commit the desired state came from, for plans and run records (simple-git).
 
-import { simpleGit } from 'simple-git';
-
 export interface CommitInfo {
   sha: string;
   /** The config directory has uncommitted changes. */
@@ -10,6 +8,8 @@ export interface CommitInfo {
 
 /** HEAD of the repository holding `directory`, or null when it is not in a git work tree. */
 export async function commitOf(directory: string): Promise<CommitInfo | null> {
+  // Loaded when asked (plan, apply): validate and the commands that never look at git do not pay for it.
+  const { simpleGit } = await import('simple-git');
   const git = simpleGit({ baseDir: directory });
   try {
     if (!(await git.checkIsRepo())) return null;

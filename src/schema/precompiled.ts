@@ -16,6 +16,7 @@
 
 import type { Options } from 'ajv';
 import { loadCrdSchemas } from './crds.js';
+import { PLAN_FILE_SCHEMA } from './plan-file.js';
 import { settingsSchema } from './settings.js';
 import { SNAPSHOT_SCHEMA, snapshotEntrySchemas } from './snapshot.js';
 
@@ -53,5 +54,11 @@ export const SCHEMA_SETS: readonly SchemaSet[] = [
     purpose: "A live snapshot of src/schema/snapshot.ts, whole and each collection's entry on its own; used by src/load/snapshot.ts.",
     options: { allErrors: false, strict: false },
     schemas: () => ({ snapshot: SNAPSHOT_SCHEMA as unknown as JsonSchema, ...(snapshotEntrySchemas() as Record<string, JsonSchema>) }),
+  },
+  {
+    name: 'plan-file',
+    purpose: 'A saved plan file, of src/schema/plan-file.ts; used by src/plan/plan-file.ts (apply, render, show).',
+    options: { allErrors: false, strict: false },
+    schemas: () => ({ planFile: PLAN_FILE_SCHEMA as unknown as JsonSchema }),
   },
 ];
