@@ -67,6 +67,8 @@ class CmdletBinder {
   private readonly allNames: { name: string; key: string; common: boolean }[] = [];
   readonly positionalBySet = new Map<string, string[]>();
   private readonly requiredBySet = new Map<string, string[]>();
+  /** The set of calls with only named parameters, by their names in order (bind). */
+  private readonly setByNamedParameters = new Map<string, string>();
 
   constructor(
     readonly cmdlet: string,
@@ -182,6 +184,25 @@ class CmdletBinder {
       order.push(resolved.name);
     }
 
+    // Which set: the same for every call that names the same parameters and nothing else (a
+    // generated script makes thousands of such calls), so that case is remembered per binder.
+    const cacheKey = positional.length === 0 && !pipelineItem.present ? order.join('\n') : null;
+    let parameterSet = cacheKey === null ? undefined : this.setByNamedParameters.get(cacheKey);
+    if (parameterSet === undefined) {
+      parameterSet = this.resolveSet(raw, order, positional, pipelineItem, position);
+      if (cacheKey !== null) this.setByNamedParameters.set(cacheKey, parameterSet);
+    }
+
+    const values = new Map<string, unknown>();
+    for (const name of order) values.set(name, coerce(this.cmdlet, name, this.signature.parameters[name]!, raw.get(name), position));
+    return { cmdlet: this.cmdlet, parameterSet, values, order, errorAction };
+  }
+
+  /** The parameter set of a call (binding its positional arguments and pipeline input into raw and order); throws PowerShell's binding errors. */
+  private resolveSet(raw: Map<string, unknown>, order: string[], positional: unknown[], pipelineItem: { present: boolean; value: unknown }, position: Position): string {
+    const fail = (message: string, id: string, at: Position = position): never => {
+      throw statementError(parameterError(message, id, this.cmdlet, at));
+    };
     // Sets that hold every named parameter.
     const sets = this.signature.sets;
     let candidates = sets.filter((set) => order.every((name) => this.signature.parameters[name]!.sets[set] !== undefined));
@@ -245,9 +266,7 @@ class CmdletBinder {
       parameterSet = '';
     } else parameterSet = this.unresolvedSet(position);
 
-    const values = new Map<string, unknown>();
-    for (const name of order) values.set(name, coerce(this.cmdlet, name, this.signature.parameters[name]!, raw.get(name), position));
-    return { cmdlet: this.cmdlet, parameterSet, values, order, errorAction };
+    return parameterSet;
   }
 
   private unresolvedSet(position: Position): never {

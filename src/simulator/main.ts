@@ -14,9 +14,22 @@ async function main(argv: string[]): Promise<number> {
   return runEmbedded(argv);
 }
 
+/**
+ * Ends the process once its output is written. A long script leaves a large heap (its syntax tree, the
+ * tenant's state), and Node frees it piece by piece on a natural exit (~0.2 s for 50,000 calls).
+ */
+function exitOnceWritten(code: number): void {
+  const pending = [process.stdout, process.stderr].filter((stream) => stream.writableLength > 0);
+  let left = pending.length;
+  if (left === 0) process.exit(code);
+  for (const stream of pending) stream.once('drain', () => --left === 0 && process.exit(code));
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // The embedded host only: the others end when their streams do.
+    if (!['module', 'engine', 'advance-migrations'].includes(process.argv[2] ?? '')) exitOnceWritten(code);
   },
   (error: unknown) => {
     process.stderr.write(`exo-gitops-sim internal error: ${(error as Error).stack ?? String(error)}\n`);

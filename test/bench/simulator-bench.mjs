@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // Simulator benchmark: a 50,000-MEU tenant and a script of 50,000 Set-MailUser calls, run through the
-// BUILT simulator (dist/simulator/main.js) the way the tool runs pwsh. Prints wall time and peak RSS.
-// Usage: npx tsc -p tsconfig.json && node test/bench/simulator-bench.mjs [count]
+// BUILT simulator (dist/simulator/main.js) the way the tool runs pwsh. Prints one JSON result: wall
+// time, CPU time, peak RSS, and the simulator's own phases (EXO_SIM_TIMING=1): parsing (the grammar,
+// then the conversion of its tree), loading the state, running, flushing.
+// Usage: npm run build && node test/bench/simulator-bench.mjs [count]
+//   BENCH_SIMULATOR=/other/dist/simulator/main.js   runs another build (before/after comparisons)
+//   KEEP=1                                           keeps the work directory (printed last)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -10,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const count = Number(process.argv[2] ?? 50_000);
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const simulator = join(repoRoot, 'dist', 'simulator', 'main.js');
+const simulator = process.env.BENCH_SIMULATOR ?? join(repoRoot, 'dist', 'simulator', 'main.js');
 if (!existsSync(simulator)) {
   console.error('dist/simulator/main.js is missing: run `npx tsc -p tsconfig.json` first.');
   process.exit(1);
@@ -74,7 +78,8 @@ const useTime = existsSync('/usr/bin/time');
 const command = useTime ? '/usr/bin/time' : process.execPath;
 const args = useTime ? ['-f', '%M %e %U %S', process.execPath, simulator, '-NoLogo', '-NoProfile', '-NonInteractive', '-File', script] : [simulator, '-NoLogo', '-NoProfile', '-NonInteractive', '-File', script];
 const started = performance.now();
-const child = spawn(command, args, { env: { ...process.env, EXO_SIM_STATE: work, EXO_SIM_METRICS: join(work, 'metrics.json') }, stdio: ['ignore', 'pipe', 'pipe'] });
+const stateBytesBefore = readFileSync(join(work, 'northwind.json')).length;
+const child = spawn(command, args, { env: { ...process.env, EXO_SIM_STATE: work, EXO_SIM_METRICS: join(work, 'metrics.json'), EXO_SIM_TIMING: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
 let peakKb = 0;
 let cpuSeconds = null;
 // Without /usr/bin/time, sample the child's high-water mark while it runs.
@@ -101,6 +106,25 @@ if (useTime) {
   cpuSeconds = Number((user + system).toFixed(2));
   stderr = stderr.trim().split('\n').slice(0, -1).join('\n');
 }
+// The simulator's phase timings (older builds print fewer of them: those are null).
+const timing = (pattern) => {
+  const match = pattern.exec(stderr);
+  return match ? Number(match[1]) : null;
+};
+const phases = {
+  parseMs: timing(/timing: parse (\d+) ms/),
+  grammarMs: timing(/timing: parse \d+ ms \(grammar (\d+) ms/),
+  convertMs: timing(/timing: parse \d+ ms \(grammar \d+ ms, convert (\d+) ms/),
+  runMs: timing(/timing: run (\d+) ms since start/),
+  doneMs: timing(/timing: done (\d+) ms since start/),
+  stateLoadMs: timing(/state load (\d+) ms/),
+  stateFlushes: timing(/(\d+) state flushes/),
+  stateFlushMs: timing(/state flushes (\d+) ms/),
+};
+stderr = stderr
+  .split('\n')
+  .filter((line) => !line.startsWith('exo-gitops-sim timing:'))
+  .join('\n');
 const after = JSON.parse(readFileSync(join(work, 'northwind.json'), 'utf8'));
 const last = after.MailUser[count - 1];
 const metrics = JSON.parse(readFileSync(join(work, 'metrics.json'), 'utf8'));
@@ -115,7 +139,9 @@ console.log(
       wallSeconds: Number(wallSeconds.toFixed(2)),
       cpuSeconds,
       peakRssMiB: Number((peakKb / 1024).toFixed(1)),
+      phases,
       scriptBytes: readFileSync(script).length,
+      stateBytesBefore,
       stateBytes: readFileSync(join(work, 'northwind.json')).length,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     },

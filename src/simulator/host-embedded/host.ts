@@ -149,8 +149,9 @@ export async function runEmbeddedScript(text: string, run: EmbeddedRun): Promise
   const phaseStarted = performance.now();
   let parsed;
   try {
-    parsed = await parseScript(source, scriptFile);
-    if (timing) run.err(`exo-gitops-sim timing: parse ${Math.round(performance.now() - phaseStarted)} ms\n`);
+    const stats: { grammarMs?: number; convertMs?: number; pieces?: number } = {};
+    parsed = await parseScript(source, scriptFile, { stats });
+    if (timing) run.err(`exo-gitops-sim timing: parse ${Math.round(performance.now() - phaseStarted)} ms (grammar ${Math.round(stats.grammarMs ?? 0)} ms, convert ${Math.round(stats.convertMs ?? 0)} ms, ${stats.pieces ?? 1} pieces)\n`);
   } catch (error) {
     if (error instanceof ParseError) {
       run.err(`${error.render()}\n`);

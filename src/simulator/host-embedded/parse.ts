@@ -40,23 +40,76 @@ export class ParseError extends Error {
   }
 }
 
-let parserPromise: Promise<Parser> | undefined;
+/**
+ * The WebAssembly binding's own functions (the Emscripten module web-tree-sitter runs), when this
+ * process initialised it: a TreeCursor getter writes the cursor into the binding's transfer buffer
+ * before each call and reads it back after each move, and a 50,000-line script has millions of nodes.
+ * The raw functions keep the cursor in the transfer buffer for the whole walk.
+ */
+interface RawBinding {
+  transferBuffer: number;
+  HEAP32: Int32Array;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_named_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_delete_wasm(tree: number): void;
+}
+
+const RAW_FUNCTIONS = [
+  '_ts_init',
+  '_ts_tree_cursor_current_node_type_id_wasm',
+  '_ts_tree_cursor_current_node_is_named_wasm',
+  '_ts_tree_cursor_current_node_is_missing_wasm',
+  '_ts_tree_cursor_current_field_id_wasm',
+  '_ts_tree_cursor_start_index_wasm',
+  '_ts_tree_cursor_end_index_wasm',
+  '_ts_tree_cursor_goto_first_child_wasm',
+  '_ts_tree_cursor_goto_next_sibling_wasm',
+  '_ts_tree_cursor_goto_parent_wasm',
+  '_ts_tree_cursor_delete_wasm',
+];
+
+interface LoadedParser {
+  parser: Parser;
+  /** Null when the binding's functions are not reachable (another caller initialised web-tree-sitter first, or a version without them). */
+  raw: RawBinding | null;
+}
+
+let parserPromise: Promise<LoadedParser> | undefined;
 
 /** The grammar is loaded once per process; its location comes from the installed package. */
-function loadParser(): Promise<Parser> {
+function loadParser(): Promise<LoadedParser> {
   parserPromise ??= (async () => {
     const require = createRequire(import.meta.url);
     const packageJson = require.resolve('tree-sitter-powershell/package.json');
     // V8's optimizing tier spends ~8 s of background CPU on the grammar's one huge parse function and
     // holds the process open until it is done; the baseline compiler parses our scripts just as fast.
     v8.setFlagsFromString('--liftoff-only');
-    await Parser.init();
+    // Emscripten makes the options object the module itself: its exports are added to it.
+    const binding: Record<string, unknown> = {};
+    await Parser.init(binding as object);
     const language = await Language.load(join(dirname(packageJson), 'tree-sitter-powershell.wasm'));
     const parser = new Parser();
     parser.setLanguage(language);
-    return parser;
+    let raw: RawBinding | null = null;
+    if (RAW_FUNCTIONS.every((name) => typeof binding[name] === 'function') && binding['HEAP32'] instanceof Int32Array) {
+      // ts_init only returns the transfer buffer's address (and writes the ABI versions into it).
+      raw = Object.assign(binding, { transferBuffer: (binding['_ts_init'] as () => number)() }) as unknown as RawBinding;
+    }
+    return { parser, raw };
   })();
   return parserPromise;
+}
+
+/** Whether this process walks trees through the binding's raw functions (for tests). */
+export async function parserWalksRaw(): Promise<boolean> {
+  return (await loadParser()).raw !== null;
 }
 
 /** A plain copy of a tree-sitter node: reading the WebAssembly tree node by node is slow. */
@@ -72,29 +125,122 @@ interface Node {
   repaired?: boolean;
 }
 
-type TreeCursor = ReturnType<NonNullable<ReturnType<Parser['parse']>>['walk']>;
+type Tree = NonNullable<ReturnType<Parser['parse']>>;
+type TreeCursor = ReturnType<Tree['walk']>;
+
+/** What the copy reads from a cursor: each call is one crossing into WebAssembly. */
+interface Walker {
+  typeId(): number;
+  isNamed(): boolean;
+  isMissing(): boolean;
+  fieldId(): number;
+  start(): number;
+  end(): number;
+  firstChild(): boolean;
+  nextSibling(): boolean;
+  parent(): boolean;
+  delete(): void;
+}
+
+function publicWalker(cursor: TreeCursor): Walker {
+  return {
+    typeId: () => cursor.nodeTypeId,
+    isNamed: () => cursor.nodeIsNamed,
+    isMissing: () => cursor.nodeIsMissing,
+    fieldId: () => cursor.currentFieldId,
+    start: () => cursor.startIndex,
+    end: () => cursor.endIndex,
+    firstChild: () => cursor.gotoFirstChild(),
+    nextSibling: () => cursor.gotoNextSibling(),
+    parent: () => cursor.gotoParent(),
+    delete: () => cursor.delete(),
+  };
+}
+
+/** The cursor moved into the transfer buffer and walked there; the TreeCursor object is stale from here on. */
+function rawWalker(raw: RawBinding, tree: Tree, cursor: TreeCursor): Walker {
+  const address = (tree as unknown as Record<number, number>)[0]!;
+  const state = cursor as unknown as Record<number, number>;
+  const heap = raw.HEAP32;
+  for (let index = 0; index < 4; index++) heap[(raw.transferBuffer >> 2) + index] = state[index]!;
+  return {
+    typeId: () => raw._ts_tree_cursor_current_node_type_id_wasm(address),
+    isNamed: () => raw._ts_tree_cursor_current_node_is_named_wasm(address) === 1,
+    isMissing: () => raw._ts_tree_cursor_current_node_is_missing_wasm(address) === 1,
+    fieldId: () => raw._ts_tree_cursor_current_field_id_wasm(address),
+    start: () => raw._ts_tree_cursor_start_index_wasm(address),
+    end: () => raw._ts_tree_cursor_end_index_wasm(address),
+    firstChild: () => raw._ts_tree_cursor_goto_first_child_wasm(address) === 1,
+    nextSibling: () => raw._ts_tree_cursor_goto_next_sibling_wasm(address) === 1,
+    parent: () => raw._ts_tree_cursor_goto_parent_wasm(address) === 1,
+    delete: () => raw._ts_tree_cursor_delete_wasm(address),
+  };
+}
+
+interface CopyContext {
+  walker: Walker;
+  types: string[];
+  fields: (string | null)[];
+  /** Per node type id: 0 not seen yet, 1 anonymous, 2 named (a property of the type). */
+  named: Uint8Array;
+  problems: Node[] | null;
+  /** Where the parsed text starts in the grammar's text (a piece of a long script). */
+  offset: number;
+  /** Read every node's field name, not only FIELD_PARENTS' children's. */
+  allFields: boolean;
+  /** Children being copied (copySubtree). */
+  stack: Node[];
+  toSource: ((index: number) => number) | null;
+}
 
 /**
- * Copies the node under the cursor and its subtree into plain objects, noting ERROR and MISSING
- * nodes. Positions are mapped back to the source (see insertEmptyBlockStatements).
+ * The node types whose children's field names the conversion reads (Converter: `.field`); other
+ * children's are not read from the tree (one crossing less per node). The walk through
+ * web-tree-sitter's TreeCursor reads every field, so the tests comparing the two notice a type
+ * missing here.
  */
-function copySubtree(cursor: TreeCursor, problems: Node[] | null, toSource: ((index: number) => number) | null): Node {
-  // Each cursor property crosses into WebAssembly: read only what the conversion uses.
+const FIELD_PARENTS = new Set(['while_statement', 'do_statement', 'if_statement', 'elseif_clause', 'assignment_expression', 'for_statement', 'command', 'array_expression', 'sub_expression']);
+
+const NO_CHILDREN: Node[] = Object.freeze([]) as unknown as Node[];
+
+function typeName(context: CopyContext, typeId: number): string {
+  return context.types[typeId] || 'ERROR';
+}
+
+/**
+ * Copies the node under the cursor (whose type id the caller read) and its subtree into plain
+ * objects, noting ERROR and MISSING nodes. Positions are mapped back to the source (see
+ * insertEmptyBlockStatements). Comments are left out.
+ */
+function copySubtree(context: CopyContext, typeId: number, readField = true): Node {
+  const { walker, toSource, offset } = context;
+  let named = context.named[typeId]!;
+  if (named === 0) named = context.named[typeId] = walker.isNamed() ? 2 : 1;
+  const start = walker.start() + offset;
+  const end = walker.end() + offset;
   const node: Node = {
-    type: cursor.nodeType,
-    named: cursor.nodeIsNamed,
-    start: toSource ? toSource(cursor.startIndex) : cursor.startIndex,
-    end: toSource ? toSource(cursor.endIndex) : cursor.endIndex,
-    field: cursor.currentFieldName,
-    children: [],
-    missing: problems !== null && cursor.nodeIsMissing,
+    type: typeName(context, typeId),
+    named: named === 2,
+    start: toSource ? toSource(start) : start,
+    end: toSource ? toSource(end) : end,
+    field: readField ? (context.fields[walker.fieldId()] ?? null) : null,
+    children: NO_CHILDREN,
+    missing: context.problems !== null && walker.isMissing(),
   };
-  if (problems && (node.type === 'ERROR' || node.missing)) problems.push(node);
-  if (cursor.gotoFirstChild()) {
+  if (context.problems && (node.type === 'ERROR' || node.missing)) context.problems.push(node);
+  if (walker.firstChild()) {
+    // The children gather on a shared stack and are copied off it at their exact count: an array
+    // grown by push leaves its smaller backing stores behind, and there are millions of nodes.
+    const stack = context.stack;
+    const base = stack.length;
+    const childFields = context.allFields || FIELD_PARENTS.has(node.type);
     do {
-      if (cursor.nodeType !== 'comment') node.children.push(copySubtree(cursor, problems, toSource));
-    } while (cursor.gotoNextSibling());
-    cursor.gotoParent();
+      const childType = walker.typeId();
+      if (typeName(context, childType) !== 'comment') stack.push(copySubtree(context, childType, childFields));
+    } while (walker.nextSibling());
+    walker.parent();
+    if (stack.length > base) node.children = stack.slice(base);
+    stack.length = base;
   }
   return node;
 }
@@ -880,56 +1026,172 @@ function describeProblem(node: Node, source: string): string {
   return `Unexpected token '${token}' in expression or statement.`;
 }
 
+export interface ParseOptions {
+  /** Filled in with where parsing took its time: the grammar (tree-sitter), then copying its tree into the AST. */
+  stats?: { grammarMs?: number; convertMs?: number; /** 1 when the text was parsed whole. */ pieces?: number };
+  /** Walk the tree through web-tree-sitter's public TreeCursor even when the raw binding is there (tests compare the two). */
+  publicCursor?: boolean;
+  /** The size of the pieces a long script is parsed in (tests make it small). */
+  pieceChars?: number;
+}
+
 export interface ParsedScript {
   file: string;
   body: Statement[];
 }
 
-/** Parses a whole script. Throws ParseError for syntax errors, NotSupportedError for constructs the interpreter lacks. */
-export async function parseScript(source: string, file: string): Promise<ParsedScript> {
-  const parser = await loadParser();
-  const masked = maskForGrammar(source);
-  const { text: grammarText, inserted } = insertEmptyBlockStatements(masked);
-  const toSource = sourcePosition(inserted);
-  const tree = parser.parse(grammarText);
+/**
+ * A long script is parsed in pieces of about this many characters, each ending between two
+ * top-level statements: the grammar's tree of a 50,000-line script takes some 350 MB of WebAssembly
+ * memory (which is never given back), a piece's tree a few MB, and smaller trees parse faster.
+ */
+const PIECE_CHARS = 128 * 1024;
+
+/** A line that may start a top-level statement: a command (Verb-Noun) or a variable, in the first column. */
+const STATEMENT_START = /\$[A-Za-z_]|[A-Za-z]+-[A-Za-z]/y;
+/** What the line before must end with: a word, a number, a quote or a closing bracket (no continuation: no backtick, operator, comma, pipe or open bracket). */
+const STATEMENT_END = /[A-Za-z0-9_'")}\]]/;
+
+/**
+ * Where the pieces of the grammar's text start. A piece ends where a top-level statement may start
+ * (see STATEMENT_START, STATEMENT_END); whether it really does is known only from the grammar: a
+ * piece cut inside a construct (a block, a bracket, a string, a here-string, a comment, a continued
+ * line) does not parse cleanly, and then the whole text is parsed at once instead (parseScript).
+ */
+function pieceStarts(text: string, size: number): number[] {
+  const starts = [0];
+  let from = size;
+  while (from < text.length) {
+    let found = -1;
+    let lineStart = text.indexOf('\n', from - 1) + 1;
+    while (lineStart > 0 && lineStart < text.length) {
+      STATEMENT_START.lastIndex = lineStart;
+      if (STATEMENT_START.test(text)) {
+        let end = lineStart - 1;
+        while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+        if (end === 0 || STATEMENT_END.test(text[end - 1]!)) {
+          found = lineStart;
+          break;
+        }
+      }
+      lineStart = text.indexOf('\n', lineStart) + 1;
+    }
+    if (found < 0) break;
+    starts.push(found);
+    from = found + size;
+  }
+  return starts;
+}
+
+interface Conversion {
+  body: Statement[];
+  conversionError: unknown;
+  /** ERROR and MISSING nodes (looked for only when a tree has any). */
+  problems: Node[];
+}
+
+interface GrammarRun {
+  parser: Parser;
+  raw: RawBinding | null;
+  converter: Converter;
+  toSource: ((index: number) => number) | null;
+  grammarMs: number;
+  convertMs: number;
+}
+
+/**
+ * Parses text (the grammar's text from offset on) and converts its top-level statements into the
+ * conversion, one at a time, so a long script never holds its whole concrete tree in JavaScript
+ * objects at once. A piece (not the whole text) whose tree has errors is not converted: false.
+ */
+function convertText(run: GrammarRun, text: string, offset: number, whole: boolean, conversion: Conversion): boolean {
+  const grammarStarted = performance.now();
+  const tree = run.parser.parse(text);
   if (!tree) throw new Error('tree-sitter returned no tree');
-  const problems: Node[] = [];
-  // Error and MISSING nodes are looked for only when the tree has any.
-  const collectProblems = tree.rootNode.hasError ? problems : null;
-  const converter = new Converter(source, file, masked);
-  const body: Statement[] = [];
-  let conversionError: unknown;
-  // Top-level statements are copied and converted one at a time, so a 50,000-line script never
-  // holds its whole concrete tree in JavaScript objects at once.
+  const convertStarted = performance.now();
+  run.grammarMs += convertStarted - grammarStarted;
+  const { converter } = run;
   const convert = (node: Node) => {
-    if (conversionError) return;
+    if (conversion.conversionError) return;
     try {
       if (node.type === 'param_block') converter.unsupported(node, 'A script-level param() block');
-      else if (node.type !== 'empty_statement') body.push(...converter.statementList(node));
+      else if (node.type !== 'empty_statement') conversion.body.push(...converter.statementList(node));
     } catch (error) {
-      conversionError = error;
+      conversion.conversionError = error;
     }
   };
-  const cursor = tree.walk();
-  if (cursor.gotoFirstChild()) {
-    do {
-      const type: string = cursor.nodeType;
-      if (type === 'comment') continue;
-      if (type === 'statement_list' && cursor.gotoFirstChild()) {
+  try {
+    const hasError = tree.rootNode.hasError;
+    if (hasError && !whole) return false;
+    // Nothing else may use the binding while the raw walker holds the cursor in its transfer buffer.
+    const cursor = tree.walk();
+    const walker = run.raw ? rawWalker(run.raw, tree, cursor) : publicWalker(cursor);
+    const language = tree.language;
+    const context: CopyContext = {
+      walker,
+      types: language.types,
+      fields: language.fields,
+      named: new Uint8Array(65536),
+      problems: hasError ? conversion.problems : null,
+      offset,
+      allFields: run.raw === null,
+      stack: [],
+      toSource: run.toSource,
+    };
+    try {
+      if (walker.firstChild()) {
         do {
-          if (cursor.nodeType !== 'comment') convert(copySubtree(cursor, collectProblems, toSource));
-        } while (cursor.gotoNextSibling());
-        cursor.gotoParent();
-      } else convert(copySubtree(cursor, collectProblems, toSource));
-    } while (cursor.gotoNextSibling());
+          const typeId = walker.typeId();
+          const type = typeName(context, typeId);
+          if (type === 'comment') continue;
+          if (type === 'statement_list' && walker.firstChild()) {
+            do {
+              const childType = walker.typeId();
+              if (typeName(context, childType) !== 'comment') convert(copySubtree(context, childType));
+            } while (walker.nextSibling());
+            walker.parent();
+          } else convert(copySubtree(context, typeId));
+        } while (walker.nextSibling());
+      }
+    } finally {
+      walker.delete();
+    }
+    return true;
+  } finally {
+    tree.delete();
+    run.convertMs += performance.now() - convertStarted;
   }
-  cursor.delete();
-  tree.delete();
-  const unrepaired = problems.filter((problem) => !problem.repaired);
+}
+
+/** Parses a whole script. Throws ParseError for syntax errors, NotSupportedError for constructs the interpreter lacks. */
+export async function parseScript(source: string, file: string, options: ParseOptions = {}): Promise<ParsedScript> {
+  const { parser, raw } = await loadParser();
+  const masked = maskForGrammar(source);
+  const { text: grammarText, inserted } = insertEmptyBlockStatements(masked);
+  const converter = new Converter(source, file, masked);
+  const run: GrammarRun = { parser, raw: options.publicCursor ? null : raw, converter, toSource: sourcePosition(inserted), grammarMs: 0, convertMs: 0 };
+  let conversion: Conversion | null = null;
+  const starts = pieceStarts(grammarText, options.pieceChars ?? PIECE_CHARS);
+  if (starts.length > 1) {
+    conversion = { body: [], conversionError: undefined, problems: [] };
+    for (let index = 0; index < starts.length && conversion; index++) {
+      const piece = grammarText.slice(starts[index], starts[index + 1] ?? grammarText.length);
+      if (!convertText(run, piece, starts[index]!, false, conversion)) conversion = null;
+    }
+  }
+  let pieces = starts.length;
+  // One piece, or a cut that was not between two statements: the whole text at once.
+  if (!conversion) {
+    pieces = 1;
+    conversion = { body: [], conversionError: undefined, problems: [] };
+    convertText(run, grammarText, 0, true, conversion);
+  }
+  if (options.stats) Object.assign(options.stats, { grammarMs: run.grammarMs, convertMs: run.convertMs, pieces });
+  const unrepaired = conversion.problems.filter((problem) => !problem.repaired);
   if (unrepaired.length > 0) {
     const first = unrepaired.reduce((earliest, problem) => (problem.start < earliest.start ? problem : earliest));
     throw new ParseError(describeProblem(first, source), file, converter.position(first));
   }
-  if (conversionError) throw conversionError;
-  return { file, body };
+  if (conversion.conversionError) throw conversion.conversionError;
+  return { file, body: conversion.body };
 }

@@ -137,7 +137,7 @@ describe.skipIf(unavailable !== null)('the tool through real pwsh and the stand-
     process.kill(-subprocess.pid!, 'SIGKILL');
     await subprocess;
     const resumed = await w.run(['apply', '--dir', 'repo/config', '--yes']);
-    expect(resumed.exitCode).toBe(0);
+    expect(resumed.exitCode, `${resumed.stdout}\n${resumed.stderr}`).toBe(0);
     expect((await w.run(['plan', '--dir', 'repo/config'])).exitCode).toBe(0);
     const calls = w.metricsOf().calls;
     // AlexW, IsaiahL and JohannaL, each created once; Wave-1 too.
