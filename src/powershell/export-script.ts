@@ -362,20 +362,22 @@ try {
       if ($key -and -not $mailboxGuids.ContainsKey($key)) { $mailboxGuids[$key] = $mailbox.ExchangeGuid }
     }
   }
-  $statistics = @()
+  # A list, not an array grown with += (which copies the whole array on every addition: quadratic,
+  # minutes at 50,000 linked mailboxes, in pwsh as in the simulator).
+  $statistics = [System.Collections.Generic.List[object]]::new()
   $statisticsRead = @{}
   foreach ($linked in ${psArray(options.linkedMailboxes ?? [])}) {
     $mailboxGuid = $mailboxGuids[$linked]
     if ($mailboxGuid -and -not $statisticsRead.ContainsKey($mailboxGuid)) {
       $statisticsRead[$mailboxGuid] = $true
       $s = Invoke-ExoCall { Get-EXOMailboxStatistics -ExchangeGuid $mailboxGuid -ErrorAction Stop }
-      $statistics += [ordered]@{
+      $statistics.Add([ordered]@{
         MailboxGuid = $mailboxGuid
         TotalDeletedItemSizeBytes = (ConvertTo-ExoBytes $s.TotalDeletedItemSize)
-      }
+      })
     }
   }
-  $state.MailboxStatistics = $statistics
+  $state.MailboxStatistics = @($statistics)
 ${options.batches ? `  # Every batch and migration user of the tenant, in bulk: the declared batches' status, and users already in other batches.
   $state.MigrationBatch = @(Invoke-ExoCall { Get-MigrationBatch -ResultSize Unlimited -ErrorAction Stop } | ForEach-Object { $b = $_; ${record('$b', MIGRATION_BATCH, '    ')} })
   $state.MigrationUser = @(Invoke-ExoCall { Get-MigrationUser -ResultSize Unlimited -ErrorAction Stop } | ForEach-Object { $u = $_; ${record('$u', MIGRATION_USER, '    ')} })

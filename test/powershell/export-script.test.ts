@@ -175,3 +175,12 @@ describe('the conversions inside PowerShell', () => {
     }
   }, 60_000);
 });
+
+describe('collections that grow with the tenant', () => {
+  it('are lists added to, never arrays grown with += (a copy per addition: 50,000 statistics took minutes)', () => {
+    const script = exportScript(tenant({ accessTokenEnv: 'CONTOSO_EXO_TOKEN' }), { groups: ['Scope'], linkedMailboxes: ['a@contoso.com', 'b@contoso.com'] });
+    expect(script).toContain('$statistics.Add(');
+    // The one += left grows by one per scope group read, a handful.
+    expect(script.match(/\$\w+ \+= /g)).toEqual(['$groups += ']);
+  });
+});
