@@ -3,7 +3,7 @@
 // (throttling, a failure at step k, kill -9 mid-apply), each converging on the next apply with
 // nothing lost or done twice.
 import { execa } from 'execa';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
@@ -18,6 +18,22 @@ const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
+
+/** Waits (up to 60 s) until no process started for this workspace's tenants (pwsh, its engine) is left. */
+async function orphansGone(tenants: string): Promise<void> {
+  const marker = `EXO_SIM_STATE=${tenants}\0`;
+  const left = (): boolean =>
+    readdirSync('/proc').some((pid) => {
+      if (!/^\d+$/.test(pid) || Number(pid) === process.pid) return false;
+      try {
+        return `${readFileSync(`/proc/${pid}/environ`, 'latin1')}\0`.includes(marker);
+      } catch {
+        return false;
+      }
+    });
+  const deadline = Date.now() + 60_000;
+  while (left() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+}
 
 function workspace() {
   const dir = mkdtempSync(join(tmpdir(), 'exo-real-pwsh-'));
@@ -136,6 +152,9 @@ describe.skipIf(unavailable !== null)('the tool through real pwsh and the stand-
     while (!/✓|succeeded|updated|created/.test(seen) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     process.kill(-subprocess.pid!, 'SIGKILL');
     await subprocess;
+    // pwsh runs in its own process group (process/pwsh.ts), so the kill leaves it an orphan: the
+    // orphan guard lets it finish the step in flight and start no other. Resume once it has.
+    await orphansGone(join(w.dir, 'tenants'));
     const resumed = await w.run(['apply', '--dir', 'repo/config', '--yes']);
     expect(resumed.exitCode, `${resumed.stdout}\n${resumed.stderr}`).toBe(0);
     expect((await w.run(['plan', '--dir', 'repo/config'])).exitCode).toBe(0);

@@ -23,7 +23,7 @@ const GENERATED_SUBSET = new Set([
   // a step's duration in milliseconds, from DateTime ticks (apply)
   'op:/',
   // types
-  'type:string', 'type:bool', 'type:int', 'type:long', 'type:ordered', 'type:math', 'type:guid', 'type:scriptblock', 'type:string[]', 'type:collections.generic.list[string]',
+  'type:string', 'type:bool', 'type:int', 'type:long', 'type:ordered', 'type:math', 'type:guid', 'type:scriptblock', 'type:string[]', 'type:collections.generic.list[string]', 'type:collections.generic.list[object]',
   // the export's batch times (ConvertTo-ExoTime): a DateTime to UTC text, whatever the local zone
   'type:datetime', 'type:globalization.cultureinfo', 'method:ToUniversalTime',
   // a batch's CSV, built in memory as bytes (New-MigrationBatch -CSVData)
