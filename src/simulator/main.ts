@@ -7,11 +7,18 @@
 // Each tenant's state is EXO_SIM_STATE/<tenant>.json. See README.md beside this file.
 import { runEmbedded } from './host-embedded/host.js';
 
-async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'module') return (await import('./host-pwsh/module.js')).moduleCommand(argv.slice(1));
-  if (argv[0] === 'engine') return (await import('./host-pwsh/server.js')).serveEngine(process.env);
-  if (argv[0] === 'advance-migrations') return (await import('./engine/moves.js')).advanceCommand(argv.slice(1), process.env);
-  return runEmbedded(argv);
+/** The subcommands; any other first argument is the embedded host's (a pwsh command line). */
+const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  module: async (argv) => (await import('./host-pwsh/module.js')).moduleCommand(argv),
+  engine: async () => (await import('./host-pwsh/server.js')).serveEngine(process.env),
+  'advance-migrations': async (argv) => (await import('./engine/moves.js')).advanceCommand(argv, process.env),
+};
+
+const argv = process.argv.slice(2);
+const subcommand = Object.hasOwn(SUBCOMMANDS, argv[0] ?? '') ? SUBCOMMANDS[argv[0]!] : undefined;
+
+async function main(): Promise<number> {
+  return subcommand ? subcommand(argv.slice(1)) : runEmbedded(argv);
 }
 
 /**
@@ -25,11 +32,11 @@ function exitOnceWritten(code: number): void {
   for (const stream of pending) stream.once('drain', () => --left === 0 && process.exit(code));
 }
 
-main(process.argv.slice(2)).then(
+main().then(
   (code) => {
     process.exitCode = code;
-    // The embedded host only: the others end when their streams do.
-    if (!['module', 'engine', 'advance-migrations'].includes(process.argv[2] ?? '')) exitOnceWritten(code);
+    // The embedded host only: the subcommands end when their streams do.
+    if (subcommand === undefined) exitOnceWritten(code);
   },
   (error: unknown) => {
     process.stderr.write(`exo-gitops-sim internal error: ${(error as Error).stack ?? String(error)}\n`);

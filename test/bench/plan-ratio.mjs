@@ -3,6 +3,8 @@
 //   node test/bench/plan-ratio.mjs DIR [rounds]
 // Prints each round's floor and plan (ms) and the ratio of the medians.
 import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 const dir = process.argv[2];
 if (!dir) { console.error('usage: node test/bench/plan-ratio.mjs DIR [rounds]'); process.exit(64); }
 const rounds = Number(process.argv[3] ?? 5);
@@ -11,7 +13,7 @@ for (let i = 0; i < rounds; i++) {
   const f = JSON.parse(execFileSync('node', ['test/bench/measure-validate.mjs', 'floor', `${dir}/config`, `${dir}/state`], { encoding: 'utf8' }));
   floor.push(f.ms);
   const t = performance.now();
-  try { execFileSync('node', ['dist/cli/main.js', 'plan', '--dir', `${dir}/config`, '--state', `${dir}/state`, '--max-actions', '0', '--out', '/tmp/ratio-plan.json'], { stdio: 'ignore' }); } catch (e) { if (e.status !== 2) throw e; }
+  try { execFileSync('node', ['dist/cli/main.js', 'plan', '--dir', `${dir}/config`, '--state', `${dir}/state`, '--max-actions', '0', '--out', join(tmpdir(), 'exo-gitops-plan-ratio.json')], { stdio: 'ignore' }); } catch (e) { if (e.status !== 2) throw e; }
   plan.push(performance.now() - t);
 }
 const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
