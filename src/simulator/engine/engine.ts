@@ -45,10 +45,18 @@ export interface CallResult {
   terminating?: ErrorRecord;
 }
 
+/** Where the engine's own time went (EXO_SIM_TIMING=1 prints it). */
+export interface EngineTimings {
+  loadMs: number;
+  flushes: number;
+  flushMs: number;
+}
+
 export class ExchangeEngine implements Session {
   state: TenantState | null = null;
   private lastFlushAt = Date.now();
   private flushIntervalMs = MINIMUM_FLUSH_INTERVAL_MS;
+  readonly timings: EngineTimings = { loadMs: 0, flushes: 0, flushMs: 0 };
 
   constructor(
     readonly stateDirectory: string,
@@ -125,7 +133,10 @@ export class ExchangeEngine implements Session {
         }),
       );
     }
+    const loadStarted = performance.now();
     const state = loadTenant(this.stateDirectory, toStr(organization));
+    const loadMs = performance.now() - loadStarted;
+    this.timings.loadMs += loadMs;
     if (!state) {
       throw new TerminatingError(
         new ErrorRecord(
@@ -136,6 +147,9 @@ export class ExchangeEngine implements Session {
     }
     this.flushNow();
     this.state = state;
+    // Until a flush of this state has been timed, writing it is taken to cost what reading it did:
+    // a large state is not written a second after Connect only to learn that it is slow.
+    this.flushIntervalMs = Math.max(MINIMUM_FLUSH_INTERVAL_MS, loadMs * 10);
   }
 
   disconnect(): void {
@@ -154,7 +168,12 @@ export class ExchangeEngine implements Session {
   }
 
   flushNow(): void {
-    this.state?.flush();
+    if (this.state?.dirty) {
+      const started = performance.now();
+      this.state.flush();
+      this.timings.flushes++;
+      this.timings.flushMs += performance.now() - started;
+    }
     this.faults.flushMetrics();
     this.lastFlushAt = Date.now();
   }

@@ -184,7 +184,10 @@ export async function runEmbeddedScript(text: string, run: EmbeddedRun): Promise
     // The final flush is never skipped: success, terminating error or exit N.
     session.flushNow();
     stdout.flush();
-    if (timing) run.err(`exo-gitops-sim timing: done ${Math.round(performance.now() - phaseStarted)} ms since start\n`);
+    if (timing) {
+      const { loadMs, flushes, flushMs } = session.engine.timings;
+      run.err(`exo-gitops-sim timing: done ${Math.round(performance.now() - phaseStarted)} ms since start (state load ${Math.round(loadMs)} ms, ${flushes} state flushes ${Math.round(flushMs)} ms)\n`);
+    }
   }
   return code;
 }
