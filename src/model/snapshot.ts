@@ -7,6 +7,16 @@ export const SNAPSHOT_VERSION = 1;
 /** The all-zero GUID Exchange shows for "no archive" / "not stamped". */
 export const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 
+/**
+ * Exchange Online's RecoverableItemsQuota of a recipient nobody changed and no hold covers: 30 GB.
+ * A hold raises a mailbox's to 100 GB ("Increase the Recoverable Items quota for mailboxes on hold",
+ * https://go.microsoft.com/fwlink/p/?linkid=786479:
+ * "automatically increased from 30 GB to 100 GB when a hold is placed on a mailbox in Exchange Online").
+ */
+export const DEFAULT_RECOVERABLE_ITEMS_QUOTA_BYTES = 30 * 2 ** 30;
+/** The quota of a mailbox on hold (the same page). */
+export const HOLD_RECOVERABLE_ITEMS_QUOTA_BYTES = 100 * 2 ** 30;
+
 export interface SnapshotTenant {
   /** The Tenant resource's metadata.name in the repo. */
   name: string;
@@ -126,6 +136,12 @@ export interface MailboxEntry {
   ArchiveStatus?: string;
   /** The GUID of a disabled (demoted) archive; EMPTY_GUID when none. Absent in older snapshots. */
   DisabledArchiveGuid?: string;
+  /**
+   * RecoverableItemsQuota in bytes; null when Unlimited. Its deleted items cannot outgrow it, so the
+   * export reads a linked mailbox's statistics only where it is above the 30 GB default (a hold raises
+   * it to 100 GB). Absent in older snapshots.
+   */
+  RecoverableItemsQuotaBytes?: number | null;
   [customAttribute: `CustomAttribute${number}`]: string | undefined;
 }
 

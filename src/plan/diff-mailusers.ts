@@ -10,7 +10,7 @@ import { formatAddress } from '../model/address.js';
 import { about, scopeGroupName, type Resource } from '../model/desired.js';
 import { finding, type Finding, type SourceLocation } from '../model/finding.js';
 import { planAction, type Action, type FieldChange } from '../model/plan.js';
-import type { MailboxEntry, MailUserEntry } from '../model/snapshot.js';
+import { DEFAULT_RECOVERABLE_ITEMS_QUOTA_BYTES, type MailboxEntry, type MailUserEntry } from '../model/snapshot.js';
 import { bareAddress, isUnsetGuid, lower, missingFrom, parseCapability, proxyKey, sameGuid, sameText, smtpDomainOf } from './compare.js';
 import { cloudManagementAfterPlan } from './diff-cloud.js';
 import { ON_PREMISES_REASON } from './diff-scopes.js';
@@ -66,8 +66,6 @@ function auxArchives(mailbox: MailboxEntry): number {
 /** The most auxiliary archives a cross-tenant move takes. */
 const AUX_ARCHIVE_LIMIT = 12;
 const T2T_CAPABILITY = 'exchanget2tmbxmove';
-/** Exchange Online's RecoverableItemsQuota of a mail user nobody changed: 30 GB. */
-const DEFAULT_RECOVERABLE_ITEMS_QUOTA = 30 * 1024 ** 3;
 
 const hasCapability = (capabilities: readonly string[] | undefined): boolean | undefined =>
   capabilities === undefined ? undefined : capabilities.some((c) => c.toLowerCase() === T2T_CAPABILITY);
@@ -227,11 +225,15 @@ function preflight(context: PlanContext, user: Resource<'MailUser'>, current: Ma
     );
   }
   const deleted = sourceLive.statistics(mailbox.ExchangeGuid)?.TotalDeletedItemSizeBytes;
-  const quota = current ? current.RecoverableItemsQuotaBytes : DEFAULT_RECOVERABLE_ITEMS_QUOTA;
+  const quota = current ? current.RecoverableItemsQuotaBytes : DEFAULT_RECOVERABLE_ITEMS_QUOTA_BYTES;
+  const targetQuota = (bytes: number) => `the ${current ? '' : 'default '}RecoverableItemsQuota ${gigabytes(bytes)} of its target mail user`;
+  // The export reads no statistics of a mailbox whose own quota is within the default (its deleted
+  // items cannot outgrow it); only a target quota below that leaves the size unknown and at risk.
+  const bound = mailbox.RecoverableItemsQuotaBytes;
   if (deleted !== undefined && typeof quota === 'number' && deleted > quota) {
-    findings.push(
-      finding('DumpsterOverTargetQuota', `${link.tenant} mailbox ${mailbox.PrimarySmtpAddress} holds ${gigabytes(deleted)} of deleted items, more than the ${current ? '' : 'default '}RecoverableItemsQuota ${gigabytes(quota)} of its target mail user`, at(['spec', 'source', 'mailbox'])),
-    );
+    findings.push(finding('DumpsterOverTargetQuota', `${link.tenant} mailbox ${mailbox.PrimarySmtpAddress} holds ${gigabytes(deleted)} of deleted items, more than ${targetQuota(quota)}`, at(['spec', 'source', 'mailbox'])));
+  } else if (deleted === undefined && typeof quota === 'number' && typeof bound === 'number' && bound > quota) {
+    findings.push(finding('DumpsterOverTargetQuota', `${link.tenant} mailbox ${mailbox.PrimarySmtpAddress} may hold up to ${gigabytes(bound)} of deleted items (its RecoverableItemsQuota; statistics not read), more than ${targetQuota(quota)}`, at(['spec', 'source', 'mailbox'])));
   }
   const scope = publishedScope(context, link.tenant, user.tenant!);
   if (scope && !scope.members.has(lower(mailbox.PrimarySmtpAddress))) {

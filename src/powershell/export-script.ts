@@ -3,9 +3,9 @@
 // string arrays, sizes to bytes), so the snapshot does not depend on how a module version serializes
 // objects. Its cost in remote calls is constant in the number of objects: one per kind, plus two per
 // scope group the repository names or a live RemoteOutbound relationship publishes, plus one
-// Get-EXOMailboxStatistics per source mailbox the repository links to a target mail user (and only
-// for those): Connect, 7 bulk reads and Disconnect, + 2 per group, + 1 per linked mailbox (batch
-// users included), + 2 (Get-MigrationBatch, Get-MigrationUser) where the repository declares batches.
+// Get-EXOMailboxStatistics per source mailbox the repository links to a target mail user whose
+// Recoverable Items quota is above the 30 GB default (on hold, or Unlimited): Connect, 7 bulk reads
+// and Disconnect, + 2 per group, + 1 per such linked mailbox (batch users included), + 2 (Get-MigrationBatch, Get-MigrationUser) where the repository declares batches.
 // Delegates (where batches move from or to the tenant, or a mail user declares permissions): + 1 bulk
 // Send As read, + 1 FullAccess read per batch user (source: every one; target: each that has moved
 // in) and per mail user declaring permissions that is a mailbox. Exchange has no bulk read of
@@ -15,6 +15,7 @@ import type { Resource } from '../model/desired.js';
 import { connectCommand, DISCONNECT_COMMAND, SCRIPT_PREFERENCES, titleComment } from './session.js';
 import { psArray } from './literal.js';
 import { SNAPSHOT_LINES_FORMAT } from '../load/snapshot-file.js';
+import { DEFAULT_RECOVERABLE_ITEMS_QUOTA_BYTES } from '../model/snapshot.js';
 import { DEFAULT_RETRY, retryFunction, type RetrySettings } from './retry.js';
 
 /** Scope groups read in all, nested ones included: a bound on remote calls (2 per group) whatever the nesting. */
@@ -128,6 +129,8 @@ const MAILBOX = [
   // Auxiliary archives (the AuxArchive entries), the license, a disabled (demoted) archive.
   field('MailboxLocations', 'list', { optional: true }), field('PersistedCapabilities', 'list', { optional: true }),
   field('ArchiveStatus', 'text', { optional: true }), field('DisabledArchiveGuid', 'text', { optional: true }),
+  // The bound on its deleted items: statistics are read only where it is above the default.
+  field('RecoverableItemsQuotaBytes', 'bytes', { from: 'RecoverableItemsQuota', optional: true }),
 ];
 
 /**
@@ -150,6 +153,7 @@ export const EXO_MAILBOX_PROPERTIES = [
   'ExchangeGuid', 'ArchiveGuid', 'LegacyExchangeDN', 'IsDirSynced', 'IsExchangeCloudManaged',
   'LitigationHoldEnabled', 'DelayHoldApplied', 'DelayReleaseHoldApplied', 'ComplianceTagHoldApplied', 'InPlaceHolds',
   'GrantSendOnBehalfTo', 'MailboxLocations', 'PersistedCapabilities', 'ArchiveStatus', 'DisabledArchiveGuid',
+  'RecoverableItemsQuota',
 ] as const;
 
 /** Exchange's names of the Mailbox properties the snapshot holds (what the Get-EXOMailbox request must cover). */
@@ -355,12 +359,19 @@ try {
   $state.Mailbox = @(Invoke-ExoCall { ${mailboxRead} } | ForEach-Object { $m = $_; ${record('$m', MAILBOX, '    ')} })
   # Statistics of the source mailboxes the repository links to a target mail user, and only those:
   # one Get-EXOMailboxStatistics each (by ExchangeGuid, read above). A linked mailbox that does not
-  # exist is left to the plan to report.
+  # exist is left to the plan to report. Only where its deleted items could outgrow the target's
+  # default quota: a mailbox's Recoverable Items never exceed its own RecoverableItemsQuota, 30 GB
+  # unless a hold raised it (100 GB) or it is Unlimited; where Exchange printed none (an older
+  # module), it is read. Mailboxes no hold covers cost no call.
   $mailboxGuids = @{}
+  $withinDefaultQuota = @{}
   foreach ($mailbox in $state.Mailbox) {
     foreach ($key in @($mailbox.PrimarySmtpAddress, $mailbox.Alias, $mailbox.Name) + @($mailbox.EmailAddresses | Where-Object { $_ -like 'smtp:*' } | ForEach-Object { $_ -replace '^smtp:', '' })) {
       if ($key -and -not $mailboxGuids.ContainsKey($key)) { $mailboxGuids[$key] = $mailbox.ExchangeGuid }
     }
+    # Absent (not printed) or null (Unlimited): not within the default.
+    $quota = $mailbox['RecoverableItemsQuotaBytes']
+    if ($null -ne $quota -and -not ($quota -gt ${DEFAULT_RECOVERABLE_ITEMS_QUOTA_BYTES})) { $withinDefaultQuota[$mailbox.ExchangeGuid] = $true }
   }
   # A list, not an array grown with += (which copies the whole array on every addition: quadratic,
   # minutes at 50,000 linked mailboxes, in pwsh as in the simulator).
@@ -368,7 +379,7 @@ try {
   $statisticsRead = @{}
   foreach ($linked in ${psArray(options.linkedMailboxes ?? [])}) {
     $mailboxGuid = $mailboxGuids[$linked]
-    if ($mailboxGuid -and -not $statisticsRead.ContainsKey($mailboxGuid)) {
+    if ($mailboxGuid -and -not $withinDefaultQuota.ContainsKey($mailboxGuid) -and -not $statisticsRead.ContainsKey($mailboxGuid)) {
       $statisticsRead[$mailboxGuid] = $true
       $s = Invoke-ExoCall { Get-EXOMailboxStatistics -ExchangeGuid $mailboxGuid -ErrorAction Stop }
       $statistics.Add([ordered]@{

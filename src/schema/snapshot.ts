@@ -64,7 +64,7 @@ export const SNAPSHOT_SCHEMA = {
       type: 'array',
       items: entry(
         { Name: str, Alias: str, PrimarySmtpAddress: str, ExchangeGuid: str, ArchiveGuid: str, LegacyExchangeDN: str, EmailAddresses: strList, RecipientTypeDetails: str, IsDirSynced: bool, IsExchangeCloudManaged: bool, LitigationHoldEnabled: bool, InPlaceHolds: strList },
-        { MailboxLocations: strList, PersistedCapabilities: strList, ArchiveStatus: str, DisabledArchiveGuid: str, DisplayName: str, UserPrincipalName: str, GrantSendOnBehalfTo: strList },
+        { MailboxLocations: strList, PersistedCapabilities: strList, ArchiveStatus: str, DisabledArchiveGuid: str, DisplayName: str, UserPrincipalName: str, GrantSendOnBehalfTo: strList, RecoverableItemsQuotaBytes: { anyOf: [wholeBytes, { type: 'null' }] } },
       ),
     },
     MailboxStatistics: {

@@ -62,6 +62,9 @@ async function exportExample(hostEnv: (stateDir: string) => Record<string, strin
     s.OrganizationConfig.InPlaceHolds = [ORG_HOLD];
     Object.assign(mailbox(s, 'LaraN'), { MailboxLocations: LOCATIONS, PersistedCapabilities: [], ArchiveStatus: 'None', DisabledArchiveGuid: DISABLED_ARCHIVE } satisfies Partial<MailboxEntry>);
     Object.assign(mailbox(s, 'BiancaP'), { PersistedCapabilities: ['ExchangeT2TMbxMove'], ArchiveStatus: 'Active' } satisfies Partial<MailboxEntry>);
+    // The organization's hold raises every mailbox's Recoverable Items quota to 100 GB but Megan's,
+    // which the state pins at the 30 GB default (a mailbox the hold excludes): her statistics are not read.
+    mailbox(s, 'MeganB').RecoverableItemsQuotaBytes = 30 * GB;
     s.MailboxStatistics = [
       { MailboxGuid: mailbox(s, 'LaraN').ExchangeGuid, TotalDeletedItemSizeBytes: 45 * GB },
       // Patti Fernandez does not move: the export never reads her statistics.
@@ -103,9 +106,11 @@ function expectPreflightProperties(e: Exported): void {
   // Every other mailbox property as before (Get-EXOMailbox with property sets reads what Get-Mailbox did).
   expect(Object.keys(megan)).toEqual(expect.arrayContaining(['Name', 'Alias', 'PrimarySmtpAddress', 'ExchangeGuid', 'ArchiveGuid', 'LegacyExchangeDN', 'EmailAddresses', 'RecipientTypeDetails', 'IsDirSynced', 'IsExchangeCloudManaged', 'LitigationHoldEnabled', 'DelayHoldApplied', 'DelayReleaseHoldApplied', 'ComplianceTagHoldApplied', 'InPlaceHolds', 'GrantSendOnBehalfTo', 'CustomAttribute15']));
 
-  // Statistics: the eight moving mailboxes, each once, sizes in bytes; not Patti Fernandez's.
+  // Statistics: the moving mailboxes whose quota is above the default, each once, sizes in bytes; not
+  // Megan's (30 GB: her deleted items fit any target's default), not Patti Fernandez's (she does not move).
   const guids = new Map(e.contoso.Mailbox.map((m) => [m.ExchangeGuid, m.PrimarySmtpAddress.split('@')[0]]));
-  expect(e.contoso.MailboxStatistics!.map((s) => guids.get(s.MailboxGuid)).sort()).toEqual([...LINKED].sort());
+  expect(e.contoso.MailboxStatistics!.map((s) => guids.get(s.MailboxGuid)).sort()).toEqual(LINKED.filter((name) => name !== 'Megan.Bowen').sort());
+  expect([lara.RecoverableItemsQuotaBytes, megan.RecoverableItemsQuotaBytes]).toEqual([100 * GB, 30 * GB]);
   expect(e.contoso.MailboxStatistics!.find((s) => s.MailboxGuid === lara.ExchangeGuid)!.TotalDeletedItemSizeBytes).toBe(45 * GB);
   expect(e.contoso.MailboxStatistics!.filter((s) => s.MailboxGuid !== lara.ExchangeGuid).every((s) => s.TotalDeletedItemSizeBytes === 0)).toBe(true);
   expect(e.northwind.MailboxStatistics).toEqual([]);
@@ -115,8 +120,8 @@ function expectPreflightProperties(e: Exported): void {
   expect(e.northwind.MailUser.find((u) => u.Alias === 'LaraN')).toMatchObject({ PersistedCapabilities: [], RecoverableItemsQuotaBytes: 30 * GB });
   expect(e.northwind.MailUser.find((u) => u.Alias === 'BiancaP')!.RecoverableItemsQuotaBytes).toBeNull();
 
-  // Remote calls: one bulk read per kind, mailboxes with Get-EXOMailbox only, and one statistics call per linked mailbox.
-  expect(e.calls['Get-EXOMailboxStatistics']).toBe(LINKED.length);
+  // Remote calls: one bulk read per kind, mailboxes with Get-EXOMailbox only, and one statistics call per linked mailbox above the default quota.
+  expect(e.calls['Get-EXOMailboxStatistics']).toBe(LINKED.length - 1);
   expect(e.calls['Get-EXOMailbox']).toBe(2);
   expect(e.calls['Get-Mailbox']).toBeUndefined();
   expect(e.calls['Get-MailboxStatistics']).toBeUndefined();
@@ -144,9 +149,10 @@ describe('export of what the cross-tenant checks read, embedded host in the CLI 
     const e = await exportExample((sim) => ({ EXO_GITOPS_PWSH: 'exo-gitops-sim:in-process', EXO_SIM_STATE: sim }));
     expectPreflightProperties(e);
     // Nine calls a tenant (Connect, seven bulk reads, Disconnect), two per scope group read, one per linked
-    // mailbox, and in the tenant that declares batches, Get-MigrationBatch and Get-MigrationUser once each;
-    // delegates: one Send As read a tenant, one FullAccess read per batch user in the source.
-    expect(Object.values(e.calls).reduce((a, b) => a + b, 0)).toBe(2 * 9 + 2 * 1 + LINKED.length + 2 + 2 + LINKED.length);
+    // mailbox above the default quota (all but Megan's), and in the tenant that declares batches,
+    // Get-MigrationBatch and Get-MigrationUser once each; delegates: one Send As read a tenant, one
+    // FullAccess read per batch user in the source.
+    expect(Object.values(e.calls).reduce((a, b) => a + b, 0)).toBe(2 * 9 + 2 * 1 + (LINKED.length - 1) + 2 + 2 + LINKED.length);
     expect([e.calls['Get-MigrationBatch'], e.calls['Get-MigrationUser']]).toEqual([1, 1]);
     expect(YAML_CONTOSO_ID).not.toBe(LIVE_CONTOSO_ID);
   });

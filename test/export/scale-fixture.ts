@@ -57,6 +57,8 @@ function scaleMailboxes(count: number): Record<string, unknown>[] {
         ExchangeGuid: `${hex(i, 8)}-1111-4000-8000-${hex(i, 12)}`,
         LegacyExchangeDN: `/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${hex(i, 32)}-${alias}`,
         EmailAddresses: [`SMTP:${alias}@fabrikam.com`, `smtp:${alias}@fabrikam.onmicrosoft.com`],
+        // Every fourth on litigation hold (box3, box7, …): a Recoverable Items quota of 100 GB, not 30.
+        LitigationHoldEnabled: i % 4 === 3,
       }),
     };
     for (let c = 1; c <= 15; c++) entry[`CustomAttribute${c}`] = '';

@@ -83,9 +83,11 @@ describe('export through the simulator', () => {
     expect(Object.values(calls[0]!).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(12);
   });
 
-  it('reads statistics only of the mailboxes the repository links to a mail user: the same calls for 20 mailboxes as for 5,000', async () => {
-    // Three links: by address (in another case), by alias, and one to a mailbox that does not exist (not read: the plan reports it).
-    const linked = ['BOX3@Fabrikam.com', 'box7', 'nobody@fabrikam.com'];
+  it('reads statistics only of the linked mailboxes a hold covers: the same calls for 20 mailboxes as for 5,000', async () => {
+    // Four links: two mailboxes on hold, by address (in another case) and by alias; one no hold covers
+    // (its deleted items cannot outgrow the 30 GB a target mail user has by default: not read); one
+    // to a mailbox that does not exist (not read: the plan reports it).
+    const linked = ['BOX3@Fabrikam.com', 'box7', 'box5', 'nobody@fabrikam.com'];
     const calls: Record<string, number>[] = [];
     for (const n of [20, 5_000]) {
       const dir = temp();
@@ -96,11 +98,14 @@ describe('export through the simulator', () => {
       const snapshot = readSnapshot(join(out, 'fabrikam.json'), 'fabrikam');
       expect(snapshot.Mailbox).toHaveLength(n);
       expect(snapshot.MailboxStatistics.map((s: { MailboxGuid: string }) => s.MailboxGuid)).toEqual(['00000003-1111-4000-8000-000000000003', '00000007-1111-4000-8000-000000000007']);
+      // Each mailbox's quota read in the same bulk call: 100 GB on hold, 30 GB otherwise.
+      const quota = (alias: string) => snapshot.Mailbox.find((m: { Alias: string }) => m.Alias === alias).RecoverableItemsQuotaBytes;
+      expect([quota('box3'), quota('box5'), quota('box7')]).toEqual([100 * 2 ** 30, 30 * 2 ** 30, 100 * 2 ** 30]);
       calls.push(JSON.parse(readFileSync(metrics, 'utf8')).calls);
     }
     expect(calls[1]).toEqual(calls[0]);
     expect(calls[0]).toMatchObject({ 'Get-EXOMailbox': 1, 'Get-EXOMailboxStatistics': 2 });
-    // Connect, seven bulk reads, Disconnect, and one call per linked mailbox that exists.
+    // Connect, seven bulk reads, Disconnect, and one call per linked mailbox on hold.
     expect(Object.values(calls[0]!).reduce((a, b) => a + b, 0)).toBe(9 + 2);
   });
 });

@@ -66,6 +66,26 @@ describe('move blockers', () => {
     expect(codes(withSizes(500 * 1024 ** 3, null))).toEqual([]);
   });
 
+  it('DumpsterOverTargetQuota without statistics: the source quota bounds the deleted items', () => {
+    // The export reads no statistics of a mailbox whose quota is within the 30 GB default.
+    const withQuotas = (source: number | null | undefined, target: number | null) =>
+      plan((l) => {
+        l.contoso.MailboxStatistics = [];
+        if (source !== undefined) l.contoso.Mailbox[0]!.RecoverableItemsQuotaBytes = source;
+        l.northwind.MailUser[0]!.RecoverableItemsQuotaBytes = target;
+      });
+    // Within the target's quota: nothing can be over it.
+    expect(codes(withQuotas(30 * 1024 ** 3, 30 * 1024 ** 3))).toEqual([]);
+    expect(codes(withQuotas(100 * 1024 ** 3, null))).toEqual([]);
+    // A target quota lowered below the source's: the deleted items may not fit, and nothing measured them.
+    const lowered = withQuotas(30 * 1024 ** 3, 10 * 1024 ** 3);
+    expect(codes(lowered)).toEqual(['DumpsterOverTargetQuota']);
+    expect(lowered.findings[0]!.message).toContain('may hold up to 30.00 GB of deleted items (its RecoverableItemsQuota; statistics not read), more than the RecoverableItemsQuota 10.00 GB');
+    // Unknown (an older snapshot) or Unlimited source quota without statistics: nothing to go on, no finding.
+    expect(codes(withQuotas(undefined, 10 * 1024 ** 3))).toEqual([]);
+    expect(codes(withQuotas(null, 10 * 1024 ** 3))).toEqual([]);
+  });
+
   it('DemotedArchive: a DisabledArchiveGuid; the all-zero GUID is none', () => {
     expect(codes(plan((l) => (l.contoso.Mailbox[0]!.DisabledArchiveGuid = '9a1b2c3d-0000-4000-8000-000000000001')))).toEqual(['DemotedArchive']);
     expect(codes(plan((l) => (l.contoso.Mailbox[0]!.DisabledArchiveGuid = '00000000-0000-0000-0000-000000000000')))).toEqual([]);

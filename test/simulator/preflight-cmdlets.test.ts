@@ -262,3 +262,40 @@ describe('migration endpoints: Unlimited and the availability test', () => {
     expect((await r.state('northwind')).MigrationEndpoint.find((e) => e.Identity === 'expired')).not.toHaveProperty('CredentialsMissing');
   });
 });
+
+describe("a mailbox's RecoverableItemsQuota", () => {
+  it('30 GB by default, 100 GB under any hold of its own or of the organization, what the state holds otherwise', async () => {
+    const tenant = (organizationHolds: string[]) =>
+      contoso({
+        OrganizationConfig: { IsDehydrated: false, InPlaceHolds: organizationHolds },
+        Mailbox: [
+          mailbox('plain', 'contoso.com', { ExchangeGuid: '0a1b2c3d-0000-4000-8000-000000000001' }),
+          mailbox('litigation', 'contoso.com', { ExchangeGuid: '0a1b2c3d-0000-4000-8000-000000000002', LitigationHoldEnabled: true }),
+          mailbox('inplace', 'contoso.com', { ExchangeGuid: '0a1b2c3d-0000-4000-8000-000000000003', InPlaceHolds: ['UniH7d5b9f1e-0000-4000-8000-000000000000'] }),
+          mailbox('delayed', 'contoso.com', { ExchangeGuid: '0a1b2c3d-0000-4000-8000-000000000004', DelayHoldApplied: true }),
+          mailbox('pinned', 'contoso.com', { ExchangeGuid: '0a1b2c3d-0000-4000-8000-000000000005', LitigationHoldEnabled: true, RecoverableItemsQuotaBytes: null }),
+        ],
+      });
+    const script = session(
+      CONNECT_CONTOSO,
+      [
+        "Get-EXOMailbox -ResultSize Unlimited -Properties RecoverableItemsQuota | ForEach-Object { $_.Alias + '=' + $_.RecoverableItemsQuota }",
+        "(Get-Mailbox plain).RecoverableItemsQuota",
+        "@((Get-EXOMailbox plain).PSObject.Properties.Name) -contains 'RecoverableItemsQuota'",
+      ].join('\n'),
+    );
+    const quiet = await run(script, { tenants: [tenant([]), northwind()] });
+    expect(quiet.stdout.split('\n').slice(0, 7)).toEqual([
+      `plain=${byteQuantifiedSize(30 * GB)}`,
+      `litigation=${byteQuantifiedSize(100 * GB)}`,
+      `inplace=${byteQuantifiedSize(100 * GB)}`,
+      `delayed=${byteQuantifiedSize(100 * GB)}`,
+      'pinned=Unlimited',
+      '30 GB (32,212,254,720 bytes)',
+      // Not in the Minimum property set: only when asked for.
+      'False',
+    ]);
+    const held = await run(script, { tenants: [tenant(['mbx5f6e7d8c9b0a41e2b3c4d5e6f7a8b9c0:2']), northwind()] });
+    expect(held.stdout.split('\n')[0]).toBe(`plain=${byteQuantifiedSize(100 * GB)}`);
+  });
+});

@@ -7,7 +7,7 @@
 import type { ErrorObject } from 'ajv';
 
 export const snapshot = validate10;
-const schema11 = {"type":"object","required":["snapshotVersion","tenant","OrganizationConfig","AcceptedDomain","OrganizationRelationship","MigrationEndpoint","DistributionGroup","MailUser","Mailbox"],"properties":{"snapshotVersion":{"const":1},"tenant":{"type":"object","required":["name","tenantId","organization"],"properties":{"name":{"type":"string"},"tenantId":{"type":"string"},"organization":{"type":"string"}}},"exportedAt":{"type":"string"},"OrganizationConfig":{"type":"object","required":["IsDehydrated"],"properties":{"IsDehydrated":{"type":"boolean"},"InPlaceHolds":{"type":"array","items":{"type":"string"}},"ExchangeAttributesCloudManagedByDefault":{"type":"boolean"}}},"AcceptedDomain":{"type":"array","items":{"type":"object","required":["DomainName","DomainType"],"properties":{"DomainName":{"type":"string"},"DomainType":{"type":"string"}}}},"OrganizationRelationship":{"type":"array","items":{"type":"object","required":["Name","DomainNames","Enabled","MailboxMoveEnabled","MailboxMoveCapability","OAuthApplicationId","MailboxMovePublishedScopes"],"properties":{"Name":{"type":"string"},"DomainNames":{"type":"array","items":{"type":"string"}},"Enabled":{"type":"boolean"},"MailboxMoveEnabled":{"type":"boolean"},"MailboxMoveCapability":{"type":"string"},"OAuthApplicationId":{"type":["string","null"]},"MailboxMovePublishedScopes":{"type":"array","items":{"type":"string"}}}}},"MigrationEndpoint":{"type":"array","items":{"type":"object","required":["Identity","EndpointType","RemoteServer","RemoteTenant","ApplicationId","MaxConcurrentMigrations"],"properties":{"Identity":{"type":"string"},"EndpointType":{"type":"string"},"RemoteServer":{"type":["string","null"]},"RemoteTenant":{"type":["string","null"]},"ApplicationId":{"type":["string","null"]},"MaxConcurrentMigrations":{"anyOf":[{"type":"integer"},{"const":"Unlimited"},{"type":"null"}]}}}},"DistributionGroup":{"type":"array","items":{"type":"object","required":["Name","PrimarySmtpAddress","RecipientTypeDetails","IsDirSynced","Members"],"properties":{"Name":{"type":"string"},"PrimarySmtpAddress":{"type":"string"},"RecipientTypeDetails":{"type":"string"},"IsDirSynced":{"type":"boolean"},"Members":{"type":"array","items":{"type":"string"}}}}},"MailUser":{"type":"array","items":{"type":"object","required":["Name","Alias","PrimarySmtpAddress","ExternalEmailAddress","ExchangeGuid","ArchiveGuid","LegacyExchangeDN","EmailAddresses","IsDirSynced","RecipientTypeDetails","PreviousRecipientTypeDetails"],"properties":{"Name":{"type":"string"},"Alias":{"type":"string"},"PrimarySmtpAddress":{"type":"string"},"ExternalEmailAddress":{"type":["string","null"]},"ExchangeGuid":{"type":"string"},"ArchiveGuid":{"type":"string"},"LegacyExchangeDN":{"type":"string"},"EmailAddresses":{"type":"array","items":{"type":"string"}},"IsDirSynced":{"type":"boolean"},"RecipientTypeDetails":{"type":"string"},"PreviousRecipientTypeDetails":{"type":"string"},"PersistedCapabilities":{"type":"array","items":{"type":"string"}},"RecoverableItemsQuotaBytes":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]},"GrantSendOnBehalfTo":{"type":"array","items":{"type":"string"}}}}},"Mailbox":{"type":"array","items":{"type":"object","required":["Name","Alias","PrimarySmtpAddress","ExchangeGuid","ArchiveGuid","LegacyExchangeDN","EmailAddresses","RecipientTypeDetails","IsDirSynced","IsExchangeCloudManaged","LitigationHoldEnabled","InPlaceHolds"],"properties":{"Name":{"type":"string"},"Alias":{"type":"string"},"PrimarySmtpAddress":{"type":"string"},"ExchangeGuid":{"type":"string"},"ArchiveGuid":{"type":"string"},"LegacyExchangeDN":{"type":"string"},"EmailAddresses":{"type":"array","items":{"type":"string"}},"RecipientTypeDetails":{"type":"string"},"IsDirSynced":{"type":"boolean"},"IsExchangeCloudManaged":{"type":"boolean"},"LitigationHoldEnabled":{"type":"boolean"},"InPlaceHolds":{"type":"array","items":{"type":"string"}},"MailboxLocations":{"type":"array","items":{"type":"string"}},"PersistedCapabilities":{"type":"array","items":{"type":"string"}},"ArchiveStatus":{"type":"string"},"DisabledArchiveGuid":{"type":"string"},"DisplayName":{"type":"string"},"UserPrincipalName":{"type":"string"},"GrantSendOnBehalfTo":{"type":"array","items":{"type":"string"}}}}},"MailboxStatistics":{"type":"array","items":{"type":"object","required":["MailboxGuid","TotalDeletedItemSizeBytes"],"properties":{"MailboxGuid":{"type":"string"},"TotalDeletedItemSizeBytes":{"type":"integer","minimum":0}}}},"MigrationBatch":{"type":"array","items":{"type":"object","required":["Identity","Status","SourceEndpoint","TargetDeliveryDomain","NotificationEmails","CompleteAfterUTC","TotalCount","ActiveCount","SyncedCount","FinalizedCount","FailedCount"],"properties":{"Identity":{"type":"string"},"Status":{"type":"string"},"SourceEndpoint":{"type":["string","null"]},"TargetDeliveryDomain":{"type":["string","null"]},"NotificationEmails":{"type":"array","items":{"type":"string"}},"CompleteAfterUTC":{"type":["string","null"]},"TotalCount":{"type":"integer","minimum":0},"ActiveCount":{"type":"integer","minimum":0},"SyncedCount":{"type":"integer","minimum":0},"FinalizedCount":{"type":"integer","minimum":0},"FailedCount":{"type":"integer","minimum":0}}}},"MigrationUser":{"type":"array","items":{"type":"object","required":["Identity","BatchId","Status","ErrorSummary"],"properties":{"Identity":{"type":"string"},"BatchId":{"type":"string"},"Status":{"type":"string"},"ErrorSummary":{"type":["string","null"]}}}},"MailboxPermission":{"type":"array","items":{"type":"object","required":["MailboxGuid","Identity","User","AccessRights","IsInherited","Deny"],"properties":{"MailboxGuid":{"type":"string"},"Identity":{"type":"string"},"User":{"type":"string"},"AccessRights":{"type":"array","items":{"type":"string"}},"IsInherited":{"type":"boolean"},"Deny":{"type":"boolean"}}}},"RecipientPermission":{"type":"array","items":{"type":"object","required":["Identity","Trustee","AccessRights","IsInherited","AccessControlType"],"properties":{"Identity":{"type":"string"},"Trustee":{"type":"string"},"AccessRights":{"type":"array","items":{"type":"string"}},"IsInherited":{"type":"boolean"},"AccessControlType":{"type":"string"}}}}}};
+const schema11 = {"type":"object","required":["snapshotVersion","tenant","OrganizationConfig","AcceptedDomain","OrganizationRelationship","MigrationEndpoint","DistributionGroup","MailUser","Mailbox"],"properties":{"snapshotVersion":{"const":1},"tenant":{"type":"object","required":["name","tenantId","organization"],"properties":{"name":{"type":"string"},"tenantId":{"type":"string"},"organization":{"type":"string"}}},"exportedAt":{"type":"string"},"OrganizationConfig":{"type":"object","required":["IsDehydrated"],"properties":{"IsDehydrated":{"type":"boolean"},"InPlaceHolds":{"type":"array","items":{"type":"string"}},"ExchangeAttributesCloudManagedByDefault":{"type":"boolean"}}},"AcceptedDomain":{"type":"array","items":{"type":"object","required":["DomainName","DomainType"],"properties":{"DomainName":{"type":"string"},"DomainType":{"type":"string"}}}},"OrganizationRelationship":{"type":"array","items":{"type":"object","required":["Name","DomainNames","Enabled","MailboxMoveEnabled","MailboxMoveCapability","OAuthApplicationId","MailboxMovePublishedScopes"],"properties":{"Name":{"type":"string"},"DomainNames":{"type":"array","items":{"type":"string"}},"Enabled":{"type":"boolean"},"MailboxMoveEnabled":{"type":"boolean"},"MailboxMoveCapability":{"type":"string"},"OAuthApplicationId":{"type":["string","null"]},"MailboxMovePublishedScopes":{"type":"array","items":{"type":"string"}}}}},"MigrationEndpoint":{"type":"array","items":{"type":"object","required":["Identity","EndpointType","RemoteServer","RemoteTenant","ApplicationId","MaxConcurrentMigrations"],"properties":{"Identity":{"type":"string"},"EndpointType":{"type":"string"},"RemoteServer":{"type":["string","null"]},"RemoteTenant":{"type":["string","null"]},"ApplicationId":{"type":["string","null"]},"MaxConcurrentMigrations":{"anyOf":[{"type":"integer"},{"const":"Unlimited"},{"type":"null"}]}}}},"DistributionGroup":{"type":"array","items":{"type":"object","required":["Name","PrimarySmtpAddress","RecipientTypeDetails","IsDirSynced","Members"],"properties":{"Name":{"type":"string"},"PrimarySmtpAddress":{"type":"string"},"RecipientTypeDetails":{"type":"string"},"IsDirSynced":{"type":"boolean"},"Members":{"type":"array","items":{"type":"string"}}}}},"MailUser":{"type":"array","items":{"type":"object","required":["Name","Alias","PrimarySmtpAddress","ExternalEmailAddress","ExchangeGuid","ArchiveGuid","LegacyExchangeDN","EmailAddresses","IsDirSynced","RecipientTypeDetails","PreviousRecipientTypeDetails"],"properties":{"Name":{"type":"string"},"Alias":{"type":"string"},"PrimarySmtpAddress":{"type":"string"},"ExternalEmailAddress":{"type":["string","null"]},"ExchangeGuid":{"type":"string"},"ArchiveGuid":{"type":"string"},"LegacyExchangeDN":{"type":"string"},"EmailAddresses":{"type":"array","items":{"type":"string"}},"IsDirSynced":{"type":"boolean"},"RecipientTypeDetails":{"type":"string"},"PreviousRecipientTypeDetails":{"type":"string"},"PersistedCapabilities":{"type":"array","items":{"type":"string"}},"RecoverableItemsQuotaBytes":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]},"GrantSendOnBehalfTo":{"type":"array","items":{"type":"string"}}}}},"Mailbox":{"type":"array","items":{"type":"object","required":["Name","Alias","PrimarySmtpAddress","ExchangeGuid","ArchiveGuid","LegacyExchangeDN","EmailAddresses","RecipientTypeDetails","IsDirSynced","IsExchangeCloudManaged","LitigationHoldEnabled","InPlaceHolds"],"properties":{"Name":{"type":"string"},"Alias":{"type":"string"},"PrimarySmtpAddress":{"type":"string"},"ExchangeGuid":{"type":"string"},"ArchiveGuid":{"type":"string"},"LegacyExchangeDN":{"type":"string"},"EmailAddresses":{"type":"array","items":{"type":"string"}},"RecipientTypeDetails":{"type":"string"},"IsDirSynced":{"type":"boolean"},"IsExchangeCloudManaged":{"type":"boolean"},"LitigationHoldEnabled":{"type":"boolean"},"InPlaceHolds":{"type":"array","items":{"type":"string"}},"MailboxLocations":{"type":"array","items":{"type":"string"}},"PersistedCapabilities":{"type":"array","items":{"type":"string"}},"ArchiveStatus":{"type":"string"},"DisabledArchiveGuid":{"type":"string"},"DisplayName":{"type":"string"},"UserPrincipalName":{"type":"string"},"GrantSendOnBehalfTo":{"type":"array","items":{"type":"string"}},"RecoverableItemsQuotaBytes":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}}}},"MailboxStatistics":{"type":"array","items":{"type":"object","required":["MailboxGuid","TotalDeletedItemSizeBytes"],"properties":{"MailboxGuid":{"type":"string"},"TotalDeletedItemSizeBytes":{"type":"integer","minimum":0}}}},"MigrationBatch":{"type":"array","items":{"type":"object","required":["Identity","Status","SourceEndpoint","TargetDeliveryDomain","NotificationEmails","CompleteAfterUTC","TotalCount","ActiveCount","SyncedCount","FinalizedCount","FailedCount"],"properties":{"Identity":{"type":"string"},"Status":{"type":"string"},"SourceEndpoint":{"type":["string","null"]},"TargetDeliveryDomain":{"type":["string","null"]},"NotificationEmails":{"type":"array","items":{"type":"string"}},"CompleteAfterUTC":{"type":["string","null"]},"TotalCount":{"type":"integer","minimum":0},"ActiveCount":{"type":"integer","minimum":0},"SyncedCount":{"type":"integer","minimum":0},"FinalizedCount":{"type":"integer","minimum":0},"FailedCount":{"type":"integer","minimum":0}}}},"MigrationUser":{"type":"array","items":{"type":"object","required":["Identity","BatchId","Status","ErrorSummary"],"properties":{"Identity":{"type":"string"},"BatchId":{"type":"string"},"Status":{"type":"string"},"ErrorSummary":{"type":["string","null"]}}}},"MailboxPermission":{"type":"array","items":{"type":"object","required":["MailboxGuid","Identity","User","AccessRights","IsInherited","Deny"],"properties":{"MailboxGuid":{"type":"string"},"Identity":{"type":"string"},"User":{"type":"string"},"AccessRights":{"type":"array","items":{"type":"string"}},"IsInherited":{"type":"boolean"},"Deny":{"type":"boolean"}}}},"RecipientPermission":{"type":"array","items":{"type":"object","required":["Identity","Trustee","AccessRights","IsInherited","AccessControlType"],"properties":{"Identity":{"type":"string"},"Trustee":{"type":"string"},"AccessRights":{"type":"array","items":{"type":"string"}},"IsInherited":{"type":"boolean"},"AccessControlType":{"type":"string"}}}}}};
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1403,6 +1403,83 @@ var valid23 = _errs179 === errors;
 else {
 var valid23 = true;
 }
+if(valid23){
+if(data62.RecoverableItemsQuotaBytes !== undefined){
+let data87 = data62.RecoverableItemsQuotaBytes;
+const _errs183 = errors;
+const _errs184 = errors;
+let valid29 = false;
+const _errs185 = errors;
+if(!((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87)))){
+const err8 = {instancePath:instancePath+"/Mailbox/" + i12+"/RecoverableItemsQuotaBytes",schemaPath:"#/properties/Mailbox/items/properties/RecoverableItemsQuotaBytes/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(errors === _errs185){
+if(typeof data87 == "number"){
+if(data87 < 0 || isNaN(data87)){
+const err9 = {instancePath:instancePath+"/Mailbox/" + i12+"/RecoverableItemsQuotaBytes",schemaPath:"#/properties/Mailbox/items/properties/RecoverableItemsQuotaBytes/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+var _valid2 = _errs185 === errors;
+valid29 = valid29 || _valid2;
+if(!valid29){
+const _errs187 = errors;
+if(data87 !== null){
+const err10 = {instancePath:instancePath+"/Mailbox/" + i12+"/RecoverableItemsQuotaBytes",schemaPath:"#/properties/Mailbox/items/properties/RecoverableItemsQuotaBytes/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid2 = _errs187 === errors;
+valid29 = valid29 || _valid2;
+}
+if(!valid29){
+const err11 = {instancePath:instancePath+"/Mailbox/" + i12+"/RecoverableItemsQuotaBytes",schemaPath:"#/properties/Mailbox/items/properties/RecoverableItemsQuotaBytes/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+validate10.errors = vErrors;
+return false;
+}
+else {
+errors = _errs184;
+if(vErrors !== null){
+if(_errs184){
+vErrors.length = _errs184;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid23 = _errs183 === errors;
+}
+else {
+var valid23 = true;
+}
+}
 }
 }
 }
@@ -1446,54 +1523,54 @@ var valid0 = true;
 }
 if(valid0){
 if(data.MailboxStatistics !== undefined){
-let data87 = data.MailboxStatistics;
-const _errs183 = errors;
-if(errors === _errs183){
-if(Array.isArray(data87)){
-var valid29 = true;
-const len18 = data87.length;
+let data88 = data.MailboxStatistics;
+const _errs189 = errors;
+if(errors === _errs189){
+if(Array.isArray(data88)){
+var valid30 = true;
+const len18 = data88.length;
 for(let i18=0; i18<len18; i18++){
-let data88 = data87[i18];
-const _errs185 = errors;
-if(errors === _errs185){
-if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+let data89 = data88[i18];
+const _errs191 = errors;
+if(errors === _errs191){
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
 let missing9;
-if(((data88.MailboxGuid === undefined) && (missing9 = "MailboxGuid")) || ((data88.TotalDeletedItemSizeBytes === undefined) && (missing9 = "TotalDeletedItemSizeBytes"))){
+if(((data89.MailboxGuid === undefined) && (missing9 = "MailboxGuid")) || ((data89.TotalDeletedItemSizeBytes === undefined) && (missing9 = "TotalDeletedItemSizeBytes"))){
 validate10.errors = [{instancePath:instancePath+"/MailboxStatistics/" + i18,schemaPath:"#/properties/MailboxStatistics/items/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"}];
 return false;
 }
 else {
-if(data88.MailboxGuid !== undefined){
-const _errs187 = errors;
-if(typeof data88.MailboxGuid !== "string"){
+if(data89.MailboxGuid !== undefined){
+const _errs193 = errors;
+if(typeof data89.MailboxGuid !== "string"){
 validate10.errors = [{instancePath:instancePath+"/MailboxStatistics/" + i18+"/MailboxGuid",schemaPath:"#/properties/MailboxStatistics/items/properties/MailboxGuid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid30 = _errs187 === errors;
+var valid31 = _errs193 === errors;
 }
 else {
-var valid30 = true;
+var valid31 = true;
 }
-if(valid30){
-if(data88.TotalDeletedItemSizeBytes !== undefined){
-let data90 = data88.TotalDeletedItemSizeBytes;
-const _errs189 = errors;
-if(!((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90)))){
+if(valid31){
+if(data89.TotalDeletedItemSizeBytes !== undefined){
+let data91 = data89.TotalDeletedItemSizeBytes;
+const _errs195 = errors;
+if(!((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91)))){
 validate10.errors = [{instancePath:instancePath+"/MailboxStatistics/" + i18+"/TotalDeletedItemSizeBytes",schemaPath:"#/properties/MailboxStatistics/items/properties/TotalDeletedItemSizeBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs189){
-if(typeof data90 == "number"){
-if(data90 < 0 || isNaN(data90)){
+if(errors === _errs195){
+if(typeof data91 == "number"){
+if(data91 < 0 || isNaN(data91)){
 validate10.errors = [{instancePath:instancePath+"/MailboxStatistics/" + i18+"/TotalDeletedItemSizeBytes",schemaPath:"#/properties/MailboxStatistics/items/properties/TotalDeletedItemSizeBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid30 = _errs189 === errors;
+var valid31 = _errs195 === errors;
 }
 else {
-var valid30 = true;
+var valid31 = true;
 }
 }
 }
@@ -1503,8 +1580,8 @@ validate10.errors = [{instancePath:instancePath+"/MailboxStatistics/" + i18,sche
 return false;
 }
 }
-var valid29 = _errs185 === errors;
-if(!valid29){
+var valid30 = _errs191 === errors;
+if(!valid30){
 break;
 }
 }
@@ -1514,95 +1591,95 @@ validate10.errors = [{instancePath:instancePath+"/MailboxStatistics",schemaPath:
 return false;
 }
 }
-var valid0 = _errs183 === errors;
+var valid0 = _errs189 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.MigrationBatch !== undefined){
-let data91 = data.MigrationBatch;
-const _errs191 = errors;
-if(errors === _errs191){
-if(Array.isArray(data91)){
-var valid31 = true;
-const len19 = data91.length;
+let data92 = data.MigrationBatch;
+const _errs197 = errors;
+if(errors === _errs197){
+if(Array.isArray(data92)){
+var valid32 = true;
+const len19 = data92.length;
 for(let i19=0; i19<len19; i19++){
-let data92 = data91[i19];
-const _errs193 = errors;
-if(errors === _errs193){
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+let data93 = data92[i19];
+const _errs199 = errors;
+if(errors === _errs199){
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
 let missing10;
-if((((((((((((data92.Identity === undefined) && (missing10 = "Identity")) || ((data92.Status === undefined) && (missing10 = "Status"))) || ((data92.SourceEndpoint === undefined) && (missing10 = "SourceEndpoint"))) || ((data92.TargetDeliveryDomain === undefined) && (missing10 = "TargetDeliveryDomain"))) || ((data92.NotificationEmails === undefined) && (missing10 = "NotificationEmails"))) || ((data92.CompleteAfterUTC === undefined) && (missing10 = "CompleteAfterUTC"))) || ((data92.TotalCount === undefined) && (missing10 = "TotalCount"))) || ((data92.ActiveCount === undefined) && (missing10 = "ActiveCount"))) || ((data92.SyncedCount === undefined) && (missing10 = "SyncedCount"))) || ((data92.FinalizedCount === undefined) && (missing10 = "FinalizedCount"))) || ((data92.FailedCount === undefined) && (missing10 = "FailedCount"))){
+if((((((((((((data93.Identity === undefined) && (missing10 = "Identity")) || ((data93.Status === undefined) && (missing10 = "Status"))) || ((data93.SourceEndpoint === undefined) && (missing10 = "SourceEndpoint"))) || ((data93.TargetDeliveryDomain === undefined) && (missing10 = "TargetDeliveryDomain"))) || ((data93.NotificationEmails === undefined) && (missing10 = "NotificationEmails"))) || ((data93.CompleteAfterUTC === undefined) && (missing10 = "CompleteAfterUTC"))) || ((data93.TotalCount === undefined) && (missing10 = "TotalCount"))) || ((data93.ActiveCount === undefined) && (missing10 = "ActiveCount"))) || ((data93.SyncedCount === undefined) && (missing10 = "SyncedCount"))) || ((data93.FinalizedCount === undefined) && (missing10 = "FinalizedCount"))) || ((data93.FailedCount === undefined) && (missing10 = "FailedCount"))){
 validate10.errors = [{instancePath:instancePath+"/MigrationBatch/" + i19,schemaPath:"#/properties/MigrationBatch/items/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
 return false;
 }
 else {
-if(data92.Identity !== undefined){
-const _errs195 = errors;
-if(typeof data92.Identity !== "string"){
+if(data93.Identity !== undefined){
+const _errs201 = errors;
+if(typeof data93.Identity !== "string"){
 validate10.errors = [{instancePath:instancePath+"/MigrationBatch/" + i19+"/Identity",schemaPath:"#/properties/MigrationBatch/items/properties/Identity/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid32 = _errs195 === errors;
+var valid33 = _errs201 === errors;
 }
 else {
-var valid32 = true;
+var valid33 = true;
 }
-if(valid32){
-if(data92.Status !== undefined){
-const _errs197 = errors;
-if(typeof data92.Status !== "string"){
+if(valid33){
+if(data93.Status !== undefined){
+const _errs203 = errors;
+if(typeof data93.Status !== "string"){
 validate10.errors = [{instancePath:instancePath+"/MigrationBatch/" + i19+"/Status",schemaPath:"#/properties/MigrationBatch/items/properties/Status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid32 = _errs197 === errors;
+var valid33 = _errs203 === errors;
 }
 else {
-var valid32 = true;
+var valid33 = true;
 }
-if(valid32){
-if(data92.SourceEndpoint !== undefined){
-let data95 = data92.SourceEndpoint;
-const _errs199 = errors;
-if((typeof data95 !== "string") && (data95 !== null)){
+if(valid33){
+if(data93.SourceEndpoint !== undefined){
+let data96 = data93.SourceEndpoint;
+const _errs205 = errors;
+if((typeof data96 !== "string") && (data96 !== null)){
 validate10.errors = [{instancePath:instancePath+"/MigrationBatch/" + i19+"/SourceEndpoint",schemaPath:"#/properties/MigrationBatch/items/properties/SourceEndpoint/type",keyword:"type",params:{type: schema11.properties.MigrationBatch.items.properties.SourceEndpoint.type},message:"must be string,null"}];
 return false;
 }
-var valid32 = _errs199 === errors;
+var valid33 = _errs205 === errors;
 }
 else {
-var valid32 = true;
+var valid33 = true;
 }
-if(valid32){
-if(data92.TargetDeliveryDomain !== undefined){
-let data96 = data92.TargetDeliveryDomain;
-const _errs201 = errors;
-if((typeof data96 !== "string") && (data96 !== null)){
+if(valid33){
+if(data93.TargetDeliveryDomain !== undefined){
+let data97 = data93.TargetDeliveryDomain;
+const _errs207 = errors;
+if((typeof data97 !== "string") && (data97 !== null)){
 validate10.errors = [{instancePath:instancePath+"/MigrationBatch/" + i19+"/TargetDeliveryDomain",schemaPath:"#/properties/MigrationBatch/items/properties/TargetDeliveryDomain/type",keyword:"type",params:{type: schema11.properties.MigrationBatch.items.properties.TargetDeliveryDomain.type},message:"must be string,null"}];
 return false;
 }
-var valid32 = _errs201 === errors;
+var valid33 = _errs207 === errors;
 }
 else {
-var valid32 = true;
-}
-if(valid32){
-if(data92.NotificationEmails !== undefined){
-let data97 = data92.NotificationEmails;
-const _errs203 = errors;
-if(errors === _errs203){
-if(Array.isArray(data97)){
 var valid33 = true;
-const len20 = data97.length;
+}
+if(valid33){
+if(data93.NotificationEmails !== undefined){
+let data98 = data93.NotificationEmails;
+const _errs209 = errors;
+if(errors === _errs209){
+if(Array.isArray(data98)){
+var valid34 = true;
+const len20 = data98.length;
 for(let i20=0; i20<len20; i20++){
-const _errs205 = errors;
-if(typeof data97[i20] !== "string"){
+const _errs211 = errors;
+if(typeof data98[i20] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/MigrationBatch/" + i19+"/NotificationEmails/" + i20,schemaPath:"#/properties/MigrationBatch/items/properties/NotificationEmails/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid33 = _errs205 === errors;
-if(!valid33){
+var valid34 = _errs211 === errors;
+if(!valid34){
 break;
 }
 }
@@ -1612,128 +1689,128 @@ validate10.errors = [{instancePath:instancePath+"/MigrationBatch/" + i19+"/Notif
 return false;
 }
 }
-var valid32 = _errs203 === errors;
+var valid33 = _errs209 === errors;
 }
 else {
-var valid32 = true;
+var valid33 = true;
 }
-if(valid32){
-if(data92.CompleteAfterUTC !== undefined){
-let data99 = data92.CompleteAfterUTC;
-const _errs207 = errors;
-if((typeof data99 !== "string") && (data99 !== null)){
+if(valid33){
+if(data93.CompleteAfterUTC !== undefined){
+let data100 = data93.CompleteAfterUTC;
+const _errs213 = errors;
+if((typeof data100 !== "string") && (data100 !== null)){
 validate10.errors = [{instancePath:instancePath+"/MigrationBatch/" + i19+"/CompleteAfterUTC",schemaPath:"#/properties/MigrationBatch/items/properties/CompleteAfterUTC/type",keyword:"type",params:{type: schema11.properties.MigrationBatch.items.properties.CompleteAfterUTC.type},message:"must be string,null"}];
 return false;
 }
-var valid32 = _errs207 === errors;
+var valid33 = _errs213 === errors;
 }
 else {
-var valid32 = true;
+var valid33 = true;
 }
-if(valid32){
-if(data92.TotalCount !== undefined){
-let data100 = data92.TotalCount;
-const _errs209 = errors;
-if(!((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100)))){
+if(valid33){
+if(data93.TotalCount !== undefined){
+let data101 = data93.TotalCount;
+const _errs215 = errors;
+if(!((typeof data101 == "number") && (!(data101 % 1) && !isNaN(data101)))){
 validate10.errors = [{instancePath:instancePath+"/MigrationBatch/" + i19+"/TotalCount",schemaPath:"#/properties/MigrationBatch/items/properties/TotalCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs209){
-if(typeof data100 == "number"){
-if(data100 < 0 || isNaN(data100)){
+if(errors === _errs215){
+if(typeof data101 == "number"){
+if(data101 < 0 || isNaN(data101)){
 validate10.errors = [{instancePath:instancePath+"/MigrationBatch/" + i19+"/TotalCount",schemaPath:"#/properties/MigrationBatch/items/properties/TotalCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid32 = _errs209 === errors;
+var valid33 = _errs215 === errors;
 }
 else {
-var valid32 = true;
+var valid33 = true;
 }
-if(valid32){
-if(data92.ActiveCount !== undefined){
-let data101 = data92.ActiveCount;
-const _errs211 = errors;
-if(!((typeof data101 == "number") && (!(data101 % 1) && !isNaN(data101)))){
+if(valid33){
+if(data93.ActiveCount !== undefined){
+let data102 = data93.ActiveCount;
+const _errs217 = errors;
+if(!((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102)))){
 validate10.errors = [{instancePath:instancePath+"/MigrationBatch/" + i19+"/ActiveCount",schemaPath:"#/properties/MigrationBatch/items/properties/ActiveCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs211){
-if(typeof data101 == "number"){
-if(data101 < 0 || isNaN(data101)){
+if(errors === _errs217){
+if(typeof data102 == "number"){
+if(data102 < 0 || isNaN(data102)){
 validate10.errors = [{instancePath:instancePath+"/MigrationBatch/" + i19+"/ActiveCount",schemaPath:"#/properties/MigrationBatch/items/properties/ActiveCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid32 = _errs211 === errors;
+var valid33 = _errs217 === errors;
 }
 else {
-var valid32 = true;
+var valid33 = true;
 }
-if(valid32){
-if(data92.SyncedCount !== undefined){
-let data102 = data92.SyncedCount;
-const _errs213 = errors;
-if(!((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102)))){
+if(valid33){
+if(data93.SyncedCount !== undefined){
+let data103 = data93.SyncedCount;
+const _errs219 = errors;
+if(!((typeof data103 == "number") && (!(data103 % 1) && !isNaN(data103)))){
 validate10.errors = [{instancePath:instancePath+"/MigrationBatch/" + i19+"/SyncedCount",schemaPath:"#/properties/MigrationBatch/items/properties/SyncedCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs213){
-if(typeof data102 == "number"){
-if(data102 < 0 || isNaN(data102)){
+if(errors === _errs219){
+if(typeof data103 == "number"){
+if(data103 < 0 || isNaN(data103)){
 validate10.errors = [{instancePath:instancePath+"/MigrationBatch/" + i19+"/SyncedCount",schemaPath:"#/properties/MigrationBatch/items/properties/SyncedCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid32 = _errs213 === errors;
+var valid33 = _errs219 === errors;
 }
 else {
-var valid32 = true;
+var valid33 = true;
 }
-if(valid32){
-if(data92.FinalizedCount !== undefined){
-let data103 = data92.FinalizedCount;
-const _errs215 = errors;
-if(!((typeof data103 == "number") && (!(data103 % 1) && !isNaN(data103)))){
+if(valid33){
+if(data93.FinalizedCount !== undefined){
+let data104 = data93.FinalizedCount;
+const _errs221 = errors;
+if(!((typeof data104 == "number") && (!(data104 % 1) && !isNaN(data104)))){
 validate10.errors = [{instancePath:instancePath+"/MigrationBatch/" + i19+"/FinalizedCount",schemaPath:"#/properties/MigrationBatch/items/properties/FinalizedCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs215){
-if(typeof data103 == "number"){
-if(data103 < 0 || isNaN(data103)){
+if(errors === _errs221){
+if(typeof data104 == "number"){
+if(data104 < 0 || isNaN(data104)){
 validate10.errors = [{instancePath:instancePath+"/MigrationBatch/" + i19+"/FinalizedCount",schemaPath:"#/properties/MigrationBatch/items/properties/FinalizedCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid32 = _errs215 === errors;
+var valid33 = _errs221 === errors;
 }
 else {
-var valid32 = true;
+var valid33 = true;
 }
-if(valid32){
-if(data92.FailedCount !== undefined){
-let data104 = data92.FailedCount;
-const _errs217 = errors;
-if(!((typeof data104 == "number") && (!(data104 % 1) && !isNaN(data104)))){
+if(valid33){
+if(data93.FailedCount !== undefined){
+let data105 = data93.FailedCount;
+const _errs223 = errors;
+if(!((typeof data105 == "number") && (!(data105 % 1) && !isNaN(data105)))){
 validate10.errors = [{instancePath:instancePath+"/MigrationBatch/" + i19+"/FailedCount",schemaPath:"#/properties/MigrationBatch/items/properties/FailedCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs217){
-if(typeof data104 == "number"){
-if(data104 < 0 || isNaN(data104)){
+if(errors === _errs223){
+if(typeof data105 == "number"){
+if(data105 < 0 || isNaN(data105)){
 validate10.errors = [{instancePath:instancePath+"/MigrationBatch/" + i19+"/FailedCount",schemaPath:"#/properties/MigrationBatch/items/properties/FailedCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid32 = _errs217 === errors;
+var valid33 = _errs223 === errors;
 }
 else {
-var valid32 = true;
+var valid33 = true;
 }
 }
 }
@@ -1752,8 +1829,8 @@ validate10.errors = [{instancePath:instancePath+"/MigrationBatch/" + i19,schemaP
 return false;
 }
 }
-var valid31 = _errs193 === errors;
-if(!valid31){
+var valid32 = _errs199 === errors;
+if(!valid32){
 break;
 }
 }
@@ -1763,77 +1840,77 @@ validate10.errors = [{instancePath:instancePath+"/MigrationBatch",schemaPath:"#/
 return false;
 }
 }
-var valid0 = _errs191 === errors;
+var valid0 = _errs197 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.MigrationUser !== undefined){
-let data105 = data.MigrationUser;
-const _errs219 = errors;
-if(errors === _errs219){
-if(Array.isArray(data105)){
-var valid34 = true;
-const len21 = data105.length;
+let data106 = data.MigrationUser;
+const _errs225 = errors;
+if(errors === _errs225){
+if(Array.isArray(data106)){
+var valid35 = true;
+const len21 = data106.length;
 for(let i21=0; i21<len21; i21++){
-let data106 = data105[i21];
-const _errs221 = errors;
-if(errors === _errs221){
-if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
+let data107 = data106[i21];
+const _errs227 = errors;
+if(errors === _errs227){
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
 let missing11;
-if(((((data106.Identity === undefined) && (missing11 = "Identity")) || ((data106.BatchId === undefined) && (missing11 = "BatchId"))) || ((data106.Status === undefined) && (missing11 = "Status"))) || ((data106.ErrorSummary === undefined) && (missing11 = "ErrorSummary"))){
+if(((((data107.Identity === undefined) && (missing11 = "Identity")) || ((data107.BatchId === undefined) && (missing11 = "BatchId"))) || ((data107.Status === undefined) && (missing11 = "Status"))) || ((data107.ErrorSummary === undefined) && (missing11 = "ErrorSummary"))){
 validate10.errors = [{instancePath:instancePath+"/MigrationUser/" + i21,schemaPath:"#/properties/MigrationUser/items/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
 return false;
 }
 else {
-if(data106.Identity !== undefined){
-const _errs223 = errors;
-if(typeof data106.Identity !== "string"){
+if(data107.Identity !== undefined){
+const _errs229 = errors;
+if(typeof data107.Identity !== "string"){
 validate10.errors = [{instancePath:instancePath+"/MigrationUser/" + i21+"/Identity",schemaPath:"#/properties/MigrationUser/items/properties/Identity/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid35 = _errs223 === errors;
+var valid36 = _errs229 === errors;
 }
 else {
-var valid35 = true;
+var valid36 = true;
 }
-if(valid35){
-if(data106.BatchId !== undefined){
-const _errs225 = errors;
-if(typeof data106.BatchId !== "string"){
+if(valid36){
+if(data107.BatchId !== undefined){
+const _errs231 = errors;
+if(typeof data107.BatchId !== "string"){
 validate10.errors = [{instancePath:instancePath+"/MigrationUser/" + i21+"/BatchId",schemaPath:"#/properties/MigrationUser/items/properties/BatchId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid35 = _errs225 === errors;
+var valid36 = _errs231 === errors;
 }
 else {
-var valid35 = true;
+var valid36 = true;
 }
-if(valid35){
-if(data106.Status !== undefined){
-const _errs227 = errors;
-if(typeof data106.Status !== "string"){
+if(valid36){
+if(data107.Status !== undefined){
+const _errs233 = errors;
+if(typeof data107.Status !== "string"){
 validate10.errors = [{instancePath:instancePath+"/MigrationUser/" + i21+"/Status",schemaPath:"#/properties/MigrationUser/items/properties/Status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid35 = _errs227 === errors;
+var valid36 = _errs233 === errors;
 }
 else {
-var valid35 = true;
+var valid36 = true;
 }
-if(valid35){
-if(data106.ErrorSummary !== undefined){
-let data110 = data106.ErrorSummary;
-const _errs229 = errors;
-if((typeof data110 !== "string") && (data110 !== null)){
+if(valid36){
+if(data107.ErrorSummary !== undefined){
+let data111 = data107.ErrorSummary;
+const _errs235 = errors;
+if((typeof data111 !== "string") && (data111 !== null)){
 validate10.errors = [{instancePath:instancePath+"/MigrationUser/" + i21+"/ErrorSummary",schemaPath:"#/properties/MigrationUser/items/properties/ErrorSummary/type",keyword:"type",params:{type: schema11.properties.MigrationUser.items.properties.ErrorSummary.type},message:"must be string,null"}];
 return false;
 }
-var valid35 = _errs229 === errors;
+var valid36 = _errs235 === errors;
 }
 else {
-var valid35 = true;
+var valid36 = true;
 }
 }
 }
@@ -1845,8 +1922,8 @@ validate10.errors = [{instancePath:instancePath+"/MigrationUser/" + i21,schemaPa
 return false;
 }
 }
-var valid34 = _errs221 === errors;
-if(!valid34){
+var valid35 = _errs227 === errors;
+if(!valid35){
 break;
 }
 }
@@ -1856,81 +1933,81 @@ validate10.errors = [{instancePath:instancePath+"/MigrationUser",schemaPath:"#/p
 return false;
 }
 }
-var valid0 = _errs219 === errors;
+var valid0 = _errs225 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.MailboxPermission !== undefined){
-let data111 = data.MailboxPermission;
-const _errs231 = errors;
-if(errors === _errs231){
-if(Array.isArray(data111)){
-var valid36 = true;
-const len22 = data111.length;
+let data112 = data.MailboxPermission;
+const _errs237 = errors;
+if(errors === _errs237){
+if(Array.isArray(data112)){
+var valid37 = true;
+const len22 = data112.length;
 for(let i22=0; i22<len22; i22++){
-let data112 = data111[i22];
-const _errs233 = errors;
-if(errors === _errs233){
-if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+let data113 = data112[i22];
+const _errs239 = errors;
+if(errors === _errs239){
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
 let missing12;
-if(((((((data112.MailboxGuid === undefined) && (missing12 = "MailboxGuid")) || ((data112.Identity === undefined) && (missing12 = "Identity"))) || ((data112.User === undefined) && (missing12 = "User"))) || ((data112.AccessRights === undefined) && (missing12 = "AccessRights"))) || ((data112.IsInherited === undefined) && (missing12 = "IsInherited"))) || ((data112.Deny === undefined) && (missing12 = "Deny"))){
+if(((((((data113.MailboxGuid === undefined) && (missing12 = "MailboxGuid")) || ((data113.Identity === undefined) && (missing12 = "Identity"))) || ((data113.User === undefined) && (missing12 = "User"))) || ((data113.AccessRights === undefined) && (missing12 = "AccessRights"))) || ((data113.IsInherited === undefined) && (missing12 = "IsInherited"))) || ((data113.Deny === undefined) && (missing12 = "Deny"))){
 validate10.errors = [{instancePath:instancePath+"/MailboxPermission/" + i22,schemaPath:"#/properties/MailboxPermission/items/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"}];
 return false;
 }
 else {
-if(data112.MailboxGuid !== undefined){
-const _errs235 = errors;
-if(typeof data112.MailboxGuid !== "string"){
+if(data113.MailboxGuid !== undefined){
+const _errs241 = errors;
+if(typeof data113.MailboxGuid !== "string"){
 validate10.errors = [{instancePath:instancePath+"/MailboxPermission/" + i22+"/MailboxGuid",schemaPath:"#/properties/MailboxPermission/items/properties/MailboxGuid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid37 = _errs235 === errors;
+var valid38 = _errs241 === errors;
 }
 else {
-var valid37 = true;
+var valid38 = true;
 }
-if(valid37){
-if(data112.Identity !== undefined){
-const _errs237 = errors;
-if(typeof data112.Identity !== "string"){
+if(valid38){
+if(data113.Identity !== undefined){
+const _errs243 = errors;
+if(typeof data113.Identity !== "string"){
 validate10.errors = [{instancePath:instancePath+"/MailboxPermission/" + i22+"/Identity",schemaPath:"#/properties/MailboxPermission/items/properties/Identity/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid37 = _errs237 === errors;
+var valid38 = _errs243 === errors;
 }
 else {
-var valid37 = true;
+var valid38 = true;
 }
-if(valid37){
-if(data112.User !== undefined){
-const _errs239 = errors;
-if(typeof data112.User !== "string"){
+if(valid38){
+if(data113.User !== undefined){
+const _errs245 = errors;
+if(typeof data113.User !== "string"){
 validate10.errors = [{instancePath:instancePath+"/MailboxPermission/" + i22+"/User",schemaPath:"#/properties/MailboxPermission/items/properties/User/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid37 = _errs239 === errors;
+var valid38 = _errs245 === errors;
 }
 else {
-var valid37 = true;
-}
-if(valid37){
-if(data112.AccessRights !== undefined){
-let data116 = data112.AccessRights;
-const _errs241 = errors;
-if(errors === _errs241){
-if(Array.isArray(data116)){
 var valid38 = true;
-const len23 = data116.length;
+}
+if(valid38){
+if(data113.AccessRights !== undefined){
+let data117 = data113.AccessRights;
+const _errs247 = errors;
+if(errors === _errs247){
+if(Array.isArray(data117)){
+var valid39 = true;
+const len23 = data117.length;
 for(let i23=0; i23<len23; i23++){
-const _errs243 = errors;
-if(typeof data116[i23] !== "string"){
+const _errs249 = errors;
+if(typeof data117[i23] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/MailboxPermission/" + i22+"/AccessRights/" + i23,schemaPath:"#/properties/MailboxPermission/items/properties/AccessRights/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid38 = _errs243 === errors;
-if(!valid38){
+var valid39 = _errs249 === errors;
+if(!valid39){
 break;
 }
 }
@@ -1940,34 +2017,34 @@ validate10.errors = [{instancePath:instancePath+"/MailboxPermission/" + i22+"/Ac
 return false;
 }
 }
-var valid37 = _errs241 === errors;
+var valid38 = _errs247 === errors;
 }
 else {
-var valid37 = true;
+var valid38 = true;
 }
-if(valid37){
-if(data112.IsInherited !== undefined){
-const _errs245 = errors;
-if(typeof data112.IsInherited !== "boolean"){
+if(valid38){
+if(data113.IsInherited !== undefined){
+const _errs251 = errors;
+if(typeof data113.IsInherited !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/MailboxPermission/" + i22+"/IsInherited",schemaPath:"#/properties/MailboxPermission/items/properties/IsInherited/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid37 = _errs245 === errors;
+var valid38 = _errs251 === errors;
 }
 else {
-var valid37 = true;
+var valid38 = true;
 }
-if(valid37){
-if(data112.Deny !== undefined){
-const _errs247 = errors;
-if(typeof data112.Deny !== "boolean"){
+if(valid38){
+if(data113.Deny !== undefined){
+const _errs253 = errors;
+if(typeof data113.Deny !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/MailboxPermission/" + i22+"/Deny",schemaPath:"#/properties/MailboxPermission/items/properties/Deny/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid37 = _errs247 === errors;
+var valid38 = _errs253 === errors;
 }
 else {
-var valid37 = true;
+var valid38 = true;
 }
 }
 }
@@ -1981,8 +2058,8 @@ validate10.errors = [{instancePath:instancePath+"/MailboxPermission/" + i22,sche
 return false;
 }
 }
-var valid36 = _errs233 === errors;
-if(!valid36){
+var valid37 = _errs239 === errors;
+if(!valid37){
 break;
 }
 }
@@ -1992,69 +2069,69 @@ validate10.errors = [{instancePath:instancePath+"/MailboxPermission",schemaPath:
 return false;
 }
 }
-var valid0 = _errs231 === errors;
+var valid0 = _errs237 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.RecipientPermission !== undefined){
-let data120 = data.RecipientPermission;
-const _errs249 = errors;
-if(errors === _errs249){
-if(Array.isArray(data120)){
-var valid39 = true;
-const len24 = data120.length;
+let data121 = data.RecipientPermission;
+const _errs255 = errors;
+if(errors === _errs255){
+if(Array.isArray(data121)){
+var valid40 = true;
+const len24 = data121.length;
 for(let i24=0; i24<len24; i24++){
-let data121 = data120[i24];
-const _errs251 = errors;
-if(errors === _errs251){
-if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
+let data122 = data121[i24];
+const _errs257 = errors;
+if(errors === _errs257){
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
 let missing13;
-if((((((data121.Identity === undefined) && (missing13 = "Identity")) || ((data121.Trustee === undefined) && (missing13 = "Trustee"))) || ((data121.AccessRights === undefined) && (missing13 = "AccessRights"))) || ((data121.IsInherited === undefined) && (missing13 = "IsInherited"))) || ((data121.AccessControlType === undefined) && (missing13 = "AccessControlType"))){
+if((((((data122.Identity === undefined) && (missing13 = "Identity")) || ((data122.Trustee === undefined) && (missing13 = "Trustee"))) || ((data122.AccessRights === undefined) && (missing13 = "AccessRights"))) || ((data122.IsInherited === undefined) && (missing13 = "IsInherited"))) || ((data122.AccessControlType === undefined) && (missing13 = "AccessControlType"))){
 validate10.errors = [{instancePath:instancePath+"/RecipientPermission/" + i24,schemaPath:"#/properties/RecipientPermission/items/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"}];
 return false;
 }
 else {
-if(data121.Identity !== undefined){
-const _errs253 = errors;
-if(typeof data121.Identity !== "string"){
+if(data122.Identity !== undefined){
+const _errs259 = errors;
+if(typeof data122.Identity !== "string"){
 validate10.errors = [{instancePath:instancePath+"/RecipientPermission/" + i24+"/Identity",schemaPath:"#/properties/RecipientPermission/items/properties/Identity/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid40 = _errs253 === errors;
+var valid41 = _errs259 === errors;
 }
 else {
-var valid40 = true;
+var valid41 = true;
 }
-if(valid40){
-if(data121.Trustee !== undefined){
-const _errs255 = errors;
-if(typeof data121.Trustee !== "string"){
+if(valid41){
+if(data122.Trustee !== undefined){
+const _errs261 = errors;
+if(typeof data122.Trustee !== "string"){
 validate10.errors = [{instancePath:instancePath+"/RecipientPermission/" + i24+"/Trustee",schemaPath:"#/properties/RecipientPermission/items/properties/Trustee/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid40 = _errs255 === errors;
+var valid41 = _errs261 === errors;
 }
 else {
-var valid40 = true;
-}
-if(valid40){
-if(data121.AccessRights !== undefined){
-let data124 = data121.AccessRights;
-const _errs257 = errors;
-if(errors === _errs257){
-if(Array.isArray(data124)){
 var valid41 = true;
-const len25 = data124.length;
+}
+if(valid41){
+if(data122.AccessRights !== undefined){
+let data125 = data122.AccessRights;
+const _errs263 = errors;
+if(errors === _errs263){
+if(Array.isArray(data125)){
+var valid42 = true;
+const len25 = data125.length;
 for(let i25=0; i25<len25; i25++){
-const _errs259 = errors;
-if(typeof data124[i25] !== "string"){
+const _errs265 = errors;
+if(typeof data125[i25] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/RecipientPermission/" + i24+"/AccessRights/" + i25,schemaPath:"#/properties/RecipientPermission/items/properties/AccessRights/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid41 = _errs259 === errors;
-if(!valid41){
+var valid42 = _errs265 === errors;
+if(!valid42){
 break;
 }
 }
@@ -2064,34 +2141,34 @@ validate10.errors = [{instancePath:instancePath+"/RecipientPermission/" + i24+"/
 return false;
 }
 }
-var valid40 = _errs257 === errors;
+var valid41 = _errs263 === errors;
 }
 else {
-var valid40 = true;
+var valid41 = true;
 }
-if(valid40){
-if(data121.IsInherited !== undefined){
-const _errs261 = errors;
-if(typeof data121.IsInherited !== "boolean"){
+if(valid41){
+if(data122.IsInherited !== undefined){
+const _errs267 = errors;
+if(typeof data122.IsInherited !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/RecipientPermission/" + i24+"/IsInherited",schemaPath:"#/properties/RecipientPermission/items/properties/IsInherited/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid40 = _errs261 === errors;
+var valid41 = _errs267 === errors;
 }
 else {
-var valid40 = true;
+var valid41 = true;
 }
-if(valid40){
-if(data121.AccessControlType !== undefined){
-const _errs263 = errors;
-if(typeof data121.AccessControlType !== "string"){
+if(valid41){
+if(data122.AccessControlType !== undefined){
+const _errs269 = errors;
+if(typeof data122.AccessControlType !== "string"){
 validate10.errors = [{instancePath:instancePath+"/RecipientPermission/" + i24+"/AccessControlType",schemaPath:"#/properties/RecipientPermission/items/properties/AccessControlType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid40 = _errs263 === errors;
+var valid41 = _errs269 === errors;
 }
 else {
-var valid40 = true;
+var valid41 = true;
 }
 }
 }
@@ -2104,8 +2181,8 @@ validate10.errors = [{instancePath:instancePath+"/RecipientPermission/" + i24,sc
 return false;
 }
 }
-var valid39 = _errs251 === errors;
-if(!valid39){
+var valid40 = _errs257 === errors;
+if(!valid40){
 break;
 }
 }
@@ -2115,7 +2192,7 @@ validate10.errors = [{instancePath:instancePath+"/RecipientPermission",schemaPat
 return false;
 }
 }
-var valid0 = _errs249 === errors;
+var valid0 = _errs255 === errors;
 }
 else {
 var valid0 = true;
@@ -2945,7 +3022,7 @@ return errors === 0;
 }
 
 export const Mailbox = validate16;
-const schema17 = {"type":"object","required":["Name","Alias","PrimarySmtpAddress","ExchangeGuid","ArchiveGuid","LegacyExchangeDN","EmailAddresses","RecipientTypeDetails","IsDirSynced","IsExchangeCloudManaged","LitigationHoldEnabled","InPlaceHolds"],"properties":{"Name":{"type":"string"},"Alias":{"type":"string"},"PrimarySmtpAddress":{"type":"string"},"ExchangeGuid":{"type":"string"},"ArchiveGuid":{"type":"string"},"LegacyExchangeDN":{"type":"string"},"EmailAddresses":{"type":"array","items":{"type":"string"}},"RecipientTypeDetails":{"type":"string"},"IsDirSynced":{"type":"boolean"},"IsExchangeCloudManaged":{"type":"boolean"},"LitigationHoldEnabled":{"type":"boolean"},"InPlaceHolds":{"type":"array","items":{"type":"string"}},"MailboxLocations":{"type":"array","items":{"type":"string"}},"PersistedCapabilities":{"type":"array","items":{"type":"string"}},"ArchiveStatus":{"type":"string"},"DisabledArchiveGuid":{"type":"string"},"DisplayName":{"type":"string"},"UserPrincipalName":{"type":"string"},"GrantSendOnBehalfTo":{"type":"array","items":{"type":"string"}}}};
+const schema17 = {"type":"object","required":["Name","Alias","PrimarySmtpAddress","ExchangeGuid","ArchiveGuid","LegacyExchangeDN","EmailAddresses","RecipientTypeDetails","IsDirSynced","IsExchangeCloudManaged","LitigationHoldEnabled","InPlaceHolds"],"properties":{"Name":{"type":"string"},"Alias":{"type":"string"},"PrimarySmtpAddress":{"type":"string"},"ExchangeGuid":{"type":"string"},"ArchiveGuid":{"type":"string"},"LegacyExchangeDN":{"type":"string"},"EmailAddresses":{"type":"array","items":{"type":"string"}},"RecipientTypeDetails":{"type":"string"},"IsDirSynced":{"type":"boolean"},"IsExchangeCloudManaged":{"type":"boolean"},"LitigationHoldEnabled":{"type":"boolean"},"InPlaceHolds":{"type":"array","items":{"type":"string"}},"MailboxLocations":{"type":"array","items":{"type":"string"}},"PersistedCapabilities":{"type":"array","items":{"type":"string"}},"ArchiveStatus":{"type":"string"},"DisabledArchiveGuid":{"type":"string"},"DisplayName":{"type":"string"},"UserPrincipalName":{"type":"string"},"GrantSendOnBehalfTo":{"type":"array","items":{"type":"string"}},"RecoverableItemsQuotaBytes":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}}};
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3274,6 +3351,83 @@ var valid0 = _errs45 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.RecoverableItemsQuotaBytes !== undefined){
+let data24 = data.RecoverableItemsQuotaBytes;
+const _errs49 = errors;
+const _errs50 = errors;
+let valid6 = false;
+const _errs51 = errors;
+if(!((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24)))){
+const err0 = {instancePath:instancePath+"/RecoverableItemsQuotaBytes",schemaPath:"#/properties/RecoverableItemsQuotaBytes/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(errors === _errs51){
+if(typeof data24 == "number"){
+if(data24 < 0 || isNaN(data24)){
+const err1 = {instancePath:instancePath+"/RecoverableItemsQuotaBytes",schemaPath:"#/properties/RecoverableItemsQuotaBytes/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+var _valid0 = _errs51 === errors;
+valid6 = valid6 || _valid0;
+if(!valid6){
+const _errs53 = errors;
+if(data24 !== null){
+const err2 = {instancePath:instancePath+"/RecoverableItemsQuotaBytes",schemaPath:"#/properties/RecoverableItemsQuotaBytes/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs53 === errors;
+valid6 = valid6 || _valid0;
+}
+if(!valid6){
+const err3 = {instancePath:instancePath+"/RecoverableItemsQuotaBytes",schemaPath:"#/properties/RecoverableItemsQuotaBytes/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate16.errors = vErrors;
+return false;
+}
+else {
+errors = _errs50;
+if(vErrors !== null){
+if(_errs50){
+vErrors.length = _errs50;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs49 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }

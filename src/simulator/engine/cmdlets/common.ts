@@ -243,8 +243,7 @@ export function byteQuantifiedSize(bytes: number | null): string {
   return `${Number((bytes / size).toPrecision(4))} ${unit} (${String(Math.trunc(bytes)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} bytes)`;
 }
 
-/** Exchange Online's RecoverableItemsQuota of a recipient nobody changed: 30 GB. */
-export const DEFAULT_RECOVERABLE_ITEMS_QUOTA_BYTES = 30 * 2 ** 30;
+export { DEFAULT_RECOVERABLE_ITEMS_QUOTA_BYTES } from '../../../model/snapshot.js';
 
 function resultSizeOf(call: ExchangeCall): number {
   const size = call.bound.values.get('ResultSize');

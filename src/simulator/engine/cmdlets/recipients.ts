@@ -1,6 +1,6 @@
 // Mail users (MEUs), mailboxes and users: identity resolution, address rules, directory sync.
 import type { MailboxEntry, MailUserEntry } from '../../../model/snapshot.js';
-import { EMPTY_GUID } from '../../../model/snapshot.js';
+import { EMPTY_GUID, HOLD_RECOVERABLE_ITEMS_QUOTA_BYTES } from '../../../model/snapshot.js';
 import { isMultiValuedChange } from '../bound.js';
 import { exchangeError, NotSupportedError } from '../../errors.js';
 import type { RecipientRef } from '../state.js';
@@ -57,11 +57,31 @@ function mailUserObject(entry: MailUserEntry) {
   );
 }
 
-function mailboxObject(entry: MailboxEntry) {
-  return toObject(entry, 'Microsoft.Exchange.Data.Directory.Management.Mailbox', [
-    ['Identity', entry.Name],
-    ['RecipientType', 'UserMailbox'],
-  ]);
+/**
+ * A mailbox's RecoverableItemsQuota in bytes (null: Unlimited): what the state holds, else Exchange
+ * Online's default, 30 GB, raised to 100 GB by any hold on the mailbox or an organization-wide one
+ * (model/snapshot.ts cites Microsoft).
+ */
+function mailboxRecoverableItemsQuota(entry: MailboxEntry, organizationHold: boolean): number | null {
+  if ('RecoverableItemsQuotaBytes' in entry) return entry.RecoverableItemsQuotaBytes ?? null;
+  // A "-mbx…" entry excludes the mailbox from an organization's policy: not a hold.
+  const held = organizationHold || entry.LitigationHoldEnabled || entry.InPlaceHolds.some((hold) => !hold.startsWith('-')) || entry.DelayHoldApplied === true || entry.ComplianceTagHoldApplied === true;
+  return held ? HOLD_RECOVERABLE_ITEMS_QUOTA_BYTES : DEFAULT_RECOVERABLE_ITEMS_QUOTA_BYTES;
+}
+
+const organizationHold = (call: ExchangeCall): boolean => (call.state.snapshot.OrganizationConfig.InPlaceHolds ?? []).length > 0;
+
+function mailboxObject(entry: MailboxEntry, organizationHeld: boolean) {
+  return toObject(
+    entry,
+    'Microsoft.Exchange.Data.Directory.Management.Mailbox',
+    [
+      ['Identity', entry.Name],
+      ['RecipientType', 'UserMailbox'],
+      ['RecoverableItemsQuota', byteQuantifiedSize(mailboxRecoverableItemsQuota(entry, organizationHeld))],
+    ],
+    ['RecoverableItemsQuotaBytes'],
+  );
 }
 
 function withExternal(address: string): string {
@@ -185,11 +205,11 @@ const getMailbox: ExchangeCmdlet = (call) => {
   supportOnly(call, ['Identity', 'RecipientTypeDetails']);
   const identity = stringValue(call, 'Identity');
   if (identity !== null) {
-    call.emit(mailboxObject(resolveRecipient(call, identity, ['Mailbox']).entry as MailboxEntry));
+    call.emit(mailboxObject(resolveRecipient(call, identity, ['Mailbox']).entry as MailboxEntry, organizationHold(call)));
     return;
   }
   const types = has(call, 'RecipientTypeDetails') ? (value(call, 'RecipientTypeDetails') as unknown[]).map((type) => toStr(type).toLowerCase()) : null;
-  emitList(call, call.state.snapshot.Mailbox.filter((mailbox) => !types || types.includes(mailbox.RecipientTypeDetails.toLowerCase())).map(mailboxObject));
+  emitList(call, call.state.snapshot.Mailbox.filter((mailbox) => !types || types.includes(mailbox.RecipientTypeDetails.toLowerCase())).map((mailbox) => mailboxObject(mailbox, organizationHold(call))));
 };
 
 /**
@@ -197,7 +217,8 @@ const getMailbox: ExchangeCmdlet = (call) => {
  * derives from it (DisplayName, Id, RecipientType, UserPrincipalName); undefined when the state says
  * nothing, and the property is then left out, as a snapshot that lacks it.
  */
-function exoMailboxProperty(entry: MailboxEntry, keys: Map<string, string>, name: string): { name: string; value: unknown } | undefined {
+function exoMailboxProperty(entry: MailboxEntry, keys: Map<string, string>, name: string, organizationHeld: boolean): { name: string; value: unknown } | undefined {
+  if (name.toLowerCase() === 'recoverableitemsquotabytes') return undefined;
   const key = keys.get(name.toLowerCase());
   if (key !== undefined) return { name: key, value: outputValue(key, (entry as unknown as Record<string, unknown>)[key]) };
   const record = entry as unknown as Record<string, unknown>;
@@ -210,17 +231,19 @@ function exoMailboxProperty(entry: MailboxEntry, keys: Map<string, string>, name
       return { name: 'RecipientType', value: 'UserMailbox' };
     case 'userprincipalname':
       return { name: 'UserPrincipalName', value: record['MicrosoftOnlineServicesID'] ?? entry.PrimarySmtpAddress };
+    case 'recoverableitemsquota':
+      return { name: 'RecoverableItemsQuota', value: byteQuantifiedSize(mailboxRecoverableItemsQuota(entry, organizationHeld)) };
     default:
       return undefined;
   }
 }
 
-function exoMailboxObject(entry: MailboxEntry, wanted: string[] | null): PSObject {
+function exoMailboxObject(entry: MailboxEntry, wanted: string[] | null, organizationHeld: boolean): PSObject {
   const keys = new Map(Object.keys(entry).map((key) => [key.toLowerCase(), key]));
-  const names = wanted ?? [...EXO_MAILBOX_PROPERTY_SETS['Minimum']!, ...Object.keys(entry)];
+  const names = wanted ?? [...EXO_MAILBOX_PROPERTY_SETS['Minimum']!, ...Object.keys(entry), 'RecoverableItemsQuota'];
   const object = new PSObject([], 'Microsoft.Exchange.Management.RestApiClient.ExoMailbox');
   for (const name of names) {
-    const property = exoMailboxProperty(entry, keys, name);
+    const property = exoMailboxProperty(entry, keys, name, organizationHeld);
     if (property && !object.has(property.name)) object.set(property.name, property.value);
   }
   return object;
@@ -239,11 +262,11 @@ const getExoMailbox: ExchangeCmdlet = (call) => {
   );
   const identity = stringValue(call, 'Identity') ?? stringValue(call, 'PrimarySmtpAddress') ?? stringValue(call, 'UserPrincipalName');
   if (identity !== null) {
-    call.emit(exoMailboxObject(resolveRecipient(call, identity, ['Mailbox']).entry as MailboxEntry, wanted));
+    call.emit(exoMailboxObject(resolveRecipient(call, identity, ['Mailbox']).entry as MailboxEntry, wanted, organizationHold(call)));
     return;
   }
   const types = has(call, 'RecipientTypeDetails') ? (value(call, 'RecipientTypeDetails') as unknown[]).map((type) => toStr(type).toLowerCase()) : null;
-  emitList(call, call.state.snapshot.Mailbox.filter((mailbox) => !types || types.includes(mailbox.RecipientTypeDetails.toLowerCase())).map((mailbox) => exoMailboxObject(mailbox, wanted)));
+  emitList(call, call.state.snapshot.Mailbox.filter((mailbox) => !types || types.includes(mailbox.RecipientTypeDetails.toLowerCase())).map((mailbox) => exoMailboxObject(mailbox, wanted, organizationHold(call))));
 };
 
 const setMailbox: ExchangeCmdlet = (call) => {
