@@ -30,7 +30,11 @@ const simulator = join(root, 'dist', 'simulator', 'main.js');
 
 const tokens = { CONTOSO_EXO_TOKEN: 'bench-token', NORTHWIND_EXO_TOKEN: 'bench-token', NORTHWIND_MIGRATION_APP_SECRET: 'bench-secret' };
 const simulatorEnv = (state, metrics) => ({ ...tokens, EXO_GITOPS_PWSH: simulator, EXO_SIM_STATE: state, EXO_SIM_METRICS: metrics });
-const callsOf = (metrics) => (existsSync(metrics) ? JSON.parse(readFileSync(metrics, 'utf8')).calls : {});
+const metricsOf = (metrics) => (existsSync(metrics) ? JSON.parse(readFileSync(metrics, 'utf8')) : {});
+const callsOf = (metrics) => metricsOf(metrics).calls ?? {};
+// The simulator's peak RSS from its metrics file: the CLI passes PowerShell no NODE_OPTIONS, so the
+// RSS hook never loads into it.
+const withSimulatorRss = (measured, metrics) => ({ ...measured, simRss: metricsOf(metrics).peakRssMiB ?? 0 });
 const bytesUnder = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((sum, e) => sum + (e.isDirectory() ? bytesUnder(join(dir, e.name)) : statSync(join(dir, e.name)).size), 0);
 const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
 
@@ -64,12 +68,12 @@ for (const n of sizes) {
       // The simulator keeps its tenants as single JSON documents (it does not read snapshot lines).
       generateSnapshots(simState, n, drift, { layout: 'document' });
       const exportMetrics = join(work, 'export-metrics.json');
-      row.export = step('export', [cli, 'export', '--dir', cfg, '--state', join(work, 'exported')], { cwd: work, env: simulatorEnv(simState, exportMetrics) });
+      row.export = withSimulatorRss(step('export', [cli, 'export', '--dir', cfg, '--state', join(work, 'exported')], { cwd: work, env: simulatorEnv(simState, exportMetrics) }), exportMetrics);
       row.exportCalls = callsOf(exportMetrics);
       log(`export ${row.export.ms} ms, CLI ${row.export.cliRss} MiB, simulator ${row.export.simRss} MiB, calls ${JSON.stringify(row.exportCalls)}`);
       // Apply the drift through the simulator, then plan again: a converged tenant plans nothing.
       const applyMetrics = join(work, 'apply-metrics.json');
-      row.apply = step('apply', [cli, 'apply', '--dir', cfg, '--state', simState, '--yes', '--allow', 'remove-member', '--max-actions', '0'], { cwd: work, env: simulatorEnv(simState, applyMetrics) });
+      row.apply = withSimulatorRss(step('apply', [cli, 'apply', '--dir', cfg, '--state', simState, '--yes', '--allow', 'remove-member', '--max-actions', '0'], { cwd: work, env: simulatorEnv(simState, applyMetrics) }), applyMetrics);
       row.applyCalls = callsOf(applyMetrics);
       const again = step('replan', [cli, 'plan', '--dir', cfg, '--state', simState, '--max-actions', '0'], { cwd: work, expect: [0, 2], env: tokens });
       row.converged = again.exit === 0;

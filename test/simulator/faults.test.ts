@@ -61,6 +61,9 @@ describe('fault injection and metrics', () => {
     const metrics = await first.metrics();
     expect(metrics.calls).toMatchObject({ 'Connect-ExchangeOnline': 2, 'Set-MailUser': 4, 'Get-MailUser': 1 });
     expect(metrics['totalCalls']).toBe(9);
+    // And the largest peak memory of the processes that ran the engine (what benchmarks report).
+    expect(metrics['peakRssMiB']).toBeGreaterThan(10);
+    expect(metrics['peakRssMiB']).toBeLessThan(4096);
   });
 
   it('rejects malformed knobs with a message that says what to write', async () => {

@@ -143,7 +143,7 @@ export class Faults {
     const file = this.config.metricsFile;
     if (!file || !this.deltaDirty) return;
     withFileLockSync(file, () => {
-      let existing: MetricsDelta & { runs?: number } = emptyDelta();
+      let existing: MetricsDelta & { runs?: number; peakRssMiB?: number } = emptyDelta();
       try {
         existing = { ...emptyDelta(), ...(JSON.parse(readFileSync(file, 'utf8')) as Partial<MetricsDelta>) };
       } catch {
@@ -158,7 +158,10 @@ export class Faults {
         target.lastSetAt = value.lastSetAt;
       }
       const totalCalls = Object.values(existing.calls).reduce((sum, value) => sum + value, 0);
-      writeFileAtomicSync(file, `${JSON.stringify({ ...existing, totalCalls }, null, 2)}\n`);
+      // The largest peak resident memory of the processes that ran the engine (benchmarks read it:
+      // the CLI passes PowerShell no NODE_OPTIONS, so nothing can be loaded into the simulator to measure it).
+      const peakRssMiB = Math.max(existing.peakRssMiB ?? 0, Math.round(process.resourceUsage().maxRSS / 1024));
+      writeFileAtomicSync(file, `${JSON.stringify({ ...existing, totalCalls, peakRssMiB }, null, 2)}\n`);
     });
     this.delta = emptyDelta();
     this.deltaDirty = false;
