@@ -64,7 +64,8 @@ export function groupsToRead(desired: DesiredState, tenant: string): string[] {
 /**
  * Source mailboxes in a tenant that the repository links to a target mail user (MailUser
  * spec.source.mailbox where spec.source.tenant is this tenant): the only mailboxes whose statistics
- * the export reads, one call each. Sorted, each once (case-insensitive).
+ * the export reads, one call each, and of those only the ones whose Recoverable Items quota is above
+ * the default (export-script.ts). Sorted, each once (case-insensitive).
  */
 export function linkedMailboxesToRead(desired: DesiredState, tenant: string): string[] {
   const names = new Map<string, string>();

@@ -5,7 +5,8 @@
 // scope group the repository names or a live RemoteOutbound relationship publishes, plus one
 // Get-EXOMailboxStatistics per source mailbox the repository links to a target mail user whose
 // Recoverable Items quota is above the 30 GB default (on hold, or Unlimited): Connect, 7 bulk reads
-// and Disconnect, + 2 per group, + 1 per such linked mailbox (batch users included), + 2 (Get-MigrationBatch, Get-MigrationUser) where the repository declares batches.
+// and Disconnect, + 2 per group, + 1 per such linked mailbox (batch users included), + 2
+// (Get-MigrationBatch, Get-MigrationUser) where the repository declares batches.
 // Delegates (where batches move from or to the tenant, or a mail user declares permissions): + 1 bulk
 // Send As read, + 1 FullAccess read per batch user (source: every one; target: each that has moved
 // in) and per mail user declaring permissions that is a mailbox. Exchange has no bulk read of
@@ -223,7 +224,8 @@ export interface ExportScriptOptions {
   groups: readonly string[];
   /**
    * Source mailboxes (SMTP address or alias, as MailUser spec.source.mailbox names them) the
-   * repository links to a target mail user: only their statistics are read, one call each.
+   * repository links to a target mail user: only their statistics are read, one call each where the
+   * mailbox's Recoverable Items quota is above the 30 GB default.
    */
   linkedMailboxes?: readonly string[];
   /** The repository declares migration batches in this tenant: read every batch and migration user (two bulk calls). */
