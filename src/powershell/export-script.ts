@@ -371,9 +371,11 @@ try {
     foreach ($key in @($mailbox.PrimarySmtpAddress, $mailbox.Alias, $mailbox.Name) + @($mailbox.EmailAddresses | Where-Object { $_ -like 'smtp:*' } | ForEach-Object { $_ -replace '^smtp:', '' })) {
       if ($key -and -not $mailboxGuids.ContainsKey($key)) { $mailboxGuids[$key] = $mailbox.ExchangeGuid }
     }
-    # Absent (not printed) or null (Unlimited): not within the default.
+    # Absent (not printed) or null (Unlimited): not within the default. A hold just removed (a delay
+    # hold) may leave more deleted items than the quota it falls back to: read those too.
     $quota = $mailbox['RecoverableItemsQuotaBytes']
-    if ($null -ne $quota -and -not ($quota -gt ${DEFAULT_RECOVERABLE_ITEMS_QUOTA_BYTES})) { $withinDefaultQuota[$mailbox.ExchangeGuid] = $true }
+    $delayed = $mailbox.DelayHoldApplied -or $mailbox.DelayReleaseHoldApplied
+    if ($null -ne $quota -and -not ($quota -gt ${DEFAULT_RECOVERABLE_ITEMS_QUOTA_BYTES}) -and -not $delayed) { $withinDefaultQuota[$mailbox.ExchangeGuid] = $true }
   }
   # A list, not an array grown with += (which copies the whole array on every addition: quadratic,
   # minutes at 50,000 linked mailboxes, in pwsh as in the simulator).

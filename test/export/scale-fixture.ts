@@ -61,6 +61,8 @@ function scaleMailboxes(count: number): Record<string, unknown>[] {
         LitigationHoldEnabled: i % 4 === 3,
       }),
     };
+    // One in a hundred (box9, box109, …) had its hold removed: a delay hold, the quota back at 30 GB.
+    if (i % 100 === 9) Object.assign(entry, { DelayReleaseHoldApplied: true, RecoverableItemsQuotaBytes: 30 * 2 ** 30 });
     for (let c = 1; c <= 15; c++) entry[`CustomAttribute${c}`] = '';
     mailboxes.push(entry);
   }

@@ -84,10 +84,11 @@ describe('export through the simulator', () => {
   });
 
   it('reads statistics only of the linked mailboxes a hold covers: the same calls for 20 mailboxes as for 5,000', async () => {
-    // Four links: two mailboxes on hold, by address (in another case) and by alias; one no hold covers
-    // (its deleted items cannot outgrow the 30 GB a target mail user has by default: not read); one
-    // to a mailbox that does not exist (not read: the plan reports it).
-    const linked = ['BOX3@Fabrikam.com', 'box7', 'box5', 'nobody@fabrikam.com'];
+    // Five links: two mailboxes on hold, by address (in another case) and by alias; one whose hold was
+    // just removed (a delay hold: its quota is back at 30 GB, its deleted items may not be); one no
+    // hold covers (its deleted items cannot outgrow the 30 GB a target mail user has by default: not
+    // read); one to a mailbox that does not exist (not read: the plan reports it).
+    const linked = ['BOX3@Fabrikam.com', 'box7', 'box9', 'box5', 'nobody@fabrikam.com'];
     const calls: Record<string, number>[] = [];
     for (const n of [20, 5_000]) {
       const dir = temp();
@@ -97,16 +98,16 @@ describe('export through the simulator', () => {
       expect(r.exitCode, r.stderr).toBe(0);
       const snapshot = readSnapshot(join(out, 'fabrikam.json'), 'fabrikam');
       expect(snapshot.Mailbox).toHaveLength(n);
-      expect(snapshot.MailboxStatistics.map((s: { MailboxGuid: string }) => s.MailboxGuid)).toEqual(['00000003-1111-4000-8000-000000000003', '00000007-1111-4000-8000-000000000007']);
+      expect(snapshot.MailboxStatistics.map((s: { MailboxGuid: string }) => s.MailboxGuid)).toEqual(['00000003-1111-4000-8000-000000000003', '00000007-1111-4000-8000-000000000007', '00000009-1111-4000-8000-000000000009']);
       // Each mailbox's quota read in the same bulk call: 100 GB on hold, 30 GB otherwise.
       const quota = (alias: string) => snapshot.Mailbox.find((m: { Alias: string }) => m.Alias === alias).RecoverableItemsQuotaBytes;
-      expect([quota('box3'), quota('box5'), quota('box7')]).toEqual([100 * 2 ** 30, 30 * 2 ** 30, 100 * 2 ** 30]);
+      expect([quota('box3'), quota('box5'), quota('box7'), quota('box9')]).toEqual([100 * 2 ** 30, 30 * 2 ** 30, 100 * 2 ** 30, 30 * 2 ** 30]);
       calls.push(JSON.parse(readFileSync(metrics, 'utf8')).calls);
     }
     expect(calls[1]).toEqual(calls[0]);
-    expect(calls[0]).toMatchObject({ 'Get-EXOMailbox': 1, 'Get-EXOMailboxStatistics': 2 });
-    // Connect, seven bulk reads, Disconnect, and one call per linked mailbox on hold.
-    expect(Object.values(calls[0]!).reduce((a, b) => a + b, 0)).toBe(9 + 2);
+    expect(calls[0]).toMatchObject({ 'Get-EXOMailbox': 1, 'Get-EXOMailboxStatistics': 3 });
+    // Connect, seven bulk reads, Disconnect, and one call per linked mailbox on hold or just released.
+    expect(Object.values(calls[0]!).reduce((a, b) => a + b, 0)).toBe(9 + 3);
   });
 });
 
