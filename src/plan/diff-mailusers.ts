@@ -7,6 +7,7 @@
 // when the YAML omits them; a value the YAML writes must agree with the source, or it is an error.
 
 import { formatAddress } from '../model/address.js';
+import { holdsOf, organizationHoldsOf } from '../model/holds.js';
 import { about, scopeGroupName, type Resource } from '../model/desired.js';
 import { finding, type Finding, type SourceLocation } from '../model/finding.js';
 import { planAction, type Action, type FieldChange } from '../model/plan.js';
@@ -22,41 +23,6 @@ const SMTP = /^smtp:/i;
 /** Paths shared by every mail user's address checks, located only for a finding. */
 const NAME_PATH: readonly string[] = ['metadata', 'name'];
 const PRIMARY_PATH: readonly string[] = ['spec', 'primarySmtpAddress'];
-
-/**
- * The InPlaceHolds entries that are holds, by the prefix rules of Microsoft's
- * CrossTenantMailboxMigrationValidation script (CSS-Exchange, Admin/): mbx (a Purview retention
- * policy), cld (a legacy In-Place Hold), UniH (an eDiscovery case hold), skp (Skype content), and a
- * bare 32-character GUID (a legacy In-Place Hold). "-mbx…" is an exclusion from an organization-wide
- * policy, not a hold; grp applies to groups.
- */
-const HOLD_ENTRY = /^(?:mbx|cld|unih|skp)|^[0-9a-f]{32}$/i;
-
-/** Holds that stop a cross-tenant move, as Get-Mailbox shows them. */
-function holdsOf(mailbox: MailboxEntry): string[] {
-  const holds: string[] = [];
-  if (mailbox.LitigationHoldEnabled) holds.push('LitigationHoldEnabled');
-  if (mailbox.DelayHoldApplied) holds.push('DelayHoldApplied');
-  if (mailbox.DelayReleaseHoldApplied) holds.push('DelayReleaseHoldApplied');
-  if (mailbox.ComplianceTagHoldApplied) holds.push('ComplianceTagHoldApplied');
-  const inPlace = mailbox.InPlaceHolds.filter((entry) => HOLD_ENTRY.test(entry));
-  if (inPlace.length > 0) holds.push(`InPlaceHolds (${inPlace.join(', ')})`);
-  return holds;
-}
-
-/**
- * Organization-wide retention policies (Get-OrganizationConfig InPlaceHolds) that hold this mailbox:
- * the mbx<policy GUID>[:action] entries, less a delete-only policy (action 1, which holds nothing)
- * and less the policies the mailbox is excluded from (a -mbx<policy GUID> entry in its InPlaceHolds).
- */
-function organizationHoldsOf(organizationHolds: readonly string[], mailbox: MailboxEntry): string[] {
-  if (organizationHolds.length === 0) return [];
-  const excluded = new Set(mailbox.InPlaceHolds.filter((entry) => entry.startsWith('-')).map((entry) => policyOf(entry.slice(1))));
-  return organizationHolds.filter((entry) => /^mbx/i.test(entry) && actionOf(entry) !== '1' && !excluded.has(policyOf(entry)));
-}
-
-const policyOf = (entry: string): string => entry.split(':')[0]!.toLowerCase();
-const actionOf = (entry: string): string | undefined => entry.split(':')[1];
 
 /** MailboxLocations entries of auxiliary archives ("1;<guid>;AuxArchive;…"). */
 function auxArchives(mailbox: MailboxEntry): number {

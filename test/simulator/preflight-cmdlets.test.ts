@@ -264,7 +264,7 @@ describe('migration endpoints: Unlimited and the availability test', () => {
 });
 
 describe("a mailbox's RecoverableItemsQuota", () => {
-  it('30 GB by default, 100 GB under any hold of its own or of the organization, what the state holds otherwise', async () => {
+  it('30 GB by default, 100 GB under a hold of its own or an organization policy that holds it, what the state holds otherwise', async () => {
     const tenant = (organizationHolds: string[]) =>
       contoso({
         OrganizationConfig: { IsDehydrated: false, InPlaceHolds: organizationHolds },
@@ -274,6 +274,8 @@ describe("a mailbox's RecoverableItemsQuota", () => {
           mailbox('inplace', 'contoso.com', { ExchangeGuid: '0a1b2c3d-0000-4000-8000-000000000003', InPlaceHolds: ['UniH7d5b9f1e-0000-4000-8000-000000000000'] }),
           mailbox('delayed', 'contoso.com', { ExchangeGuid: '0a1b2c3d-0000-4000-8000-000000000004', DelayHoldApplied: true }),
           mailbox('pinned', 'contoso.com', { ExchangeGuid: '0a1b2c3d-0000-4000-8000-000000000005', LitigationHoldEnabled: true, RecoverableItemsQuotaBytes: null }),
+          // Excluded from the organization's policy: no hold of its own, none of the organization's.
+          mailbox('excluded', 'contoso.com', { ExchangeGuid: '0a1b2c3d-0000-4000-8000-000000000006', InPlaceHolds: ['-mbx5f6e7d8c9b0a41e2b3c4d5e6f7a8b9c0'] }),
         ],
       });
     const script = session(
@@ -285,17 +287,22 @@ describe("a mailbox's RecoverableItemsQuota", () => {
       ].join('\n'),
     );
     const quiet = await run(script, { tenants: [tenant([]), northwind()] });
-    expect(quiet.stdout.split('\n').slice(0, 7)).toEqual([
+    expect(quiet.stdout.split('\n').slice(0, 8)).toEqual([
       `plain=${byteQuantifiedSize(30 * GB)}`,
       `litigation=${byteQuantifiedSize(100 * GB)}`,
       `inplace=${byteQuantifiedSize(100 * GB)}`,
       `delayed=${byteQuantifiedSize(100 * GB)}`,
       'pinned=Unlimited',
+      `excluded=${byteQuantifiedSize(30 * GB)}`,
       '30 GB (32,212,254,720 bytes)',
       // Not in the Minimum property set: only when asked for.
       'False',
     ]);
+    // An organization-wide retention policy holds every mailbox it does not exclude; a delete-only one (action 1) holds none.
     const held = await run(script, { tenants: [tenant(['mbx5f6e7d8c9b0a41e2b3c4d5e6f7a8b9c0:2']), northwind()] });
     expect(held.stdout.split('\n')[0]).toBe(`plain=${byteQuantifiedSize(100 * GB)}`);
+    expect(held.stdout.split('\n')[5]).toBe(`excluded=${byteQuantifiedSize(30 * GB)}`);
+    const deleteOnly = await run(script, { tenants: [tenant(['mbx5f6e7d8c9b0a41e2b3c4d5e6f7a8b9c0:1']), northwind()] });
+    expect(deleteOnly.stdout.split('\n')[0]).toBe(`plain=${byteQuantifiedSize(30 * GB)}`);
   });
 });

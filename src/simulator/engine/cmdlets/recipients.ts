@@ -1,5 +1,6 @@
 // Mail users (MEUs), mailboxes and users: identity resolution, address rules, directory sync.
 import type { MailboxEntry, MailUserEntry } from '../../../model/snapshot.js';
+import { holdsOf, organizationHoldsOf } from '../../../model/holds.js';
 import { EMPTY_GUID, HOLD_RECOVERABLE_ITEMS_QUOTA_BYTES } from '../../../model/snapshot.js';
 import { isMultiValuedChange } from '../bound.js';
 import { exchangeError, NotSupportedError } from '../../errors.js';
@@ -59,26 +60,25 @@ function mailUserObject(entry: MailUserEntry) {
 
 /**
  * A mailbox's RecoverableItemsQuota in bytes (null: Unlimited): what the state holds, else Exchange
- * Online's default, 30 GB, raised to 100 GB by any hold on the mailbox or an organization-wide one
- * (model/snapshot.ts cites Microsoft).
+ * Online's default, 30 GB, raised to 100 GB by a hold on the mailbox or an organization-wide policy
+ * that holds it (model/holds.ts; model/snapshot.ts cites Microsoft for the quotas).
  */
-function mailboxRecoverableItemsQuota(entry: MailboxEntry, organizationHold: boolean): number | null {
+function mailboxRecoverableItemsQuota(entry: MailboxEntry, organizationHolds: readonly string[]): number | null {
   if ('RecoverableItemsQuotaBytes' in entry) return entry.RecoverableItemsQuotaBytes ?? null;
-  // A "-mbx…" entry excludes the mailbox from an organization's policy: not a hold.
-  const held = organizationHold || entry.LitigationHoldEnabled || entry.InPlaceHolds.some((hold) => !hold.startsWith('-')) || entry.DelayHoldApplied === true || entry.ComplianceTagHoldApplied === true;
+  const held = holdsOf(entry).length > 0 || organizationHoldsOf(organizationHolds, entry).length > 0;
   return held ? HOLD_RECOVERABLE_ITEMS_QUOTA_BYTES : DEFAULT_RECOVERABLE_ITEMS_QUOTA_BYTES;
 }
 
-const organizationHold = (call: ExchangeCall): boolean => (call.state.snapshot.OrganizationConfig.InPlaceHolds ?? []).length > 0;
+const organizationHoldsIn = (call: ExchangeCall): readonly string[] => call.state.snapshot.OrganizationConfig.InPlaceHolds ?? [];
 
-function mailboxObject(entry: MailboxEntry, organizationHeld: boolean) {
+function mailboxObject(entry: MailboxEntry, organizationHolds: readonly string[]) {
   return toObject(
     entry,
     'Microsoft.Exchange.Data.Directory.Management.Mailbox',
     [
       ['Identity', entry.Name],
       ['RecipientType', 'UserMailbox'],
-      ['RecoverableItemsQuota', byteQuantifiedSize(mailboxRecoverableItemsQuota(entry, organizationHeld))],
+      ['RecoverableItemsQuota', byteQuantifiedSize(mailboxRecoverableItemsQuota(entry, organizationHolds))],
     ],
     ['RecoverableItemsQuotaBytes'],
   );
@@ -205,11 +205,11 @@ const getMailbox: ExchangeCmdlet = (call) => {
   supportOnly(call, ['Identity', 'RecipientTypeDetails']);
   const identity = stringValue(call, 'Identity');
   if (identity !== null) {
-    call.emit(mailboxObject(resolveRecipient(call, identity, ['Mailbox']).entry as MailboxEntry, organizationHold(call)));
+    call.emit(mailboxObject(resolveRecipient(call, identity, ['Mailbox']).entry as MailboxEntry, organizationHoldsIn(call)));
     return;
   }
   const types = has(call, 'RecipientTypeDetails') ? (value(call, 'RecipientTypeDetails') as unknown[]).map((type) => toStr(type).toLowerCase()) : null;
-  emitList(call, call.state.snapshot.Mailbox.filter((mailbox) => !types || types.includes(mailbox.RecipientTypeDetails.toLowerCase())).map((mailbox) => mailboxObject(mailbox, organizationHold(call))));
+  emitList(call, call.state.snapshot.Mailbox.filter((mailbox) => !types || types.includes(mailbox.RecipientTypeDetails.toLowerCase())).map((mailbox) => mailboxObject(mailbox, organizationHoldsIn(call))));
 };
 
 /**
@@ -217,7 +217,7 @@ const getMailbox: ExchangeCmdlet = (call) => {
  * derives from it (DisplayName, Id, RecipientType, UserPrincipalName); undefined when the state says
  * nothing, and the property is then left out, as a snapshot that lacks it.
  */
-function exoMailboxProperty(entry: MailboxEntry, keys: Map<string, string>, name: string, organizationHeld: boolean): { name: string; value: unknown } | undefined {
+function exoMailboxProperty(entry: MailboxEntry, keys: Map<string, string>, name: string, organizationHolds: readonly string[]): { name: string; value: unknown } | undefined {
   if (name.toLowerCase() === 'recoverableitemsquotabytes') return undefined;
   const key = keys.get(name.toLowerCase());
   if (key !== undefined) return { name: key, value: outputValue(key, (entry as unknown as Record<string, unknown>)[key]) };
@@ -232,18 +232,18 @@ function exoMailboxProperty(entry: MailboxEntry, keys: Map<string, string>, name
     case 'userprincipalname':
       return { name: 'UserPrincipalName', value: record['MicrosoftOnlineServicesID'] ?? entry.PrimarySmtpAddress };
     case 'recoverableitemsquota':
-      return { name: 'RecoverableItemsQuota', value: byteQuantifiedSize(mailboxRecoverableItemsQuota(entry, organizationHeld)) };
+      return { name: 'RecoverableItemsQuota', value: byteQuantifiedSize(mailboxRecoverableItemsQuota(entry, organizationHolds)) };
     default:
       return undefined;
   }
 }
 
-function exoMailboxObject(entry: MailboxEntry, wanted: string[] | null, organizationHeld: boolean): PSObject {
+function exoMailboxObject(entry: MailboxEntry, wanted: string[] | null, organizationHolds: readonly string[]): PSObject {
   const keys = new Map(Object.keys(entry).map((key) => [key.toLowerCase(), key]));
   const names = wanted ?? [...EXO_MAILBOX_PROPERTY_SETS['Minimum']!, ...Object.keys(entry), 'RecoverableItemsQuota'];
   const object = new PSObject([], 'Microsoft.Exchange.Management.RestApiClient.ExoMailbox');
   for (const name of names) {
-    const property = exoMailboxProperty(entry, keys, name, organizationHeld);
+    const property = exoMailboxProperty(entry, keys, name, organizationHolds);
     if (property && !object.has(property.name)) object.set(property.name, property.value);
   }
   return object;
@@ -262,11 +262,11 @@ const getExoMailbox: ExchangeCmdlet = (call) => {
   );
   const identity = stringValue(call, 'Identity') ?? stringValue(call, 'PrimarySmtpAddress') ?? stringValue(call, 'UserPrincipalName');
   if (identity !== null) {
-    call.emit(exoMailboxObject(resolveRecipient(call, identity, ['Mailbox']).entry as MailboxEntry, wanted, organizationHold(call)));
+    call.emit(exoMailboxObject(resolveRecipient(call, identity, ['Mailbox']).entry as MailboxEntry, wanted, organizationHoldsIn(call)));
     return;
   }
   const types = has(call, 'RecipientTypeDetails') ? (value(call, 'RecipientTypeDetails') as unknown[]).map((type) => toStr(type).toLowerCase()) : null;
-  emitList(call, call.state.snapshot.Mailbox.filter((mailbox) => !types || types.includes(mailbox.RecipientTypeDetails.toLowerCase())).map((mailbox) => exoMailboxObject(mailbox, wanted, organizationHold(call))));
+  emitList(call, call.state.snapshot.Mailbox.filter((mailbox) => !types || types.includes(mailbox.RecipientTypeDetails.toLowerCase())).map((mailbox) => exoMailboxObject(mailbox, wanted, organizationHoldsIn(call))));
 };
 
 const setMailbox: ExchangeCmdlet = (call) => {
