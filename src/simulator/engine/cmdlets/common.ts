@@ -243,8 +243,6 @@ export function byteQuantifiedSize(bytes: number | null): string {
   return `${Number((bytes / size).toPrecision(4))} ${unit} (${String(Math.trunc(bytes)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} bytes)`;
 }
 
-export { DEFAULT_RECOVERABLE_ITEMS_QUOTA_BYTES } from '../../../model/snapshot.js';
-
 function resultSizeOf(call: ExchangeCall): number {
   const size = call.bound.values.get('ResultSize');
   return typeof size === 'number' ? size : size === 'Unlimited' ? Number.POSITIVE_INFINITY : 1000;

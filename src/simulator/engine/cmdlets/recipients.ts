@@ -1,7 +1,7 @@
 // Mail users (MEUs), mailboxes and users: identity resolution, address rules, directory sync.
 import type { MailboxEntry, MailUserEntry } from '../../../model/snapshot.js';
 import { holdsOf, organizationHoldsOf } from '../../../model/holds.js';
-import { EMPTY_GUID, HOLD_RECOVERABLE_ITEMS_QUOTA_BYTES } from '../../../model/snapshot.js';
+import { DEFAULT_RECOVERABLE_ITEMS_QUOTA_BYTES, EMPTY_GUID, HOLD_RECOVERABLE_ITEMS_QUOTA_BYTES } from '../../../model/snapshot.js';
 import { isMultiValuedChange } from '../bound.js';
 import { exchangeError, NotSupportedError } from '../../errors.js';
 import type { RecipientRef } from '../state.js';
@@ -13,7 +13,6 @@ import {
   applyEmailAddresses,
   byteQuantifiedSize,
   CUSTOM_ATTRIBUTES,
-  DEFAULT_RECOVERABLE_ITEMS_QUOTA_BYTES,
   defaultDomain,
   dirSyncError,
   EXCHANGE_ATTRIBUTES,
