@@ -59,6 +59,10 @@ for (const n of sizes) {
     row.actions = plan.tenants.reduce((sum, t) => sum + t.actions.length, 0);
     row.ratio = row.plan.ms / row.floor.ms;
     log(`plan ${row.plan.ms} ms (×${row.ratio.toFixed(2)} the parse floor), ${row.plan.rss} MiB, ${row.actions} actions`);
+    // What no plan can skip (plan-bound.mjs): the inputs kept and indexed, on two threads.
+    row.bound = step('bound', [join(here, 'plan-bound.mjs'), '--step', 'keep2', work]);
+    row.boundStreaming = step('bound', [join(here, 'plan-bound.mjs'), '--step', 'keep2s', work]);
+    log(`least any plan must do: inputs kept and indexed on two threads ${row.bound.ms} ms (×${(row.bound.ms / row.floor.ms).toFixed(2)}), with the snapshots on both ${row.boundStreaming.ms} ms (×${(row.boundStreaming.ms / row.floor.ms).toFixed(2)})`);
     row.render = step('render', [cli, 'render', '--plan', planFile], { cwd: work });
     log(`render ${row.render.ms} ms, ${row.render.rss} MiB, ${(row.render.stdout.length / 2 ** 20).toFixed(2)} MiB of PowerShell`);
 
