@@ -8,8 +8,9 @@
 //   keep2   the same on two threads: a worker parses every other YAML file and hands nothing back (the
 //           best case of any split: no structured clone), the main thread parses the rest and reads
 //           and indexes the snapshots;
-//   keep2s  keep2 where the worker also reads and indexes the snapshots, as a design that diffs each
-//           document on the thread that parsed it must;
+//   stream2 the design that diffs each document on the thread that parsed it and then drops it: both
+//           threads read and index the snapshots first, then parse their half of the YAML, keeping
+//           no document;
 //   plan    exo-gitops plan --max-actions 0 (as plan-ratio.mjs).
 // None of keep* validates, diffs, checks a value or writes a plan: each is a lower bound.
 //
@@ -26,14 +27,16 @@ const listYaml = (d) =>
     .sort((a, b) => (a.name < b.name ? -1 : 1))
     .flatMap((e) => (e.isDirectory() ? listYaml(`${d}/${e.name}`) : /\.ya?ml$/i.test(e.name) ? [`${d}/${e.name}`] : []));
 
-/** Parse the YAML files of one share (every other file, by `share`; -1: all), keeping every document. */
-async function parseShare(config, share) {
+/** Parse the YAML files of one share (every other file, by `share`; -1: all), keeping every document unless `drop`. */
+async function parseShare(config, share, drop = false) {
   const { default: jsyaml } = await import('js-yaml');
   const documents = [];
+  let count = 0;
   listYaml(config).forEach((file, i) => {
-    if (share === -1 || i % 2 === share) jsyaml.loadAll(readFileSync(file, 'utf8'), (doc) => documents.push(doc), { schema: jsyaml.CORE_SCHEMA });
+    if (share !== -1 && i % 2 !== share) return;
+    jsyaml.loadAll(readFileSync(file, 'utf8'), (doc) => (drop ? count++ : documents.push(doc)), { schema: jsyaml.CORE_SCHEMA });
   });
-  return documents;
+  return drop ? count : documents.length;
 }
 
 /** Read both snapshots with the tool's reader and index their recipients (one lookup of each kind builds both indexes). */
@@ -52,22 +55,25 @@ async function readAndIndex(state) {
 }
 
 if (!isMainThread) {
-  const { config, state, share, snapshots } = workerData;
-  const kept = [await parseShare(config, share), snapshots ? await readAndIndex(state) : []];
-  parentPort.postMessage(kept[0].length);
+  const { config, state, share, stream } = workerData;
+  const live = stream ? await readAndIndex(state) : [];
+  parentPort.postMessage((await parseShare(config, share, stream)) + live.length * 0);
 } else if (process.argv[2] === '--step') {
   // One lower-bound step in this process; prints the documents it kept.
   const [, , , mode, dir] = process.argv;
   const config = `${dir}/config`;
   const state = `${dir}/state`;
   if (mode === 'keep') {
-    const kept = [await parseShare(config, -1), await readAndIndex(state)];
-    console.log(kept[0].length);
+    const documents = await parseShare(config, -1);
+    const live = await readAndIndex(state);
+    console.log(documents, live.length);
   } else {
-    const worker = new Worker(new URL(import.meta.url), { workerData: { config, state, share: 1, snapshots: mode === 'keep2s' } });
+    const stream = mode === 'stream2';
+    const worker = new Worker(new URL(import.meta.url), { workerData: { config, state, share: 1, stream } });
     const theirs = new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject));
-    const kept = [await parseShare(config, 0), await readAndIndex(state)];
-    console.log(kept[0].length + (await theirs));
+    const live = await readAndIndex(state);
+    const documents = await parseShare(config, 0, stream);
+    console.log(documents + (await theirs), live.length);
     await worker.terminate();
   }
 } else {
@@ -87,11 +93,11 @@ if (!isMainThread) {
     }
     return performance.now() - started;
   };
-  const times = { floor: [], keep: [], keep2: [], keep2s: [], plan: [] };
+  const times = { floor: [], keep: [], keep2: [], stream2: [], plan: [] };
   for (let i = 0; i < rounds; i++) {
     const floor = JSON.parse(execFileSync(process.execPath, ['test/bench/measure-validate.mjs', 'floor', `${dir}/config`, `${dir}/state`], { encoding: 'utf8' }));
     times.floor.push(floor.ms);
-    for (const mode of ['keep', 'keep2', 'keep2s']) times[mode].push(wall([self, '--step', mode, dir]));
+    for (const mode of ['keep', 'keep2', 'stream2']) times[mode].push(wall([self, '--step', mode, dir]));
     times.plan.push(wall(['dist/cli/main.js', 'plan', '--dir', `${dir}/config`, '--state', `${dir}/state`, '--max-actions', '0', '--out', join(tmpdir(), 'exo-gitops-plan-bound.json')], [0, 2]));
   }
   const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
