@@ -133,13 +133,32 @@ if (Number(process.env.BENCH_BUDGET_CHANGES ?? 200) > 0) {
 const bomb = JSON.parse(execFileSync(process.execPath, [join(here, 'measure-validate.mjs'), 'alias-bomb', ''], { encoding: 'utf8' }).trim().split('\n').pop());
 console.log(`alias bomb (9^9 expansions): rejected in ${bomb.ms} ms with ${bomb.codes.join(', ')}`);
 
+// The simulator, alternating with the build before issue 17's simulator work (simulator-baseline.mjs),
+// BENCH_SIMULATOR_ROUNDS rounds of each; the median of each is reported.
 let simulatorResult = null;
 if (!process.env.BENCH_SKIP_SIMULATOR) {
+  const rounds = Number(process.env.BENCH_SIMULATOR_ROUNDS ?? 3);
+  const { buildBaselineSimulator, SIMULATOR_BASELINE } = await import('./simulator-baseline.mjs');
+  const baseline = buildBaselineSimulator(root);
+  if (baseline.problem) console.log(`simulator: ${baseline.problem}; this build alone`);
+  const runSimulator = (main) => JSON.parse(execFileSync(process.execPath, [join(here, 'simulator-bench.mjs')], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, ...(main ? { BENCH_SIMULATOR: main } : {}) } }).trim());
+  const median = (list) => [...list].sort((x, y) => x.wallSeconds - y.wallSeconds)[Math.floor(list.length / 2)];
   try {
-    simulatorResult = JSON.parse(execFileSync(process.execPath, [join(here, 'simulator-bench.mjs')], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim());
-    console.log(`simulator: ${simulatorResult.n} Set-MailUser in ${simulatorResult.wallSeconds} s, peak RSS ${simulatorResult.peakRssMiB} MiB, ok ${simulatorResult.ok}`);
+    const now = [];
+    const before = [];
+    for (let i = 0; i < rounds; i++) {
+      if (baseline.simulator) before.push(runSimulator(baseline.simulator));
+      now.push(runSimulator());
+      console.log(`simulator round ${i + 1}/${rounds}: ${before.length ? `${SIMULATOR_BASELINE} ${before.at(-1).wallSeconds} s, ` : ''}this build ${now.at(-1).wallSeconds} s`);
+    }
+    simulatorResult = { ...median(now), rounds: now.map((r) => r.wallSeconds) };
+    if (before.length) simulatorResult.baseline = { ref: SIMULATOR_BASELINE, ...median(before), rounds: before.map((r) => r.wallSeconds) };
+    console.log(`simulator: ${simulatorResult.n} Set-MailUser in ${simulatorResult.wallSeconds} s (median), peak RSS ${simulatorResult.peakRssMiB} MiB, ok ${now.every((r) => r.ok)}`);
+    simulatorResult.ok = now.every((r) => r.ok);
   } catch (error) {
     console.log(`simulator benchmark failed: ${error.message.split('\n')[0]}`);
+  } finally {
+    baseline.cleanup?.();
   }
 }
 
