@@ -18,7 +18,7 @@ function targetsSection(r) {
     }
   }
   const at50k = r.rows.find((x) => x.n === 50000);
-  if (at50k) lines.push(`| plan at 50,000 MEUs ≤ 1.5× its floor | ${fmt(at50k.plan.ms)} · ${at50k.plan.rss} MiB | ${fmt(at50k.floor.ms)} · ${at50k.floor.rss} MiB | ${at50k.ratio.toFixed(2)}× | ${yes(at50k.ratio <= 1.5)} |`);
+  if (at50k) lines.push(`| plan at 50,000 MEUs ≤ 1.5× its floor${at50k.plan.rounds ? ` (medians of ${at50k.plan.rounds.length} rounds, alternating)` : ''} | ${fmt(at50k.plan.ms)} · ${at50k.plan.rss} MiB | ${fmt(at50k.floor.ms)} · ${at50k.floor.rss} MiB | ${at50k.ratio.toFixed(2)}× | ${yes(at50k.ratio <= 1.5)} |`);
   if (at50k?.bound) {
     lines.push(`| least any plan must do at 50,000 (plan-bound.mjs: inputs kept and indexed, two threads; streaming: snapshots on both threads, no document kept) | ${fmt(at50k.bound.ms)}; ${fmt(at50k.boundStreaming.ms)} | ${fmt(at50k.floor.ms)} | ${(at50k.bound.ms / at50k.floor.ms).toFixed(2)}×; ${(at50k.boundStreaming.ms / at50k.floor.ms).toFixed(2)}× | bound |`);
   }
@@ -34,8 +34,8 @@ function targetsSection(r) {
   }
   const sim = r.simulatorResult;
   if (sim?.baseline) {
-    const faster = sim.baseline.wallSeconds / sim.wallSeconds;
-    lines.push(`| simulator, ${sim.n.toLocaleString('en-US')}-statement script ≥ 1.5× faster (median of ${sim.rounds.length}, alternating) | ${sim.wallSeconds} s · ${sim.peakRssMiB} MiB | ${sim.baseline.ref} (before the simulator work): ${sim.baseline.wallSeconds} s · ${sim.baseline.peakRssMiB} MiB | ${faster.toFixed(2)}× faster | ${yes(faster >= 1.5)} |`);
+    const faster = sim.baseline.fasterByRound ?? sim.baseline.wallSeconds / sim.wallSeconds;
+    lines.push(`| simulator, ${sim.n.toLocaleString('en-US')}-statement script ≥ 1.5× faster (${sim.rounds.length} rounds alternating; medians, and the median of the rounds' ratios) | ${sim.wallSeconds} s · ${sim.peakRssMiB} MiB | ${sim.baseline.ref} (before the simulator work): ${sim.baseline.wallSeconds} s · ${sim.baseline.peakRssMiB} MiB | ${faster.toFixed(2)}× faster | ${yes(faster >= 1.5)} |`);
   } else if (sim) {
     lines.push(`| simulator, ${sim.n.toLocaleString('en-US')}-statement script ≥ 1.5× faster | ${sim.wallSeconds} s · ${sim.peakRssMiB} MiB | the baseline build was not available in this run | | not compared |`);
   }

@@ -5,6 +5,8 @@
 //   BENCH_SIZES=1000,10000,50000,100000   sizes (target MEUs)
 //   BENCH_DRIFT=0.01                      fraction of MEUs that drift from the YAML
 //   BENCH_APPLY_MAX=100000                largest N at which export and apply run through the simulator
+//   BENCH_PLAN_ROUNDS=3                   rounds of floor, plan and bound (alternating; medians reported)
+//   BENCH_SIMULATOR_ROUNDS=5              rounds of the simulator against its baseline build (alternating)
 //   BENCH_NO_WRITE=1                      print only; BENCH_SKIP_SIMULATOR=1 skips simulator-bench.mjs
 //   BENCH_SKIP_BATCHES=1                  skips batch-bench.mjs (MigrationBatch, BENCH_BATCH_USERS / BENCH_BATCH_RUNS);
 //                                         BENCHMARKS.md then keeps its previous batches section
@@ -23,6 +25,7 @@ import { step } from './step.mjs';
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000,50000,100000').split(',').map(Number);
 const drift = Number(process.env.BENCH_DRIFT ?? 0.01);
 const applyMax = Number(process.env.BENCH_APPLY_MAX ?? 100000);
+const planRounds = Number(process.env.BENCH_PLAN_ROUNDS ?? 3);
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = join(root, 'dist', 'cli', 'main.js');
@@ -49,20 +52,27 @@ for (const n of sizes) {
     const row = { n, yamlMiB: mib(bytesUnder(cfg) ), stateMiB: mib(bytesUnder(state)), expected };
     const log = (text) => console.log(`N=${n.toLocaleString('en-US')}: ${text}`);
 
-    row.floor = step('floor', [join(here, 'measure-validate.mjs'), 'floor', cfg, state]);
-    log(`parse floor (YAML ${row.yamlMiB} MiB + snapshots ${row.stateMiB} MiB) ${row.floor.ms} ms, ${row.floor.rss} MiB`);
-    row.validate = step('validate', [cli, 'validate', '--dir', cfg, '--format', 'json'], { cwd: work });
-    log(`validate ${row.validate.ms} ms, ${row.validate.rss} MiB`);
+    // The floor, plan and the bound, BENCH_PLAN_ROUNDS rounds alternating (default 3), each the
+    // median of its rounds: one run of each swings by 20-40% on these machines.
     const planFile = join(work, 'plan.json');
-    row.plan = step('plan', [cli, 'plan', '--dir', cfg, '--state', state, '--max-actions', '0', '--out', planFile], { cwd: work, expect: [2], env: tokens });
+    const rounds = { floor: [], plan: [], bound: [], boundStreaming: [] };
+    for (let i = 0; i < planRounds; i++) {
+      rounds.floor.push(step('floor', [join(here, 'measure-validate.mjs'), 'floor', cfg, state]));
+      rounds.plan.push(step('plan', [cli, 'plan', '--dir', cfg, '--state', state, '--max-actions', '0', '--out', planFile], { cwd: work, expect: [2], env: tokens }));
+      // What no plan can skip (plan-bound.mjs): the inputs kept and indexed, on two threads.
+      rounds.bound.push(step('bound', [join(here, 'plan-bound.mjs'), '--step', 'keep2', work]));
+      rounds.boundStreaming.push(step('bound', [join(here, 'plan-bound.mjs'), '--step', 'stream2', work]));
+    }
+    const medianStep = (list) => ({ ...[...list].sort((a, b) => a.ms - b.ms)[Math.floor(list.length / 2)], rounds: list.map((x) => x.ms) });
+    for (const [key, list] of Object.entries(rounds)) row[key] = medianStep(list);
+    log(`parse floor (YAML ${row.yamlMiB} MiB + snapshots ${row.stateMiB} MiB) ${row.floor.ms} ms, ${row.floor.rss} MiB (rounds ${row.floor.rounds.join(', ')})`);
     const plan = JSON.parse(readFileSync(planFile, 'utf8'));
     row.actions = plan.tenants.reduce((sum, t) => sum + t.actions.length, 0);
     row.ratio = row.plan.ms / row.floor.ms;
-    log(`plan ${row.plan.ms} ms (×${row.ratio.toFixed(2)} the parse floor), ${row.plan.rss} MiB, ${row.actions} actions`);
-    // What no plan can skip (plan-bound.mjs): the inputs kept and indexed, on two threads.
-    row.bound = step('bound', [join(here, 'plan-bound.mjs'), '--step', 'keep2', work]);
-    row.boundStreaming = step('bound', [join(here, 'plan-bound.mjs'), '--step', 'stream2', work]);
+    log(`plan ${row.plan.ms} ms (×${row.ratio.toFixed(2)} the parse floor), ${row.plan.rss} MiB, ${row.actions} actions (rounds ${row.plan.rounds.join(', ')})`);
     log(`least any plan must do: inputs kept and indexed on two threads ${row.bound.ms} ms (×${(row.bound.ms / row.floor.ms).toFixed(2)}), streaming (snapshots on both threads, no document kept) ${row.boundStreaming.ms} ms (×${(row.boundStreaming.ms / row.floor.ms).toFixed(2)})`);
+    row.validate = step('validate', [cli, 'validate', '--dir', cfg, '--format', 'json'], { cwd: work });
+    log(`validate ${row.validate.ms} ms, ${row.validate.rss} MiB`);
     row.render = step('render', [cli, 'render', '--plan', planFile], { cwd: work });
     log(`render ${row.render.ms} ms, ${row.render.rss} MiB, ${(row.render.stdout.length / 2 ** 20).toFixed(2)} MiB of PowerShell`);
 
@@ -134,10 +144,10 @@ const bomb = JSON.parse(execFileSync(process.execPath, [join(here, 'measure-vali
 console.log(`alias bomb (9^9 expansions): rejected in ${bomb.ms} ms with ${bomb.codes.join(', ')}`);
 
 // The simulator, alternating with the build before issue 17's simulator work (simulator-baseline.mjs),
-// BENCH_SIMULATOR_ROUNDS rounds of each; the median of each is reported.
+// BENCH_SIMULATOR_ROUNDS rounds of each (default 5); the median of each, and of the rounds' ratios, is reported.
 let simulatorResult = null;
 if (!process.env.BENCH_SKIP_SIMULATOR) {
-  const rounds = Number(process.env.BENCH_SIMULATOR_ROUNDS ?? 3);
+  const rounds = Number(process.env.BENCH_SIMULATOR_ROUNDS ?? 5);
   const { buildBaselineSimulator, SIMULATOR_BASELINE } = await import('./simulator-baseline.mjs');
   const baseline = buildBaselineSimulator(root);
   if (baseline.problem) console.log(`simulator: ${baseline.problem}; this build alone`);
@@ -152,7 +162,12 @@ if (!process.env.BENCH_SKIP_SIMULATOR) {
       console.log(`simulator round ${i + 1}/${rounds}: ${before.length ? `${SIMULATOR_BASELINE} ${before.at(-1).wallSeconds} s, ` : ''}this build ${now.at(-1).wallSeconds} s`);
     }
     simulatorResult = { ...median(now), rounds: now.map((r) => r.wallSeconds) };
-    if (before.length) simulatorResult.baseline = { ref: SIMULATOR_BASELINE, ...median(before), rounds: before.map((r) => r.wallSeconds) };
+    if (before.length) {
+      // Each round's two runs are next to each other in time: the median of the rounds' ratios is
+      // steadier than a ratio of medians when the machine's speed drifts during the run.
+      const ratios = before.map((r, i) => r.wallSeconds / now[i].wallSeconds).sort((x, y) => x - y);
+      simulatorResult.baseline = { ref: SIMULATOR_BASELINE, ...median(before), rounds: before.map((r) => r.wallSeconds), fasterByRound: ratios[Math.floor(ratios.length / 2)] };
+    }
     console.log(`simulator: ${simulatorResult.n} Set-MailUser in ${simulatorResult.wallSeconds} s (median), peak RSS ${simulatorResult.peakRssMiB} MiB, ok ${now.every((r) => r.ok)}`);
     simulatorResult.ok = now.every((r) => r.ok);
   } catch (error) {
