@@ -56,8 +56,10 @@ async function readAndIndex(state) {
 
 if (!isMainThread) {
   const { config, state, share, stream } = workerData;
+  // The snapshots stay indexed while the YAML is parsed, as they would while a plan compares.
   const live = stream ? await readAndIndex(state) : [];
-  parentPort.postMessage((await parseShare(config, share, stream)) + live.length * 0);
+  const documents = await parseShare(config, share, stream);
+  parentPort.postMessage({ documents, tenants: live.length });
 } else if (process.argv[2] === '--step') {
   // One lower-bound step in this process; prints the documents it kept.
   const [, , , mode, dir] = process.argv;
@@ -73,7 +75,7 @@ if (!isMainThread) {
     const theirs = new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject));
     const live = await readAndIndex(state);
     const documents = await parseShare(config, 0, stream);
-    console.log(documents + (await theirs), live.length);
+    console.log(documents + (await theirs).documents, live.length);
     await worker.terminate();
   }
 } else {

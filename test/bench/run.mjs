@@ -40,6 +40,8 @@ const callsOf = (metrics) => metricsOf(metrics).calls ?? {};
 const withSimulatorRss = (measured, metrics) => ({ ...measured, simRss: metricsOf(metrics).peakRssMiB ?? 0 });
 const bytesUnder = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((sum, e) => sum + (e.isDirectory() ? bytesUnder(join(dir, e.name)) : statSync(join(dir, e.name)).size), 0);
 const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
+/** The middle one of a list of measurements, by a number each holds. */
+const medianBy = (list, key) => [...list].sort((x, y) => x[key] - y[key])[Math.floor(list.length / 2)];
 
 const rows = [];
 for (const n of sizes) {
@@ -63,8 +65,7 @@ for (const n of sizes) {
       rounds.bound.push(step('bound', [join(here, 'plan-bound.mjs'), '--step', 'keep2', work]));
       rounds.boundStreaming.push(step('bound', [join(here, 'plan-bound.mjs'), '--step', 'stream2', work]));
     }
-    const medianStep = (list) => ({ ...[...list].sort((a, b) => a.ms - b.ms)[Math.floor(list.length / 2)], rounds: list.map((x) => x.ms) });
-    for (const [key, list] of Object.entries(rounds)) row[key] = medianStep(list);
+    for (const [key, list] of Object.entries(rounds)) row[key] = { ...medianBy(list, 'ms'), rounds: list.map((x) => x.ms) };
     log(`parse floor (YAML ${row.yamlMiB} MiB + snapshots ${row.stateMiB} MiB) ${row.floor.ms} ms, ${row.floor.rss} MiB (rounds ${row.floor.rounds.join(', ')})`);
     const plan = JSON.parse(readFileSync(planFile, 'utf8'));
     row.actions = plan.tenants.reduce((sum, t) => sum + t.actions.length, 0);
@@ -152,7 +153,6 @@ if (!process.env.BENCH_SKIP_SIMULATOR) {
   const baseline = buildBaselineSimulator(root);
   if (baseline.problem) console.log(`simulator: ${baseline.problem}; this build alone`);
   const runSimulator = (main) => JSON.parse(execFileSync(process.execPath, [join(here, 'simulator-bench.mjs')], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, ...(main ? { BENCH_SIMULATOR: main } : {}) } }).trim());
-  const median = (list) => [...list].sort((x, y) => x.wallSeconds - y.wallSeconds)[Math.floor(list.length / 2)];
   try {
     const now = [];
     const before = [];
@@ -161,12 +161,12 @@ if (!process.env.BENCH_SKIP_SIMULATOR) {
       now.push(runSimulator());
       console.log(`simulator round ${i + 1}/${rounds}: ${before.length ? `${SIMULATOR_BASELINE} ${before.at(-1).wallSeconds} s, ` : ''}this build ${now.at(-1).wallSeconds} s`);
     }
-    simulatorResult = { ...median(now), rounds: now.map((r) => r.wallSeconds) };
+    simulatorResult = { ...medianBy(now, 'wallSeconds'), rounds: now.map((r) => r.wallSeconds) };
     if (before.length) {
       // Each round's two runs are next to each other in time: the median of the rounds' ratios is
       // steadier than a ratio of medians when the machine's speed drifts during the run.
-      const ratios = before.map((r, i) => r.wallSeconds / now[i].wallSeconds).sort((x, y) => x - y);
-      simulatorResult.baseline = { ref: SIMULATOR_BASELINE, ...median(before), rounds: before.map((r) => r.wallSeconds), fasterByRound: ratios[Math.floor(ratios.length / 2)] };
+      const ratios = before.map((r, i) => ({ ratio: r.wallSeconds / now[i].wallSeconds }));
+      simulatorResult.baseline = { ref: SIMULATOR_BASELINE, ...medianBy(before, 'wallSeconds'), rounds: before.map((r) => r.wallSeconds), fasterByRound: medianBy(ratios, 'ratio').ratio };
     }
     console.log(`simulator: ${simulatorResult.n} Set-MailUser in ${simulatorResult.wallSeconds} s (median), peak RSS ${simulatorResult.peakRssMiB} MiB, ok ${now.every((r) => r.ok)}`);
     simulatorResult.ok = now.every((r) => r.ok);

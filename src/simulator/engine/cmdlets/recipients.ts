@@ -208,7 +208,8 @@ const getMailbox: ExchangeCmdlet = (call) => {
     return;
   }
   const types = has(call, 'RecipientTypeDetails') ? (value(call, 'RecipientTypeDetails') as unknown[]).map((type) => toStr(type).toLowerCase()) : null;
-  emitList(call, call.state.snapshot.Mailbox.filter((mailbox) => !types || types.includes(mailbox.RecipientTypeDetails.toLowerCase())).map((mailbox) => mailboxObject(mailbox, organizationHoldsIn(call))));
+  const organizationHolds = organizationHoldsIn(call);
+  emitList(call, call.state.snapshot.Mailbox.filter((mailbox) => !types || types.includes(mailbox.RecipientTypeDetails.toLowerCase())).map((mailbox) => mailboxObject(mailbox, organizationHolds)));
 };
 
 /**
@@ -265,7 +266,8 @@ const getExoMailbox: ExchangeCmdlet = (call) => {
     return;
   }
   const types = has(call, 'RecipientTypeDetails') ? (value(call, 'RecipientTypeDetails') as unknown[]).map((type) => toStr(type).toLowerCase()) : null;
-  emitList(call, call.state.snapshot.Mailbox.filter((mailbox) => !types || types.includes(mailbox.RecipientTypeDetails.toLowerCase())).map((mailbox) => exoMailboxObject(mailbox, wanted, organizationHoldsIn(call))));
+  const organizationHolds = organizationHoldsIn(call);
+  emitList(call, call.state.snapshot.Mailbox.filter((mailbox) => !types || types.includes(mailbox.RecipientTypeDetails.toLowerCase())).map((mailbox) => exoMailboxObject(mailbox, wanted, organizationHolds)));
 };
 
 const setMailbox: ExchangeCmdlet = (call) => {
